@@ -1,0 +1,431 @@
+/**
+ * Room: one Durable Object per live show.
+ *
+ * It owns everything live: the status, the pinned product, the product
+ * counters, the chat, the reaction total and the event log that gives every
+ * durable event its sequence number. Its SQLite storage is the truth; memory
+ * only holds what may be lost on eviction (rate-limit buckets, hearts not yet
+ * flushed, a pending presence frame).
+ */
+import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import {
+  CLOSE,
+  LIMITS,
+  parseClientMessage,
+  type ChatMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type Role,
+  type RoomEvent,
+  type RoomProduct,
+  type RoomState,
+  type RoomStatus,
+  type ServerMessage,
+} from "./protocol.ts";
+import { SCHEMA } from "./room-schema.ts";
+import { TokenBucket } from "./token-bucket.ts";
+
+/** What the Worker hands a new room (after writing it to D1). */
+export interface RoomSetup {
+  id: string;
+  shopId: string;
+  shopName: string;
+  title: string;
+  startsAt: string | null;
+  hostKeyHash: string;
+  guestKeyHash: string;
+  products: Array<Omit<RoomProduct, "left"> & { listed: number }>;
+}
+
+/** Results of the Room's RPC methods: the Worker maps failures to HTTP errors. */
+export type RoomResult =
+  | { ok: true; room: RoomState }
+  | { ok: false; code: "room_not_found" | "not_found" | "invalid_transition"; message: string };
+
+/** The header through which the Worker tells the room who a socket is (after checking its key). */
+export const ROLE_HEADER = "x-room-role";
+
+type RoomRow = {
+  room_id: string;
+  shop_id: string;
+  shop_name: string;
+  title: string;
+  starts_at: string | null;
+  status: RoomStatus;
+  pinned_product_id: string | null;
+  reactions: number;
+  head_seq: number;
+  host_key_hash: string;
+  guest_key_hash: string;
+};
+
+type ProductRow = {
+  id: string;
+  title: string;
+  description: string | null;
+  price_cents: number;
+  currency: string;
+  image_url: string | null;
+  available: number;
+};
+
+type ConnectionInfo = { role: Role };
+
+const PRESENCE_EVERY_MS = 500;
+const REACTIONS_EVERY_MS = 200;
+
+export class Room extends Server<Env> {
+  static options = { hibernate: true };
+
+  /** Per-connection rate limits. Kept in memory on purpose: eviction only resets them. */
+  #chatBuckets = new Map<string, TokenBucket>();
+  #reactionBuckets = new Map<string, TokenBucket>();
+  #pendingHearts = 0;
+  #heartsTimer: ReturnType<typeof setTimeout> | null = null;
+  #presenceTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Creating the schema here, not in onStart, so that RPC calls from the
+    // Worker (which do not pass through partyserver's fetch) find it too.
+    ctx.storage.sql.exec(SCHEMA);
+  }
+
+  // ------------------------------------------------------------ RPC (Worker)
+
+  /** Creates the room's live state once; a repeated call with the same id is a no-op. */
+  setup(input: RoomSetup): RoomState {
+    const existing = this.#room();
+    if (existing) {
+      if (existing.room_id !== input.id) throw new Error(`room ${this.name} is already set up as ${existing.room_id}`);
+      return this.#state(existing);
+    }
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(
+        `INSERT INTO room (id, room_id, shop_id, shop_name, title, starts_at, status, host_key_hash, guest_key_hash)
+         VALUES (1, ?, ?, ?, ?, ?, 'scheduled', ?, ?)`,
+        input.id, input.shopId, input.shopName, input.title, input.startsAt, input.hostKeyHash, input.guestKeyHash,
+      );
+      input.products.forEach((p, position) => {
+        sql.exec(
+          `INSERT INTO products (id, position, title, description, price_cents, currency, image_url, listed, available, held, sold)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`,
+          p.id, position, p.title, p.description, p.priceCents, p.currency, p.imageUrl, p.listed, p.listed,
+        );
+      });
+    });
+    return this.#state(this.#room()!);
+  }
+
+  /** The room as the public API shows it, or null when no show was set up here. */
+  getState(): RoomState | null {
+    const room = this.#room();
+    return room ? this.#state(room) : null;
+  }
+
+  /**
+   * Who a key makes its bearer in this room: the Worker calls this before it
+   * accepts a socket, so a wrong key never gets one.
+   */
+  roleFor(keyHash: string | null): { exists: boolean; role: Role | null } {
+    const room = this.#room();
+    if (!room) return { exists: false, role: null };
+    if (keyHash === null) return { exists: true, role: "viewer" };
+    if (keyHash === room.host_key_hash) return { exists: true, role: "host" };
+    if (keyHash === room.guest_key_hash) return { exists: true, role: "guest" };
+    return { exists: true, role: null };
+  }
+
+  pin(productId: string | null): RoomResult {
+    const room = this.#room();
+    if (!room) return notSetUp();
+    if (productId !== null && !this.#product(productId)) {
+      return { ok: false, code: "not_found", message: `Product ${productId} is not part of this show.` };
+    }
+    if (room.pinned_product_id !== productId) {
+      this.#append((seq) => {
+        this.ctx.storage.sql.exec("UPDATE room SET pinned_product_id = ? WHERE id = 1", productId);
+        return { type: "pin", seq, productId };
+      });
+    }
+    return { ok: true, room: this.#state(this.#room()!) };
+  }
+
+  setStatus(status: "live" | "ended"): RoomResult {
+    const room = this.#room();
+    if (!room) return notSetUp();
+    if (room.status === status) return { ok: true, room: this.#state(room) };
+    if (room.status === "ended") {
+      return { ok: false, code: "invalid_transition", message: "This show has ended; it cannot go live again. Create a new room for a new show." };
+    }
+    this.#append((seq) => {
+      this.ctx.storage.sql.exec("UPDATE room SET status = ? WHERE id = 1", status);
+      return { type: "status", seq, status };
+    });
+    return { ok: true, room: this.#state(this.#room()!) };
+  }
+
+  // ------------------------------------------------------------ sockets
+
+  getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    return [roleFromHeader(ctx.request.headers.get(ROLE_HEADER))];
+  }
+
+  onConnect(connection: Connection<ConnectionInfo>, ctx: ConnectionContext): void {
+    const room = this.#room();
+    if (!room) {
+      connection.close(CLOSE.roomNotFound, "room not found");
+      return;
+    }
+    const role = roleFromHeader(ctx.request.headers.get(ROLE_HEADER));
+    connection.setState({ role });
+    const since = Number(new URL(ctx.request.url).searchParams.get("since") ?? "0");
+    this.#catchUp(connection, room, Number.isSafeInteger(since) ? since : 0);
+    this.#schedulePresence();
+  }
+
+  onClose(connection: Connection): void {
+    this.#chatBuckets.delete(connection.id);
+    this.#reactionBuckets.delete(connection.id);
+    this.#schedulePresence();
+  }
+
+  onMessage(connection: Connection<ConnectionInfo>, raw: WSMessage): void {
+    const message = parseClientMessage(raw);
+    if (!message) {
+      this.#sendError(connection, "invalid_message", `Messages must be JSON matching the room protocol; chat text is 1–${LIMITS.chatText} characters.`);
+      return;
+    }
+    const room = this.#room();
+    if (!room) return connection.close(CLOSE.roomNotFound, "room not found");
+    const role = connection.state?.role ?? "viewer";
+    switch (message.type) {
+      case "chat":
+        return this.#chat(connection, room, role, message);
+      case "react":
+        return this.#react(connection, room);
+      case "resync":
+        return this.#catchUp(connection, room, message.since);
+      case "delete":
+      case "pin":
+      case "status":
+        if (role !== "host") {
+          return this.#sendError(connection, "forbidden", "Only the host can pin products, change the show's status or delete messages.");
+        }
+        return this.#hostAction(connection, message);
+    }
+  }
+
+  // ------------------------------------------------------------ chat and reactions
+
+  #chat(connection: Connection, room: RoomRow, role: Role, message: Extract<ClientMessage, { type: "chat" }>): void {
+    if (room.status === "ended") return this.#sendError(connection, "show_ended", "The show has ended; chat is closed.");
+    const text = message.text.trim();
+    if (!text) return this.#sendError(connection, "invalid_message", "A chat message cannot be empty.");
+    const bucket = bucketFor(this.#chatBuckets, connection.id, LIMITS.chatBurst, LIMITS.chatPerSecond);
+    const wait = bucket.take();
+    if (wait > 0) {
+      return this.#sendError(connection, "rate_limited", "You are sending messages too fast; wait a moment.", wait);
+    }
+    const name = message.name?.trim() || defaultName(role, room, connection.id);
+    this.#append((seq) => {
+      const chat: ChatMessage = { id: crypto.randomUUID(), seq, name, role, text, at: Date.now() };
+      const sql = this.ctx.storage.sql;
+      sql.exec(
+        "INSERT INTO messages (id, seq, name, role, text, at) VALUES (?, ?, ?, ?, ?, ?)",
+        chat.id, chat.seq, chat.name, chat.role, chat.text, chat.at,
+      );
+      sql.exec(
+        "DELETE FROM messages WHERE seq <= (SELECT seq FROM messages ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+        LIMITS.historyKept,
+      );
+      return { type: "chat", seq, message: chat };
+    });
+  }
+
+  #react(connection: Connection, room: RoomRow): void {
+    if (room.status === "ended") return this.#sendError(connection, "show_ended", "The show has ended.");
+    const bucket = bucketFor(this.#reactionBuckets, connection.id, LIMITS.reactionBurst, LIMITS.reactionsPerSecond);
+    const wait = bucket.take();
+    if (wait > 0) return this.#sendError(connection, "rate_limited", "Too many hearts at once; slow down a little.", wait);
+    this.#pendingHearts += 1;
+    // Hearts are batched so that a burst from a thousand viewers costs one
+    // frame per viewer every 200 ms, not one frame per heart.
+    this.#heartsTimer ??= setTimeout(() => this.#flushHearts(), REACTIONS_EVERY_MS);
+  }
+
+  #flushHearts(): void {
+    this.#heartsTimer = null;
+    const added = this.#pendingHearts;
+    this.#pendingHearts = 0;
+    if (added === 0) return;
+    this.ctx.storage.sql.exec("UPDATE room SET reactions = reactions + ? WHERE id = 1", added);
+    const room = this.#room()!;
+    this.#broadcast({ type: "reactions", seq: room.head_seq, added, total: room.reactions });
+  }
+
+  #hostAction(connection: Connection, message: Extract<ClientMessage, { type: "delete" | "pin" | "status" }>): void {
+    if (message.type === "delete") {
+      const found = this.ctx.storage.sql.exec("SELECT id FROM messages WHERE id = ?", message.messageId).toArray();
+      if (found.length === 0) return this.#sendError(connection, "not_found", "That message is already gone.");
+      this.#append((seq) => {
+        this.ctx.storage.sql.exec("DELETE FROM messages WHERE id = ?", message.messageId);
+        return { type: "chat_deleted", seq, messageId: message.messageId };
+      });
+      return;
+    }
+    const result = message.type === "pin" ? this.pin(message.productId) : this.setStatus(message.status);
+    if (!result.ok) this.#sendError(connection, result.code === "room_not_found" ? "not_found" : result.code, result.message);
+  }
+
+  // ------------------------------------------------------------ event log
+
+  /**
+   * Gives the next sequence number to one durable event: the state change
+   * made by `write` and the log entry commit together or not at all, and only
+   * then is the event broadcast.
+   */
+  #append(write: (seq: number) => RoomEvent): RoomEvent {
+    const sql = this.ctx.storage.sql;
+    const event = this.ctx.storage.transactionSync(() => {
+      const seq = this.#room()!.head_seq + 1;
+      const event = write(seq);
+      sql.exec("UPDATE room SET head_seq = ? WHERE id = 1", seq);
+      sql.exec("INSERT INTO events (seq, body) VALUES (?, ?)", seq, JSON.stringify(event));
+      sql.exec("DELETE FROM events WHERE seq <= ?", seq - LIMITS.eventLogKept);
+      return event;
+    });
+    this.#broadcast(event);
+    return event;
+  }
+
+  /**
+   * Brings one connection up to date. `since` is the last sequence number the
+   * client applied: when the log still holds everything after it, the client
+   * gets exactly those events (no gap, no duplicate); otherwise (a new client,
+   * or one that was away longer than the log reaches) the whole state.
+   */
+  #catchUp(connection: Connection<ConnectionInfo>, room: RoomRow, since: number): void {
+    const you = { id: connection.id, role: connection.state?.role ?? "viewer" };
+    const oldest = this.ctx.storage.sql.exec<{ seq: number }>("SELECT min(seq) AS seq FROM events").one().seq ?? room.head_seq + 1;
+    const canReplay = since > 0 && since <= room.head_seq && since >= oldest - 1;
+    if (canReplay) {
+      const events = this.ctx.storage.sql
+        .exec<{ body: string }>("SELECT body FROM events WHERE seq > ? ORDER BY seq", since)
+        .toArray()
+        .map((row) => JSON.parse(row.body) as RoomEvent);
+      this.#send(connection, {
+        type: "replay", seq: room.head_seq, you, viewers: this.#viewerCount(), reactions: room.reactions, events,
+      });
+      return;
+    }
+    const messages = this.ctx.storage.sql
+      .exec<ChatMessage>(
+        "SELECT * FROM (SELECT id, seq, name, role, text, at FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+        LIMITS.historyOnJoin,
+      )
+      .toArray();
+    this.#send(connection, { type: "sync", seq: room.head_seq, you, room: this.#state(room), messages });
+  }
+
+  // ------------------------------------------------------------ presence
+
+  #viewerCount(): number {
+    let count = 0;
+    for (const connection of this.getConnections()) {
+      if (!connection.tags.includes("host")) count += 1;
+    }
+    return count;
+  }
+
+  /** At most one presence frame per half second, however fast people come and go. */
+  #schedulePresence(): void {
+    this.#presenceTimer ??= setTimeout(() => {
+      this.#presenceTimer = null;
+      const room = this.#room();
+      if (room) this.#broadcast({ type: "presence", seq: room.head_seq, viewers: this.#viewerCount() });
+    }, PRESENCE_EVERY_MS);
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  #room(): RoomRow | undefined {
+    return this.ctx.storage.sql.exec<RoomRow>("SELECT * FROM room WHERE id = 1").toArray()[0];
+  }
+
+  #product(id: string): ProductRow | undefined {
+    return this.ctx.storage.sql.exec<ProductRow>("SELECT * FROM products WHERE id = ?", id).toArray()[0];
+  }
+
+  #state(room: RoomRow): RoomState {
+    const products = this.ctx.storage.sql
+      .exec<ProductRow>("SELECT * FROM products ORDER BY position")
+      .toArray()
+      .map(productView);
+    return {
+      id: room.room_id,
+      shopId: room.shop_id,
+      shopName: room.shop_name,
+      title: room.title,
+      status: room.status,
+      startsAt: room.starts_at,
+      pinnedProductId: room.pinned_product_id,
+      viewers: this.#viewerCount(),
+      reactions: room.reactions,
+      products,
+    };
+  }
+
+  #send(connection: Connection, message: ServerMessage): void {
+    connection.send(JSON.stringify(message));
+  }
+
+  #broadcast(message: ServerMessage): void {
+    this.broadcast(JSON.stringify(message));
+  }
+
+  #sendError(connection: Connection, code: ErrorCode, message: string, retryAfterMs?: number): void {
+    const seq = this.#room()?.head_seq ?? 0;
+    this.#send(connection, { type: "error", seq, code, message, ...(retryAfterMs ? { retryAfterMs } : {}) });
+  }
+}
+
+function productView(row: ProductRow): RoomProduct {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    priceCents: row.price_cents,
+    currency: row.currency,
+    imageUrl: row.image_url,
+    left: row.available,
+  };
+}
+
+function roleFromHeader(value: string | null): Role {
+  return value === "host" || value === "guest" ? value : "viewer";
+}
+
+function bucketFor(buckets: Map<string, TokenBucket>, id: string, burst: number, perSecond: number): TokenBucket {
+  let bucket = buckets.get(id);
+  if (!bucket) {
+    bucket = new TokenBucket(burst, perSecond);
+    buckets.set(id, bucket);
+  }
+  return bucket;
+}
+
+function defaultName(role: Role, room: RoomRow, connectionId: string): string {
+  if (role === "host") return room.shop_name;
+  // A stable short number per connection, so an anonymous viewer is
+  // recognisable within a conversation without signing up.
+  let hash = 0;
+  for (const char of connectionId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const suffix = String(hash % 10000).padStart(4, "0");
+  return role === "guest" ? `Guest ${suffix}` : `Viewer ${suffix}`;
+}
+
+function notSetUp(): RoomResult {
+  return { ok: false, code: "room_not_found", message: "No show exists with this id." };
+}

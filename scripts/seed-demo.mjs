@@ -1,0 +1,71 @@
+/**
+ * Seeds the demo shop and show through the public API (so the demo is made
+ * exactly as a brand would make one), once: later runs reuse it while its
+ * room still exists in the local state.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+const DEMO = {
+  shop: { name: "Lotus Tea House", currency: "USD" },
+  title: "Spring tea tasting, live from the shop",
+  products: [
+    { title: "Jasmine pearls, 100 g", priceCents: 1899, imageUrl: "/demo/jasmine-pearls.svg", description: "Hand-rolled green tea scented with fresh jasmine.", stock: 40 },
+    { title: "Porcelain gaiwan set", priceCents: 4500, imageUrl: "/demo/gaiwan-set.svg", description: "Lidded bowl, saucer and two cups.", stock: 12 },
+    { title: "Roasted oolong tin", priceCents: 2400, imageUrl: "/demo/oolong-tin.svg", description: "Charcoal-roasted Tieguanyin, 150 g.", stock: 25 },
+  ],
+};
+
+async function waitUntilUp(api, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${api}/api/openapi.json`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the Worker did not answer on ${api} within ${timeoutMs / 1000} s`);
+}
+
+async function call(api, path, { key, json } = {}) {
+  const res = await fetch(`${api}${path}`, {
+    method: json ? "POST" : "GET",
+    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+    body: json ? JSON.stringify(json) : undefined,
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${body.error?.message ?? ""}`);
+  return body;
+}
+
+/** Returns `{shopId, apiKey, roomId, links}` for the demo, creating it if needed. */
+export async function seedDemo(api, file, origin) {
+  await waitUntilUp(api);
+  try {
+    const saved = JSON.parse(await readFile(file, "utf8"));
+    const res = await fetch(`${api}/api/rooms/${saved.roomId}`);
+    if (res.ok) return { ...saved, links: withOrigin(saved.links, origin) };
+  } catch {
+    // no demo yet, or its state was wiped
+  }
+  const { shop, apiKey } = await call(api, "/api/shops", { json: DEMO.shop });
+  const listed = [];
+  for (const { stock, ...product } of DEMO.products) {
+    const { product: created } = await call(api, `/api/shops/${shop.id}/products`, { key: apiKey, json: product });
+    listed.push({ productId: created.id, stock });
+  }
+  const startsAt = new Date(Date.now() + 15 * 60_000).toISOString();
+  const { room, links } = await call(api, `/api/shops/${shop.id}/rooms`, { key: apiKey, json: { title: DEMO.title, startsAt, products: listed } });
+  await call(api, `/api/rooms/${room.id}/pin`, { key: apiKey, json: { productId: listed[0].productId } });
+  const demo = { shopId: shop.id, apiKey, roomId: room.id, links };
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(demo, null, 2));
+  return { ...demo, links: withOrigin(links, origin) };
+}
+
+/** Links are stored with the origin they were made on; show them with today's. */
+function withOrigin(links, origin) {
+  return Object.fromEntries(Object.entries(links).map(([k, v]) => [k, origin + v.slice(new URL(v).origin.length)]));
+}

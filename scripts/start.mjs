@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole product on this machine, offline and without a
+ * Cloudflare account. Builds the client, applies the D1 migrations to the
+ * local database, starts `wrangler dev` (workerd, the real runtime), seeds a
+ * demo shop and show on first run, and prints the links and a QR code.
+ *
+ *   npm start                 http://localhost:8787
+ *   npm start -- --lan        also reachable from a phone on the same network
+ *   PORT=9000 npm start       another port
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { networkInterfaces } from "node:os";
+import { resolve } from "node:path";
+import { renderUnicodeCompact } from "uqr";
+import { assertNode22, LOCAL_ENV } from "./local-env.mjs";
+import { seedDemo } from "./seed-demo.mjs";
+
+assertNode22();
+const root = resolve(import.meta.dirname, "..");
+const bin = (name) => resolve(root, "node_modules/.bin", name);
+const port = Number(process.env.PORT ?? 8787);
+const lan = process.argv.includes("--lan");
+const lanAddress = lan
+  ? Object.values(networkInterfaces()).flat().find((i) => i?.family === "IPv4" && !i.internal)?.address
+  : undefined;
+const origin = `http://${lanAddress ?? "localhost"}:${port}`;
+
+function run(step, command, args) {
+  console.log(`\n▸ ${step}`);
+  const result = spawnSync(command, args, { cwd: root, env: LOCAL_ENV, stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error(`\n✗ ${step} failed (exit ${result.status}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+run("Building the client", bin("vite"), ["build", "--config", "client/vite.config.ts", "--logLevel", "warn"]);
+run("Applying D1 migrations to the local database (.wrangler/state)", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
+
+console.log(`\n▸ Starting wrangler dev on ${origin}`);
+const dev = spawn(
+  bin("wrangler"),
+  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, "--show-interactive-dev-session=false"],
+  { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] },
+);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+try {
+  const demo = await seedDemo(`http://127.0.0.1:${port}`, resolve(root, ".wrangler/demo.json"), origin);
+  console.log(`
+  ┌──────────────────────────────────────────────────────────────
+  │ Shop-along is running at ${origin}
+  │
+  │ Create your own show:  ${origin}/
+  │ Demo viewer link:      ${demo.links.viewer}
+  │ Demo host studio:      ${demo.links.host}
+  │ Demo guest link:       ${demo.links.guest}
+  │ API docs:              ${origin}/api/docs
+  └──────────────────────────────────────────────────────────────
+  Scan to open the viewer link${lan ? "" : " (a phone needs `npm start -- --lan`)"}:
+${renderUnicodeCompact(demo.links.viewer, { border: 1 }).replace(/^/gm, "    ")}
+  Payments: the offline provider (no keys set). Press Ctrl+C to stop.`);
+} catch (error) {
+  console.error(`\n✗ Could not seed the demo: ${error.message}`);
+  dev.kill("SIGTERM");
+  process.exit(1);
+}

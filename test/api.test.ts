@@ -1,0 +1,189 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, createShow, json } from "./helpers.ts";
+
+const post = (path: string, json: unknown, key?: string) => call(path, { method: "POST", json, key });
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("Content-Type")).toMatch(/application\/json/);
+  const body = await json(res);
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toEqual(expect.any(String));
+  return body.error.message as string;
+}
+
+describe("shops", () => {
+  it("creates a shop and shows the API key once, storing only its hash", async () => {
+    const res = await post("/api/shops", { name: "Lotus Tea", currency: "CNY" });
+    expect(res.status).toBe(201);
+    const { shop, apiKey } = await json(res);
+    expect(shop).toEqual({ id: expect.stringMatching(/^s_/), name: "Lotus Tea", currency: "CNY" });
+    expect(apiKey).toMatch(/^sk_[0-9A-Za-z]{32}$/);
+    const row = await env.DB.prepare("SELECT * FROM shops WHERE id = ?").bind(shop.id).first<Record<string, unknown>>();
+    expect(JSON.stringify(row)).not.toContain(apiKey);
+    expect(row!.api_key_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("defaults the currency to USD", async () => {
+    const { shop } = await json(await post("/api/shops", { name: "Corner Store" }));
+    expect(shop.currency).toBe("USD");
+  });
+
+  it("refuses bad input with a 4xx JSON error and creates nothing", async () => {
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM shops").first<{ n: number }>();
+    await expectError(await call("/api/shops", { method: "POST", body: "{not json", headers: { "Content-Type": "application/json" } }), 400, "invalid_json");
+    expect(await expectError(await post("/api/shops", {}), 400, "invalid_request")).toMatch(/name/);
+    await expectError(await post("/api/shops", { name: 42 }), 400, "invalid_request");
+    await expectError(await post("/api/shops", { name: "   " }), 400, "invalid_request");
+    await expectError(await post("/api/shops", { name: "x".repeat(81) }), 400, "invalid_request");
+    await expectError(await post("/api/shops", { name: "Shop", currency: "XXX" }), 400, "invalid_request");
+    await expectError(await post("/api/shops", []), 400, "invalid_request");
+    await expectError(await post("/api/shops", { name: "x".repeat(70_000) }), 413, "payload_too_large");
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM shops").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n);
+  });
+});
+
+describe("products", () => {
+  it("adds and lists products with the shop's key", async () => {
+    const { shop, apiKey } = await json(await post("/api/shops", { name: "Tea", currency: "EUR" }));
+    const res = await post(`/api/shops/${shop.id}/products`, { title: "Oolong", priceCents: 1250, imageUrl: "https://example.com/o.jpg", description: "Roasted" }, apiKey);
+    expect(res.status).toBe(201);
+    const { product } = await json(res);
+    expect(product).toEqual({
+      id: expect.stringMatching(/^p_/), shopId: shop.id, title: "Oolong", description: "Roasted",
+      priceCents: 1250, currency: "EUR", imageUrl: "https://example.com/o.jpg",
+    });
+    const list = await json(await call(`/api/shops/${shop.id}/products`));
+    expect(list.products).toEqual([product]);
+  });
+
+  it("needs the key of the shop itself", async () => {
+    const a = await json(await post("/api/shops", { name: "A" }));
+    const b = await json(await post("/api/shops", { name: "B" }));
+    const body = { title: "Cup", priceCents: 100 };
+    await expectError(await post(`/api/shops/${a.shop.id}/products`, body), 401, "unauthorized");
+    await expectError(await post(`/api/shops/${a.shop.id}/products`, body, "sk_wrongwrongwrongwrongwrongwrong12"), 401, "unauthorized");
+    await expectError(await post(`/api/shops/${a.shop.id}/products`, body, b.apiKey), 403, "forbidden");
+    expect((await json(await call(`/api/shops/${a.shop.id}/products`))).products).toEqual([]);
+  });
+
+  it("validates products", async () => {
+    const { shop, apiKey } = await json(await post("/api/shops", { name: "V" }));
+    const path = `/api/shops/${shop.id}/products`;
+    await expectError(await post(path, { title: "Cup", priceCents: -1 }, apiKey), 400, "invalid_request");
+    await expectError(await post(path, { title: "Cup", priceCents: 1.5 }, apiKey), 400, "invalid_request");
+    await expectError(await post(path, { title: "Cup", priceCents: "100" }, apiKey), 400, "invalid_request");
+    await expectError(await post(path, { title: "", priceCents: 100 }, apiKey), 400, "invalid_request");
+    await expectError(await post(path, { title: "Cup", priceCents: 100, imageUrl: "javascript:alert(1)" }, apiKey), 400, "invalid_request");
+  });
+
+  it("answers 404 for an unknown shop and 400 for a malformed id", async () => {
+    await expectError(await call("/api/shops/s_0000000000000000/products"), 404, "not_found");
+    await expectError(await call("/api/shops/nope/products"), 400, "invalid_request");
+  });
+});
+
+describe("rooms", () => {
+  it("creates a room with absolute links whose keys open only their own role", async () => {
+    const show = await createShow({ stock: 7 });
+    expect(show.room).toMatchObject({ title: "Spring tasting", status: "scheduled", pinnedProductId: null, viewers: 0, shopName: "Lotus Tea" });
+    expect(show.room.products.map((p: any) => p.left)).toEqual([7, 7]);
+    expect(show.links.viewer).toBe(`http://shop.test/r/${show.room.id}`);
+    expect(show.links.host).toMatch(new RegExp(`^http://shop.test/studio/${show.room.id}#key=hk_`));
+    expect(show.links.guest).toMatch(new RegExp(`^http://shop.test/guest/${show.room.id}#key=gk_`));
+    const role = async (key?: string) => (await json(await call(`/api/rooms/${show.room.id}/role`, { key }))).role;
+    expect(await role(show.hostKey)).toBe("host");
+    expect(await role(show.guestKey)).toBe("guest");
+    expect(await role()).toBe("viewer");
+    await expectError(await call(`/api/rooms/${show.room.id}/role`, { key: "hk_nope" }), 401, "unauthorized");
+  });
+
+  it("records the listed units in D1", async () => {
+    const show = await createShow({ stock: 3 });
+    const { results } = await env.DB.prepare("SELECT product_id, listed FROM room_products WHERE room_id = ? ORDER BY position").bind(show.room.id).all();
+    expect(results).toEqual(show.products.map((p: any) => ({ product_id: p.id, listed: 3 })));
+  });
+
+  it("refuses products of another shop, duplicates and bad stock", async () => {
+    const mine = await createShow();
+    const other = await createShow({ shopName: "Other" });
+    const path = `/api/shops/${mine.shop.id}/rooms`;
+    const create = (products: unknown) => post(path, { title: "Show", products }, mine.apiKey);
+    await expectError(await create([{ productId: other.products[0].id, stock: 1 }]), 404, "not_found");
+    await expectError(await create([{ productId: mine.products[0].id, stock: 1 }, { productId: mine.products[0].id, stock: 2 }]), 400, "invalid_request");
+    await expectError(await create([{ productId: mine.products[0].id, stock: -1 }]), 400, "invalid_request");
+    await expectError(await create([]), 400, "invalid_request");
+    await expectError(await post(path, { title: "Show", startsAt: "tomorrow", products: [{ productId: mine.products[0].id, stock: 1 }] }, mine.apiKey), 400, "invalid_request");
+    await expectError(await post(path, { title: "Show", products: [{ productId: mine.products[0].id, stock: 1 }] }, other.apiKey), 403, "forbidden");
+  });
+
+  it("answers 404 for an unknown room and 400 for a malformed id", async () => {
+    await expectError(await call("/api/rooms/r_0000000000000000"), 404, "not_found");
+    await expectError(await call("/api/rooms/..%2F..%2Fetc"), 400, "invalid_request");
+  });
+});
+
+describe("host controls over HTTP", () => {
+  it("pins with the host key or the shop's key, and refuses everyone else", async () => {
+    const show = await createShow();
+    const other = await createShow({ shopName: "Other" });
+    const path = `/api/rooms/${show.room.id}/pin`;
+    const productId = show.products[1].id;
+    await expectError(await post(path, { productId }), 401, "unauthorized");
+    await expectError(await post(path, { productId }, show.guestKey), 403, "forbidden");
+    await expectError(await post(path, { productId }, other.hostKey), 401, "unauthorized");
+    await expectError(await post(path, { productId }, other.apiKey), 403, "forbidden");
+    expect((await json(await call(`/api/rooms/${show.room.id}`))).room.pinnedProductId).toBeNull();
+
+    const pinned = await post(path, { productId }, show.hostKey);
+    expect(pinned.status).toBe(200);
+    expect((await json(pinned)).room.pinnedProductId).toBe(productId);
+    const unpinned = await json(await post(path, { productId: null }, show.apiKey));
+    expect(unpinned.room.pinnedProductId).toBeNull();
+    await expectError(await post(path, { productId: other.products[0].id }, show.hostKey), 404, "not_found");
+    await expectError(await post(path, { product: "x" }, show.hostKey), 400, "invalid_request");
+  });
+
+  it("moves the show from scheduled to live to ended, and never back", async () => {
+    const show = await createShow();
+    const path = `/api/rooms/${show.room.id}/status`;
+    await expectError(await post(path, { status: "live" }), 401, "unauthorized");
+    await expectError(await post(path, { status: "paused" }, show.hostKey), 400, "invalid_request");
+    expect((await json(await post(path, { status: "live" }, show.hostKey))).room.status).toBe("live");
+    expect((await json(await post(path, { status: "live" }, show.hostKey))).room.status).toBe("live");
+    expect((await json(await post(path, { status: "ended" }, show.apiKey))).room.status).toBe("ended");
+    await expectError(await post(path, { status: "live" }, show.hostKey), 409, "invalid_transition");
+    expect((await json(await call(`/api/rooms/${show.room.id}`))).room.status).toBe("ended");
+  });
+});
+
+describe("the API document", () => {
+  it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
+    const res = await call("/api/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await json(res);
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/rooms/{roomId}", "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/status",
+      "/shops", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
+    ]);
+    expect(doc.paths["/shops/{shopId}/rooms"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CreateRoom" });
+    expect(doc.components.schemas.CreateProduct.required).toEqual(["title", "priceCents"]);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("renders readable docs", async () => {
+    const res = await call("/api/docs");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("/shops/{shopId}/rooms");
+    expect(html).toContain("Create a show");
+  });
+
+  it("answers unknown API routes with a JSON 404", async () => {
+    await expectError(await call("/api/nothing-here"), 404, "not_found");
+    await expectError(await call("/api/shops", { method: "DELETE" }), 404, "not_found");
+  });
+});

@@ -1,0 +1,100 @@
+import { exports } from "cloudflare:workers";
+
+export const BASE = "http://shop.test";
+
+/** Calls the Worker as a client would. */
+export function call(path: string, init: RequestInit & { json?: unknown; key?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.json !== undefined) headers.set("Content-Type", "application/json");
+  if (init.key) headers.set("Authorization", `Bearer ${init.key}`);
+  const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }));
+}
+
+export async function json<T = any>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+/** A shop with two products and a show listing them, made through the public API. */
+export async function createShow(options: { stock?: number; shopName?: string } = {}) {
+  const shopRes = await call("/api/shops", { method: "POST", json: { name: options.shopName ?? "Lotus Tea", currency: "EUR" } });
+  const { shop, apiKey } = await json(shopRes);
+  const products = [];
+  for (const [title, priceCents] of [["Jasmine pearls", 1899], ["Gaiwan set", 4500]] as const) {
+    const res = await call(`/api/shops/${shop.id}/products`, { method: "POST", key: apiKey, json: { title, priceCents } });
+    products.push((await json(res)).product);
+  }
+  const roomRes = await call(`/api/shops/${shop.id}/rooms`, {
+    method: "POST",
+    key: apiKey,
+    json: { title: "Spring tasting", products: products.map((p) => ({ productId: p.id, stock: options.stock ?? 10 })) },
+  });
+  const { room, links } = await json(roomRes);
+  const hostKey = new URL(links.host).hash.replace("#key=", "");
+  const guestKey = new URL(links.guest).hash.replace("#key=", "");
+  return { shop, apiKey, products, room, links, hostKey, guestKey };
+}
+
+type Frame = { type: string; seq: number; [key: string]: any };
+
+/** A room socket as a test sees it: every frame kept, waits bounded by a timeout. */
+export interface TestSocket {
+  ws: WebSocket;
+  frames: Frame[];
+  /** Resolves with the next frame (after those already taken) matching `type`. */
+  next(type: string, timeoutMs?: number): Promise<Frame>;
+  send(message: unknown): void;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+export async function connect(roomId: string, query: Record<string, string> = {}): Promise<TestSocket | Response> {
+  const url = new URL(`${BASE}/parties/room/${roomId}`);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const res = await exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket" } }));
+  const ws = res.webSocket;
+  if (!ws) return res;
+  ws.accept();
+  const frames: Frame[] = [];
+  let cursor = 0;
+  const listeners = new Set<() => void>();
+  ws.addEventListener("message", (event) => {
+    frames.push(JSON.parse(event.data as string));
+    for (const listener of listeners) listener();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })),
+  );
+  return {
+    ws,
+    frames,
+    closed,
+    send: (message) => ws.send(typeof message === "string" ? message : JSON.stringify(message)),
+    next(type, timeoutMs = 2000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          for (let i = cursor; i < frames.length; i++) {
+            if (frames[i]!.type === type) {
+              cursor = i + 1;
+              listeners.delete(check);
+              clearTimeout(timer);
+              resolve(frames[i]!);
+              return;
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no "${type}" frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(cursor).map((f) => f.type))}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+export async function open(roomId: string, query: Record<string, string> = {}): Promise<TestSocket> {
+  const socket = await connect(roomId, query);
+  if (socket instanceof Response) throw new Error(`socket refused: ${socket.status} ${await socket.text()}`);
+  return socket;
+}

@@ -1,0 +1,23 @@
+import { resolve } from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const root = resolve(import.meta.dirname, "..");
+
+// API and Durable Object tests run inside workerd, against the real Worker
+// (wrangler.toml), its Room class and a local D1 with the migrations applied.
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: resolve(root, "wrangler.toml") },
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: await readD1Migrations(resolve(root, "migrations")) },
+      },
+    }),
+  ],
+  test: {
+    root,
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["test/apply-migrations.ts"],
+  },
+}));

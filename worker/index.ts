@@ -1,0 +1,64 @@
+/**
+ * The Worker: the public HTTP API under /api, the room sockets under
+ * /parties/room/{roomId}, and the pages that take a room id. Everything else
+ * is a static asset of the client, served before this code runs.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "./app-env.ts";
+import { renderDocs } from "./docs.ts";
+import { ApiError, renderError } from "./errors.ts";
+import { pages } from "./pages.ts";
+import { rooms } from "./routes/rooms.ts";
+import { shops } from "./routes/shops.ts";
+import { routeRoomSocket } from "./sockets.ts";
+import { validationHook } from "./validation.ts";
+
+export { Room } from "../durable-objects/room.ts";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+api.use(
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB.`);
+    },
+  }),
+);
+api.route("/shops", shops);
+api.route("/rooms", rooms);
+
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "A shop's API key (sk_...), or for room controls the room's host key (hk_...).",
+});
+
+const OPENAPI_CONFIG = {
+  openapi: "3.1.0",
+  info: {
+    title: "Shop-along API",
+    version: "1.0.0",
+    description:
+      "Live shopping at the edge: create a shop, add products, open a show and get its share link; pin products and run the show. Errors are JSON: {\"error\": {\"code\", \"message\"}}.",
+  },
+};
+api.doc31("/openapi.json", (c) => ({ ...OPENAPI_CONFIG, servers: [{ url: `${new URL(c.req.url).origin}/api` }] }));
+api.get("/docs", (c) => c.html(renderDocs(api.getOpenAPI31Document(OPENAPI_CONFIG) as never)));
+api.onError(renderError);
+
+const app = new OpenAPIHono<AppEnv>();
+app.route("/api", api);
+app.route("/", pages);
+app.all("/parties/*", async (c) => (await routeRoomSocket(c.req.raw, c.env)) ?? c.json({ error: { code: "not_found", message: "No such room." } }, 404));
+app.notFound((c) =>
+  c.req.path.startsWith("/api/")
+    ? c.json({ error: { code: "not_found", message: `No API route ${c.req.method} ${c.req.path}. See /api/docs.` } }, 404)
+    : c.env.ASSETS.fetch(c.req.raw),
+);
+app.onError(renderError);
+
+export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,29 @@
+/** Small builders for route definitions, so each route reads as what it accepts and answers. */
+import type { z } from "@hono/zod-openapi";
+import { ErrorBody } from "./schemas.ts";
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const ERROR_DESCRIPTIONS = {
+  400: "The request is malformed or fails validation",
+  401: "No key, or a key that is not valid",
+  403: "A valid key that may not do this",
+  404: "No such shop, room or product",
+  409: "The request conflicts with the room's state",
+  413: "The body is larger than 64 KB",
+} as const;
+
+/** The error responses a route can give, all with the same `{error: {code, message}}` body. */
+export function errorResponses<S extends keyof typeof ERROR_DESCRIPTIONS>(...statuses: S[]) {
+  return Object.fromEntries(statuses.map((s) => [s, jsonContent(ErrorBody, ERROR_DESCRIPTIONS[s])])) as {
+    [K in S]: ReturnType<typeof jsonContent<typeof ErrorBody>>;
+  };
+}

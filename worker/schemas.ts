@@ -1,0 +1,142 @@
+/**
+ * The HTTP API's schemas: they validate every request and generate the
+ * OpenAPI document, so the docs cannot drift from what the code accepts.
+ */
+import { z } from "@hono/zod-openapi";
+import type { RoomState as WireRoomState } from "../durable-objects/protocol.ts";
+
+export const CURRENCIES = ["USD", "EUR", "GBP", "CNY", "JPY", "CAD", "AUD", "HKD", "SGD"] as const;
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "invalid_request" }),
+      message: z.string().openapi({ example: "title: Required" }),
+    }),
+  })
+  .openapi("Error");
+
+const ShopId = z.string().regex(/^s_[0-9A-Za-z]{16}$/, "not a shop id").openapi({ example: "s_3fK9x0aZbQ1mN2pL" });
+const ProductId = z.string().regex(/^p_[0-9A-Za-z]{16}$/, "not a product id").openapi({ example: "p_7Hq2LwX9cV4bN1mZ" });
+export const RoomId = z.string().regex(/^r_[0-9A-Za-z]{16}$/, "not a room id").openapi({ example: "r_Q8s2mK0vT5yH3nB6" });
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) || /^\/(?!\/)\S*$/.test(value), "must be an http(s) URL or a path on this site");
+
+// ------------------------------------------------------------------ shops
+
+export const Shop = z
+  .object({ id: ShopId, name: z.string(), currency: z.enum(CURRENCIES) })
+  .openapi("Shop");
+export type Shop = z.infer<typeof Shop>;
+
+export const CreateShop = z
+  .object({
+    name: z.string().trim().min(1).max(80).openapi({ example: "Lotus Tea House" }),
+    currency: z.enum(CURRENCIES).default("USD"),
+  })
+  .openapi("CreateShop");
+
+export const ShopCreated = z
+  .object({
+    shop: Shop,
+    apiKey: z.string().openapi({ description: "Shown once; store it. Send it as `Authorization: Bearer <apiKey>`.", example: "sk_..." }),
+  })
+  .openapi("ShopCreated");
+
+export const ShopParams = z.object({ shopId: ShopId.openapi({ param: { name: "shopId", in: "path" } }) });
+
+// ------------------------------------------------------------------ products
+
+export const Product = z
+  .object({
+    id: ProductId,
+    shopId: ShopId,
+    title: z.string(),
+    description: z.string().nullable(),
+    priceCents: z.number().int(),
+    currency: z.enum(CURRENCIES),
+    imageUrl: z.string().nullable(),
+  })
+  .openapi("Product");
+export type Product = z.infer<typeof Product>;
+
+export const CreateProduct = z
+  .object({
+    title: z.string().trim().min(1).max(120).openapi({ example: "Jasmine pearls, 100 g" }),
+    priceCents: z.number().int().min(0).max(100_000_000).openapi({ description: "Price in the currency's minor unit.", example: 1899 }),
+    imageUrl: httpUrl.optional(),
+    description: z.string().trim().max(2000).optional(),
+  })
+  .openapi("CreateProduct");
+
+export const ProductList = z.object({ products: z.array(Product) }).openapi("ProductList");
+
+// ------------------------------------------------------------------ rooms
+
+export const RoomProduct = z
+  .object({
+    id: ProductId,
+    title: z.string(),
+    description: z.string().nullable(),
+    priceCents: z.number().int(),
+    currency: z.string(),
+    imageUrl: z.string().nullable(),
+    left: z.number().int().openapi({ description: "Units this show can still sell." }),
+  })
+  .openapi("RoomProduct");
+
+export const RoomState = z
+  .object({
+    id: RoomId,
+    shopId: ShopId,
+    shopName: z.string(),
+    title: z.string(),
+    status: z.enum(["scheduled", "live", "ended"]),
+    startsAt: z.string().nullable().openapi({ description: "ISO 8601 planned start, or null." }),
+    pinnedProductId: ProductId.nullable(),
+    viewers: z.number().int(),
+    reactions: z.number().int(),
+    products: z.array(RoomProduct),
+  })
+  .openapi("Room");
+
+// The room's wire type (protocol.ts, zod/mini for the small client) and this
+// HTTP schema describe the same object: the compiler checks they agree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const roomStatesAgree: Same<z.infer<typeof RoomState>, WireRoomState> = true;
+void roomStatesAgree;
+
+export const CreateRoom = z
+  .object({
+    title: z.string().trim().min(1).max(120).openapi({ example: "Spring tea tasting, live from the shop" }),
+    startsAt: z.iso.datetime({ offset: true }).optional().openapi({ description: "Planned start (ISO 8601), shown as a countdown." }),
+    products: z
+      .array(z.object({ productId: ProductId, stock: z.number().int().min(0).max(1_000_000) }))
+      .min(1)
+      .max(100)
+      .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, "each product may appear once"),
+  })
+  .openapi("CreateRoom");
+
+export const RoomLinks = z
+  .object({
+    viewer: z.string().openapi({ description: "The share link for viewers." }),
+    host: z.string().openapi({ description: "The host studio; carries the host key. Keep it secret." }),
+    guest: z.string().openapi({ description: "For a guest on stage; carries the guest key." }),
+  })
+  .openapi("RoomLinks");
+
+export const RoomCreated = z.object({ room: RoomState, links: RoomLinks }).openapi("RoomCreated");
+export const RoomBody = z.object({ room: RoomState }).openapi("RoomResponse");
+export const RoomParams = z.object({ roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }) });
+
+export const PinBody = z.object({ productId: ProductId.nullable() }).openapi("Pin");
+export const StatusBody = z.object({ status: z.enum(["live", "ended"]) }).openapi("StatusChange");
+export const RoleBody = z
+  .object({ role: z.enum(["host", "guest", "viewer"]) })
+  .openapi("Role", { description: "What the presented key (or none) makes its bearer in this room." });
+
+export const ProductCreated = z.object({ product: Product }).openapi("ProductCreated");
