@@ -1,23 +1,45 @@
+import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { defineConfig } from "vite";
+import { defineConfig, type EnvironmentOptions } from "vite";
 import preact from "@preact/preset-vite";
 
 const here = import.meta.dirname;
+const outDir = resolve(here, "../dist/client");
 
-// Three pages, each with only the code it needs: the landing page (create a
-// shop-along), the viewer page (also the guest page) and the host studio.
+/**
+ * Three pages, each built on its own: the landing page (create a
+ * shop-along), the viewer page (also the guest page) and the host studio.
+ *
+ * Separate builds rather than one build with three inputs, because a shared
+ * chunk carries every export any page uses: the viewer page would ship the
+ * landing page's and the studio's words too. Built apart, each page gets one
+ * script with only what it uses, which keeps the viewer within its budget.
+ */
+const pages = { index: "index.html", room: "room.html", studio: "studio.html" } as const;
+
+function page(html: string, first: boolean): EnvironmentOptions {
+  return {
+    consumer: "client",
+    build: {
+      outDir,
+      emptyOutDir: false,
+      copyPublicDir: first,
+      // Every browser we support has <link rel="modulepreload">; the polyfill
+      // would cost every page bytes.
+      modulePreload: { polyfill: false },
+      rollupOptions: { input: resolve(here, html) },
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
   plugins: [preact()],
-  build: {
-    outDir: resolve(here, "../dist/client"),
-    emptyOutDir: true,
-    rollupOptions: {
-      input: {
-        index: resolve(here, "index.html"),
-        room: resolve(here, "room.html"),
-        studio: resolve(here, "studio.html"),
-      },
+  environments: Object.fromEntries(Object.entries(pages).map(([name, html], i) => [name, page(html, i === 0)])),
+  builder: {
+    async buildApp(builder) {
+      await rm(outDir, { recursive: true, force: true });
+      for (const name of Object.keys(pages)) await builder.build(builder.environments[name]!);
     },
   },
 });

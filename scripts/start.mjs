@@ -28,7 +28,8 @@ const origin = `http://${lanAddress ?? "localhost"}:${port}`;
 
 function run(step, command, args) {
   console.log(`\n▸ ${step}`);
-  const result = spawnSync(command, args, { cwd: root, env: LOCAL_ENV, stdio: "inherit" });
+  // stdin is not a terminal, so wrangler applies migrations without asking "Ok to proceed?".
+  const result = spawnSync(command, args, { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] });
   if (result.status !== 0) {
     console.error(`\n✗ ${step} failed (exit ${result.status}).`);
     process.exit(result.status ?? 1);
@@ -61,7 +62,7 @@ try {
   └──────────────────────────────────────────────────────────────
   Scan to open the viewer link${lan ? "" : " (a phone needs `npm start -- --lan`)"}:
 ${renderUnicodeCompact(demo.links.viewer, { border: 1 }).replace(/^/gm, "    ")}
-  Payments: the offline provider (no keys set). Press Ctrl+C to stop.`);
+  Press Ctrl+C to stop.`);
 } catch (error) {
   console.error(`\n✗ Could not seed the demo: ${error.message}`);
   dev.kill("SIGTERM");

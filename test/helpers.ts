@@ -57,12 +57,12 @@ export async function connect(roomId: string, query: Record<string, string> = {}
   const frames: Frame[] = [];
   let cursor = 0;
   const listeners = new Set<() => void>();
-  ws.addEventListener("message", (event) => {
+  ws.addEventListener("message", (event: MessageEvent) => {
     frames.push(JSON.parse(event.data as string));
     for (const listener of listeners) listener();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })),
+    ws.addEventListener("close", (event: CloseEvent) => resolve({ code: event.code, reason: event.reason })),
   );
   return {
     ws,

@@ -39,7 +39,7 @@ describe("joining a room", () => {
     const { exports } = await import("cloudflare:workers");
     const res = await exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket", "x-room-role": "host" } }));
     res.webSocket!.accept();
-    const frame = await new Promise<any>((resolve) => res.webSocket!.addEventListener("message", (e) => resolve(JSON.parse(e.data as string))));
+    const frame = await new Promise<any>((resolve) => res.webSocket!.addEventListener("message", (e: MessageEvent) => resolve(JSON.parse(e.data as string))));
     expect(frame.you.role).toBe("viewer");
   });
 

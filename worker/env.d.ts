@@ -8,5 +8,9 @@ declare namespace Cloudflare {
     /** Absolute origin for share links; empty means the request's origin. */
     PUBLIC_URL: string;
   }
+  interface GlobalProps {
+    mainModule: typeof import("./index.ts");
+    durableNamespaces: "Room";
+  }
 }
 interface Env extends Cloudflare.Env {}

@@ -1,0 +1,47 @@
+/**
+ * The HTTP API as the pages call it. Errors come back as
+ * `{error: {code, message}}`; they are thrown as ApiError so a page can pick
+ * a translated message by code and fall back to the server's own words.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type ApiRequest = {
+  method?: "GET" | "POST";
+  body?: unknown;
+  /** An API key, host key (hk_…) or guest key, sent as a Bearer token. */
+  key?: string | null;
+};
+
+export async function api<T>(path: string, { method = "GET", body, key }: ApiRequest = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (key) headers.authorization = `Bearer ${key}`;
+
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {
+    // fetch only rejects when the request never got an answer.
+    throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
+  }
+
+  const data: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    throw new ApiError(
+      response.status,
+      typeof error?.code === "string" ? error.code : `http_${response.status}`,
+      typeof error?.message === "string" ? error.message : response.statusText,
+    );
+  }
+  return data as T;
+}

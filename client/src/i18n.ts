@@ -1,0 +1,374 @@
+/**
+ * Every word the pages show, in English and Simplified Chinese.
+ *
+ * The catalogue is cut into sections (common, viewer, landing, studio) so a
+ * page ships only its own words: the viewer page has a hard size budget. In
+ * each section the Chinese table is typed from the English one, so a key
+ * missing from (or extra in) either fails type-checking. Placeholders are
+ * {name}; `t()` fills them. The language is the visitor's saved choice, else
+ * the first of navigator.languages we have.
+ */
+import { effect, signal } from "@preact/signals";
+
+export const LANGS = ["en", "zh-CN"] as const;
+export type Lang = (typeof LANGS)[number];
+
+type Section<Key extends string> = Record<Lang, Record<Key, string>>;
+
+/** Pairs a section's English table with its Chinese one, which must have exactly the same keys. */
+function section<const En extends Record<string, string>>(
+  en: En,
+  zhCN: { [Key in keyof En]: string },
+): Section<keyof En & string> {
+  return { en, "zh-CN": zhCN };
+}
+
+/** Words more than one page uses: connection, roles, copy, errors, stock. */
+export const commonText = /* @__PURE__ */ section(
+  {
+    langSwitch: "中文",
+    langSwitchLabel: "切换到中文",
+    connectionConnecting: "Connecting…",
+    connectionOnline: "Connected",
+    connectionReconnecting: "Reconnecting…",
+    roleHost: "Host",
+    roleGuest: "Guest",
+    anonymous: "Viewer",
+    close: "Close",
+    copy: "Copy",
+    copied: "Copied!",
+    copyFailed: "Couldn't copy. Select the link and copy it by hand.",
+    errorRateLimited: "Slow down, you're sending too fast.",
+    errorForbidden: "You're not allowed to do that.",
+    errorInvalidMessage: "That couldn't be sent.",
+    errorShowEnded: "The show has ended.",
+    errorInvalidTransition: "That isn't possible in the show's current state.",
+    errorNotFound: "That no longer exists.",
+    errorNetwork: "Can't reach the server. Check your connection and try again.",
+    send: "Send",
+    unitsLeft: "{count} left",
+    soldOut: "Sold out",
+  },
+  {
+    langSwitch: "EN",
+    langSwitchLabel: "Switch to English",
+    connectionConnecting: "连接中…",
+    connectionOnline: "已连接",
+    connectionReconnecting: "重新连接中…",
+    roleHost: "主播",
+    roleGuest: "嘉宾",
+    anonymous: "观众",
+    close: "关闭",
+    copy: "复制",
+    copied: "已复制！",
+    copyFailed: "复制失败，请手动选中链接复制。",
+    errorRateLimited: "发送太快了，请稍后再试。",
+    errorForbidden: "你没有权限执行此操作。",
+    errorInvalidMessage: "无法发送。",
+    errorShowEnded: "直播已结束。",
+    errorInvalidTransition: "直播当前的状态不允许此操作。",
+    errorNotFound: "该内容已不存在。",
+    errorNetwork: "无法连接服务器，请检查网络后重试。",
+    send: "发送",
+    unitsLeft: "仅剩 {count} 件",
+    soldOut: "已售罄",
+  },
+);
+
+/** The viewer and guest page. */
+export const viewerText = /* @__PURE__ */ section(
+  {
+    live: "LIVE",
+    stageScheduled: "Starting soon",
+    stageLive: "Live now",
+    stageEnded: "Show ended",
+    stageEndedNote: "Thanks for watching!",
+    stageStartsAt: "Starts {time}",
+    countdownDays: "{days}d {clock}",
+    viewers: "{count} watching",
+    chatPlaceholder: "Say something…",
+    namePlaceholder: "Name",
+    sendHeart: "Send a heart",
+    guestBanner: "You're on as a guest",
+    productsButton: "Products in this show",
+    productsTitle: "Products in this show",
+    productsEmpty: "No products in this show yet.",
+    showingNow: "Showing now",
+    buyNow: "Buy now",
+    checkoutTitle: "Checkout is coming soon",
+    checkoutBody: "Soon you'll buy {title} right here, without leaving the show.",
+    notFoundTitle: "Show not found",
+    notFoundBody: "The link may be mistyped, or the show was removed.",
+    notFoundAction: "Start your own show",
+    guestRejectedTitle: "This guest link doesn't work",
+    guestRejectedBody: "Ask the host for a new one, or watch with the viewer link.",
+    loading: "Loading the show…",
+  },
+  {
+    live: "直播中",
+    stageScheduled: "即将开始",
+    stageLive: "正在直播",
+    stageEnded: "直播已结束",
+    stageEndedNote: "感谢观看！",
+    stageStartsAt: "开播时间：{time}",
+    countdownDays: "{days}天 {clock}",
+    viewers: "{count} 人在看",
+    chatPlaceholder: "说点什么…",
+    namePlaceholder: "昵称",
+    sendHeart: "点赞",
+    guestBanner: "你正以嘉宾身份参与",
+    productsButton: "本场商品",
+    productsTitle: "本场商品",
+    productsEmpty: "本场还没有商品。",
+    showingNow: "讲解中",
+    buyNow: "立即购买",
+    checkoutTitle: "结账功能即将上线",
+    checkoutBody: "很快你就能在直播间直接购买「{title}」，无需离开直播。",
+    notFoundTitle: "找不到这场直播",
+    notFoundBody: "链接可能有误，或者直播已被删除。",
+    notFoundAction: "创建你自己的直播",
+    guestRejectedTitle: "此嘉宾链接无效",
+    guestRejectedBody: "请向主播索取新的链接，或使用观众链接观看。",
+    loading: "正在进入直播间…",
+  },
+);
+
+/** The landing page, where a brand creates its show. */
+export const landingText = /* @__PURE__ */ section(
+  {
+    landingTitle: "Go live and sell in minutes",
+    brand: "shop-along",
+    landingEyebrow: "Live shopping",
+    landingLead: "Name your shop, add what you're selling, and get one link your audience can watch, chat and shop from.",
+    landingPoint1: "Live chat and hearts",
+    landingPoint2: "Pin a product, viewers buy without leaving",
+    landingPoint3: "Works on any phone, no app",
+    sectionShop: "Your shop",
+    shopName: "Shop name",
+    shopNamePlaceholder: "e.g. Lumen Ceramics",
+    currency: "Currency",
+    sectionShow: "The show",
+    showTitle: "Show title",
+    showTitlePlaceholder: "e.g. Friday night glaze drop",
+    startsAt: "Starts at (optional)",
+    sectionProducts: "What you're selling",
+    productNumber: "Product {n}",
+    productTitle: "Product name",
+    productTitlePlaceholder: "e.g. Speckled mug",
+    productPrice: "Price ({currency})",
+    productImage: "Image link (optional)",
+    productStock: "Units for this show",
+    addProduct: "+ Add another product",
+    removeProduct: "Remove product {n}",
+    createShow: "Create my show",
+    creatingShop: "Creating your shop…",
+    creatingProducts: "Adding products ({done} of {total})…",
+    creatingRoom: "Opening the room…",
+    errShopName: "Give your shop a name.",
+    errShopNameLong: "Shop names can be up to {max} characters.",
+    errShowTitle: "Give your show a title.",
+    errShowTitleLong: "Show titles can be up to {max} characters.",
+    errProductTitle: "Product {n} needs a name.",
+    errProductTitleLong: "Product {n}: names can be up to {max} characters.",
+    errProductPrice: "Product {n}: enter a price like {example}.",
+    errProductStock: "Product {n}: units must be a whole number from 1 to {max}.",
+    errProductImage: "Product {n}: the image link must start with https:// or http://.",
+    errCreate: "Couldn't create the show: {message}",
+    resultTitle: "Your show is ready",
+    resultLead: "Share the viewer link anywhere. When you're ready, open the studio and go live.",
+    viewerLink: "Viewer link",
+    viewerLinkNote: "Anyone with this link can watch, chat and shop.",
+    qrLabel: "QR code for the viewer link",
+    hostLink: "Host studio link",
+    hostLinkNote: "Keep this link secret: anyone who has it can run your show. Save it now, it is shown only once.",
+    guestLink: "Guest link",
+    guestLinkNote: "For a co-host: their chat messages carry a Guest badge.",
+    openStudio: "Open the studio",
+    createAnother: "Create another show",
+    footer: "Open source. Runs on the edge.",
+  },
+  {
+    landingTitle: "几分钟开启直播带货",
+    brand: "shop-along",
+    landingEyebrow: "直播带货",
+    landingLead: "填写店铺名称和要卖的商品，获得一个链接：观众点开就能看直播、聊天、下单。",
+    landingPoint1: "实时聊天与点赞",
+    landingPoint2: "置顶讲解商品，观众边看边买",
+    landingPoint3: "手机直接打开，无需下载 App",
+    sectionShop: "你的店铺",
+    shopName: "店铺名称",
+    shopNamePlaceholder: "例如：拾光陶艺",
+    currency: "币种",
+    sectionShow: "直播",
+    showTitle: "直播标题",
+    showTitlePlaceholder: "例如：周五晚间新品釉色首发",
+    startsAt: "开播时间（可选）",
+    sectionProducts: "要卖的商品",
+    productNumber: "商品 {n}",
+    productTitle: "商品名称",
+    productTitlePlaceholder: "例如：斑点马克杯",
+    productPrice: "价格（{currency}）",
+    productImage: "图片链接（可选）",
+    productStock: "本场库存（件）",
+    addProduct: "+ 再添加一个商品",
+    removeProduct: "移除商品 {n}",
+    createShow: "创建直播",
+    creatingShop: "正在创建店铺…",
+    creatingProducts: "正在添加商品（{done}/{total}）…",
+    creatingRoom: "正在创建直播间…",
+    errShopName: "请填写店铺名称。",
+    errShopNameLong: "店铺名称最多 {max} 个字符。",
+    errShowTitle: "请填写直播标题。",
+    errShowTitleLong: "直播标题最多 {max} 个字符。",
+    errProductTitle: "请填写商品 {n} 的名称。",
+    errProductTitleLong: "商品 {n}：名称最多 {max} 个字符。",
+    errProductPrice: "商品 {n}：请输入价格，例如 {example}。",
+    errProductStock: "商品 {n}：库存须为 1 到 {max} 之间的整数。",
+    errProductImage: "商品 {n}：图片链接须以 https:// 或 http:// 开头。",
+    errCreate: "创建失败：{message}",
+    resultTitle: "直播已创建",
+    resultLead: "把观众链接分享到任何地方。准备好后，进入主播后台开始直播。",
+    viewerLink: "观众链接",
+    viewerLinkNote: "任何人都可以通过此链接观看、聊天和购买。",
+    qrLabel: "观众链接二维码",
+    hostLink: "主播后台链接",
+    hostLinkNote: "请妥善保密：持有此链接的人可以控制你的直播。请立即保存，它只显示这一次。",
+    guestLink: "嘉宾链接",
+    guestLinkNote: "发给联合主播：他们的聊天消息会带有“嘉宾”标识。",
+    openStudio: "进入主播后台",
+    createAnother: "再创建一场直播",
+    footer: "开源项目，运行在边缘网络上。",
+  },
+);
+
+/** The host studio. */
+export const studioText = /* @__PURE__ */ section(
+  {
+    studioTitle: "Studio",
+    brand: "shop-along",
+    studioLoading: "Opening the studio…",
+    studioNotFound: "This show doesn't exist. Check the studio link.",
+    statusScheduled: "Scheduled",
+    statusLive: "Live",
+    statusEnded: "Ended",
+    goLive: "Go live",
+    endShow: "End show",
+    confirmEnd: "End the show for everyone? This can't be undone.",
+    statWatching: "Watching",
+    statHearts: "Hearts",
+    studioProducts: "Products",
+    pin: "Pin",
+    unpin: "Unpin",
+    pinned: "Pinned",
+    studioChat: "Chat",
+    chatEmpty: "No messages yet.",
+    deleteMessage: "Delete",
+    hostChatPlaceholder: "Chat as the host…",
+    shareLink: "Viewer link",
+    openViewer: "Open viewer page",
+    keyMissing: "This studio link has no host key. Open the full host link you got when you created the show (it ends with #key=hk_…).",
+    keyRejected: "The host key was not accepted. Check that you opened the full host link for this show.",
+    actionFailed: "That didn't work: {message}",
+  },
+  {
+    studioTitle: "主播后台",
+    brand: "shop-along",
+    studioLoading: "正在进入主播后台…",
+    studioNotFound: "这场直播不存在，请检查后台链接。",
+    statusScheduled: "未开播",
+    statusLive: "直播中",
+    statusEnded: "已结束",
+    goLive: "开始直播",
+    endShow: "结束直播",
+    confirmEnd: "确定为所有人结束直播吗？此操作无法撤销。",
+    statWatching: "在线观众",
+    statHearts: "点赞",
+    studioProducts: "商品",
+    pin: "讲解",
+    unpin: "取消讲解",
+    pinned: "讲解中",
+    studioChat: "聊天",
+    chatEmpty: "还没有消息。",
+    deleteMessage: "删除",
+    hostChatPlaceholder: "以主播身份发言…",
+    shareLink: "观众链接",
+    openViewer: "打开观众页面",
+    keyMissing: "此后台链接缺少主播密钥。请打开创建直播时获得的完整主播链接（以 #key=hk_… 结尾）。",
+    keyRejected: "主播密钥无效。请确认打开的是这场直播完整的主播链接。",
+    actionFailed: "操作失败：{message}",
+  },
+);
+
+const STORAGE_KEY = "shop-along:lang";
+
+function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === "en" || saved === "zh-CN") return saved;
+  } catch {
+    // Storage blocked: fall through to the browser's languages.
+  }
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const lower = tag.toLowerCase();
+    if (lower.startsWith("zh")) return "zh-CN";
+    if (lower.startsWith("en")) return "en";
+  }
+  return "en";
+}
+
+export const lang = signal<Lang>(initialLang());
+
+effect(() => {
+  document.documentElement.lang = lang.value;
+});
+
+export function setLang(next: Lang): void {
+  lang.value = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // The choice then lasts for this page only.
+  }
+}
+
+type Params = Record<string, string | number>;
+
+/**
+ * A `t(key, params)` over the common section and, optionally, a page's own.
+ * It reads the current language, so components that call it re-render when
+ * the language changes.
+ */
+function translator<A extends string, B extends string = never>(common: Section<A>, page?: Section<B>) {
+  return (key: A | B, params?: Params): string => {
+    const table = (page && key in page.en ? page : common) as Section<A | B>;
+    const text = table[lang.value][key];
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  };
+}
+
+export type CommonKey = keyof (typeof commonText)["en"];
+export type ViewerKey = Parameters<typeof tViewer>[0];
+
+/** Words for the parts every page shares. */
+export const t = translator(commonText);
+// Each page imports its own; the others (and their sections) drop out of its bundle.
+export const tViewer = /* @__PURE__ */ translator(commonText, viewerText);
+export const tLanding = /* @__PURE__ */ translator(commonText, landingText);
+export const tStudio = /* @__PURE__ */ translator(commonText, studioText);
+
+/** The room's error codes (WebSocket and HTTP) in words; unknown codes keep the server's message. */
+const errorKeys: Record<string, CommonKey> = {
+  rate_limited: "errorRateLimited",
+  forbidden: "errorForbidden",
+  invalid_message: "errorInvalidMessage",
+  show_ended: "errorShowEnded",
+  invalid_transition: "errorInvalidTransition",
+  not_found: "errorNotFound",
+  network: "errorNetwork",
+};
+
+export function errorText(code: string, fallback: string): string {
+  const key = errorKeys[code];
+  return key ? t(key) : fallback;
+}

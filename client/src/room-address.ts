@@ -1,0 +1,50 @@
+/**
+ * What a room page learns from its address: the room id from the path
+ * (/r/{id}, /guest/{id}, /studio/{id}) and the host or guest key from the
+ * fragment (#key=...). Fragments never reach the server's logs, and we also
+ * take the key out of the address bar, because hosts screenshare their
+ * browser and a visible host key would hand the show to anyone watching.
+ */
+
+export type PageKind = "viewer" | "guest" | "studio";
+
+export function pageKind(pathname = location.pathname): PageKind {
+  if (pathname.startsWith("/guest/")) return "guest";
+  if (pathname.startsWith("/studio/")) return "studio";
+  return "viewer";
+}
+
+/** The last path segment of /r/{id}, /guest/{id} or /studio/{id}; null when there is none. */
+export function roomIdFromPath(pathname = location.pathname): string | null {
+  const match = /^\/(?:r|guest|studio)\/([^/]+)\/?$/.exec(pathname);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+const storageKey = (roomId: string) => `shop-along:key:${roomId}`;
+
+/**
+ * Reads `#key=...`, keeps it in sessionStorage so a reload still works, and
+ * removes it from the address bar. Falls back to the stored key.
+ */
+export function takeRoomKey(roomId: string): string | null {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (fromHash) {
+    try {
+      sessionStorage.setItem(storageKey(roomId), fromHash);
+    } catch {
+      // Private mode without storage: the key lives in memory for this page.
+    }
+    history.replaceState(history.state, "", location.pathname + location.search);
+    return fromHash;
+  }
+  try {
+    return sessionStorage.getItem(storageKey(roomId));
+  } catch {
+    return null;
+  }
+}
+
+/** The public link viewers open. */
+export function viewerUrl(roomId: string): string {
+  return `${location.origin}/r/${encodeURIComponent(roomId)}`;
+}

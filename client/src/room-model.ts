@@ -1,0 +1,303 @@
+/**
+ * One live room as a page sees it: a single PartySocket and the room's state
+ * in signals. Both the viewer page and the host studio build on this.
+ *
+ * Ordering: every durable event carries the room's sequence number. We apply
+ * event N only right after N - 1; an older one is a duplicate (it can arrive
+ * again after a replay), a newer one means we missed something, and we ask
+ * the room to resync from the last number we applied. Ephemeral frames
+ * (presence, reactions, error) carry the room's head number, so they reveal a
+ * missed event too. Reconnects send `since` so the room replays only the gap.
+ */
+import { batch, signal } from "@preact/signals";
+import PartySocket from "partysocket";
+import {
+  CLOSE,
+  LIMITS,
+  ROOM_PARTY,
+  parseServerMessage,
+  type ChatMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type Role,
+  type RoomEvent,
+  type RoomState,
+  type ServerMessage,
+} from "../../durable-objects/protocol.ts";
+
+export type ConnectionState = "connecting" | "online" | "reconnecting";
+
+/** A heart rising over the stage; removed again after HEART_FLIGHT_MS. */
+export type FloatingHeart = { id: number; drift: number; delayMs: number; mine: boolean };
+
+/** Must cover the CSS animation (`heart-rise` in viewer.css) plus its delay. */
+const HEART_FLIGHT_MS = 2600;
+/** Enough to look busy; more would only cost frames on a cheap phone. */
+const MAX_FLOATING_HEARTS = 40;
+/** A reactions frame counts our own taps too; taps older than this are assumed counted. */
+const OWN_HEART_WINDOW_MS = 3000;
+/** A resync answer that has not come by then is asked for again. */
+const RESYNC_RETRY_MS = 3000;
+
+export type RoomModelOptions = {
+  roomId: string;
+  /** hk_… (host) or gk_… (guest); none for viewers. The room derives the role from it. */
+  roomKey?: string | null;
+  /** An `error` frame from the room (rate limited, forbidden, …). */
+  onError?: (error: { code: ErrorCode; message: string }) => void;
+};
+
+export type RoomModel = ReturnType<typeof createRoomModel>;
+
+export function createRoomModel({ roomId, roomKey, onError }: RoomModelOptions) {
+  const room = signal<RoomState | null>(null);
+  const messages = signal<ChatMessage[]>([]);
+  const you = signal<{ id: string; role: Role } | null>(null);
+  const connection = signal<ConnectionState>("connecting");
+  /** The room does not exist (close code 4404): nothing to reconnect to. */
+  const notFound = signal(false);
+  /** The room exists but would not take our connection: for a host or guest, a bad key. */
+  const refused = signal(false);
+  /** The last durable event applied. */
+  const seq = signal(0);
+  const hearts = signal<FloatingHeart[]>([]);
+
+  let everOnline = false;
+  let probing = false;
+  let resyncRequestedAt = 0;
+  let ownHeartTimes: number[] = [];
+  let nextHeartId = 1;
+
+  const socket = new PartySocket({
+    host: location.host,
+    protocol: location.protocol === "https:" ? "wss" : "ws",
+    party: ROOM_PARTY,
+    room: roomId,
+    // A function, so every reconnect resumes from the last event applied.
+    query: () => ({ since: String(seq.peek()), key: roomKey ?? undefined }),
+    shouldReconnectOnClose: (event) => event.code !== CLOSE.roomNotFound,
+  });
+
+  socket.addEventListener("open", () => {
+    everOnline = true;
+    refused.value = false;
+    resyncRequestedAt = 0;
+    connection.value = "online";
+  });
+
+  socket.addEventListener("close", (event) => {
+    if (event.code === CLOSE.roomNotFound) {
+      notFound.value = true;
+      return;
+    }
+    connection.value = everOnline ? "reconnecting" : "connecting";
+    if (!everOnline) void probeRoom();
+  });
+
+  socket.addEventListener("message", (event: MessageEvent) => {
+    const frame = parseServerMessage(event.data);
+    if (!frame) {
+      console.warn("Ignoring a frame that is not a valid ServerMessage:", event.data);
+      return;
+    }
+    receive(frame);
+  });
+
+  const reconnectNow = () => {
+    if (!notFound.value && !refused.value) socket.reconnect();
+  };
+  const markOffline = () => {
+    if (everOnline) connection.value = "reconnecting";
+  };
+  window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", markOffline);
+
+  /**
+   * A socket refused before the upgrade (a wrong key gets a 401, a malformed
+   * room id a 404) reaches the browser as a bare close, with no status. So
+   * when we have never been connected, we ask the HTTP API what is wrong.
+   */
+  async function probeRoom() {
+    if (probing) return;
+    probing = true;
+    try {
+      const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}`);
+      if (response.status === 404) {
+        notFound.value = true;
+        socket.close();
+      } else if (response.ok && roomKey && !everOnline) {
+        // The server is up and the room exists, yet it would not take us: the key.
+        refused.value = true;
+        socket.close();
+      }
+    } catch {
+      // Offline: keep retrying the socket; the 'online' event reconnects at once.
+    } finally {
+      probing = false;
+    }
+  }
+
+  function send(message: ClientMessage) {
+    socket.send(JSON.stringify(message));
+  }
+
+  function requestResync() {
+    const now = Date.now();
+    if (now - resyncRequestedAt < RESYNC_RETRY_MS) return;
+    resyncRequestedAt = now;
+    send({ type: "resync", since: seq.peek() } satisfies ClientMessage);
+  }
+
+  function updateRoom(change: Partial<RoomState>) {
+    const current = room.peek();
+    if (current) room.value = { ...current, ...change };
+  }
+
+  function receive(frame: ServerMessage) {
+    switch (frame.type) {
+      case "sync":
+        batch(() => {
+          room.value = frame.room;
+          messages.value = frame.messages;
+          you.value = frame.you;
+          seq.value = frame.seq;
+        });
+        resyncRequestedAt = 0;
+        return;
+      case "replay":
+        batch(() => {
+          for (const event of frame.events) {
+            if (event.seq > seq.peek()) {
+              apply(event);
+              seq.value = event.seq;
+            }
+          }
+          you.value = frame.you;
+          updateRoom({ viewers: frame.viewers, reactions: frame.reactions });
+          seq.value = frame.seq;
+        });
+        resyncRequestedAt = 0;
+        return;
+      case "presence":
+        updateRoom({ viewers: frame.viewers });
+        checkHead(frame.seq);
+        return;
+      case "reactions":
+        updateRoom({ reactions: frame.total });
+        floatOthersHearts(frame.added);
+        checkHead(frame.seq);
+        return;
+      case "error":
+        onError?.({ code: frame.code, message: frame.message });
+        checkHead(frame.seq);
+        return;
+      default:
+        receiveEvent(frame);
+    }
+  }
+
+  function receiveEvent(event: RoomEvent) {
+    const last = seq.peek();
+    if (event.seq <= last) return; // Already applied (a replay overlapping live events).
+    if (event.seq > last + 1 || !room.peek()) {
+      requestResync();
+      return;
+    }
+    batch(() => {
+      apply(event);
+      seq.value = event.seq;
+    });
+  }
+
+  /** The head of the room's log is past what we applied: an event went missing. */
+  function checkHead(head: number) {
+    if (head > seq.peek()) requestResync();
+  }
+
+  function apply(event: RoomEvent) {
+    switch (event.type) {
+      case "chat":
+        messages.value = [...messages.peek(), event.message].slice(-LIMITS.historyKept);
+        return;
+      case "chat_deleted":
+        messages.value = messages.peek().filter((message) => message.id !== event.messageId);
+        return;
+      case "pin":
+        updateRoom({ pinnedProductId: event.productId });
+        return;
+      case "status":
+        updateRoom({ status: event.status });
+        return;
+      case "product": {
+        const products = room.peek()?.products ?? [];
+        const known = products.some((product) => product.id === event.product.id);
+        updateRoom({
+          products: known
+            ? products.map((product) => (product.id === event.product.id ? event.product : product))
+            : [...products, event.product],
+        });
+        return;
+      }
+    }
+  }
+
+  function floatHearts(count: number, mine: boolean) {
+    if (count <= 0) return;
+    const added: FloatingHeart[] = [];
+    // Stagger a batch so ten hearts read as a stream, not a blob.
+    for (let i = 0; i < Math.min(count, MAX_FLOATING_HEARTS); i++) {
+      added.push({ id: nextHeartId++, drift: Math.random() * 2 - 1, delayMs: i * 140, mine });
+    }
+    hearts.value = [...hearts.peek(), ...added].slice(-MAX_FLOATING_HEARTS);
+    const ids = new Set(added.map((heart) => heart.id));
+    setTimeout(() => {
+      hearts.value = hearts.peek().filter((heart) => !ids.has(heart.id));
+    }, HEART_FLIGHT_MS + (added.length - 1) * 140);
+  }
+
+  /** Our own taps already floated when we made them; do not float them twice. */
+  function floatOthersHearts(added: number) {
+    const now = Date.now();
+    ownHeartTimes = ownHeartTimes.filter((time) => now - time < OWN_HEART_WINDOW_MS);
+    const ours = Math.min(added, ownHeartTimes.length);
+    ownHeartTimes = ownHeartTimes.slice(ours);
+    floatHearts(added - ours, false);
+  }
+
+  return {
+    room,
+    messages,
+    you,
+    connection,
+    notFound,
+    refused,
+    seq,
+    hearts,
+
+    /** Sends a chat line; false when it is empty or too long to send. */
+    sendChat(text: string, name?: string): boolean {
+      const trimmed = text.trim();
+      if (!trimmed || trimmed.length > LIMITS.chatText) return false;
+      const displayName = name?.trim().slice(0, LIMITS.displayName);
+      send({ type: "chat", text: trimmed, name: displayName || undefined } satisfies ClientMessage);
+      return true;
+    },
+
+    react() {
+      ownHeartTimes.push(Date.now());
+      floatHearts(1, true);
+      send({ type: "react" } satisfies ClientMessage);
+    },
+
+    /** Host only; the room checks the role of the connection. */
+    deleteMessage(messageId: string) {
+      send({ type: "delete", messageId } satisfies ClientMessage);
+    },
+
+    dispose() {
+      window.removeEventListener("online", reconnectNow);
+      window.removeEventListener("offline", markOffline);
+      socket.close();
+    },
+  };
+}

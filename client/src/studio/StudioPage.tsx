@@ -1,0 +1,108 @@
+import { useState } from "preact/hooks";
+import type { RoomState } from "../../../durable-objects/protocol.ts";
+import { api, ApiError } from "../api.ts";
+import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
+import { LangSwitch } from "../components/LangSwitch.tsx";
+import { Toasts } from "../components/Toasts.tsx";
+import { errorText, tStudio as t } from "../i18n.ts";
+import { viewerUrl } from "../room-address.ts";
+import type { RoomModel } from "../room-model.ts";
+import { ShareLink } from "./ShareLink.tsx";
+import { ShowControls } from "./ShowControls.tsx";
+import { StudioChat } from "./StudioChat.tsx";
+import { StudioProducts } from "./StudioProducts.tsx";
+
+type StudioPageProps = {
+  roomId: string;
+  /** The host key from the link; null when the link came without one. */
+  hostKey: string | null;
+  model: RoomModel | null;
+};
+
+/** What the host sees while running the show. */
+export function StudioPage({ roomId, hostKey, model }: StudioPageProps) {
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [keyRejected, setKeyRejected] = useState(false);
+  const [statusBusy, setStatusBusy] = useState(false);
+  const [pendingPin, setPendingPin] = useState<string | null>(null);
+
+  const room = model?.room.value ?? null;
+  const you = model?.you.value;
+  // The room also tells us who it thinks we are: a host key it did not accept makes us a viewer.
+  const rejected = keyRejected || model?.refused.value || (you !== undefined && you !== null && you.role !== "host");
+
+  /** Pin and status go through the HTTP API with the host key, so they work like any integration's calls. */
+  async function call(path: string, body: unknown) {
+    setActionError(null);
+    try {
+      await api<{ room: RoomState }>(`/api/rooms/${encodeURIComponent(roomId)}/${path}`, { method: "POST", key: hostKey, body });
+      // No need to apply the answer: the room sends the change over the socket, in order.
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) setKeyRejected(true);
+      else if (error instanceof ApiError) setActionError(t("actionFailed", { message: errorText(error.code, error.message) }));
+      else setActionError(t("actionFailed", { message: String(error) }));
+    }
+  }
+
+  async function changeStatus(status: "live" | "ended") {
+    setStatusBusy(true);
+    await call("status", { status });
+    setStatusBusy(false);
+  }
+
+  async function pin(productId: string | null) {
+    setPendingPin(productId ?? "");
+    await call("pin", { productId });
+    setPendingPin(null);
+  }
+
+  let problem: string | null = null;
+  if (!hostKey) problem = t("keyMissing");
+  else if (model?.notFound.value) problem = t("studioNotFound");
+  else if (rejected) problem = t("keyRejected");
+  else problem = actionError;
+
+  return (
+    <>
+      <header class="topbar">
+        <a class="logo" href="/">
+          <span class="logo-mark" aria-hidden="true" />
+          {t("brand")}
+          <span class="logo-sub">{t("studioTitle")}</span>
+        </a>
+        <div class="topbar-end">
+          {model && !rejected && !model.notFound.value && <ConnectionStatus state={model.connection.value} />}
+          <LangSwitch class="chip chip-light" />
+        </div>
+      </header>
+      <main class="studio">
+        {problem && (
+          <p class="studio-error" data-testid="studio-error" role="alert">
+            {problem}
+          </p>
+        )}
+        {model && room && !rejected && !model.notFound.value && (
+          <div class="studio-grid">
+            <div class="studio-column">
+              <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
+              <ShareLink url={viewerUrl(roomId)} />
+              <StudioProducts room={room} pending={pendingPin} onPin={pin} />
+            </div>
+            <StudioChat
+              messages={model.messages.value}
+              onSend={(text) => model.sendChat(text)}
+              onDelete={model.deleteMessage}
+            />
+          </div>
+        )}
+        {model && !room && !problem && (
+          <p class="studio-loading">
+            <span class="spinner spinner-dark" aria-hidden="true" />
+            {t("studioLoading")}
+          </p>
+        )}
+      </main>
+      <Toasts />
+    </>
+  );
+}

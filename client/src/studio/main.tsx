@@ -1,0 +1,34 @@
+/** The host studio (/studio/{id}#key=hk_…). */
+import { effect } from "@preact/signals";
+import { render } from "preact";
+import { errorText, tStudio as t } from "../i18n.ts";
+import { roomIdFromPath, takeRoomKey } from "../room-address.ts";
+import { createRoomModel } from "../room-model.ts";
+import { showToast } from "../toasts.ts";
+import { StudioPage } from "./StudioPage.tsx";
+import "../styles/studio.css";
+
+const roomId = roomIdFromPath() ?? "";
+const hostKey = roomId ? takeRoomKey(roomId) : null;
+// Without a key there is nothing to run; the page says how to get the right link.
+const model =
+  roomId && hostKey
+    ? createRoomModel({
+        roomId,
+        roomKey: hostKey,
+        onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
+      })
+    : null;
+
+if (model) {
+  // Tests and support read the last applied event number off the page.
+  effect(() => {
+    document.documentElement.dataset.seq = String(model.seq.value);
+  });
+}
+effect(() => {
+  const title = model?.room.value?.title;
+  document.title = title ? `${title} · ${t("studioTitle")}` : `${t("brand")} · ${t("studioTitle")}`;
+});
+
+render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} />, document.getElementById("app")!);

@@ -1,0 +1,107 @@
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { LIMITS, type ChatMessage } from "../../../durable-objects/protocol.ts";
+import { RoleBadge } from "../components/RoleBadge.tsx";
+import { SendIcon } from "../components/icons.tsx";
+import { tViewer as t } from "../i18n.ts";
+
+const NAME_KEY = "shop-along:name";
+
+/** Pixels from the bottom within which the list keeps following new messages. */
+const FOLLOW_SLACK = 48;
+
+/** The recent messages over the bottom-left of the stage, newest last. */
+export function ChatMessages({ messages }: { messages: ChatMessage[] }) {
+  const list = useRef<HTMLOListElement>(null);
+  const following = useRef(true);
+
+  // Keep the newest message in view unless the viewer scrolled up to read.
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (element && following.current) element.scrollTop = element.scrollHeight;
+  }, [messages]);
+
+  return (
+    <ol
+      class="chat-overlay"
+      data-testid="chat-list"
+      ref={list}
+      aria-live="polite"
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_SLACK;
+      }}
+    >
+      {messages.map((message) => (
+        <li
+          key={message.id}
+          class={`chat-bubble chat-from-${message.role}`}
+          data-testid="chat-message"
+          data-message-id={message.id}
+          data-role={message.role}
+        >
+          <RoleBadge role={message.role} />
+          <span class="chat-name">{message.name || t("anonymous")}</span>
+          <span class="chat-text">{message.text}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function savedName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Name (remembered on this device) and message; Enter sends. */
+export function ChatComposer({ onSend }: { onSend: (text: string, name: string) => boolean }) {
+  const [name, setName] = useState(savedName);
+  const [text, setText] = useState("");
+
+  function submit(event: Event) {
+    event.preventDefault();
+    // maxLength keeps the text within the room's limit; empty text is not sent.
+    if (onSend(text, name)) setText("");
+  }
+
+  function rememberName(value: string) {
+    setName(value);
+    try {
+      localStorage.setItem(NAME_KEY, value.trim());
+    } catch {
+      // Not remembered, still used for this visit.
+    }
+  }
+
+  return (
+    <form class="composer" onSubmit={submit}>
+      <input
+        class="composer-name"
+        data-testid="chat-name"
+        aria-label={t("namePlaceholder")}
+        placeholder={t("namePlaceholder")}
+        maxLength={LIMITS.displayName}
+        autocomplete="nickname"
+        value={name}
+        onInput={(event) => rememberName(event.currentTarget.value)}
+      />
+      <input
+        class="composer-text"
+        data-testid="chat-input"
+        aria-label={t("chatPlaceholder")}
+        placeholder={t("chatPlaceholder")}
+        maxLength={LIMITS.chatText}
+        enterKeyHint="send"
+        autocomplete="off"
+        value={text}
+        onInput={(event) => setText(event.currentTarget.value)}
+      />
+      <button type="submit" class="composer-send" data-testid="chat-send" aria-label={t("send")}>
+        <SendIcon size={18} />
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+/** The viewer page (/r/{id}) and the guest page (/guest/{id}, with #key=gk_…). */
+import { effect } from "@preact/signals";
+import { render } from "preact";
+import { errorText, tViewer as t } from "../i18n.ts";
+import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
+import { createRoomModel } from "../room-model.ts";
+import { showToast } from "../toasts.ts";
+import { NotFound } from "./NotFound.tsx";
+import { ViewerPage } from "./ViewerPage.tsx";
+import "../styles/viewer.css";
+
+const root = document.getElementById("app")!;
+const roomId = roomIdFromPath();
+const asGuest = pageKind() === "guest";
+
+if (!roomId) {
+  render(<NotFound />, root);
+} else {
+  const model = createRoomModel({
+    roomId,
+    roomKey: asGuest ? takeRoomKey(roomId) : null,
+    onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
+  });
+
+  // Tests and support read the last applied event number off the page.
+  effect(() => {
+    document.documentElement.dataset.seq = String(model.seq.value);
+  });
+  effect(() => {
+    const room = model.room.value;
+    document.title = room ? `${room.title} · ${room.shopName}` : t("loading");
+  });
+
+  render(<ViewerPage model={model} asGuest={asGuest} />, root);
+}

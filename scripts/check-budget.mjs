@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * The viewer page's size budget: everything room.html needs before it can
+ * show the show, gzipped, must stay within 30 KB.
+ *
+ * Run after `npm run build`. Counts every script and stylesheet room.html
+ * references (script src, link rel=stylesheet, link rel=modulepreload) and,
+ * recursively, every chunk those scripts import statically. Dynamic import()s
+ * are not counted: they load later, on demand. Each file is gzipped on its
+ * own at level 9, the way a server sends it. The landing page and the studio
+ * are reported too, without a limit.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, posix, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const BUDGET_BYTES = 30 * 1024;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist/client");
+
+/** Site paths ("/assets/x.js") of the scripts and stylesheets an HTML page loads. */
+function assetsOfPage(html) {
+  const found = [];
+  for (const [tag] of html.matchAll(/<(?:script|link)\b[^>]*>/gi)) {
+    const attribute = (name) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']+)["']`, "i").exec(tag)?.[1];
+    if (/^<script/i.test(tag)) {
+      const src = attribute("src");
+      if (src) found.push(src);
+    } else if (/^(stylesheet|modulepreload)$/i.test(attribute("rel") ?? "")) {
+      const href = attribute("href");
+      if (href) found.push(href);
+    }
+  }
+  return found;
+}
+
+/** Relative specifiers a built chunk imports statically: `import x from "./a.js"`, `import "./b.js"`, `export … from`. */
+function staticImports(code) {
+  const specifiers = [];
+  const pattern = /(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g;
+  for (const [, specifier] of code.matchAll(pattern)) {
+    if (specifier.startsWith(".") || specifier.startsWith("/")) specifiers.push(specifier);
+  }
+  return specifiers;
+}
+
+/** Site path → file on disk; only our own files (no http URLs, no data: URIs). */
+function fileOf(sitePath) {
+  if (/^[a-z]+:/i.test(sitePath) || sitePath.startsWith("//")) return null;
+  return join(dist, sitePath.split(/[?#]/)[0]);
+}
+
+/** Every file the page needs up front, each with its raw and gzipped size. */
+function measurePage(page) {
+  const htmlFile = join(dist, page);
+  if (!existsSync(htmlFile)) {
+    throw new Error(`${relative(root, htmlFile)} is missing. Run \`npm run build\` first.`);
+  }
+  const queue = assetsOfPage(readFileSync(htmlFile, "utf8")).map((path) => posix.resolve("/", path));
+  const seen = new Set();
+  const files = [];
+  while (queue.length > 0) {
+    const sitePath = queue.shift();
+    if (seen.has(sitePath)) continue;
+    seen.add(sitePath);
+    const file = fileOf(sitePath);
+    if (!file) continue;
+    if (!existsSync(file)) throw new Error(`${page} references ${sitePath}, which is not in dist/client.`);
+    const content = readFileSync(file);
+    files.push({ path: sitePath, raw: content.length, gzip: gzipSync(content, { level: 9 }).length });
+    if (sitePath.endsWith(".js")) {
+      for (const specifier of staticImports(content.toString("utf8"))) {
+        queue.push(posix.resolve(posix.dirname(sitePath), specifier));
+      }
+    }
+  }
+  return { page, files, total: files.reduce((sum, file) => sum + file.gzip, 0) };
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
+
+function report({ page, files, total }) {
+  console.log(`\n${page}`);
+  const width = Math.max(...files.map((file) => file.path.length), 10);
+  for (const file of files) {
+    console.log(`  ${file.path.padEnd(width)}  ${kb(file.raw).padStart(10)} raw  ${kb(file.gzip).padStart(9)} gz`);
+  }
+  console.log(`  ${"total".padEnd(width)}  ${"".padStart(14)}  ${kb(total).padStart(9)} gz`);
+}
+
+try {
+  const viewer = measurePage("room.html");
+  report(viewer);
+  for (const page of ["index.html", "studio.html"]) report(measurePage(page));
+
+  console.log("");
+  if (viewer.total > BUDGET_BYTES) {
+    console.error(
+      `✗ room.html needs ${kb(viewer.total)} gzipped, over its ${kb(BUDGET_BYTES)} budget by ${kb(viewer.total - BUDGET_BYTES)}.\n` +
+        "  Likely causes: a new dependency imported by the viewer page, a shared chunk that pulled in\n" +
+        "  landing- or studio-only code (uqr belongs to the landing page only), or a large asset inlined.",
+    );
+    process.exit(1);
+  }
+  console.log(`✓ room.html: ${kb(viewer.total)} gzipped, within its ${kb(BUDGET_BYTES)} budget (${kb(BUDGET_BYTES - viewer.total)} to spare).`);
+} catch (error) {
+  console.error(`✗ ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
