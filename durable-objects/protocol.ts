@@ -53,6 +53,19 @@ export const RoomProduct = v.object({
 });
 export type RoomProduct = v.InferOutput<typeof RoomProduct>;
 
+/** A time-boxed price on one product; the room's clock decides who gets it. */
+export const FlashDeal = v.object({
+  id: v.string(),
+  productId: v.string(),
+  priceCents: v.number(),
+  /** Milliseconds since the epoch, server clock. */
+  startsAt: v.number(),
+  endsAt: v.number(),
+  /** Units one buyer (by email) may buy at the deal price; null = no limit. */
+  perBuyerLimit: v.nullable(v.number()),
+});
+export type FlashDeal = v.InferOutput<typeof FlashDeal>;
+
 export const RoomState = v.object({
   id: v.string(),
   shopId: v.string(),
@@ -65,6 +78,8 @@ export const RoomState = v.object({
   viewers: v.number(),
   reactions: v.number(),
   products: v.array(RoomProduct),
+  /** The flash deal running now, if any. */
+  deal: v.nullable(FlashDeal),
 });
 export type RoomState = v.InferOutput<typeof RoomState>;
 
@@ -78,6 +93,27 @@ export const ChatMessage = v.object({
   at: v.number(),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
+
+export const ORDER_STATUSES = ["awaiting_payment", "confirmed", "expired", "cancelled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** What the studio's live order feed shows of an order. */
+export const OrderSummary = v.object({
+  id: v.string(),
+  number: v.number(),
+  productId: v.string(),
+  title: v.string(),
+  quantity: v.number(),
+  totalCents: v.number(),
+  currency: v.string(),
+  status: v.picklist(ORDER_STATUSES),
+  buyerName: v.string(),
+  fulfilment: v.picklist(["shipping", "pickup"]),
+  ref: v.nullable(v.string()),
+  dealId: v.nullable(v.string()),
+  createdAt: v.number(),
+});
+export type OrderSummary = v.InferOutput<typeof OrderSummary>;
 
 // ---------------------------------------------------------------- client → room
 
@@ -108,8 +144,10 @@ const roomEvents = [
   v.object({ type: v.literal("chat_deleted"), seq: v.number(), messageId: v.string() }),
   v.object({ type: v.literal("pin"), seq: v.number(), productId: v.nullable(v.string()) }),
   v.object({ type: v.literal("status"), seq: v.number(), status: v.picklist(ROOM_STATUSES) }),
-  /** A product's live figures changed (units left, later price). */
+  /** A product's live figures changed (units left). */
   v.object({ type: v.literal("product"), seq: v.number(), product: RoomProduct }),
+  /** A flash deal started (`deal`) or ended (null). */
+  v.object({ type: v.literal("deal"), seq: v.number(), deal: v.nullable(FlashDeal) }),
 ] as const;
 export const RoomEvent = v.variant("type", [...roomEvents]);
 export type RoomEvent = v.InferOutput<typeof RoomEvent>;
@@ -126,10 +164,14 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ServerMessage = v.variant("type", [
   ...roomEvents,
-  /** The whole state at `seq`: first connect, or when the log cannot cover a resume. */
+  /**
+   * The whole state at `seq`: first connect, or when the log cannot cover a
+   * resume. `now` is the room's clock, so countdowns can ignore the device's.
+   */
   v.object({
     type: v.literal("sync"),
     seq: v.number(),
+    now: v.number(),
     you,
     room: RoomState,
     messages: v.array(ChatMessage),
@@ -138,12 +180,15 @@ export const ServerMessage = v.variant("type", [
   v.object({
     type: v.literal("replay"),
     seq: v.number(),
+    now: v.number(),
     you,
     viewers: v.number(),
     reactions: v.number(),
     events: v.array(RoomEvent),
   }),
   v.object({ type: v.literal("presence"), seq: v.number(), viewers: v.number() }),
+  /** Host connections only: an order was placed or changed status. */
+  v.object({ type: v.literal("order"), seq: v.number(), order: OrderSummary }),
   /** Hearts since the last frame (`added`) and the show's running total. */
   v.object({ type: v.literal("reactions"), seq: v.number(), added: v.number(), total: v.number() }),
   v.object({

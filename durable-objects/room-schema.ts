@@ -41,6 +41,66 @@ CREATE TABLE IF NOT EXISTS events (
   body TEXT NOT NULL
 );
 
+-- Orders placed in this show. The room is their truth while it runs; the
+-- outbox below carries every change to D1. A hold is an order awaiting
+-- payment: its units count as held until it is paid (sold) or expires.
+CREATE TABLE IF NOT EXISTS orders (
+  id               TEXT PRIMARY KEY,
+  number           INTEGER NOT NULL UNIQUE,
+  idempotency_key  TEXT NOT NULL UNIQUE,
+  request_hash     TEXT NOT NULL,
+  token            TEXT NOT NULL,
+  product_id       TEXT NOT NULL REFERENCES products(id),
+  title            TEXT NOT NULL,
+  quantity         INTEGER NOT NULL CHECK (quantity > 0),
+  unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+  total_cents      INTEGER NOT NULL CHECK (total_cents = unit_price_cents * quantity),
+  currency         TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('awaiting_payment', 'confirmed', 'expired', 'cancelled')),
+  payment          TEXT NOT NULL CHECK (payment IN ('offline', 'stripe')),
+  checkout_id      TEXT,
+  checkout_url     TEXT,
+  buyer_name       TEXT NOT NULL,
+  buyer_email      TEXT NOT NULL,
+  buyer_phone      TEXT,
+  fulfilment       TEXT NOT NULL CHECK (fulfilment IN ('shipping', 'pickup')),
+  address          TEXT,
+  ref              TEXT,
+  deal_id          TEXT,
+  hold_expires_at  INTEGER,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  version          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_awaiting ON orders (hold_expires_at) WHERE status = 'awaiting_payment';
+
+-- Order changes not yet written to D1, retried with backoff until they are.
+CREATE TABLE IF NOT EXISTS outbox (
+  order_id TEXT PRIMARY KEY REFERENCES orders(id),
+  version  INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at  INTEGER NOT NULL
+);
+
+-- Flash deals; at most one is running (not ended and before ends_at).
+CREATE TABLE IF NOT EXISTS deals (
+  id              TEXT PRIMARY KEY,
+  product_id      TEXT NOT NULL REFERENCES products(id),
+  price_cents     INTEGER NOT NULL CHECK (price_cents >= 0),
+  starts_at       INTEGER NOT NULL,
+  ends_at         INTEGER NOT NULL CHECK (ends_at > starts_at),
+  per_buyer_limit INTEGER CHECK (per_buyer_limit > 0),
+  ended           INTEGER NOT NULL DEFAULT 0
+);
+
+-- Units each buyer (by email) holds or bought at a deal's price.
+CREATE TABLE IF NOT EXISTS deal_buyers (
+  deal_id  TEXT NOT NULL REFERENCES deals(id),
+  email    TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity >= 0),
+  PRIMARY KEY (deal_id, email)
+);
+
 -- The recent chat (bounded); deleted messages are removed.
 CREATE TABLE IF NOT EXISTS messages (
   id   TEXT PRIMARY KEY,

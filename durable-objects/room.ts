@@ -10,6 +10,8 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import {
   CLOSE,
+  type FlashDeal,
+  type OrderSummary,
   LIMITS,
   parseClientMessage,
   type ChatMessage,
@@ -22,6 +24,24 @@ import {
   type RoomStatus,
   type ServerMessage,
 } from "./protocol.ts";
+import { activeDeal, closeDeals, nextDealEnd, startDeal, type DealRefusal, type StartDeal } from "./flash-deals.ts";
+import {
+  attachCheckout,
+  expiredHolds,
+  findOrder,
+  nextHoldExpiry,
+  placeOrder,
+  recentOrders,
+  settleOrder,
+  toOrder,
+  toSummary,
+  type Order,
+  type OrderRefusal,
+  type OrderRow,
+  type PlaceOrder,
+  type Placed,
+} from "./orders.ts";
+import { drainOutbox, nextOutboxAttempt } from "./outbox.ts";
 import { SCHEMA } from "./room-schema.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
@@ -166,6 +186,103 @@ export class Room extends Server<Env> {
     return { ok: true, room: this.#state(this.#room()!) };
   }
 
+  // ------------------------------------------------------------ RPC: orders and deals
+
+  /** Takes units for an order (see orders.ts); every viewer sees the new count at once. */
+  placeOrder(input: PlaceOrder): Placed | OrderRefusal {
+    const room = this.#room();
+    if (!room) return { ok: false, status: 404, code: "not_found", message: "No show exists with this id." };
+    const now = Date.now();
+    let result: Placed | OrderRefusal | undefined;
+    // The order, the stock change, its outbox entry and the event that tells
+    // viewers the new count commit in one transaction.
+    this.#appendIf((seq) => {
+      result = placeOrder(this.ctx.storage.sql, room, input, now);
+      return result.ok && !result.replayed ? this.#productEvent(seq, input.productId) : null;
+    });
+    const placed = result!;
+    if (placed.ok && !placed.replayed) this.#afterOrderChange(placed.order.id);
+    return placed;
+  }
+
+  /** An order of this room, if `token` is its token (or `trusted`, for the shop's own key). */
+  getOrder(orderId: string, token: string | null, trusted = false): Order | null {
+    const room = this.#room();
+    const row = findOrder(this.ctx.storage.sql, orderId);
+    if (!room || !row || (!trusted && row.token !== token)) return null;
+    return toOrder(row, room);
+  }
+
+  /** The payment provider's word on a hold: paid, or given up. Idempotent. */
+  settle(orderId: string, to: "confirmed" | "cancelled" | "expired"): Order | null {
+    const room = this.#room();
+    if (!room) return null;
+    if (this.#settle(orderId, to, Date.now())) this.#afterOrderChange(orderId);
+    const current = findOrder(this.ctx.storage.sql, orderId);
+    return current ? toOrder(current, room) : null;
+  }
+
+  /** Settles one hold and announces the product's new count, atomically; false if it was already settled. */
+  #settle(orderId: string, to: "confirmed" | "cancelled" | "expired", now: number): boolean {
+    let settled: OrderRow | null = null;
+    this.#appendIf((seq) => {
+      settled = settleOrder(this.ctx.storage.sql, orderId, to, now);
+      return settled ? this.#productEvent(seq, settled.product_id) : null;
+    });
+    return settled !== null;
+  }
+
+  /** Remembers the checkout a hold is paid through, so a retried request gets the same one. */
+  attachCheckout(orderId: string, checkoutId: string, checkoutUrl: string): void {
+    attachCheckout(this.ctx.storage.sql, orderId, checkoutId, checkoutUrl);
+  }
+
+  /** The newest orders, for the studio. */
+  listOrders(limit = 200): OrderSummary[] {
+    return recentOrders(this.ctx.storage.sql, limit);
+  }
+
+  startDeal(input: StartDeal): { ok: true; deal: FlashDeal; room: RoomState } | DealRefusal {
+    const room = this.#room();
+    if (!room) return { ok: false, status: 404, code: "not_found", message: "No show exists with this id." };
+    const now = Date.now();
+    let started: FlashDeal | null = null;
+    const result = this.#appendIf((seq) => {
+      const outcome = startDeal(this.ctx.storage.sql, room.status, input, now);
+      if (!outcome.ok) return outcome;
+      started = outcome.deal;
+      return { type: "deal", seq, deal: outcome.deal };
+    });
+    if (!started) return result as DealRefusal;
+    this.#scheduleAlarm();
+    return { ok: true, deal: started, room: this.#state(this.#room()!) };
+  }
+
+  endDeal(): RoomState | null {
+    const room = this.#room();
+    if (!room) return null;
+    this.#appendIf((seq) => (closeDeals(this.ctx.storage.sql, Date.now(), true) > 0 ? { type: "deal", seq, deal: null } : null));
+    return this.#state(this.#room()!);
+  }
+
+  // ------------------------------------------------------------ alarm: holds, deals, outbox
+
+  /**
+   * One alarm serves three clocks: holds that run out, deals that end, and
+   * outbox writes that are due (or due again after a failure).
+   */
+  async onAlarm(): Promise<void> {
+    const room = this.#room();
+    if (!room) return;
+    const now = Date.now();
+    for (const orderId of expiredHolds(this.ctx.storage.sql, now)) {
+      if (this.#settle(orderId, "expired", now)) this.#afterOrderChange(orderId, false);
+    }
+    this.#appendIf((seq) => (closeDeals(this.ctx.storage.sql, now) > 0 ? { type: "deal", seq, deal: null } : null));
+    await this.#drain();
+    this.#scheduleAlarm();
+  }
+
   // ------------------------------------------------------------ sockets
 
   getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
@@ -287,17 +404,68 @@ export class Room extends Server<Env> {
    * then is the event broadcast.
    */
   #append(write: (seq: number) => RoomEvent): RoomEvent {
+    return this.#appendIf(write) as RoomEvent;
+  }
+
+  /**
+   * Like #append, for changes that may turn out not to happen: when `write`
+   * returns something other than an event (nothing changed, or a refusal),
+   * no number is taken and that value is returned instead.
+   */
+  #appendIf<R>(write: (seq: number) => RoomEvent | R): RoomEvent | R {
     const sql = this.ctx.storage.sql;
-    const event = this.ctx.storage.transactionSync(() => {
+    const result = this.ctx.storage.transactionSync(() => {
       const seq = this.#room()!.head_seq + 1;
       const event = write(seq);
+      if (!isEvent(event)) return event;
       sql.exec("UPDATE room SET head_seq = ? WHERE id = 1", seq);
       sql.exec("INSERT INTO events (seq, body) VALUES (?, ?)", seq, JSON.stringify(event));
       sql.exec("DELETE FROM events WHERE seq <= ?", seq - LIMITS.eventLogKept);
       return event;
     });
-    this.#broadcast(event);
-    return event;
+    if (isEvent(result)) this.#broadcast(result);
+    return result;
+  }
+
+  #productEvent(seq: number, productId: string): RoomEvent {
+    return { type: "product", seq, product: productView(this.#product(productId)!) };
+  }
+
+  /** After an order is placed or settled: tell the hosts, and get it to D1. */
+  #afterOrderChange(orderId: string, drainNow = true): void {
+    const row = findOrder(this.ctx.storage.sql, orderId);
+    if (row) this.#sendToHosts(row);
+    this.#scheduleAlarm();
+    // Written at once when D1 is healthy; the alarm retries otherwise.
+    if (drainNow) this.ctx.waitUntil(this.#drain());
+  }
+
+  #sendToHosts(row: OrderRow): void {
+    const message = JSON.stringify({ type: "order", seq: this.#room()!.head_seq, order: toSummary(row) } satisfies ServerMessage);
+    for (const connection of this.getConnections("host")) connection.send(message);
+  }
+
+  #draining: Promise<void> | null = null;
+
+  /** One outbox drain at a time; a drain that is asked for while one runs follows it. */
+  #drain(): Promise<void> {
+    const run = async () => {
+      const room = this.#room();
+      if (room) await drainOutbox(this.ctx.storage, this.env.DB, room, Date.now());
+    };
+    const next = (this.#draining ?? Promise.resolve()).then(run, run).finally(() => {
+      if (this.#draining === next) this.#draining = null;
+    });
+    this.#draining = next;
+    return next;
+  }
+
+  #scheduleAlarm(): void {
+    const sql = this.ctx.storage.sql;
+    const times = [nextOutboxAttempt(sql), nextHoldExpiry(sql), nextDealEnd(sql)].filter((t): t is number => t !== null);
+    if (times.length === 0) return;
+    // setAlarm replaces any earlier alarm; the minimum of all three is the right one.
+    void this.ctx.storage.setAlarm(Math.max(Date.now(), Math.min(...times)));
   }
 
   /**
@@ -316,7 +484,7 @@ export class Room extends Server<Env> {
         .toArray()
         .map((row) => JSON.parse(row.body) as RoomEvent);
       this.#send(connection, {
-        type: "replay", seq: room.head_seq, you, viewers: this.#viewerCount(), reactions: room.reactions, events,
+        type: "replay", seq: room.head_seq, now: Date.now(), you, viewers: this.#viewerCount(), reactions: room.reactions, events,
       });
       return;
     }
@@ -326,7 +494,7 @@ export class Room extends Server<Env> {
         LIMITS.historyOnJoin,
       )
       .toArray();
-    this.#send(connection, { type: "sync", seq: room.head_seq, you, room: this.#state(room), messages });
+    this.#send(connection, { type: "sync", seq: room.head_seq, now: Date.now(), you, room: this.#state(room), messages });
   }
 
   // ------------------------------------------------------------ presence
@@ -374,6 +542,7 @@ export class Room extends Server<Env> {
       viewers: this.#viewerCount(),
       reactions: room.reactions,
       products,
+      deal: activeDeal(this.ctx.storage.sql, Date.now()),
     };
   }
 
@@ -389,6 +558,10 @@ export class Room extends Server<Env> {
     const seq = this.#room()?.head_seq ?? 0;
     this.#send(connection, { type: "error", seq, code, message, ...(retryAfterMs ? { retryAfterMs } : {}) });
   }
+}
+
+function isEvent(value: unknown): value is RoomEvent {
+  return typeof value === "object" && value !== null && "seq" in value && "type" in value;
 }
 
 function productView(row: ProductRow): RoomProduct {

@@ -166,9 +166,13 @@ describe("the API document", () => {
     const doc = await json(res);
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
-      "/rooms/{roomId}", "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/status",
-      "/shops", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
+      "/orders/{orderId}",
+      "/rooms/{roomId}", "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/orders",
+      "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/status",
+      "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
     ]);
+    const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
+    expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));
     expect(doc.paths["/shops/{shopId}/rooms"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CreateRoom" });
     expect(doc.components.schemas.CreateProduct.required).toEqual(["title", "priceCents"]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });

@@ -8,11 +8,9 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env.ts";
 import { ApiError } from "./errors.ts";
 import type { Shop } from "./schemas.ts";
+import { sha256Hex } from "../durable-objects/random.ts";
 
-export async function hashKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+export const hashKey = sha256Hex;
 
 /** The bearer token of a request, or null when there is none. */
 export function bearerKey(c: Context): string | null {

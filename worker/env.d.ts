@@ -7,6 +7,11 @@ declare namespace Cloudflare {
     ASSETS: Fetcher;
     /** Absolute origin for share links; empty means the request's origin. */
     PUBLIC_URL: string;
+    /** Stripe: both set switches checkout from the offline provider to Stripe Checkout. */
+    STRIPE_SECRET_KEY?: string;
+    STRIPE_WEBHOOK_SECRET?: string;
+    /** Only for tests against recorded Stripe responses; defaults to https://api.stripe.com. */
+    STRIPE_API_BASE?: string;
   }
   interface GlobalProps {
     mainModule: typeof import("./index.ts");

@@ -9,7 +9,10 @@ import type { AppEnv } from "./app-env.ts";
 import { renderDocs } from "./docs.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { pages } from "./pages.ts";
+import { deals } from "./routes/deals.ts";
+import { orders } from "./routes/orders.ts";
 import { rooms } from "./routes/rooms.ts";
+import { webhooks } from "./routes/webhooks.ts";
 import { shops } from "./routes/shops.ts";
 import { routeRoomSocket } from "./sockets.ts";
 import { validationHook } from "./validation.ts";
@@ -30,6 +33,9 @@ api.use(
 );
 api.route("/shops", shops);
 api.route("/rooms", rooms);
+api.route("/rooms", deals);
+api.route("/", orders);
+api.route("/webhooks", webhooks);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

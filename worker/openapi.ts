@@ -19,6 +19,8 @@ const ERROR_DESCRIPTIONS = {
   404: "No such shop, room or product",
   409: "The request conflicts with the room's state",
   413: "The body is larger than 64 KB",
+  422: "The Idempotency-Key was already used with a different body",
+  502: "The payment provider could not be reached",
 } as const;
 
 /** The error responses a route can give, all with the same `{error: {code, message}}` body. */

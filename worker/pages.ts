@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
-import { ROOM_ID } from "./ids.ts";
+import { ORDER_ID, ROOM_ID } from "./ids.ts";
 
 export const pages = new Hono<AppEnv>();
 
@@ -17,8 +17,8 @@ const SECURITY_HEADERS = {
   "X-Content-Type-Options": "nosniff",
 };
 
-async function servePage(request: Request, env: Env, page: "room" | "studio", roomId: string): Promise<Response> {
-  if (!ROOM_ID.test(roomId)) return env.ASSETS.fetch(new URL("/404", request.url));
+async function servePage(request: Request, env: Env, page: "room" | "studio" | "order", id: string): Promise<Response> {
+  if (!(page === "order" ? ORDER_ID : ROOM_ID).test(id)) return env.ASSETS.fetch(new URL("/404", request.url));
   const asset = await env.ASSETS.fetch(new URL(`/${page}`, request.url));
   const response = new Response(asset.body, asset);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
@@ -29,3 +29,4 @@ async function servePage(request: Request, env: Env, page: "room" | "studio", ro
 pages.get("/r/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));
 pages.get("/guest/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));
 pages.get("/studio/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.param("roomId")));
+pages.get("/o/:orderId", (c) => servePage(c.req.raw, c.env, "order", c.req.param("orderId")));

@@ -88,6 +88,17 @@ export const RoomProduct = z
   })
   .openapi("RoomProduct");
 
+export const FlashDeal = z
+  .object({
+    id: z.string(),
+    productId: ProductId,
+    priceCents: z.number().int(),
+    startsAt: z.number().int().openapi({ description: "Milliseconds since the epoch (server clock)." }),
+    endsAt: z.number().int().openapi({ description: "Milliseconds since the epoch (server clock)." }),
+    perBuyerLimit: z.number().int().nullable(),
+  })
+  .openapi("FlashDeal");
+
 export const RoomState = z
   .object({
     id: RoomId,
@@ -100,6 +111,7 @@ export const RoomState = z
     viewers: z.number().int(),
     reactions: z.number().int(),
     products: z.array(RoomProduct),
+    deal: FlashDeal.nullable().openapi({ description: "The flash deal running now, if any." }),
   })
   .openapi("Room");
 
@@ -140,3 +152,127 @@ export const RoleBody = z
   .openapi("Role", { description: "What the presented key (or none) makes its bearer in this room." });
 
 export const ProductCreated = z.object({ product: Product }).openapi("ProductCreated");
+
+// ------------------------------------------------------------------ orders
+
+const ORDER_STATUSES = ["awaiting_payment", "confirmed", "expired", "cancelled"] as const;
+export const OrderId = z.string().regex(/^o_[0-9A-Za-z]{26}$/, "not an order id").openapi({ example: "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p" });
+export const OrderParams = z.object({ orderId: OrderId.openapi({ param: { name: "orderId", in: "path" } }) });
+
+const Address = z
+  .object({
+    line1: z.string().trim().min(1).max(120),
+    line2: z.string().trim().max(120).optional(),
+    city: z.string().trim().min(1).max(80),
+    postalCode: z.string().trim().min(1).max(20),
+    region: z.string().trim().max(80).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166 alpha-2 code such as US, CN or DE"),
+  })
+  .openapi("Address");
+
+const Fulfilment = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("pickup") }),
+    z.object({ type: z.literal("shipping"), address: Address }),
+  ])
+  .openapi("Fulfilment", { description: "Ship to an address, or pick up in store." });
+
+export const CreateOrder = z
+  .object({
+    productId: ProductId,
+    quantity: z.number().int().min(1).max(10).openapi({ example: 1 }),
+    buyer: z.object({
+      name: z.string().trim().min(1).max(80).openapi({ example: "Mei Lin" }),
+      email: z.email().max(254).openapi({ example: "mei@example.com" }),
+      phone: z.string().trim().max(30).optional(),
+    }),
+    fulfilment: Fulfilment,
+    ref: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "1–40 letters, digits, _ or -").optional().openapi({
+      description: "The referral code of the share link the buyer came from (`?ref=` on the viewer link).",
+    }),
+  })
+  .openapi("CreateOrder");
+
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string({ error: "the Idempotency-Key header is required: a unique string per order attempt, reused when retrying it" })
+    .regex(/^[A-Za-z0-9_-]{8,128}$/, "Idempotency-Key must be 8–128 letters, digits, _ or -")
+    .openapi({ param: { name: "idempotency-key", in: "header" }, example: "3f1c0b9e-6a7d-4a8e-9d3c-0e6b7f1a2c4d" }),
+});
+
+export const Order = z
+  .object({
+    id: OrderId,
+    number: z.number().int().openapi({ description: "The order's number within its show (1, 2, …)." }),
+    roomId: RoomId,
+    shopId: ShopId,
+    productId: ProductId,
+    title: z.string(),
+    quantity: z.number().int(),
+    unitPriceCents: z.number().int(),
+    totalCents: z.number().int(),
+    currency: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    payment: z.enum(["offline", "stripe"]),
+    buyer: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
+    fulfilment: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("pickup"), address: z.null() }),
+      z.object({ type: z.literal("shipping"), address: Address }),
+    ]),
+    ref: z.string().nullable(),
+    dealId: z.string().nullable(),
+    createdAt: z.number().int(),
+    holdExpiresAt: z.number().int().nullable().openapi({ description: "When an unpaid order's units return to stock." }),
+  })
+  .openapi("Order");
+
+export const OrderCreated = z
+  .object({
+    order: Order,
+    orderToken: z.string().openapi({ description: "Lets the buyer read this order: `Authorization: Bearer <orderToken>`." }),
+    checkoutUrl: z.string().nullable().openapi({ description: "Where to pay (Stripe Checkout), or null when no online payment is due." }),
+  })
+  .openapi("OrderCreated");
+export const OrderBody = z.object({ order: Order }).openapi("OrderResponse");
+
+export const OrderSummary = z
+  .object({
+    id: OrderId,
+    number: z.number().int(),
+    productId: ProductId,
+    title: z.string(),
+    quantity: z.number().int(),
+    totalCents: z.number().int(),
+    currency: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    buyerName: z.string(),
+    fulfilment: z.enum(["shipping", "pickup"]),
+    ref: z.string().nullable(),
+    dealId: z.string().nullable(),
+    createdAt: z.number().int(),
+  })
+  .openapi("OrderSummary");
+export const RoomOrders = z.object({ orders: z.array(OrderSummary) }).openapi("RoomOrders");
+
+export const ShopOrder = Order.omit({ holdExpiresAt: true }).extend({ updatedAt: z.number().int() }).openapi("ShopOrder");
+export const ShopOrders = z.object({ orders: z.array(ShopOrder) }).openapi("ShopOrders");
+export const ShopOrdersQuery = z.object({
+  format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" }, description: "`csv` for a spreadsheet." }),
+});
+
+export const StartDeal = z
+  .object({
+    productId: ProductId,
+    priceCents: z.number().int().min(0),
+    durationSeconds: z.number().int().min(10).max(300),
+    perBuyerLimit: z.number().int().min(1).max(100).optional(),
+  })
+  .openapi("StartDeal");
+export const DealStarted = z.object({ deal: FlashDeal, room: RoomState }).openapi("DealStarted");
+
+type OrderSummaryWire = import("../durable-objects/protocol.ts").OrderSummary;
+type OrderDo = import("../durable-objects/orders.ts").Order;
+const orderSummariesAgree: Same<z.infer<typeof OrderSummary>, OrderSummaryWire> = true;
+const ordersAgree: Same<z.infer<typeof Order>, OrderDo> = true;
+void orderSummariesAgree;
+void ordersAgree;

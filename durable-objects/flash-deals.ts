@@ -1,0 +1,100 @@
+/**
+ * Flash deals: a deal price on one product for 10–300 seconds, optionally
+ * limited per buyer. Runs inside the room's transactions, on the room's clock.
+ */
+import type { FlashDeal } from "./protocol.ts";
+import { randomBase62 } from "./random.ts";
+
+export const DEAL_SECONDS = { min: 10, max: 300 } as const;
+
+type DealRow = {
+  id: string;
+  product_id: string;
+  price_cents: number;
+  starts_at: number;
+  ends_at: number;
+  per_buyer_limit: number | null;
+  ended: number;
+};
+
+const toDeal = (row: DealRow): FlashDeal => ({
+  id: row.id,
+  productId: row.product_id,
+  priceCents: row.price_cents,
+  startsAt: row.starts_at,
+  endsAt: row.ends_at,
+  perBuyerLimit: row.per_buyer_limit,
+});
+
+/** The deal that applies at `now`, if any. */
+export function activeDeal(sql: SqlStorage, now: number): FlashDeal | null {
+  const row = sql
+    .exec<DealRow>("SELECT * FROM deals WHERE ended = 0 AND starts_at <= ? AND ends_at > ? ORDER BY starts_at DESC LIMIT 1", now, now)
+    .toArray()[0];
+  return row ? toDeal(row) : null;
+}
+
+export type StartDeal = { productId: string; priceCents: number; durationSeconds: number; perBuyerLimit: number | null };
+export type DealRefusal = { ok: false; status: 400 | 404 | 409; code: string; message: string };
+
+export function startDeal(
+  sql: SqlStorage,
+  roomStatus: string,
+  input: StartDeal,
+  now: number,
+): { ok: true; deal: FlashDeal } | DealRefusal {
+  if (roomStatus !== "live") {
+    return { ok: false, status: 409, code: "show_not_live", message: "Flash deals run during the live show: go live first." };
+  }
+  if (activeDeal(sql, now)) {
+    return { ok: false, status: 409, code: "deal_running", message: "A flash deal is running; end it before starting another." };
+  }
+  const product = sql.exec<{ price_cents: number }>("SELECT price_cents FROM products WHERE id = ?", input.productId).toArray()[0];
+  if (!product) return { ok: false, status: 404, code: "not_found", message: `Product ${input.productId} is not part of this show.` };
+  if (input.priceCents >= product.price_cents) {
+    return { ok: false, status: 400, code: "invalid_request", message: "The deal price must be below the product's regular price." };
+  }
+  const seconds = Math.min(DEAL_SECONDS.max, Math.max(DEAL_SECONDS.min, Math.round(input.durationSeconds)));
+  const row: DealRow = {
+    id: `d_${randomBase62(12)}`,
+    product_id: input.productId,
+    price_cents: input.priceCents,
+    starts_at: now,
+    ends_at: now + seconds * 1000,
+    per_buyer_limit: input.perBuyerLimit,
+    ended: 0,
+  };
+  sql.exec(
+    "INSERT INTO deals (id, product_id, price_cents, starts_at, ends_at, per_buyer_limit, ended) VALUES (?, ?, ?, ?, ?, ?, 0)",
+    row.id, row.product_id, row.price_cents, row.starts_at, row.ends_at, row.per_buyer_limit,
+  );
+  return { ok: true, deal: toDeal(row) };
+}
+
+/**
+ * Marks deals over: those whose time is up, or (with `all`) the running one
+ * too. Returns how many were marked, so the caller announces the end once.
+ */
+export function closeDeals(sql: SqlStorage, now: number, all = false): number {
+  return sql.exec("UPDATE deals SET ended = 1 WHERE ended = 0 AND (ends_at <= ? OR ?)", now, all ? 1 : 0).rowsWritten;
+}
+
+/** When the next running deal ends (for the room's alarm). */
+export function nextDealEnd(sql: SqlStorage): number | null {
+  return sql.exec<{ t: number | null }>("SELECT min(ends_at) AS t FROM deals WHERE ended = 0").one().t;
+}
+
+export function dealPurchases(sql: SqlStorage, dealId: string, email: string): number {
+  return sql.exec<{ q: number }>("SELECT coalesce(sum(quantity), 0) AS q FROM deal_buyers WHERE deal_id = ? AND email = ?", dealId, email).one().q;
+}
+
+export function addDealPurchase(sql: SqlStorage, dealId: string, email: string, quantity: number): void {
+  sql.exec(
+    "INSERT INTO deal_buyers (deal_id, email, quantity) VALUES (?, ?, ?) ON CONFLICT (deal_id, email) DO UPDATE SET quantity = quantity + excluded.quantity",
+    dealId, email, quantity,
+  );
+}
+
+export function removeDealPurchase(sql: SqlStorage, dealId: string, email: string, quantity: number): void {
+  sql.exec("UPDATE deal_buyers SET quantity = max(0, quantity - ?) WHERE deal_id = ? AND email = ?", quantity, dealId, email);
+}

@@ -1,0 +1,173 @@
+/**
+ * Orders: placing one in a live room (exactly once per Idempotency-Key),
+ * reading it back, and the shop's and the studio's order lists.
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { PlaceOrder } from "../../durable-objects/orders.ts";
+import type { AppEnv } from "../app-env.ts";
+import { assertHost, bearerKey, hashKey, requireShopKey, shopForKey } from "../auth.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { roomOfOrder } from "../ids.ts";
+import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
+import { createCheckoutSession, STRIPE_HOLD_MS, stripeConfig } from "../payments/stripe.ts";
+import {
+  CreateOrder,
+  IdempotencyHeader,
+  OrderBody,
+  OrderCreated,
+  OrderParams,
+  RoomOrders,
+  RoomParams,
+  ShopOrders,
+  ShopOrdersQuery,
+  ShopParams,
+} from "../schemas.ts";
+import { ordersCsv, shopOrders } from "../shop-orders.ts";
+import { validationHook } from "../validation.ts";
+
+export const orders = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const roomOf = (c: Context<AppEnv>, roomId: string) => c.env.Room.getByName(roomId);
+
+orders.openapi(
+  createRoute({
+    method: "post",
+    path: "/rooms/{roomId}/orders",
+    tags: ["Orders"],
+    summary: "Buy a product of the show",
+    description:
+      "Takes the units atomically in the room. Send a unique `Idempotency-Key` per order attempt and reuse it when retrying: " +
+      "the same key and body return the same order (even if the first response was lost); the same key with another body is refused (422). " +
+      "With no payment keys set the order is confirmed at once (pay at pickup / on invoice); with Stripe set, the units are held " +
+      "until Stripe confirms payment, and `checkoutUrl` is where to pay.",
+    request: { params: RoomParams, headers: IdempotencyHeader, body: jsonBody(CreateOrder) },
+    responses: {
+      201: jsonContent(OrderCreated, "The order (also for a repeated Idempotency-Key)"),
+      ...errorResponses(400, 404, 409, 413, 422, 502),
+    },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const idempotencyKey = c.req.valid("header")["idempotency-key"];
+    const stripe = stripeConfig(c.env);
+    const room = roomOf(c, roomId);
+    const input: PlaceOrder = {
+      idempotencyKey,
+      requestHash: await hashKey(JSON.stringify(body)),
+      productId: body.productId,
+      quantity: body.quantity,
+      buyer: { name: body.buyer.name, email: body.buyer.email, phone: body.buyer.phone || null },
+      fulfilment: body.fulfilment.type === "shipping" ? body.fulfilment : { type: "pickup", address: null },
+      ref: body.ref ?? null,
+      payment: stripe ? "stripe" : "offline",
+      holdMs: STRIPE_HOLD_MS,
+    };
+    const result = await room.placeOrder(input);
+    if (!result.ok) throw new ApiError(result.status, result.code, result.message);
+    let { order, checkoutUrl } = result;
+
+    if (stripe && order.status === "awaiting_payment" && !checkoutUrl) {
+      const origin = c.env.PUBLIC_URL || new URL(c.req.url).origin;
+      try {
+        const session = await createCheckoutSession(stripe, order, {
+          success: `${origin}/o/${order.id}`,
+          cancel: `${origin}/r/${roomId}`,
+        });
+        await room.attachCheckout(order.id, session.id, session.url);
+        checkoutUrl = session.url;
+      } catch (error) {
+        console.error("stripe checkout failed", order.id, String(error));
+        // Give the units back rather than hold them for a checkout that doesn't exist.
+        order = (await room.settle(order.id, "cancelled")) ?? order;
+        throw new ApiError(502, "payment_unavailable", "The payment provider could not be reached; nothing was charged. Please try again.");
+      }
+    }
+    if (result.replayed) c.header("Idempotent-Replayed", "true");
+    return c.json({ order, orderToken: result.token, checkoutUrl }, 201);
+  },
+);
+
+orders.openapi(
+  createRoute({
+    method: "get",
+    path: "/orders/{orderId}",
+    tags: ["Orders"],
+    summary: "Read an order",
+    description: "With the order's token (`Authorization: Bearer ot_...`, as returned when it was placed) or the shop's API key. Always current: read from the room.",
+    security: [{ bearer: [] }],
+    request: { params: OrderParams },
+    responses: { 200: jsonContent(OrderBody, "The order"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { orderId } = c.req.valid("param");
+    const key = bearerKey(c) ?? c.req.query("token") ?? null;
+    if (!key) throw new ApiError(401, "unauthorized", "Send the order's token (ot_...) or the shop's API key as a Bearer token.");
+    const room = roomOf(c, roomOfOrder(orderId));
+    if (key.startsWith("sk_")) {
+      const shop = await shopForKey(c.env.DB, key);
+      if (!shop) throw new ApiError(401, "unauthorized", "This API key is not valid.");
+      const order = await room.getOrder(orderId, null, true);
+      if (!order) throw notFound(`Order ${orderId}`);
+      if (order.shopId !== shop.id) throw new ApiError(403, "forbidden", "This order belongs to another shop.");
+      return c.json({ order }, 200);
+    }
+    // A wrong token answers like a missing order, so tokens cannot be probed.
+    const order = await room.getOrder(orderId, key);
+    if (!order) throw notFound(`Order ${orderId}`);
+    return c.json({ order }, 200);
+  },
+);
+
+orders.openapi(
+  createRoute({
+    method: "get",
+    path: "/rooms/{roomId}/orders",
+    tags: ["Orders"],
+    summary: "The show's orders, live (for the studio)",
+    description: "The newest 200 orders of this show, from the room itself. Host key or the shop's API key.",
+    security: [{ bearer: [] }],
+    request: { params: RoomParams },
+    responses: { 200: jsonContent(RoomOrders, "Newest first"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    const state = await roomOf(c, roomId).getState();
+    if (!state) throw notFound(`Room ${roomId}`);
+    await assertHost(c, state);
+    return c.json({ orders: await roomOf(c, roomId).listOrders() }, 200);
+  },
+);
+
+orders.openapi(
+  createRoute({
+    method: "get",
+    path: "/shops/{shopId}/orders",
+    tags: ["Orders"],
+    summary: "All of a shop's orders (JSON or CSV)",
+    description: "Across shows, newest first, with buyer, items, totals, status and referral code. `?format=csv` (or `Accept: text/csv`) for a spreadsheet.",
+    security: [{ bearer: [] }],
+    middleware: [requireShopKey()] as const,
+    request: { params: ShopParams, query: ShopOrdersQuery },
+    responses: {
+      200: {
+        description: "The orders",
+        content: { "application/json": { schema: ShopOrders }, "text/csv": { schema: { type: "string" } } },
+      },
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const shop = c.get("shop");
+    const list = await shopOrders(c.env.DB, shop.id);
+    const wantsCsv = c.req.valid("query").format === "csv" || (c.req.header("Accept") ?? "").includes("text/csv");
+    if (wantsCsv) {
+      return c.body(ordersCsv(list), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="orders-${shop.id}.csv"`,
+      });
+    }
+    return c.json({ orders: list }, 200);
+  },
+);
