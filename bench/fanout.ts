@@ -10,10 +10,9 @@
  *   npm run bench:fanout                 100, 500 and 1000 viewers
  *   VIEWERS=200 ROUNDS=10 npm run bench:fanout
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { resolve } from "node:path";
 import { startStack } from "../scripts/stack.ts";
+import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
 const rounds = Number(process.env.ROUNDS ?? 20);
@@ -127,25 +126,14 @@ const table = [
     `| ${r.viewers} | ${r.pin.n + r.chat.n} | ${ms(r.pin.p50)} | ${ms(r.pin.p95)} | ${ms(r.pin.p99)} | ${ms(r.pin.max)} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${ms(r.chat.max)} | ${r.missing} | ${(r.connectMs / 1000).toFixed(1)} s |`,
   ),
 ].join("\n");
-const section = `<!-- fanout:start -->
-## Fan-out: host action → every viewer (\`npm run bench:fanout\`)
+writeSection(
+  "fanout",
+  `## Fan-out: host action → every viewer (\`npm run bench:fanout\`)
 
 Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${cpus().length} cores, ${cpus()[0]?.model.trim()}), \`wrangler dev\` (workerd) on loopback,
 one room, ${rounds} rounds per row. *pin*: \`POST /api/rooms/{id}/pin\` sent → \`pin\` frame received by each viewer.
 *chat*: host socket sends → \`chat\` frame received by each viewer. The viewers are Node WebSocket clients in one
 process on the same 2 cores as workerd, so the figures include client-side queueing; goal: every viewer within 1 s.
 
-${table}
-<!-- fanout:end -->`;
-const file = resolve(import.meta.dirname, "RESULTS.md");
-let doc: string;
-try {
-  doc = readFileSync(file, "utf8");
-} catch {
-  doc = "# Benchmark results\n\nEach section is written by its benchmark; rerun it to refresh the figures.\n";
-}
-doc = doc.includes("<!-- fanout:start -->")
-  ? doc.replace(/<!-- fanout:start -->[\s\S]*<!-- fanout:end -->/, section)
-  : `${doc.trimEnd()}\n\n${section}\n`;
-writeFileSync(file, doc);
-console.log(`\nwritten to ${file}`);
+${table}`,
+);

@@ -4,7 +4,7 @@
  * commit together or not at all, and the CHECK constraints in room-schema.ts
  * refuse anything that would break `listed = available + held + sold`.
  */
-import type { OrderStatus, OrderSummary } from "./protocol.ts";
+import type { FlashDeal, OrderStatus, OrderSummary } from "./protocol.ts";
 import { activeDeal, addDealPurchase, dealPurchases, removeDealPurchase } from "./flash-deals.ts";
 import { enqueue } from "./outbox.ts";
 import { randomBase62 } from "./random.ts";
@@ -88,12 +88,18 @@ export function findOrder(sql: SqlStorage, id: string): OrderRow | undefined {
   return sql.exec<OrderRow>("SELECT * FROM orders WHERE id = ?", id).toArray()[0];
 }
 
+/** What an accepted order will take: decided by `checkOrder`, written by `commitOrder`. */
+export type OrderPlan = { input: PlaceOrder; product: { title: string; price_cents: number; currency: string }; deal: FlashDeal | null };
+
 /**
- * Takes units for an order: at once (offline payment: sold) or as a hold
- * (online payment: held until paid or expired). A repeated idempotency key
- * returns the order it made the first time, whatever the stock is now.
+ * Decides an order without writing anything: a repeated idempotency key gets
+ * the order it made the first time (whatever the stock is now); otherwise the
+ * order is refused (sold out, deal limit, ended show, unknown product) or
+ * planned. Most attempts in a flash sale end here, so they cost no write.
+ * The Room calls this and `commitOrder` in one synchronous step, so nothing
+ * can change in between.
  */
-export function placeOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, now: number): Placed | OrderRefusal {
+export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, now: number): Placed | OrderRefusal | { ok: true; plan: OrderPlan } {
   const previous = sql.exec<OrderRow>("SELECT * FROM orders WHERE idempotency_key = ?", input.idempotencyKey).toArray()[0];
   if (previous) {
     if (previous.request_hash !== input.requestHash) {
@@ -133,6 +139,16 @@ export function placeOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
     }
   }
 
+  return { ok: true, plan: { input, product, deal: onDeal } };
+}
+
+/**
+ * Takes the units of a planned order: at once (offline payment: sold) or as
+ * a hold (online payment: held until paid or expired), with its outbox entry.
+ */
+export function commitOrder(sql: SqlStorage, room: RoomIds, plan: OrderPlan, now: number): Placed {
+  const { input, product, deal: onDeal } = plan;
+  const email = input.buyer.email.toLowerCase();
   const unitPrice = onDeal ? onDeal.priceCents : product.price_cents;
   const paidNow = input.payment === "offline";
   const number = sql.exec<{ n: number }>("SELECT coalesce(max(number), 0) + 1 AS n FROM orders").one().n;

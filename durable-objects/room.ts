@@ -29,8 +29,9 @@ import {
   attachCheckout,
   expiredHolds,
   findOrder,
+  checkOrder,
+  commitOrder,
   nextHoldExpiry,
-  placeOrder,
   recentOrders,
   settleOrder,
   toOrder,
@@ -109,6 +110,9 @@ export class Room extends Server<Env> {
     // Creating the schema here, not in onStart, so that RPC calls from the
     // Worker (which do not pass through partyserver's fetch) find it too.
     ctx.storage.sql.exec(SCHEMA);
+    // After a restart or a crash: anything still queued for D1, a hold or a
+    // deal still running gets its alarm again.
+    this.#scheduleAlarm();
   }
 
   // ------------------------------------------------------------ RPC (Worker)
@@ -193,16 +197,19 @@ export class Room extends Server<Env> {
     const room = this.#room();
     if (!room) return { ok: false, status: 404, code: "not_found", message: "No show exists with this id." };
     const now = Date.now();
-    let result: Placed | OrderRefusal | undefined;
-    // The order, the stock change, its outbox entry and the event that tells
-    // viewers the new count commit in one transaction.
-    this.#appendIf((seq) => {
-      result = placeOrder(this.ctx.storage.sql, room, input, now);
-      return result.ok && !result.replayed ? this.#productEvent(seq, input.productId) : null;
+    const sql = this.ctx.storage.sql;
+    const decision = checkOrder(sql, room, input, now);
+    if (!decision.ok || !("plan" in decision)) return decision;
+    // Synchronous since the check, so nothing changed in between. The order,
+    // the stock change, its outbox entry and the event that tells viewers
+    // the new count commit in one transaction.
+    let placed: Placed | undefined;
+    this.#append((seq) => {
+      placed = commitOrder(sql, room, decision.plan, now);
+      return this.#productEvent(seq, input.productId);
     });
-    const placed = result!;
-    if (placed.ok && !placed.replayed) this.#afterOrderChange(placed.order.id);
-    return placed;
+    this.#afterOrderChange(placed!.order.id);
+    return placed!;
   }
 
   /** An order of this room, if `token` is its token (or `trusted`, for the shop's own key). */

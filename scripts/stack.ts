@@ -1,23 +1,47 @@
 /**
- * Starts the whole product as `npm start` does, but on a free port and a
- * fresh temporary state: D1 migrations applied, then `wrangler dev`.
+ * Starts the whole product as `npm start` does, for tests and benchmarks: on
+ * a free loopback port and, unless told otherwise, a fresh temporary state
+ * (D1 migrations applied, then `wrangler dev`). `kill()` is a hard kill of
+ * the runtime (SIGKILL to wrangler and workerd), for fault tests.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const wrangler = resolve(root, "node_modules/.bin/wrangler");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+const env = {
+  ...process.env,
+  // The project's own Node 22 first, whoever started us: wrangler needs it.
+  PATH: `${resolve(root, "node_modules/.bin")}${delimiter}${process.env.PATH ?? ""}`,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
 
 export interface Stack {
   origin: string;
+  /** The local state folder (D1 and the rooms' storage). */
+  state: string;
+  /** Stops wrangler dev gracefully and, if the state was temporary, deletes it. */
   stop(): Promise<void>;
+  /** SIGKILLs wrangler dev and workerd at once, leaving the state as the kill found it. */
+  kill(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export interface StackOptions {
+  /** Reuse this state folder (kept on stop); default: a fresh temporary one, deleted on stop. */
+  state?: string;
+  /** Another wrangler config (the benchmark's baseline Worker). */
+  config?: string;
+  /** Skips the migrations step (for a config without them). */
+  migrate?: boolean;
+  port?: number;
+}
+
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -28,35 +52,57 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(): Promise<Stack> {
-  if (!existsSync(join(root, "dist/client/room.html"))) {
+export function wranglerSync(args: string[]): string {
+  const result = spawnSync(wrangler, args, { cwd: root, env, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  if (!options.config && !existsSync(join(root, "dist/client/room.html"))) {
     throw new Error("dist/client is missing: run `npm run build` first (npm test does).");
   }
-  const state = mkdtempSync(join(tmpdir(), "shop-along-e2e-"));
-  const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: root, env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const temporary = !options.state;
+  const state = options.state ?? mkdtempSync(join(tmpdir(), "shop-along-"));
+  const configArgs = options.config ? ["--config", options.config] : [];
+  if (options.migrate !== false) wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs]);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
+  // Its own inspector port too, so that two stacks (the benchmark's) can run side by side.
+  const inspectorPort = await freePort();
   const dev: ChildProcess = spawn(
     wrangler,
-    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "warn"],
+    [
+      "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
+      "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "warn",
+    ],
+    // Its own process group, so that a kill reaches workerd too.
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   dev.stdout!.on("data", (d) => (output += d));
   dev.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<void>((r) => dev.once("exit", () => r()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-dev.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
 
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (dev.exitCode !== null) throw new Error(`wrangler dev exited (${dev.exitCode}):\n${output}`);
     try {
-      if ((await fetch(`${origin}/api/openapi.json`)).ok) break;
+      const probe = await fetch(`${origin}/api/openapi.json`);
+      if (probe.status < 500) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      process.kill(-dev.pid!, "SIGKILL");
+      signalGroup("SIGKILL");
       throw new Error(`wrangler dev did not answer within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -64,14 +110,18 @@ export async function startStack(): Promise<Stack> {
 
   return {
     origin,
+    state,
     async stop() {
       if (dev.exitCode === null) {
-        const exited = new Promise((r) => dev.once("exit", r));
-        process.kill(-dev.pid!, "SIGTERM");
+        signalGroup("SIGTERM");
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (dev.exitCode === null) process.kill(-dev.pid!, "SIGKILL");
+        if (dev.exitCode === null) signalGroup("SIGKILL");
       }
-      rmSync(state, { recursive: true, force: true });
+      if (temporary) rmSync(state, { recursive: true, force: true });
+    },
+    async kill() {
+      signalGroup("SIGKILL");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     },
   };
 }
