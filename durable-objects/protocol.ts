@@ -66,6 +66,17 @@ export const FlashDeal = v.object({
 });
 export type FlashDeal = v.InferOutput<typeof FlashDeal>;
 
+/** A published audio or video track on the show's stage, pullable through the room's Calls proxy. */
+export const StageTrack = v.object({
+  sessionId: v.string(),
+  trackName: v.string(),
+  kind: v.picklist(["audio", "video"]),
+  role: v.picklist(["host", "guest"]),
+  /** Which of the publisher's sources: the camera (and microphone), or a shared screen. */
+  source: v.picklist(["camera", "screen"]),
+});
+export type StageTrack = v.InferOutput<typeof StageTrack>;
+
 export const RoomState = v.object({
   id: v.string(),
   shopId: v.string(),
@@ -80,6 +91,8 @@ export const RoomState = v.object({
   products: v.array(RoomProduct),
   /** The flash deal running now, if any. */
   deal: v.nullable(FlashDeal),
+  /** Who is on stage: the tracks viewers may pull. */
+  stage: v.array(StageTrack),
 });
 export type RoomState = v.InferOutput<typeof RoomState>;
 
@@ -148,6 +161,8 @@ const roomEvents = [
   v.object({ type: v.literal("product"), seq: v.number(), product: RoomProduct }),
   /** A flash deal started (`deal`) or ended (null). */
   v.object({ type: v.literal("deal"), seq: v.number(), deal: v.nullable(FlashDeal) }),
+  /** The stage changed: someone published, stopped, or was removed. The whole list. */
+  v.object({ type: v.literal("stage"), seq: v.number(), tracks: v.array(StageTrack) }),
 ] as const;
 export const RoomEvent = v.variant("type", [...roomEvents]);
 export type RoomEvent = v.InferOutput<typeof RoomEvent>;

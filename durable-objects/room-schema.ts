@@ -101,6 +101,28 @@ CREATE TABLE IF NOT EXISTS deal_buyers (
   PRIMARY KEY (deal_id, email)
 );
 
+-- Calls (Realtime SFU) sessions opened through this room's proxy, with the
+-- role of whoever opened them; a session's token proves it is yours.
+CREATE TABLE IF NOT EXISTS calls_sessions (
+  id         TEXT PRIMARY KEY,
+  role       TEXT NOT NULL CHECK (role IN ('host', 'guest', 'viewer')),
+  token_hash TEXT NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+
+-- The stage: tracks the host and guests publish; the only ones viewers may pull.
+CREATE TABLE IF NOT EXISTS stage_tracks (
+  session_id TEXT NOT NULL REFERENCES calls_sessions(id),
+  mid        TEXT NOT NULL,
+  track_name TEXT NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('audio', 'video')),
+  source     TEXT NOT NULL CHECK (source IN ('camera', 'screen')),
+  role       TEXT NOT NULL CHECK (role IN ('host', 'guest')),
+  added_at   INTEGER NOT NULL,
+  PRIMARY KEY (session_id, track_name)
+);
+
 -- The recent chat (bounded); deleted messages are removed.
 CREATE TABLE IF NOT EXISTS messages (
   id   TEXT PRIMARY KEY,

@@ -12,6 +12,7 @@ import {
   CLOSE,
   type FlashDeal,
   type OrderSummary,
+  type StageTrack,
   LIMITS,
   parseClientMessage,
   type ChatMessage,
@@ -44,6 +45,7 @@ import {
 } from "./orders.ts";
 import { drainOutbox, nextOutboxAttempt } from "./outbox.ts";
 import { SCHEMA } from "./room-schema.ts";
+import { addTracks, clearStage, onStage, openSession, removeTracks, revokeSession, sessionRole, sessionRoleOf, stageTracks, type PublishedTrack } from "./stage.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
 /** What the Worker hands a new room (after writing it to D1). */
@@ -187,6 +189,9 @@ export class Room extends Server<Env> {
       this.ctx.storage.sql.exec("UPDATE room SET status = ? WHERE id = 1", status);
       return { type: "status", seq, status };
     });
+    if (status === "ended") {
+      this.#appendIf((seq) => (clearStage(this.ctx.storage.sql) > 0 ? { type: "stage", seq, tracks: [] } : null));
+    }
     return { ok: true, room: this.#state(this.#room()!) };
   }
 
@@ -270,6 +275,51 @@ export class Room extends Server<Env> {
     if (!room) return null;
     this.#appendIf((seq) => (closeDeals(this.ctx.storage.sql, Date.now(), true) > 0 ? { type: "deal", seq, deal: null } : null));
     return this.#state(this.#room()!);
+  }
+
+  // ------------------------------------------------------------ RPC: the stage (video)
+
+  /** Records a Calls session opened through the proxy, with its opener's role. */
+  openCallsSession(sessionId: string, role: Role, tokenHash: string): void {
+    openSession(this.ctx.storage.sql, sessionId, role, tokenHash, Date.now());
+  }
+
+  /** The role of a session whose token this is; "revoked" once removed from the stage; null if not ours. */
+  callsSessionRole(sessionId: string, tokenHash: string): Role | "revoked" | null {
+    return sessionRole(this.ctx.storage.sql, sessionId, tokenHash);
+  }
+
+  /** Which of these tracks viewers may pull: only those on the stage. */
+  unannounced(tracks: Array<{ sessionId: string; trackName: string }>): Array<{ sessionId: string; trackName: string }> {
+    return tracks.filter((t) => !onStage(this.ctx.storage.sql, t.sessionId, t.trackName));
+  }
+
+  /** Puts a host's or guest's freshly published tracks on the stage; every viewer is told. */
+  publish(sessionId: string, tracks: PublishedTrack[]): StageTrack[] {
+    const role = sessionRoleOf(this.ctx.storage.sql, sessionId);
+    if (role !== "host" && role !== "guest") throw new Error("only host and guest sessions publish");
+    this.#append((seq) => {
+      addTracks(this.ctx.storage.sql, sessionId, role, tracks, Date.now());
+      return { type: "stage", seq, tracks: stageTracks(this.ctx.storage.sql) };
+    });
+    return stageTracks(this.ctx.storage.sql);
+  }
+
+  /** Tracks a publisher closed; null = all of the session's. */
+  unpublish(sessionId: string, mids: string[] | null): void {
+    this.#appendIf((seq) =>
+      removeTracks(this.ctx.storage.sql, sessionId, mids) > 0 ? { type: "stage", seq, tracks: stageTracks(this.ctx.storage.sql) } : null,
+    );
+  }
+
+  /** The host removes someone from the stage; returns the mids the proxy must close at the SFU. */
+  removeFromStage(sessionId: string): string[] {
+    let mids: string[] = [];
+    this.#append((seq) => {
+      mids = revokeSession(this.ctx.storage.sql, sessionId);
+      return { type: "stage", seq, tracks: stageTracks(this.ctx.storage.sql) };
+    });
+    return mids;
   }
 
   // ------------------------------------------------------------ alarm: holds, deals, outbox
@@ -550,6 +600,7 @@ export class Room extends Server<Env> {
       reactions: room.reactions,
       products,
       deal: activeDeal(this.ctx.storage.sql, Date.now()),
+      stage: stageTracks(this.ctx.storage.sql),
     };
   }
 

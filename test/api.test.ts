@@ -167,8 +167,11 @@ describe("the API document", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/orders/{orderId}",
-      "/rooms/{roomId}", "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/orders",
-      "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/status",
+      "/rooms/{roomId}", "/rooms/{roomId}/calls/ice-servers", "/rooms/{roomId}/calls/sessions/new",
+      "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",
+      "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
+      "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/orders",
+      "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status",
       "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;

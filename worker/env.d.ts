@@ -12,6 +12,13 @@ declare namespace Cloudflare {
     STRIPE_WEBHOOK_SECRET?: string;
     /** Only for tests against recorded Stripe responses; defaults to https://api.stripe.com. */
     STRIPE_API_BASE?: string;
+    /** Cloudflare Calls (Realtime SFU); `npm start` points these at the local SFU. */
+    CALLS_APP_ID?: string;
+    CALLS_APP_SECRET?: string;
+    CALLS_API_BASE?: string;
+    /** Cloudflare TURN: when both are set, browsers get TURN credentials. */
+    TURN_KEY_ID?: string;
+    TURN_KEY_API_TOKEN?: string;
   }
   interface GlobalProps {
     mainModule: typeof import("./index.ts");

@@ -9,6 +9,7 @@ import type { AppEnv } from "./app-env.ts";
 import { renderDocs } from "./docs.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { pages } from "./pages.ts";
+import { calls } from "./routes/calls.ts";
 import { deals } from "./routes/deals.ts";
 import { orders } from "./routes/orders.ts";
 import { rooms } from "./routes/rooms.ts";
@@ -34,6 +35,7 @@ api.use(
 api.route("/shops", shops);
 api.route("/rooms", rooms);
 api.route("/rooms", deals);
+api.route("/rooms", calls);
 api.route("/", orders);
 api.route("/webhooks", webhooks);
 
@@ -41,6 +43,12 @@ api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
   description: "A shop's API key (sk_...), or for room controls the room's host key (hk_...).",
+});
+api.openAPIRegistry.registerComponent("securitySchemes", "sessionToken", {
+  type: "apiKey",
+  in: "header",
+  name: "X-Session-Token",
+  description: "The sessionToken returned when a Calls session was opened through the room.",
 });
 
 const OPENAPI_CONFIG = {

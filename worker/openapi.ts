@@ -21,6 +21,7 @@ const ERROR_DESCRIPTIONS = {
   413: "The body is larger than 64 KB",
   422: "The Idempotency-Key was already used with a different body",
   502: "The payment provider could not be reached",
+  503: "A service this needs is not configured",
 } as const;
 
 /** The error responses a route can give, all with the same `{error: {code, message}}` body. */

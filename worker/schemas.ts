@@ -99,6 +99,16 @@ export const FlashDeal = z
   })
   .openapi("FlashDeal");
 
+export const StageTrack = z
+  .object({
+    sessionId: z.string(),
+    trackName: z.string(),
+    kind: z.enum(["audio", "video"]),
+    role: z.enum(["host", "guest"]),
+    source: z.enum(["camera", "screen"]),
+  })
+  .openapi("StageTrack");
+
 export const RoomState = z
   .object({
     id: RoomId,
@@ -112,6 +122,7 @@ export const RoomState = z
     reactions: z.number().int(),
     products: z.array(RoomProduct),
     deal: FlashDeal.nullable().openapi({ description: "The flash deal running now, if any." }),
+    stage: z.array(StageTrack).openapi({ description: "The live tracks of the host and guests, which viewers may pull." }),
   })
   .openapi("Room");
 

@@ -1,0 +1,198 @@
+/**
+ * The room's proxy to Cloudflare Calls. The Calls API is answered here in its
+ * documented shapes (the local SFU in sfu/ is tested against real WebRTC in
+ * its own tests); what is checked is who may do what, what is forwarded, and
+ * that the app secret stays on the server.
+ */
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import app from "../worker/index.ts";
+import { BASE, createShow, json, open } from "./helpers.ts";
+
+const CALLS = { CALLS_APP_ID: "app123", CALLS_APP_SECRET: "calls-secret-never-shown", CALLS_API_BASE: "https://calls.test/v1" };
+const callsEnv = { ...env, ...CALLS };
+const SDP = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+
+type Sent = { method: string; path: string; auth: string | null; body: any };
+let sent: Sent[] = [];
+let session = 0;
+
+beforeEach(() => {
+  sent = [];
+  const realFetch = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input as RequestInfo, init);
+    if (!request.url.startsWith("https://calls.test/")) return realFetch(input as RequestInfo, init);
+    const path = new URL(request.url).pathname;
+    const body = request.method === "GET" ? null : await request.json();
+    sent.push({ method: request.method, path, auth: request.headers.get("Authorization"), body });
+    if (path.endsWith("/sessions/new")) return Response.json({ sessionId: `sess${++session}abcdef` }, { status: 201 });
+    if (path.endsWith("/tracks/new")) {
+      const tracks = (body as any).tracks.map((t: any, i: number) => ({ location: t.location, mid: t.mid ?? String(i), trackName: t.trackName, sessionId: t.sessionId }));
+      return Response.json({ requiresImmediateRenegotiation: (body as any).tracks[0].location === "remote", sessionDescription: { type: "answer", sdp: SDP }, tracks });
+    }
+    if (path.endsWith("/tracks/close")) return Response.json({ requiresImmediateRenegotiation: false, tracks: (body as any).tracks });
+    if (path.endsWith("/renegotiate")) return Response.json({});
+    return Response.json({ tracks: [] });
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+function proxy(path: string, init: { method?: string; json?: unknown; key?: string; token?: string } = {}, environment: Env = callsEnv) {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (init.key) headers.Authorization = `Bearer ${init.key}`;
+  if (init.token) headers["X-Session-Token"] = init.token;
+  return app.request(`${BASE}${path}`, { method: init.method ?? "POST", headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) }, environment);
+}
+
+async function openSession(roomId: string, key?: string) {
+  const res = await proxy(`/api/rooms/${roomId}/calls/sessions/new`, { json: {}, key });
+  expect(res.status).toBe(201);
+  return (await json(res)) as { sessionId: string; sessionToken: string };
+}
+
+const camera = [
+  { location: "local", mid: "0", trackName: "cam-video", kind: "video", source: "camera" },
+  { location: "local", mid: "1", trackName: "cam-audio", kind: "audio", source: "camera" },
+];
+
+async function publish(roomId: string, s: { sessionId: string; sessionToken: string }, tracks = camera) {
+  return proxy(`/api/rooms/${roomId}/calls/sessions/${s.sessionId}/tracks/new`, {
+    token: s.sessionToken,
+    json: { sessionDescription: { type: "offer", sdp: SDP }, tracks },
+  });
+}
+
+describe("the Calls proxy", () => {
+  it("says clearly when video is not configured", async () => {
+    const show = await createShow();
+    const res = await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {} }, env);
+    expect(res.status).toBe(503);
+    expect((await json(res)).error.code).toBe("video_unavailable");
+  });
+
+  it("adds the app secret on the server and never returns it", async () => {
+    const show = await createShow();
+    const s = await openSession(show.room.id);
+    expect(s.sessionToken).toMatch(/^st_/);
+    expect(sent).toEqual([{ method: "POST", path: "/v1/apps/app123/sessions/new", auth: "Bearer calls-secret-never-shown", body: {} }]);
+    expect(JSON.stringify(s)).not.toContain("calls-secret");
+  });
+
+  it("lets the host publish; the tracks go on the stage and every viewer hears of it", async () => {
+    const show = await createShow();
+    const viewer = await open(show.room.id);
+    await viewer.next("sync");
+    const host = await openSession(show.room.id, show.hostKey);
+    const res = await publish(show.room.id, host);
+    expect(res.status).toBe(200);
+    // Calls gets its own shape: our kind/source fields stay behind.
+    expect(sent.at(-1)!.body.tracks).toEqual([
+      { location: "local", mid: "0", trackName: "cam-video" },
+      { location: "local", mid: "1", trackName: "cam-audio" },
+    ]);
+    const stage = await viewer.next("stage");
+    expect(stage.tracks).toEqual([
+      { sessionId: host.sessionId, trackName: "cam-audio", kind: "audio", role: "host", source: "camera" },
+      { sessionId: host.sessionId, trackName: "cam-video", kind: "video", role: "host", source: "camera" },
+    ]);
+    expect((await json(await app.request(`${BASE}/api/rooms/${show.room.id}`, {}, callsEnv))).room.stage).toHaveLength(2);
+  });
+
+  it("refuses to let a viewer publish, or pull what is not on stage", async () => {
+    const show = await createShow();
+    const viewer = await openSession(show.room.id);
+    const refused = await publish(show.room.id, viewer);
+    expect(refused.status).toBe(403);
+    const pull = (trackName: string, sessionId: string) =>
+      proxy(`/api/rooms/${show.room.id}/calls/sessions/${viewer.sessionId}/tracks/new`, {
+        token: viewer.sessionToken,
+        json: { tracks: [{ location: "remote", sessionId, trackName }] },
+      });
+    expect((await json(await pull("cam-video", "sessXabcdefgh"))).error.code).toBe("not_on_stage");
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host);
+    const pulled = await pull("cam-video", host.sessionId);
+    expect(pulled.status).toBe(200);
+    expect((await json(pulled)).requiresImmediateRenegotiation).toBe(true);
+    expect(sent.filter((s) => s.path.endsWith("/tracks/new")).length).toBe(2);
+  });
+
+  it("needs the session's own token for every later call", async () => {
+    const show = await createShow();
+    const a = await openSession(show.room.id, show.hostKey);
+    const b = await openSession(show.room.id);
+    const renegotiate = (token?: string) =>
+      proxy(`/api/rooms/${show.room.id}/calls/sessions/${a.sessionId}/renegotiate`, { method: "PUT", token, json: { sessionDescription: { type: "answer", sdp: SDP } } });
+    expect((await renegotiate()).status).toBe(401);
+    expect((await renegotiate(b.sessionToken)).status).toBe(403);
+    expect((await renegotiate(a.sessionToken)).status).toBe(200);
+    // A viewer who learns the host's session id (it is public: viewers pull from it) cannot close its tracks.
+    const close = await proxy(`/api/rooms/${show.room.id}/calls/sessions/${a.sessionId}/tracks/close`, { method: "PUT", token: b.sessionToken, json: { tracks: [{ mid: "0" }], force: true } });
+    expect(close.status).toBe(403);
+  });
+
+  it("validates what it forwards", async () => {
+    const show = await createShow();
+    const s = await openSession(show.room.id, show.hostKey);
+    const bad = await publish(show.room.id, s, [{ location: "local", mid: "0", trackName: "x y", kind: "video", source: "camera" }]);
+    expect((await json(bad)).error.code).toBe("invalid_request");
+    const noSdp = await proxy(`/api/rooms/${show.room.id}/calls/sessions/${s.sessionId}/renegotiate`, { method: "PUT", token: s.sessionToken, json: { sessionDescription: { type: "answer", sdp: "<html>" } } });
+    expect(noSdp.status).toBe(400);
+    expect((await proxy(`/api/rooms/r_0000000000000000/calls/sessions/new`, { json: {} })).status).toBe(404);
+    expect((await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: "hk_wrong" })).status).toBe(401);
+  });
+
+  it("takes closed tracks off the stage", async () => {
+    const show = await createShow();
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host);
+    const viewer = await open(show.room.id);
+    await viewer.next("sync");
+    await proxy(`/api/rooms/${show.room.id}/calls/sessions/${host.sessionId}/tracks/close`, { method: "PUT", token: host.sessionToken, json: { tracks: [{ mid: "0" }] } });
+    expect((await viewer.next("stage")).tracks.map((t: any) => t.trackName)).toEqual(["cam-audio"]);
+  });
+
+  it("lets the host remove a guest: tracks off stage, closed at the relay, no way back", async () => {
+    const show = await createShow();
+    const guest = await openSession(show.room.id, show.guestKey);
+    await publish(show.room.id, guest, [{ location: "local", mid: "0", trackName: "guest-video", kind: "video", source: "camera" }]);
+    const viewer = await open(show.room.id);
+    expect((await viewer.next("sync")).room.stage.map((t: any) => t.role)).toEqual(["guest"]);
+
+    const byGuest = await proxy(`/api/rooms/${show.room.id}/stage/remove`, { key: show.guestKey, json: { sessionId: guest.sessionId } });
+    expect(byGuest.status).toBe(403);
+    const removed = await proxy(`/api/rooms/${show.room.id}/stage/remove`, { key: show.hostKey, json: { sessionId: guest.sessionId } });
+    expect((await json(removed)).room.stage).toEqual([]);
+    expect((await viewer.next("stage")).tracks).toEqual([]);
+    expect(sent.at(-1)).toMatchObject({ method: "PUT", path: `/v1/apps/app123/sessions/${guest.sessionId}/tracks/close`, body: { tracks: [{ mid: "0" }], force: true } });
+    const again = await publish(show.room.id, guest);
+    expect((await json(again)).error.code).toBe("removed_from_stage");
+  });
+
+  it("clears the stage when the show ends, and opens no sessions after", async () => {
+    const show = await createShow();
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host);
+    await app.request(`${BASE}/api/rooms/${show.room.id}/status`, { method: "POST", headers: { Authorization: `Bearer ${show.hostKey}`, "Content-Type": "application/json" }, body: JSON.stringify({ status: "ended" }) }, callsEnv);
+    expect((await json(await app.request(`${BASE}/api/rooms/${show.room.id}`, {}, callsEnv))).room.stage).toEqual([]);
+    expect((await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {} })).status).toBe(409);
+  });
+
+  it("hands out no ICE servers against a local relay, STUN against Calls, TURN when configured", async () => {
+    const show = await createShow();
+    const ice = async (environment: Record<string, unknown>) => (await json(await app.request(`${BASE}/api/rooms/${show.room.id}/calls/ice-servers`, {}, environment))).iceServers;
+    expect(await ice({ ...env, ...CALLS, CALLS_API_BASE: "http://127.0.0.1:8788/v1" })).toEqual([]);
+    expect(await ice(callsEnv)).toEqual([{ urls: "stun:stun.cloudflare.com:3478" }]);
+    vi.restoreAllMocks();
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const request = new Request(input as RequestInfo, init);
+      expect(request.url).toBe("https://rtc.live.cloudflare.com/v1/turn/keys/turnkey1/credentials/generate-ice-servers");
+      expect(request.headers.get("Authorization")).toBe("Bearer turn-token");
+      return Response.json({ iceServers: [{ urls: ["turn:turn.cloudflare.com:3478?transport=udp"], username: "u", credential: "c" }] });
+    });
+    expect(await ice({ ...callsEnv, TURN_KEY_ID: "turnkey1", TURN_KEY_API_TOKEN: "turn-token" })).toEqual([
+      { urls: ["turn:turn.cloudflare.com:3478?transport=udp"], username: "u", credential: "c" },
+    ]);
+  });
+});

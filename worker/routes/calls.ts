@@ -1,0 +1,210 @@
+/**
+ * The room's proxy to Cloudflare Calls (Realtime SFU): the browser speaks the
+ * Calls API under /api/rooms/{roomId}/calls, and the Worker adds the app
+ * secret. Only host and guest sessions may publish; viewers may pull only the
+ * tracks the room has on its stage; a session is usable only with the token
+ * it was opened with.
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { assertHost, bearerKey, hashKey } from "../auth.ts";
+import { callsConfig, callsFetch, iceServers, type CallsConfig, type CallsResponse } from "../calls/calls-api.ts";
+import { CallsAnswer, CallsParams, CloseTracks, IceServers, NewSession, NewTracks, RemoveFromStage, Renegotiate, SessionOpened } from "../calls/schemas.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
+import { RoomBody, RoomParams } from "../schemas.ts";
+import { randomBase62 } from "../../durable-objects/random.ts";
+import { validationHook } from "../validation.ts";
+
+export const calls = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const room = (c: Context<AppEnv>, roomId: string) => c.env.Room.getByName(roomId);
+
+function config(c: Context<AppEnv>): CallsConfig {
+  const found = callsConfig(c.env);
+  if (!found) throw new ApiError(503, "video_unavailable", "Video is not configured: set CALLS_APP_ID and CALLS_APP_SECRET (npm start runs a local relay).");
+  return found;
+}
+
+/** Passes Calls' answer through with its status (Calls errors keep their own `errorCode` shape). */
+function relay(c: Context<AppEnv>, answer: CallsResponse) {
+  return c.json(answer.body, answer.status as 200);
+}
+
+/** The role of the session named in the path, proven by its X-Session-Token. */
+async function sessionRole(c: Context<AppEnv>, roomId: string, sessionId: string) {
+  const token = c.req.header("X-Session-Token");
+  if (!token) throw new ApiError(401, "unauthorized", "Send the sessionToken you got when opening this session as X-Session-Token.");
+  const role = await room(c, roomId).callsSessionRole(sessionId, await hashKey(token));
+  if (role === null) throw new ApiError(403, "forbidden", "This session was not opened with this token in this room.");
+  if (role === "revoked") throw new ApiError(403, "removed_from_stage", "The host removed you from the stage.");
+  return role;
+}
+
+const sessionHeaders = { security: [{ sessionToken: [] }] };
+
+calls.openapi(
+  createRoute({
+    method: "get",
+    path: "/{roomId}/calls/ice-servers",
+    tags: ["Video"],
+    summary: "ICE servers for this room's video",
+    request: { params: RoomParams },
+    responses: { 200: jsonContent(IceServers, "STUN/TURN servers (TURN credentials when configured)"), ...errorResponses(400) },
+  }),
+  async (c) => c.json({ iceServers: await iceServers(c.env, callsConfig(c.env)) }, 200),
+);
+
+calls.openapi(
+  createRoute({
+    method: "post",
+    path: "/{roomId}/calls/sessions/new",
+    tags: ["Video"],
+    summary: "Open a Calls session",
+    description: "Calls' `sessions/new`. With the host or guest key as Bearer the session may publish; without a key it may only pull. Returns a `sessionToken` for the session's later calls.",
+    request: { params: RoomParams, body: jsonBody(NewSession) },
+    responses: { 201: jsonContent(SessionOpened, "The session"), ...errorResponses(400, 401, 404, 409, 413) },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    const calls = config(c);
+    const key = bearerKey(c);
+    const { exists, role } = await room(c, roomId).roleFor(key ? await hashKey(key) : null);
+    if (!exists) throw notFound(`Room ${roomId}`);
+    if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room.");
+    const state = (await room(c, roomId).getState())!;
+    if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
+    const answer = await callsFetch(calls, "POST", "/sessions/new", c.req.valid("json"));
+    if (answer.status >= 300 || typeof answer.body.sessionId !== "string") return relay(c, answer) as never;
+    const sessionToken = `st_${randomBase62(32)}`;
+    await room(c, roomId).openCallsSession(answer.body.sessionId, role, await hashKey(sessionToken));
+    return c.json({ ...answer.body, sessionId: answer.body.sessionId, sessionToken }, 201);
+  },
+);
+
+calls.openapi(
+  createRoute({
+    method: "post",
+    path: "/{roomId}/calls/sessions/{sessionId}/tracks/new",
+    tags: ["Video"],
+    summary: "Publish (host, guests) or pull (anyone) tracks",
+    description: "Calls' `tracks/new`. Local tracks need a host or guest session and name their `kind` and `source`; remote tracks must be on the room's stage.",
+    ...sessionHeaders,
+    request: { params: CallsParams, body: jsonBody(NewTracks) },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 409, 413) },
+  }),
+  async (c) => {
+    const { roomId, sessionId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const calls = config(c);
+    const role = await sessionRole(c, roomId, sessionId);
+    const publishing = body.tracks[0]!.location === "local";
+    if (publishing) {
+      if (role !== "host" && role !== "guest") throw new ApiError(403, "forbidden", "Only the host and guests publish; viewers pull.");
+      const state = (await room(c, roomId).getState())!;
+      if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
+    } else {
+      const remote = body.tracks.flatMap((t) => (t.location === "remote" ? [{ sessionId: t.sessionId, trackName: t.trackName }] : []));
+      const unknown = await room(c, roomId).unannounced(remote);
+      if (unknown.length) throw new ApiError(403, "not_on_stage", `Not on this room's stage: ${unknown.map((t) => t.trackName).join(", ")}.`);
+    }
+    // Our fields stay here; Calls gets its own shape.
+    const forwarded = {
+      ...(body.sessionDescription ? { sessionDescription: body.sessionDescription } : {}),
+      tracks: body.tracks.map((t) => (t.location === "local" ? { location: t.location, mid: t.mid, trackName: t.trackName } : t)),
+    };
+    const answer = await callsFetch(calls, "POST", `/sessions/${sessionId}/tracks/new`, forwarded);
+    if (publishing && answer.status < 300) {
+      const published = (answer.body.tracks as Array<{ mid?: string; trackName?: string; errorCode?: string }> | undefined) ?? [];
+      const ours = new Map(body.tracks.map((t) => [t.trackName, t]));
+      const live = published.flatMap((t) => {
+        const mine = t.trackName ? ours.get(t.trackName) : undefined;
+        return !t.errorCode && t.mid && mine?.location === "local" ? [{ mid: t.mid, trackName: mine.trackName, kind: mine.kind, source: mine.source }] : [];
+      });
+      if (live.length) await room(c, roomId).publish(sessionId, live);
+    }
+    return relay(c, answer);
+  },
+);
+
+calls.openapi(
+  createRoute({
+    method: "put",
+    path: "/{roomId}/calls/sessions/{sessionId}/renegotiate",
+    tags: ["Video"],
+    summary: "Renegotiate a session",
+    ...sessionHeaders,
+    request: { params: CallsParams, body: jsonBody(Renegotiate) },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 413) },
+  }),
+  async (c) => {
+    const { roomId, sessionId } = c.req.valid("param");
+    const calls = config(c);
+    await sessionRole(c, roomId, sessionId);
+    return relay(c, await callsFetch(calls, "PUT", `/sessions/${sessionId}/renegotiate`, c.req.valid("json")));
+  },
+);
+
+calls.openapi(
+  createRoute({
+    method: "put",
+    path: "/{roomId}/calls/sessions/{sessionId}/tracks/close",
+    tags: ["Video"],
+    summary: "Close tracks (they leave the stage)",
+    ...sessionHeaders,
+    request: { params: CallsParams, body: jsonBody(CloseTracks) },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 413) },
+  }),
+  async (c) => {
+    const { roomId, sessionId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const calls = config(c);
+    await sessionRole(c, roomId, sessionId);
+    const answer = await callsFetch(calls, "PUT", `/sessions/${sessionId}/tracks/close`, body);
+    if (answer.status < 300) await room(c, roomId).unpublish(sessionId, body.tracks.map((t) => t.mid));
+    return relay(c, answer);
+  },
+);
+
+calls.openapi(
+  createRoute({
+    method: "get",
+    path: "/{roomId}/calls/sessions/{sessionId}",
+    tags: ["Video"],
+    summary: "A session's tracks and their state",
+    ...sessionHeaders,
+    request: { params: CallsParams },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403) },
+  }),
+  async (c) => {
+    const { roomId, sessionId } = c.req.valid("param");
+    const calls = config(c);
+    await sessionRole(c, roomId, sessionId);
+    return relay(c, await callsFetch(calls, "GET", `/sessions/${sessionId}`));
+  },
+);
+
+calls.openapi(
+  createRoute({
+    method: "post",
+    path: "/{roomId}/stage/remove",
+    tags: ["Video"],
+    summary: "Remove someone from the stage (host)",
+    description: "Their tracks leave the stage for every viewer, are closed at the relay, and their session may not publish again.",
+    security: [{ bearer: [] }],
+    request: { params: RoomParams, body: jsonBody(RemoveFromStage) },
+    responses: { 200: jsonContent(RoomBody, "The room after the change"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    const { sessionId } = c.req.valid("json");
+    const state = await room(c, roomId).getState();
+    if (!state) throw notFound(`Room ${roomId}`);
+    await assertHost(c, state);
+    const mids = await room(c, roomId).removeFromStage(sessionId);
+    const calls = callsConfig(c.env);
+    if (calls && mids.length) await callsFetch(calls, "PUT", `/sessions/${sessionId}/tracks/close`, { tracks: mids.map((mid) => ({ mid })), force: true });
+    return c.json({ room: (await room(c, roomId).getState())! }, 200);
+  },
+);
