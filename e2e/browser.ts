@@ -63,3 +63,59 @@ export async function createShow(origin: string, stock = 5) {
   }, apiKey);
   return { shop, apiKey, products, room, links, api: (path: string, json?: unknown, key?: string) => api(origin, path, json, key) };
 }
+
+/** The host key from a show's host link (it rides in the fragment). */
+export const hostKeyOf = (show: { links: { host: string } }) => new URL(show.links.host).hash.slice("#key=".length);
+
+export const online = (page: Page, timeout = 10_000) =>
+  page.locator('[data-testid="connection-status"][data-state="online"]').waitFor({ timeout });
+
+/**
+ * Fills and submits the open checkout sheet. Without `shipping`, the order is
+ * picked up in store.
+ */
+export async function checkout(
+  page: Page,
+  buyer: { name: string; email: string; quantity?: number; shipping?: { line1: string; city: string; postalCode: string; country: string } },
+) {
+  const sheet = byTestId(page, "checkout-sheet");
+  await sheet.waitFor({ timeout: 10_000 });
+  await byTestId(page, "checkout-name").fill(buyer.name);
+  await byTestId(page, "checkout-email").fill(buyer.email);
+  if (buyer.shipping) {
+    await byTestId(page, "checkout-shipping").click();
+    await byTestId(page, "checkout-line1").fill(buyer.shipping.line1);
+    await byTestId(page, "checkout-city").fill(buyer.shipping.city);
+    await byTestId(page, "checkout-postal").fill(buyer.shipping.postalCode);
+    await byTestId(page, "checkout-country").selectOption(buyer.shipping.country);
+  } else {
+    await byTestId(page, "checkout-pickup").click();
+  }
+  for (let n = 1; n < (buyer.quantity ?? 1); n++) await byTestId(page, "checkout-quantity-plus").click();
+  await byTestId(page, "checkout-submit").click();
+}
+
+/**
+ * Puts a page's room socket behind a valve: while held, frames from the room
+ * queue up instead of reaching the page (a phone on a slow network, still
+ * showing stock that is gone). Install before the page opens the room.
+ */
+export async function valveRoomSocket(page: Page) {
+  let holding = false;
+  const held: Array<string | Buffer> = [];
+  let deliver: ((message: string | Buffer) => void) | null = null;
+  await page.routeWebSocket(/\/parties\/room\//, (socket) => {
+    const server = socket.connectToServer();
+    deliver = (message) => socket.send(message);
+    server.onMessage((message) => (holding ? held.push(message) : socket.send(message)));
+  });
+  return {
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const message of held.splice(0)) deliver?.(message);
+    },
+  };
+}

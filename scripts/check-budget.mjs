@@ -6,9 +6,10 @@
  * Run after `npm run build`. Counts every script and stylesheet room.html
  * references (script src, link rel=stylesheet, link rel=modulepreload) and,
  * recursively, every chunk those scripts import statically. Dynamic import()s
- * are not counted: they load later, on demand. Each file is gzipped on its
- * own at level 9, the way a server sends it. The landing page and the studio
- * are reported too, without a limit.
+ * are not counted: they load later, on demand (the viewer's checkout sheet);
+ * they are listed under the page, with their sizes, so they stay visible.
+ * Each file is gzipped on its own at level 9, the way a server sends it. The
+ * landing page, the studio and the order page are reported too, without a limit.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, posix, relative } from "node:path";
@@ -45,6 +46,19 @@ function staticImports(code) {
   return specifiers;
 }
 
+/**
+ * Files a built chunk loads on demand: `import("./x.js")` targets, and the
+ * dependency list Vite's preload helper keeps for them (`m.f=["assets/x.css", …]`).
+ */
+function dynamicImports(code) {
+  const specifiers = [];
+  for (const [, specifier] of code.matchAll(/\bimport\(\s*[`"']([^`"'$]+)[`"']\s*\)/g)) specifiers.push(specifier);
+  for (const [, list] of code.matchAll(/\.f=\[([^\]]*)\]/g)) {
+    for (const [, path] of list.matchAll(/["'`]([^"'`]+)["'`]/g)) specifiers.push(`/${path}`);
+  }
+  return specifiers;
+}
+
 /** Site path → file on disk; only our own files (no http URLs, no data: URIs). */
 function fileOf(sitePath) {
   if (/^[a-z]+:/i.test(sitePath) || sitePath.startsWith("//")) return null;
@@ -60,6 +74,7 @@ function measurePage(page) {
   const queue = assetsOfPage(readFileSync(htmlFile, "utf8")).map((path) => posix.resolve("/", path));
   const seen = new Set();
   const files = [];
+  const lazy = new Set();
   while (queue.length > 0) {
     const sitePath = queue.shift();
     if (seen.has(sitePath)) continue;
@@ -70,29 +85,44 @@ function measurePage(page) {
     const content = readFileSync(file);
     files.push({ path: sitePath, raw: content.length, gzip: gzipSync(content, { level: 9 }).length });
     if (sitePath.endsWith(".js")) {
-      for (const specifier of staticImports(content.toString("utf8"))) {
+      const code = content.toString("utf8");
+      for (const specifier of staticImports(code)) {
         queue.push(posix.resolve(posix.dirname(sitePath), specifier));
+      }
+      for (const specifier of dynamicImports(code)) {
+        lazy.add(specifier.startsWith("/") ? posix.resolve("/", specifier) : posix.resolve(posix.dirname(sitePath), specifier));
       }
     }
   }
-  return { page, files, total: files.reduce((sum, file) => sum + file.gzip, 0) };
+  const onDemand = [...lazy]
+    .filter((path) => !seen.has(path))
+    .map((path) => {
+      const file = fileOf(path);
+      if (!file || !existsSync(file)) throw new Error(`${page} loads ${path} on demand, which is not in dist/client.`);
+      const content = readFileSync(file);
+      return { path, raw: content.length, gzip: gzipSync(content, { level: 9 }).length };
+    });
+  return { page, files, onDemand, total: files.reduce((sum, file) => sum + file.gzip, 0) };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 
-function report({ page, files, total }) {
+function report({ page, files, onDemand, total }) {
   console.log(`\n${page}`);
-  const width = Math.max(...files.map((file) => file.path.length), 10);
-  for (const file of files) {
-    console.log(`  ${file.path.padEnd(width)}  ${kb(file.raw).padStart(10)} raw  ${kb(file.gzip).padStart(9)} gz`);
-  }
+  const width = Math.max(...[...files, ...onDemand].map((file) => file.path.length), 10);
+  const line = (file) => `  ${file.path.padEnd(width)}  ${kb(file.raw).padStart(10)} raw  ${kb(file.gzip).padStart(9)} gz`;
+  for (const file of files) console.log(line(file));
   console.log(`  ${"total".padEnd(width)}  ${"".padStart(14)}  ${kb(total).padStart(9)} gz`);
+  if (onDemand.length > 0) {
+    console.log("  loaded on demand (not counted):");
+    for (const file of onDemand) console.log(line(file));
+  }
 }
 
 try {
   const viewer = measurePage("room.html");
   report(viewer);
-  for (const page of ["index.html", "studio.html"]) report(measurePage(page));
+  for (const page of ["index.html", "studio.html", "order.html"]) report(measurePage(page));
 
   console.log("");
   if (viewer.total > BUDGET_BYTES) {

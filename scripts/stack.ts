@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+// @ts-expect-error: a plain .mjs module shared with `npm start`.
+import { startLocalSfu } from "./local-sfu.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const wrangler = resolve(root, "node_modules/.bin/wrangler");
@@ -32,6 +34,8 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** Also start the local SFU (loopback-only ICE) and point the Worker at it; default true for the main Worker. */
+  video?: boolean;
   /** Reuse this state folder (kept on stop); default: a fresh temporary one, deleted on stop. */
   state?: string;
   /** Another wrangler config (the benchmark's baseline Worker). */
@@ -69,13 +73,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
+  const sfu = (options.video ?? !options.config) ? await startLocalSfu({ port: await freePort(), env, loopbackOnly: true }) : null;
+  const videoVars: string[] = sfu?.vars ?? [];
   // Its own inspector port too, so that two stacks (the benchmark's) can run side by side.
   const inspectorPort = await freePort();
   const dev: ChildProcess = spawn(
     wrangler,
     [
       "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-      "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "warn",
+      "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "warn", ...videoVars,
     ],
     // Its own process group, so that a kill reaches workerd too.
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
@@ -94,7 +100,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (dev.exitCode !== null) throw new Error(`wrangler dev exited (${dev.exitCode}):\n${output}`);
+    if (dev.exitCode !== null) {
+      sfu?.process.kill("SIGKILL");
+      throw new Error(`wrangler dev exited (${dev.exitCode}):\n${output}`);
+    }
     try {
       const probe = await fetch(`${origin}/api/openapi.json`);
       if (probe.status < 500) break;
@@ -103,6 +112,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     if (Date.now() > deadline) {
       signalGroup("SIGKILL");
+      sfu?.process.kill("SIGKILL");
       throw new Error(`wrangler dev did not answer within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -117,9 +127,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (dev.exitCode === null) signalGroup("SIGKILL");
       }
+      sfu?.process.kill("SIGTERM");
       if (temporary) rmSync(state, { recursive: true, force: true });
     },
     async kill() {
+      sfu?.process.kill("SIGKILL");
       signalGroup("SIGKILL");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     },

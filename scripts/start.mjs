@@ -7,7 +7,7 @@
  *
  *   npm start                 http://localhost:8787
  *   npm start -- --lan        also reachable from a phone on the same network
- *   PORT=9000 npm start       another port
+ *   PORT=9000 npm start       another port (the local SFU takes PORT + 1)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { networkInterfaces } from "node:os";
@@ -15,6 +15,7 @@ import { resolve } from "node:path";
 import { renderUnicodeCompact } from "uqr";
 import { assertNode22, LOCAL_ENV } from "./local-env.mjs";
 import { seedDemo } from "./seed-demo.mjs";
+import { startLocalSfu, usesRealCalls } from "./local-sfu.mjs";
 
 assertNode22();
 const root = resolve(import.meta.dirname, "..");
@@ -39,14 +40,37 @@ function run(step, command, args) {
 run("Building the client", bin("vite"), ["build", "--config", "client/vite.config.ts", "--logLevel", "warn"]);
 run("Applying D1 migrations to the local database (.wrangler/state)", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
 
+let sfu = null;
+let videoVars = [];
+if (usesRealCalls()) {
+  console.log("\n▸ Video: Cloudflare Calls (CALLS_APP_ID is set in .dev.vars)");
+} else {
+  console.log(`\n▸ Starting the local video relay (sfu/, Calls-compatible) on 127.0.0.1:${port + 1}`);
+  try {
+    sfu = await startLocalSfu({ port: port + 1, env: LOCAL_ENV, stdio: "inherit" });
+    videoVars = sfu.vars;
+  } catch (error) {
+    console.error(`\n✗ ${error.message}`);
+    process.exit(1);
+  }
+}
+
 console.log(`\n▸ Starting wrangler dev on ${origin}`);
 const dev = spawn(
   bin("wrangler"),
-  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, "--show-interactive-dev-session=false"],
+  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, ...videoVars, "--show-interactive-dev-session=false"],
   { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] },
 );
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    dev.kill(signal);
+    sfu?.process.kill(signal);
+  });
+}
+dev.on("exit", (code) => {
+  sfu?.process.kill("SIGTERM");
+  process.exit(code ?? 0);
+});
 
 try {
   const demo = await seedDemo(`http://127.0.0.1:${port}`, resolve(root, ".wrangler/demo.json"), origin);
@@ -66,5 +90,6 @@ ${renderUnicodeCompact(demo.links.viewer, { border: 1 }).replace(/^/gm, "    ")}
 } catch (error) {
   console.error(`\n✗ Could not seed the demo: ${error.message}`);
   dev.kill("SIGTERM");
+  sfu?.process.kill("SIGTERM");
   process.exit(1);
 }

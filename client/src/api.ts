@@ -19,10 +19,12 @@ type ApiRequest = {
   body?: unknown;
   /** An API key, host key (hk_…) or guest key, sent as a Bearer token. */
   key?: string | null;
+  /** Extra request headers, e.g. an order's Idempotency-Key. */
+  headers?: Record<string, string>;
 };
 
-export async function api<T>(path: string, { method = "GET", body, key }: ApiRequest = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+export async function api<T>(path: string, { method = "GET", body, key, headers: extra }: ApiRequest = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...extra };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (key) headers.authorization = `Bearer ${key}`;
 

@@ -2,7 +2,10 @@
  * Every word the pages show, in English and Simplified Chinese.
  *
  * The catalogue is cut into sections (common, viewer, landing, studio) so a
- * page ships only its own words: the viewer page has a hard size budget. In
+ * page ships only its own words: the viewer page has a hard size budget. The
+ * words of buying (checkout, order page, order statuses) are a section of
+ * their own in i18n-orders.ts, built with the same `section()` and
+ * `translator()`: the viewer page loads them with the checkout, on demand. In
  * each section the Chinese table is typed from the English one, so a key
  * missing from (or extra in) either fails type-checking. Placeholders are
  * {name}; `t()` fills them. The language is the visitor's saved choice, else
@@ -16,7 +19,7 @@ export type Lang = (typeof LANGS)[number];
 type Section<Key extends string> = Record<Lang, Record<Key, string>>;
 
 /** Pairs a section's English table with its Chinese one, which must have exactly the same keys. */
-function section<const En extends Record<string, string>>(
+export function section<const En extends Record<string, string>>(
   en: En,
   zhCN: { [Key in keyof En]: string },
 ): Section<keyof En & string> {
@@ -95,8 +98,12 @@ export const viewerText = /* @__PURE__ */ section(
     productsEmpty: "No products in this show yet.",
     showingNow: "Showing now",
     buyNow: "Buy now",
-    checkoutTitle: "Checkout is coming soon",
-    checkoutBody: "Soon you'll buy {title} right here, without leaving the show.",
+    checkoutLoading: "Opening checkout…",
+    flashDeal: "Flash deal",
+    dealEndsIn: "Ends in",
+    regularPrice: "Regular price {price}",
+    myOrders: "My orders",
+    myOrderNumber: "Order #{number}",
     notFoundTitle: "Show not found",
     notFoundBody: "The link may be mistyped, or the show was removed.",
     notFoundAction: "Start your own show",
@@ -122,8 +129,12 @@ export const viewerText = /* @__PURE__ */ section(
     productsEmpty: "本场还没有商品。",
     showingNow: "讲解中",
     buyNow: "立即购买",
-    checkoutTitle: "结账功能即将上线",
-    checkoutBody: "很快你就能在直播间直接购买「{title}」，无需离开直播。",
+    checkoutLoading: "正在打开结算…",
+    flashDeal: "限时秒杀",
+    dealEndsIn: "距结束",
+    regularPrice: "原价 {price}",
+    myOrders: "我的订单",
+    myOrderNumber: "订单 #{number}",
     notFoundTitle: "找不到这场直播",
     notFoundBody: "链接可能有误，或者直播已被删除。",
     notFoundAction: "创建你自己的直播",
@@ -269,6 +280,33 @@ export const studioText = /* @__PURE__ */ section(
     keyMissing: "This studio link has no host key. Open the full host link you got when you created the show (it ends with #key=hk_…).",
     keyRejected: "The host key was not accepted. Check that you opened the full host link for this show.",
     actionFailed: "That didn't work: {message}",
+    soldCount: "{count} sold",
+    heldCount: "{count} awaiting payment",
+    flashDeal: "Flash deal",
+    dealPrice: "Deal price ({currency})",
+    dealDuration: "Duration (seconds)",
+    dealLimit: "Limit per buyer (optional)",
+    startDeal: "Start deal",
+    cancel: "Cancel",
+    dealRunning: "Flash deal running",
+    endDeal: "End deal",
+    dealLimitShort: "Limit {limit} per buyer",
+    dealNeedsLive: "Go live to start a flash deal.",
+    dealOneAtATime: "End the running deal to start another.",
+    errDealPrice: "Enter a deal price below the regular {price}.",
+    errDealDuration: "The duration must be 10 to 300 seconds.",
+    errDealLimit: "The limit must be a whole number from 1 to 100.",
+    errDealRunning: "A flash deal is already running. End it first.",
+    ordersTitle: "Orders",
+    ordersEmpty: "No orders yet. They appear here the moment they're placed.",
+    ordersSummary: "{count} orders · {total}",
+    ordersSummaryOne: "1 order · {total}",
+    ordersLoadFailed: "Couldn't load earlier orders: {message}",
+    refVia: "via {ref}",
+    fulfilPickup: "Pickup",
+    fulfilShipping: "Shipping",
+    dealOrder: "Deal price",
+    wasPrice: "was {price}",
   },
   {
     studioTitle: "主播后台",
@@ -296,6 +334,33 @@ export const studioText = /* @__PURE__ */ section(
     keyMissing: "此后台链接缺少主播密钥。请打开创建直播时获得的完整主播链接（以 #key=hk_… 结尾）。",
     keyRejected: "主播密钥无效。请确认打开的是这场直播完整的主播链接。",
     actionFailed: "操作失败：{message}",
+    soldCount: "已售 {count} 件",
+    heldCount: "{count} 件待付款",
+    flashDeal: "限时秒杀",
+    dealPrice: "秒杀价（{currency}）",
+    dealDuration: "时长（秒）",
+    dealLimit: "每人限购（选填）",
+    startDeal: "开始秒杀",
+    cancel: "取消",
+    dealRunning: "秒杀进行中",
+    endDeal: "结束秒杀",
+    dealLimitShort: "每人限购 {limit} 件",
+    dealNeedsLive: "开播后才能开始秒杀。",
+    dealOneAtATime: "请先结束正在进行的秒杀，再开始新的。",
+    errDealPrice: "请输入低于原价 {price} 的秒杀价。",
+    errDealDuration: "时长须为 10 到 300 秒。",
+    errDealLimit: "限购须为 1 到 100 之间的整数。",
+    errDealRunning: "已有秒杀正在进行，请先结束它。",
+    ordersTitle: "订单",
+    ordersEmpty: "还没有订单，下单后会立即显示在这里。",
+    ordersSummary: "{count} 笔订单 · {total}",
+    ordersSummaryOne: "1 笔订单 · {total}",
+    ordersLoadFailed: "无法加载之前的订单：{message}",
+    refVia: "来自 {ref}",
+    fulfilPickup: "到店自提",
+    fulfilShipping: "快递",
+    dealOrder: "秒杀价",
+    wasPrice: "原价 {price}",
   },
 );
 
@@ -338,7 +403,7 @@ type Params = Record<string, string | number>;
  * It reads the current language, so components that call it re-render when
  * the language changes.
  */
-function translator<A extends string, B extends string = never>(common: Section<A>, page?: Section<B>) {
+export function translator<A extends string, B extends string = never>(common: Section<A>, page?: Section<B>) {
   return (key: A | B, params?: Params): string => {
     const table = (page && key in page.en ? page : common) as Section<A | B>;
     const text = table[lang.value][key];

@@ -6,8 +6,9 @@
  * event N only right after N - 1; an older one is a duplicate (it can arrive
  * again after a replay), a newer one means we missed something, and we ask
  * the room to resync from the last number we applied. Ephemeral frames
- * (presence, reactions, error) carry the room's head number, so they reveal a
- * missed event too. Reconnects send `since` so the room replays only the gap.
+ * (presence, reactions, order, error) carry the room's head number, so they
+ * reveal a missed event too. Reconnects send `since` so the room replays only
+ * the gap. Sync and replay frames also carry the room's clock (server-clock.ts).
  */
 import { batch, signal } from "@preact/signals";
 import PartySocket from "partysocket";
@@ -19,11 +20,13 @@ import {
   type ChatMessage,
   type ClientMessage,
   type ErrorCode,
+  type OrderSummary,
   type Role,
   type RoomEvent,
   type RoomState,
   type ServerMessage,
 } from "../../durable-objects/protocol.ts";
+import { observeServerTime } from "./server-clock.ts";
 
 export type ConnectionState = "connecting" | "online" | "reconnecting";
 
@@ -45,11 +48,13 @@ export type RoomModelOptions = {
   roomKey?: string | null;
   /** An `error` frame from the room (rate limited, forbidden, …). */
   onError?: (error: { code: ErrorCode; message: string }) => void;
+  /** Host connections only: an order was placed or changed status. */
+  onOrder?: (order: OrderSummary) => void;
 };
 
 export type RoomModel = ReturnType<typeof createRoomModel>;
 
-export function createRoomModel({ roomId, roomKey, onError }: RoomModelOptions) {
+export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModelOptions) {
   const room = signal<RoomState | null>(null);
   const messages = signal<ChatMessage[]>([]);
   const you = signal<{ id: string; role: Role } | null>(null);
@@ -156,6 +161,7 @@ export function createRoomModel({ roomId, roomKey, onError }: RoomModelOptions) 
   function receive(frame: ServerMessage) {
     switch (frame.type) {
       case "sync":
+        observeServerTime(frame.now);
         batch(() => {
           room.value = frame.room;
           messages.value = frame.messages;
@@ -165,6 +171,7 @@ export function createRoomModel({ roomId, roomKey, onError }: RoomModelOptions) 
         resyncRequestedAt = 0;
         return;
       case "replay":
+        observeServerTime(frame.now);
         batch(() => {
           for (const event of frame.events) {
             if (event.seq > seq.peek()) {
@@ -185,6 +192,10 @@ export function createRoomModel({ roomId, roomKey, onError }: RoomModelOptions) 
       case "reactions":
         updateRoom({ reactions: frame.total });
         floatOthersHearts(frame.added);
+        checkHead(frame.seq);
+        return;
+      case "order":
+        onOrder?.(frame.order);
         checkHead(frame.seq);
         return;
       case "error":
@@ -238,6 +249,17 @@ export function createRoomModel({ roomId, roomKey, onError }: RoomModelOptions) 
         });
         return;
       }
+      case "deal":
+        // A deal starts as it is announced: its start is one more reading of the room's clock.
+        if (event.deal) observeServerTime(event.deal.startsAt);
+        updateRoom({ deal: event.deal });
+        return;
+      case "stage":
+        updateRoom({ stage: event.tracks });
+        return;
+      default:
+        // A new durable event in protocol.ts must be applied here: this fails to type-check until it is.
+        event satisfies never;
     }
   }
 

@@ -7,9 +7,12 @@ import { Toasts } from "../components/Toasts.tsx";
 import { errorText, tStudio as t } from "../i18n.ts";
 import { viewerUrl } from "../room-address.ts";
 import type { RoomModel } from "../room-model.ts";
+import type { DealRequest } from "./DealControls.tsx";
+import { unitsByProduct, type OrdersFeed } from "./orders-feed.ts";
 import { ShareLink } from "./ShareLink.tsx";
 import { ShowControls } from "./ShowControls.tsx";
 import { StudioChat } from "./StudioChat.tsx";
+import { StudioOrders } from "./StudioOrders.tsx";
 import { StudioProducts } from "./StudioProducts.tsx";
 
 type StudioPageProps = {
@@ -17,10 +20,12 @@ type StudioPageProps = {
   /** The host key from the link; null when the link came without one. */
   hostKey: string | null;
   model: RoomModel | null;
+  /** The show's orders, live; null without a host key. */
+  feed: OrdersFeed | null;
 };
 
 /** What the host sees while running the show. */
-export function StudioPage({ roomId, hostKey, model }: StudioPageProps) {
+export function StudioPage({ roomId, hostKey, model, feed }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
@@ -31,17 +36,35 @@ export function StudioPage({ roomId, hostKey, model }: StudioPageProps) {
   // The room also tells us who it thinks we are: a host key it did not accept makes us a viewer.
   const rejected = keyRejected || model?.refused.value || (you !== undefined && you !== null && you.role !== "host");
 
-  /** Pin and status go through the HTTP API with the host key, so they work like any integration's calls. */
-  async function call(path: string, body: unknown) {
+  /**
+   * Pin, status and deals go through the HTTP API with the host key, so they
+   * work like any integration's calls. No need to apply the answer: the room
+   * sends the change over the socket, in order. Returns the refusal, if any.
+   */
+  async function request(path: string, body: unknown): Promise<ApiError | null> {
     setActionError(null);
     try {
       await api<{ room: RoomState }>(`/api/rooms/${encodeURIComponent(roomId)}/${path}`, { method: "POST", key: hostKey, body });
-      // No need to apply the answer: the room sends the change over the socket, in order.
+      return null;
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) setKeyRejected(true);
-      else if (error instanceof ApiError) setActionError(t("actionFailed", { message: errorText(error.code, error.message) }));
-      else setActionError(t("actionFailed", { message: String(error) }));
+      const refusal = error instanceof ApiError ? error : new ApiError(0, "network", String(error));
+      if (refusal.status === 401 || refusal.status === 403) setKeyRejected(true);
+      return refusal;
     }
+  }
+
+  async function call(path: string, body: unknown) {
+    const refusal = await request(path, body);
+    if (refusal && !keyRefusal(refusal)) setActionError(t("actionFailed", { message: errorText(refusal.code, refusal.message) }));
+  }
+
+  /** Starts a flash deal; a refusal comes back in words, for the deal form to show. */
+  async function startDeal(deal: DealRequest): Promise<string | null> {
+    const refusal = await request("deals", deal);
+    if (!refusal || keyRefusal(refusal)) return null;
+    if (refusal.code === "deal_running") return t("errDealRunning");
+    if (refusal.code === "show_not_live") return t("dealNeedsLive");
+    return t("actionFailed", { message: errorText(refusal.code, refusal.message) });
   }
 
   async function changeStatus(status: "live" | "ended") {
@@ -55,6 +78,8 @@ export function StudioPage({ roomId, hostKey, model }: StudioPageProps) {
     await call("pin", { productId });
     setPendingPin(null);
   }
+
+  const orders = feed?.orders.value ?? [];
 
   let problem: string | null = null;
   if (!hostKey) problem = t("keyMissing");
@@ -86,13 +111,23 @@ export function StudioPage({ roomId, hostKey, model }: StudioPageProps) {
             <div class="studio-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               <ShareLink url={viewerUrl(roomId)} />
-              <StudioProducts room={room} pending={pendingPin} onPin={pin} />
+              <StudioProducts
+                room={room}
+                pending={pendingPin}
+                onPin={pin}
+                units={unitsByProduct(orders)}
+                onStartDeal={startDeal}
+                onEndDeal={() => call("deals/end", {})}
+              />
             </div>
-            <StudioChat
-              messages={model.messages.value}
-              onSend={(text) => model.sendChat(text)}
-              onDelete={model.deleteMessage}
-            />
+            <div class="studio-column">
+              <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} />
+              <StudioChat
+                messages={model.messages.value}
+                onSend={(text) => model.sendChat(text)}
+                onDelete={model.deleteMessage}
+              />
+            </div>
           </div>
         )}
         {model && !room && !problem && (
@@ -106,3 +141,5 @@ export function StudioPage({ roomId, hostKey, model }: StudioPageProps) {
     </>
   );
 }
+
+const keyRefusal = (error: ApiError) => error.status === 401 || error.status === 403;

@@ -1,15 +1,17 @@
 /** The host studio (/studio/{id}#key=hk_…). */
-import { effect } from "@preact/signals";
+import { computed, effect } from "@preact/signals";
 import { render } from "preact";
 import { errorText, tStudio as t } from "../i18n.ts";
 import { roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
 import { showToast } from "../toasts.ts";
+import { createOrdersFeed } from "./orders-feed.ts";
 import { StudioPage } from "./StudioPage.tsx";
 import "../styles/studio.css";
 
 const roomId = roomIdFromPath() ?? "";
 const hostKey = roomId ? takeRoomKey(roomId) : null;
+const feed = roomId && hostKey ? createOrdersFeed(roomId, hostKey) : null;
 // Without a key there is nothing to run; the page says how to get the right link.
 const model =
   roomId && hostKey
@@ -17,13 +19,20 @@ const model =
         roomId,
         roomKey: hostKey,
         onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
+        onOrder: (order) => feed?.upsert(order),
       })
     : null;
 
-if (model) {
+if (model && feed) {
   // Tests and support read the last applied event number off the page.
   effect(() => {
     document.documentElement.dataset.seq = String(model.seq.value);
+  });
+  // Order frames are not replayed: each time the socket is (back) online, the
+  // list is fetched again, so an order placed while we were away still shows.
+  const isHost = computed(() => model.you.value?.role === "host");
+  effect(() => {
+    if (model.connection.value === "online" && isHost.value) void feed.load();
   });
 }
 effect(() => {
@@ -31,4 +40,4 @@ effect(() => {
   document.title = title ? `${title} · ${t("studioTitle")}` : `${t("brand")} · ${t("studioTitle")}`;
 });
 
-render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} />, document.getElementById("app")!);
+render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} feed={feed} />, document.getElementById("app")!);

@@ -1,18 +1,23 @@
-import type { RoomProduct } from "../../../durable-objects/protocol.ts";
+import type { FlashDeal, RoomProduct } from "../../../durable-objects/protocol.ts";
+import { useActiveDeal } from "../components/DealCountdown.tsx";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { Sheet } from "../components/Sheet.tsx";
-import { tViewer as t } from "../i18n.ts";
-import { ProductFigures } from "./ProductFigures.tsx";
+import { formatPrice } from "../format.ts";
+import { lang, tViewer as t } from "../i18n.ts";
+import { myOrders } from "../my-orders.ts";
+import { DealBanner, ProductFigures } from "./ProductFigures.tsx";
 
 type ProductSheetProps = {
+  roomId: string;
   products: RoomProduct[];
   pinnedProductId: string | null;
+  deal: FlashDeal | null;
   onBuy: (product: RoomProduct) => void;
   onClose: () => void;
 };
 
-/** Everything on sale in this show, opened from the bag button. */
-export function ProductSheet({ products, pinnedProductId, onBuy, onClose }: ProductSheetProps) {
+/** Everything on sale in this show, opened from the bag button, and the orders this device placed in it. */
+export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, onClose }: ProductSheetProps) {
   return (
     <Sheet title={t("productsTitle")} onClose={onClose}>
       {products.length === 0 ? (
@@ -20,20 +25,63 @@ export function ProductSheet({ products, pinnedProductId, onBuy, onClose }: Prod
       ) : (
         <ul class="product-list" data-testid="product-list">
           {products.map((product) => (
-            <li key={product.id} class="product-row" data-product-id={product.id}>
-              <ProductImage url={product.imageUrl} title={product.title} size={72} />
-              <div class="product-info">
-                {product.id === pinnedProductId && <span class="pinned-tag">{t("showingNow")}</span>}
-                <p class="product-title">{product.title}</p>
-                <ProductFigures product={product} />
-              </div>
-              <button type="button" class="button button-buy" disabled={product.left <= 0} onClick={() => onBuy(product)}>
-                {t("buyNow")}
-              </button>
-            </li>
+            <ProductRow key={product.id} product={product} pinned={product.id === pinnedProductId} deal={deal} onBuy={onBuy} />
           ))}
         </ul>
       )}
+      <MyOrders roomId={roomId} />
     </Sheet>
+  );
+}
+
+function ProductRow({ product, pinned, deal, onBuy }: { product: RoomProduct; pinned: boolean; deal: FlashDeal | null; onBuy: (product: RoomProduct) => void }) {
+  const running = useActiveDeal(deal, product.id);
+  return (
+    <li class="product-row" data-product-id={product.id}>
+      <ProductImage url={product.imageUrl} title={product.title} size={72} />
+      <div class="product-info">
+        {running && <DealBanner deal={running} />}
+        {pinned && <span class="pinned-tag">{t("showingNow")}</span>}
+        <p class="product-title">{product.title}</p>
+        <ProductFigures product={product} deal={running} />
+      </div>
+      <button
+        type="button"
+        class="button button-buy"
+        data-testid="product-buy"
+        data-product-id={product.id}
+        disabled={product.left <= 0}
+        onClick={() => onBuy(product)}
+      >
+        {t("buyNow")}
+      </button>
+    </li>
+  );
+}
+
+/** Links to this device's orders in this show; each opens its order page in a new tab, so the show keeps playing. */
+function MyOrders({ roomId }: { roomId: string }) {
+  const orders = myOrders(roomId);
+  if (orders.length === 0) return null;
+  return (
+    <section class="my-orders" data-testid="my-orders">
+      <h3 class="my-orders-title">{t("myOrders")}</h3>
+      <ul>
+        {orders.map((order) => (
+          <li key={order.id}>
+            <a class="my-order" data-testid="my-order" data-order-id={order.id} href={`/o/${encodeURIComponent(order.id)}`} target="_blank" rel="noopener">
+              <span class="my-order-number">{t("myOrderNumber", { number: order.number ?? "…" })}</span>
+              <span class="my-order-item">
+                {order.title}
+                {order.quantity ? ` × ${order.quantity}` : ""}
+              </span>
+              {order.totalCents !== undefined && order.currency && (
+                <span class="price">{formatPrice(order.totalCents, order.currency, lang.value)}</span>
+              )}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

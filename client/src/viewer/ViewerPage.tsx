@@ -1,11 +1,11 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { tViewer as t } from "../i18n.ts";
 import type { RoomModel } from "../room-model.ts";
 import { ChatComposer, ChatMessages } from "./ChatPanel.tsx";
-import { CheckoutSheet } from "./CheckoutSheet.tsx";
+import { Checkout, prefetchCheckout, prefetchCheckoutWhenIdle } from "./checkout-loader.tsx";
 import { FloatingHearts, ReactButton } from "./Hearts.tsx";
 import { GuestKeyRejected, NotFound } from "./NotFound.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
@@ -17,15 +17,24 @@ import { Stage } from "./Stage.tsx";
  * The viewer (and guest) page: a full-height stage with everything else laid
  * over it, thumb-reachable at the bottom, the way live-shopping apps do it.
  */
-export function ViewerPage({ model, asGuest }: { model: RoomModel; asGuest: boolean }) {
+export function ViewerPage({ model, roomId, asGuest }: { model: RoomModel; roomId: string; asGuest: boolean }) {
   const [productsOpen, setProductsOpen] = useState(false);
   const [buying, setBuying] = useState<RoomProduct | null>(null);
 
-  if (model.notFound.value) return <NotFound />;
-  if (model.refused.value) return <GuestKeyRejected />;
-
   const room = model.room.value;
   const pinned = room?.products.find((product) => product.id === room.pinnedProductId) ?? null;
+
+  // Once the show is on screen, fetch the checkout while the page is idle; a
+  // pinned product is the moment someone is about to tap "Buy now": fetch it now.
+  useEffect(() => {
+    if (room) prefetchCheckoutWhenIdle();
+  }, [room === null]);
+  useEffect(() => {
+    if (pinned) void prefetchCheckout().catch(() => {});
+  }, [pinned?.id]);
+
+  if (model.notFound.value) return <NotFound />;
+  if (model.refused.value) return <GuestKeyRejected />;
 
   function buy(product: RoomProduct) {
     setProductsOpen(false);
@@ -41,7 +50,7 @@ export function ViewerPage({ model, asGuest }: { model: RoomModel; asGuest: bool
 
       <div class="viewer-bottom">
         <ChatMessages messages={model.messages.value} />
-        {pinned && <PinnedProduct key={pinned.id} product={pinned} onBuy={buy} />}
+        {pinned && <PinnedProduct key={pinned.id} product={pinned} deal={room?.deal ?? null} onBuy={buy} />}
         <div class="viewer-bar">
           <ChatComposer onSend={model.sendChat} />
           <button
@@ -49,7 +58,10 @@ export function ViewerPage({ model, asGuest }: { model: RoomModel; asGuest: bool
             class="round-button"
             data-testid="products-button"
             aria-label={t("productsButton")}
-            onClick={() => setProductsOpen(true)}
+            onClick={() => {
+              void prefetchCheckout().catch(() => {});
+              setProductsOpen(true);
+            }}
           >
             <BagIcon size={22} />
             {room && room.products.length > 0 && <span class="round-button-count">{room.products.length}</span>}
@@ -62,16 +74,21 @@ export function ViewerPage({ model, asGuest }: { model: RoomModel; asGuest: bool
 
       {productsOpen && room && (
         <ProductSheet
+          roomId={roomId}
           products={room.products}
           pinnedProductId={room.pinnedProductId}
+          deal={room.deal}
           onBuy={buy}
           onClose={() => setProductsOpen(false)}
         />
       )}
-      {buying && (
-        <CheckoutSheet
-          // The live figures, so "units left" stays current while the sheet is open.
-          product={room?.products.find((product) => product.id === buying.id) ?? buying}
+      {buying && room && (
+        <Checkout
+          roomId={roomId}
+          // The live figures, so units left (and sold out) stay current while the sheet is open.
+          product={room.products.find((product) => product.id === buying.id) ?? buying}
+          deal={room.deal}
+          showEnded={room.status === "ended"}
           onClose={() => setBuying(null)}
         />
       )}

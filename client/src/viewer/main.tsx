@@ -2,6 +2,7 @@
 import { effect } from "@preact/signals";
 import { render } from "preact";
 import { errorText, tViewer as t } from "../i18n.ts";
+import { takeReferral } from "../referral.ts";
 import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
 import { showToast } from "../toasts.ts";
@@ -16,6 +17,8 @@ const asGuest = pageKind() === "guest";
 if (!roomId) {
   render(<NotFound />, root);
 } else {
+  // A share code (?ref=) is read before anything else can change the address.
+  takeReferral(roomId);
   const model = createRoomModel({
     roomId,
     roomKey: asGuest ? takeRoomKey(roomId) : null,
@@ -31,5 +34,5 @@ if (!roomId) {
     document.title = room ? `${room.title} · ${room.shopName}` : t("loading");
   });
 
-  render(<ViewerPage model={model} asGuest={asGuest} />, root);
+  render(<ViewerPage model={model} roomId={roomId} asGuest={asGuest} />, root);
 }

@@ -1,0 +1,84 @@
+/**
+ * Orders as the HTTP API takes and returns them (POST /api/rooms/{id}/orders,
+ * GET /api/orders/{id}). The room's socket only carries OrderSummary (to the
+ * host); the full order, with the buyer's details, is read with its token.
+ */
+import type { OrderStatus } from "../../durable-objects/protocol.ts";
+import { api } from "./api.ts";
+
+export type Address = {
+  line1: string;
+  line2?: string | null;
+  city: string;
+  postalCode: string;
+  region?: string | null;
+  /** ISO 3166-1 alpha-2, e.g. "US", "CN", "DE". */
+  country: string;
+};
+
+export type Fulfilment = { type: "pickup" } | { type: "shipping"; address: Address };
+
+export type OrderRequest = {
+  productId: string;
+  quantity: number;
+  buyer: { name: string; email: string; phone?: string };
+  fulfilment: Fulfilment;
+  ref?: string;
+};
+
+export type Order = {
+  id: string;
+  number: number;
+  roomId: string;
+  shopId: string;
+  productId: string;
+  title: string;
+  quantity: number;
+  unitPriceCents: number;
+  totalCents: number;
+  currency: string;
+  status: OrderStatus;
+  payment: "offline" | "stripe";
+  buyer: { name: string; email: string; phone: string | null };
+  fulfilment: { type: "shipping" | "pickup"; address: Address | null };
+  ref: string | null;
+  dealId: string | null;
+  createdAt: number;
+  holdExpiresAt: number | null;
+};
+
+export type PlacedOrder = { order: Order; orderToken: string; checkoutUrl: string | null };
+
+/** Most one buyer can take in one order (the API refuses more). */
+export const MAX_QUANTITY = 10;
+
+/**
+ * An Idempotency-Key: one per checkout submission, reused when that same
+ * submission is retried after a network failure, so the order is placed once
+ * even if the first answer was lost. A UUID v4 from getRandomValues, because
+ * crypto.randomUUID needs a secure context and a phone on a LAN link has none.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function placeOrder(roomId: string, idempotencyKey: string, request: OrderRequest): Promise<PlacedOrder> {
+  return api<PlacedOrder>(`/api/rooms/${encodeURIComponent(roomId)}/orders`, {
+    method: "POST",
+    body: request,
+    headers: { "idempotency-key": idempotencyKey },
+  });
+}
+
+export async function fetchOrder(orderId: string, token: string): Promise<Order> {
+  return (await api<{ order: Order }>(`/api/orders/${encodeURIComponent(orderId)}`, { key: token })).order;
+}
+
+/** The link a buyer keeps: the token rides in the fragment, which never reaches a server's logs. */
+export function orderLink(orderId: string, token: string): string {
+  return `${location.origin}/o/${encodeURIComponent(orderId)}#token=${encodeURIComponent(token)}`;
+}
