@@ -11,7 +11,7 @@
  *   VIEWERS=200 ROUNDS=10 npm run bench:fanout
  */
 import { cpus } from "node:os";
-import { startStack } from "../scripts/stack.ts";
+import { api, startStack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
@@ -19,15 +19,6 @@ const rounds = Number(process.env.ROUNDS ?? 20);
 
 type Frame = { type: string; seq: number; productId?: string | null; message?: { text: string } };
 
-async function api(origin: string, path: string, json?: unknown, key?: string) {
-  const res = await fetch(`${origin}${path}`, {
-    method: json === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as any;
-}
 
 function openSocket(url: string, onFrame: (frame: Frame, at: number) => void): Promise<WebSocket> {
   return new Promise((resolveOpen, reject) => {

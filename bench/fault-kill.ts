@@ -19,7 +19,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startStack, type Stack } from "../scripts/stack.ts";
+import { api, freePort, startStack, type Stack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
@@ -33,15 +33,6 @@ const state = mkdtempSync(join(tmpdir(), "shop-along-fault-"));
 const port = await freePort();
 const start = () => startStack({ state, port });
 
-async function api(origin: string, path: string, json?: unknown, key?: string) {
-  const res = await fetch(`${origin}${path}`, {
-    method: json === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as any;
-}
 
 let stack: Stack = await start();
 const { shop, apiKey } = await api(stack.origin, "/api/shops", { name: "Fault test" });

@@ -10,7 +10,7 @@
  */
 import { cpus } from "node:os";
 import { resolve } from "node:path";
-import { startStack, type Stack } from "../scripts/stack.ts";
+import { api, startStack, type Stack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const ATTEMPTS = Number(process.env.ATTEMPTS ?? 10_000);
@@ -19,15 +19,6 @@ const CLIENTS = Number(process.env.CLIENTS ?? 200);
 
 type Outcome = { status: number; ms: number; orderId?: string };
 
-async function api(origin: string, path: string, json?: unknown, key?: string) {
-  const res = await fetch(`${origin}${path}`, {
-    method: json === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as any;
-}
 
 /** CLIENTS workers share ATTEMPTS requests; each attempt is a distinct buyer with its own Idempotency-Key. */
 async function load(buy: (attempt: number) => Promise<Response>): Promise<{ outcomes: Outcome[]; seconds: number }> {

@@ -4,37 +4,12 @@
  * commit together or not at all, and the CHECK constraints in room-schema.ts
  * refuse anything that would break `listed = available + held + sold`.
  */
-import type { FlashDeal, OrderStatus, OrderSummary } from "./protocol.ts";
+import type { Address, Buyer, FlashDeal, Fulfilment, Order, OrderStatus, OrderSummary, Payment } from "./protocol.ts";
+
+export type { Address, Buyer, Fulfilment, Order, Payment };
 import { activeDeal, addDealPurchase, dealPurchases, removeDealPurchase } from "./flash-deals.ts";
 import { enqueue } from "./outbox.ts";
 import { randomBase62 } from "./random.ts";
-
-export type Payment = "offline" | "stripe";
-export type Fulfilment = { type: "pickup"; address: null } | { type: "shipping"; address: Address };
-export type Address = { line1: string; line2?: string; city: string; postalCode: string; region?: string; country: string };
-export type Buyer = { name: string; email: string; phone: string | null };
-
-/** An order as the HTTP API shows it. */
-export interface Order {
-  id: string;
-  number: number;
-  roomId: string;
-  shopId: string;
-  productId: string;
-  title: string;
-  quantity: number;
-  unitPriceCents: number;
-  totalCents: number;
-  currency: string;
-  status: OrderStatus;
-  payment: Payment;
-  buyer: Buyer;
-  fulfilment: Fulfilment;
-  ref: string | null;
-  dealId: string | null;
-  createdAt: number;
-  holdExpiresAt: number | null;
-}
 
 export interface PlaceOrder {
   idempotencyKey: string;

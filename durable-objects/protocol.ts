@@ -128,6 +128,35 @@ export const OrderSummary = v.object({
 });
 export type OrderSummary = v.InferOutput<typeof OrderSummary>;
 
+/**
+ * An order as the HTTP API returns it (POST /api/rooms/{id}/orders, GET
+ * /api/orders/{id}); worker/schemas.ts checks its zod schema against this.
+ */
+export type Address = { line1: string; line2?: string; city: string; postalCode: string; region?: string; country: string };
+export type Fulfilment = { type: "pickup"; address: null } | { type: "shipping"; address: Address };
+export type Buyer = { name: string; email: string; phone: string | null };
+export type Payment = "offline" | "stripe";
+export interface Order {
+  id: string;
+  number: number;
+  roomId: string;
+  shopId: string;
+  productId: string;
+  title: string;
+  quantity: number;
+  unitPriceCents: number;
+  totalCents: number;
+  currency: string;
+  status: OrderStatus;
+  payment: Payment;
+  buyer: Buyer;
+  fulfilment: Fulfilment;
+  ref: string | null;
+  dealId: string | null;
+  createdAt: number;
+  holdExpiresAt: number | null;
+}
+
 // ---------------------------------------------------------------- client → room
 
 const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName));

@@ -137,3 +137,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/** One JSON call to a stack's HTTP API: GET without `json`, POST with it; throws on a non-2xx answer. */
+export async function api(origin: string, path: string, json?: unknown, key?: string): Promise<any> {
+  const res = await fetch(`${origin}${path}`, {
+    method: json === undefined ? "GET" : "POST",
+    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

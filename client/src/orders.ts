@@ -3,19 +3,12 @@
  * GET /api/orders/{id}). The room's socket only carries OrderSummary (to the
  * host); the full order, with the buyer's details, is read with its token.
  */
-import type { OrderStatus } from "../../durable-objects/protocol.ts";
 import { api } from "./api.ts";
 
-export type Address = {
-  line1: string;
-  line2?: string | null;
-  city: string;
-  postalCode: string;
-  region?: string | null;
-  /** ISO 3166-1 alpha-2, e.g. "US", "CN", "DE". */
-  country: string;
-};
+export type { Address, Order } from "../../durable-objects/protocol.ts";
+import type { Address, Order } from "../../durable-objects/protocol.ts";
 
+/** What a buyer sends: the order's fulfilment without the address for pickup. */
 export type Fulfilment = { type: "pickup" } | { type: "shipping"; address: Address };
 
 export type OrderRequest = {
@@ -24,27 +17,6 @@ export type OrderRequest = {
   buyer: { name: string; email: string; phone?: string };
   fulfilment: Fulfilment;
   ref?: string;
-};
-
-export type Order = {
-  id: string;
-  number: number;
-  roomId: string;
-  shopId: string;
-  productId: string;
-  title: string;
-  quantity: number;
-  unitPriceCents: number;
-  totalCents: number;
-  currency: string;
-  status: OrderStatus;
-  payment: "offline" | "stripe";
-  buyer: { name: string; email: string; phone: string | null };
-  fulfilment: { type: "shipping" | "pickup"; address: Address | null };
-  ref: string | null;
-  dealId: string | null;
-  createdAt: number;
-  holdExpiresAt: number | null;
 };
 
 export type PlacedOrder = { order: Order; orderToken: string; checkoutUrl: string | null };
