@@ -6,7 +6,7 @@ CREATE TABLE stock (
 );
 CREATE TABLE orders (
   id              TEXT PRIMARY KEY,
-  idempotency_key TEXT NOT NULL UNIQUE,
+  idempotency_key TEXT NOT NULL, -- not unique: the naive path does not know about retries
   room_id         TEXT NOT NULL,
   product_id      TEXT NOT NULL,
   quantity        INTEGER NOT NULL,
