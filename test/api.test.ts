@@ -100,6 +100,15 @@ describe("rooms", () => {
     await expectError(await call(`/api/rooms/${show.room.id}/role`, { key: "hk_nope" }), 401, "unauthorized");
   });
 
+  it("gives the host the links again, guest link included, and nobody else", async () => {
+    const show = await createShow();
+    const res = await call(`/api/rooms/${show.room.id}/links`, { key: show.hostKey });
+    expect((await json(res)).links).toEqual(show.links);
+    await expectError(await call(`/api/rooms/${show.room.id}/links`, { key: show.guestKey }), 403, "forbidden");
+    await expectError(await call(`/api/rooms/${show.room.id}/links`, { key: show.apiKey }), 403, "forbidden");
+    await expectError(await call(`/api/rooms/${show.room.id}/links`), 401, "unauthorized");
+  });
+
   it("records the listed units in D1", async () => {
     const show = await createShow({ stock: 3 });
     const { results } = await env.DB.prepare("SELECT product_id, listed FROM room_products WHERE room_id = ? ORDER BY position").bind(show.room.id).all();
@@ -170,7 +179,7 @@ describe("the API document", () => {
       "/rooms/{roomId}", "/rooms/{roomId}/calls/ice-servers", "/rooms/{roomId}/calls/sessions/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
-      "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/orders",
+      "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/links", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status",
       "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
     ]);

@@ -7,7 +7,18 @@ export const newRoomId = () => `r_${randomBase62(16)}`;
 /** Secrets: 32 characters (about 190 bits), prefixed with what they unlock. */
 export const newApiKey = () => `sk_${randomBase62(32)}`;
 export const newHostKey = () => `hk_${randomBase62(32)}`;
-export const newGuestKey = () => `gk_${randomBase62(32)}`;
+
+/**
+ * A room's guest key follows from its host key (HMAC-SHA256, keyed by the host
+ * key), so the host can always invite a guest again from the studio while the
+ * server stores neither key, and nobody without the host key can work it out.
+ */
+export async function guestKeyFor(hostKey: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(hostKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode("shop-along guest key v1")));
+  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  return `gk_${[...mac].map((byte) => alphabet[byte % 62]).join("")}`;
+}
 
 export const ROOM_ID = /^r_[0-9A-Za-z]{16}$/;
 /** Order ids carry their room's id (`o_` + the room's 16 characters + 10 more), so any order can be routed to its room. */

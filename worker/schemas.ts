@@ -153,6 +153,7 @@ export const RoomLinks = z
   .openapi("RoomLinks");
 
 export const RoomCreated = z.object({ room: RoomState, links: RoomLinks }).openapi("RoomCreated");
+export const RoomLinksBody = z.object({ links: RoomLinks }).openapi("RoomLinksResponse");
 export const RoomBody = z.object({ room: RoomState }).openapi("RoomResponse");
 export const RoomParams = z.object({ roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }) });
 

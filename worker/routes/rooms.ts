@@ -6,7 +6,9 @@ import type { AppEnv } from "../app-env.ts";
 import { assertHost, bearerKey, hashKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
-import { PinBody, RoleBody, RoomBody, RoomParams, StatusBody } from "../schemas.ts";
+import { guestKeyFor } from "../ids.ts";
+import { roomLinks } from "../links.ts";
+import { PinBody, RoleBody, RoomBody, RoomLinksBody, RoomParams, StatusBody } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 
 export const rooms = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -58,6 +60,32 @@ rooms.openapi(
     if (!exists) throw notFound(`Room ${roomId}`);
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room. Check that you copied the whole link.");
     return c.json({ role }, 200);
+  },
+);
+
+rooms.openapi(
+  createRoute({
+    method: "get",
+    path: "/{roomId}/links",
+    tags: ["Rooms"],
+    summary: "The room's links again (host)",
+    description: "With the host key: the viewer, host and guest links, so the studio can invite a guest at any time.",
+    security: [{ bearer: [] }],
+    request: { params: RoomParams },
+    responses: { 200: jsonContent(RoomLinksBody, "The links"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    const key = bearerKey(c);
+    const { exists, role } = await roomOf(c, roomId).roleFor(key ? await hashKey(key) : null);
+    if (!exists) throw notFound(`Room ${roomId}`);
+    if (!key || role !== "host") throw new ApiError(key ? 403 : 401, key ? "forbidden" : "unauthorized", "Only the host key opens the room's links.");
+    const guestKey = await guestKeyFor(key);
+    // Rooms made before guest keys were derived from host keys have a random one: no guest link to give.
+    if ((await roomOf(c, roomId).roleFor(await hashKey(guestKey))).role !== "guest") {
+      throw new ApiError(404, "not_found", "This room's guest link was shown when it was created and cannot be rebuilt.");
+    }
+    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, key, guestKey) }, 200);
   },
 );
 

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { hashKey, requireShopKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { newApiKey, newGuestKey, newHostKey, newProductId, newRoomId, newShopId } from "../ids.ts";
+import { guestKeyFor, newApiKey, newHostKey, newProductId, newRoomId, newShopId } from "../ids.ts";
 import {
   CreateProduct,
   CreateRoom,
@@ -15,6 +15,7 @@ import {
   ShopCreated,
   ShopParams,
 } from "../schemas.ts";
+import { roomLinks } from "../links.ts";
 import { validationHook } from "../validation.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 
@@ -126,7 +127,7 @@ shops.openapi(
 
     const roomId = newRoomId();
     const hostKey = newHostKey();
-    const guestKey = newGuestKey();
+    const guestKey = await guestKeyFor(hostKey);
     const [hostKeyHash, guestKeyHash] = await Promise.all([hashKey(hostKey), hashKey(guestKey)]);
     const startsAt = input.startsAt ? new Date(input.startsAt).toISOString() : null;
 
@@ -154,13 +155,7 @@ shops.openapi(
         return { ...product, currency: shop.currency, listed: p.stock };
       }),
     });
-    const origin = c.env.PUBLIC_URL || new URL(c.req.url).origin;
-    const links = {
-      viewer: `${origin}/r/${roomId}`,
-      host: `${origin}/studio/${roomId}#key=${hostKey}`,
-      guest: `${origin}/guest/${roomId}#key=${guestKey}`,
-    };
-    return c.json({ room, links }, 201);
+    return c.json({ room, links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, hostKey, guestKey) }, 201);
   },
 );
 
