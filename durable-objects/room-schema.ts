@@ -123,6 +123,16 @@ CREATE TABLE IF NOT EXISTS stage_tracks (
   PRIMARY KEY (session_id, track_name)
 );
 
+-- Which room connection (the publisher's page) owns a session. When that
+-- page goes away and does not come back within a grace period, its tracks
+-- leave the stage, so viewers are never left pulling a dead camera.
+CREATE TABLE IF NOT EXISTS session_owners (
+  session_id    TEXT PRIMARY KEY REFERENCES calls_sessions(id),
+  connection_id TEXT NOT NULL,
+  gone_since    INTEGER
+);
+CREATE INDEX IF NOT EXISTS session_owners_by_connection ON session_owners (connection_id);
+
 -- The recent chat (bounded); deleted messages are removed.
 CREATE TABLE IF NOT EXISTS messages (
   id   TEXT PRIMARY KEY,

@@ -45,7 +45,23 @@ import {
 } from "./orders.ts";
 import { drainOutbox, nextOutboxAttempt } from "./outbox.ts";
 import { SCHEMA } from "./room-schema.ts";
-import { addTracks, clearStage, onStage, openSession, removeTracks, revokeSession, sessionRole, sessionRoleOf, stageTracks, type PublishedTrack } from "./stage.ts";
+import {
+  addTracks,
+  clearStage,
+  dropAbandoned,
+  nextAbandonCheck,
+  onStage,
+  openSession,
+  ownerLeft,
+  ownerReturned,
+  ownSession,
+  removeTracks,
+  revokeSession,
+  sessionRole,
+  sessionRoleOf,
+  stageTracks,
+  type PublishedTrack,
+} from "./stage.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
 /** What the Worker hands a new room (after writing it to D1). */
@@ -280,8 +296,13 @@ export class Room extends Server<Env> {
   // ------------------------------------------------------------ RPC: the stage (video)
 
   /** Records a Calls session opened through the proxy, with its opener's role. */
-  openCallsSession(sessionId: string, role: Role, tokenHash: string): void {
-    openSession(this.ctx.storage.sql, sessionId, role, tokenHash, Date.now());
+  openCallsSession(sessionId: string, role: Role, tokenHash: string, connectionId: string | null = null): void {
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      openSession(sql, sessionId, role, tokenHash, Date.now());
+      // A publisher names its room connection, so its tracks can leave the stage when its page does.
+      if (connectionId && role !== "viewer") ownSession(sql, sessionId, connectionId);
+    });
   }
 
   /** The role of a session whose token this is; "revoked" once removed from the stage; null if not ours. */
@@ -325,8 +346,9 @@ export class Room extends Server<Env> {
   // ------------------------------------------------------------ alarm: holds, deals, outbox
 
   /**
-   * One alarm serves three clocks: holds that run out, deals that end, and
-   * outbox writes that are due (or due again after a failure).
+   * One alarm serves four clocks: holds that run out, deals that end,
+   * publishers whose page has been gone too long, and outbox writes that are
+   * due (or due again after a failure).
    */
   async onAlarm(): Promise<void> {
     const room = this.#room();
@@ -336,6 +358,9 @@ export class Room extends Server<Env> {
       if (this.#settle(orderId, "expired", now)) this.#afterOrderChange(orderId, false);
     }
     this.#appendIf((seq) => (closeDeals(this.ctx.storage.sql, now) > 0 ? { type: "deal", seq, deal: null } : null));
+    this.#appendIf((seq) =>
+      dropAbandoned(this.ctx.storage.sql, now) > 0 ? { type: "stage", seq, tracks: stageTracks(this.ctx.storage.sql) } : null,
+    );
     await this.#drain();
     this.#scheduleAlarm();
   }
@@ -354,6 +379,7 @@ export class Room extends Server<Env> {
     }
     const role = roleFromHeader(ctx.request.headers.get(ROLE_HEADER));
     connection.setState({ role });
+    ownerReturned(this.ctx.storage.sql, connection.id);
     const since = Number(new URL(ctx.request.url).searchParams.get("since") ?? "0");
     this.#catchUp(connection, room, Number.isSafeInteger(since) ? since : 0);
     this.#schedulePresence();
@@ -362,6 +388,7 @@ export class Room extends Server<Env> {
   onClose(connection: Connection): void {
     this.#chatBuckets.delete(connection.id);
     this.#reactionBuckets.delete(connection.id);
+    if (ownerLeft(this.ctx.storage.sql, connection.id, Date.now())) this.#scheduleAlarm();
     this.#schedulePresence();
   }
 
@@ -519,7 +546,7 @@ export class Room extends Server<Env> {
 
   #scheduleAlarm(): void {
     const sql = this.ctx.storage.sql;
-    const times = [nextOutboxAttempt(sql), nextHoldExpiry(sql), nextDealEnd(sql)].filter((t): t is number => t !== null);
+    const times = [nextOutboxAttempt(sql), nextHoldExpiry(sql), nextDealEnd(sql), nextAbandonCheck(sql)].filter((t): t is number => t !== null);
     if (times.length === 0) return;
     // setAlarm replaces any earlier alarm; the minimum of all three is the right one.
     void this.ctx.storage.setAlarm(Math.max(Date.now(), Math.min(...times)));

@@ -70,3 +70,42 @@ export function onStage(sql: SqlStorage, sessionId: string, trackName: string): 
 export function sessionRoleOf(sql: SqlStorage, sessionId: string): Role | null {
   return sql.exec<{ role: Role }>("SELECT role FROM calls_sessions WHERE id = ?", sessionId).toArray()[0]?.role ?? null;
 }
+
+/** How long a publisher's page may be away (a reload, a network blip) before its tracks leave the stage. */
+export const PUBLISHER_GRACE_MS = 20_000;
+
+export function ownSession(sql: SqlStorage, sessionId: string, connectionId: string): void {
+  sql.exec(
+    "INSERT INTO session_owners (session_id, connection_id) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET connection_id = excluded.connection_id, gone_since = NULL",
+    sessionId, connectionId,
+  );
+}
+
+/** The publisher's page closed its socket (returns true when it owns tracks on stage). */
+export function ownerLeft(sql: SqlStorage, connectionId: string, now: number): boolean {
+  sql.exec("UPDATE session_owners SET gone_since = ? WHERE connection_id = ? AND gone_since IS NULL", now, connectionId);
+  return sql.exec(
+    "SELECT 1 FROM stage_tracks JOIN session_owners USING (session_id) WHERE session_owners.connection_id = ? LIMIT 1",
+    connectionId,
+  ).toArray().length > 0;
+}
+
+/** The publisher's page is back (partysocket keeps its id across reconnects). */
+export function ownerReturned(sql: SqlStorage, connectionId: string): void {
+  sql.exec("UPDATE session_owners SET gone_since = NULL WHERE connection_id = ?", connectionId);
+}
+
+/** Takes the tracks of publishers gone longer than the grace period off the stage; returns how many went. */
+export function dropAbandoned(sql: SqlStorage, now: number): number {
+  return sql.exec(
+    "DELETE FROM stage_tracks WHERE session_id IN (SELECT session_id FROM session_owners WHERE gone_since <= ?)",
+    now - PUBLISHER_GRACE_MS,
+  ).rowsWritten;
+}
+
+export function nextAbandonCheck(sql: SqlStorage): number | null {
+  const t = sql.exec<{ t: number | null }>(
+    "SELECT min(gone_since) AS t FROM session_owners WHERE gone_since IS NOT NULL AND session_id IN (SELECT session_id FROM stage_tracks)",
+  ).one().t;
+  return t === null ? null : t + PUBLISHER_GRACE_MS;
+}

@@ -4,6 +4,7 @@
  * its own tests); what is checked is who may do what, what is forwarded, and
  * that the app secret stays on the server.
  */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import app from "../worker/index.ts";
@@ -45,8 +46,8 @@ function proxy(path: string, init: { method?: string; json?: unknown; key?: stri
   return app.request(`${BASE}${path}`, { method: init.method ?? "POST", headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) }, environment);
 }
 
-async function openSession(roomId: string, key?: string) {
-  const res = await proxy(`/api/rooms/${roomId}/calls/sessions/new`, { json: {}, key });
+async function openSession(roomId: string, key?: string, connectionId?: string) {
+  const res = await proxy(`/api/rooms/${roomId}/calls/sessions/new`, { json: connectionId ? { connectionId } : {}, key });
   expect(res.status).toBe(201);
   return (await json(res)) as { sessionId: string; sessionToken: string };
 }
@@ -194,5 +195,34 @@ describe("the Calls proxy", () => {
     expect(await ice({ ...callsEnv, TURN_KEY_ID: "turnkey1", TURN_KEY_API_TOKEN: "turn-token" })).toEqual([
       { urls: ["turn:turn.cloudflare.com:3478?transport=udp"], username: "u", credential: "c" },
     ]);
+  });
+
+  it("takes a publisher's tracks off the stage when its page is gone for good, not on a blip", async () => {
+    const show = await createShow();
+    const studio = await open(show.room.id, { key: show.hostKey, _pk: "studio-page-1" });
+    await studio.next("sync");
+    const host = await openSession(show.room.id, show.hostKey, "studio-page-1");
+    expect(sent.at(-1)!.body).toEqual({});
+    await publish(show.room.id, host);
+    const viewer = await open(show.room.id);
+    await viewer.next("sync");
+    const stub = env.Room.getByName(show.room.id);
+    const ageAbsence = () =>
+      runInDurableObject(stub, (_room, state) => state.storage.sql.exec("UPDATE session_owners SET gone_since = gone_since - 60000 WHERE gone_since IS NOT NULL"));
+
+    // A reload: the page comes back with the same id before the grace period ends.
+    studio.ws.close();
+    const reloaded = await open(show.room.id, { key: show.hostKey, _pk: "studio-page-1" });
+    await reloaded.next("sync");
+    await ageAbsence();
+    await runDurableObjectAlarm(stub);
+    expect((await json(await app.request(`${BASE}/api/rooms/${show.room.id}`, {}, callsEnv))).room.stage).toHaveLength(2);
+
+    // Gone for good: after the grace period the tracks leave the stage.
+    reloaded.ws.close();
+    await new Promise((r) => setTimeout(r, 50));
+    await ageAbsence();
+    await runDurableObjectAlarm(stub);
+    expect((await viewer.next("stage")).tracks).toEqual([]);
   });
 });

@@ -75,10 +75,11 @@ calls.openapi(
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room.");
     const state = (await room(c, roomId).getState())!;
     if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
-    const answer = await callsFetch(calls, "POST", "/sessions/new", c.req.valid("json"));
+    const { connectionId, ...forCalls } = c.req.valid("json");
+    const answer = await callsFetch(calls, "POST", "/sessions/new", forCalls);
     if (answer.status >= 300 || typeof answer.body.sessionId !== "string") return relay(c, answer) as never;
     const sessionToken = `st_${randomBase62(32)}`;
-    await room(c, roomId).openCallsSession(answer.body.sessionId, role, await hashKey(sessionToken));
+    await room(c, roomId).openCallsSession(answer.body.sessionId, role, await hashKey(sessionToken), connectionId ?? null);
     return c.json({ ...answer.body, sessionId: answer.body.sessionId, sessionToken }, 201);
   },
 );
