@@ -27,8 +27,8 @@ describe("a viewer who loses the network", () => {
     await viewer.context().setOffline(true);
     await expect.poll(() => state(viewer), { timeout: 15_000 }).not.toBe("online");
 
-    // While the viewer is away: the host chats (through a second viewer's
-    // socket here, as a guest would), pins another product and goes live.
+    // While the viewer is away: another viewer chats three times, and the
+    // host pins another product and goes live (six events in all).
     const other = await (await phone(browser)).newPage();
     await other.goto(show.links.viewer);
     await expect.poll(() => state(other), { timeout: 10_000 }).toBe("online");
