@@ -6,7 +6,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 
 export const CHROME_PATH = process.env.CHROME_PATH || "/usr/bin/chromium";
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Chromium with a fake camera and microphone. Its permission prompt says yes
+ * by itself; with `{ cameraPrompt: "deny" }` there is no fake prompt, and
+ * headless Chromium answers every camera and microphone request with
+ * NotAllowedError, as when a person blocks them.
+ */
+export function launchBrowser({ cameraPrompt = "accept" }: { cameraPrompt?: "accept" | "deny" } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROME_PATH,
     args: [
@@ -17,7 +23,9 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-sync",
       "--no-first-run",
       "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
+      ...(cameraPrompt === "accept" ? ["--use-fake-ui-for-media-stream"] : []),
+      // The tests' SFU answers 127.0.0.1 only (SFU_LOOPBACK_ONLY): Chromium must offer a loopback candidate.
+      "--allow-loopback-in-peer-connection",
     ],
   });
 }

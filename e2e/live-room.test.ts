@@ -39,6 +39,9 @@ describe("the host and a viewer in the same show", () => {
 
     await row.locator("[data-testid=unpin-button]").click();
     await expect.poll(() => byTestId(viewer, "pinned-product").count(), { timeout: 1500 }).toBe(0);
+
+    // The studio can invite a guest at any time: the guest link is rebuilt from the host key.
+    await expect.poll(() => byTestId(host, "guest-invite-link").textContent()).toBe(show.links.guest);
     await host.context().close();
     await viewer.context().close();
   });

@@ -39,8 +39,9 @@ describe("a viewer who loses the network", () => {
     }
     await show.api(`/api/rooms/${show.room.id}/pin`, { productId: show.products[1].id }, hostKey);
     await show.api(`/api/rooms/${show.room.id}/status`, { status: "live" }, hostKey);
-    const headSeq = Number(await other.locator("[data-seq]").first().getAttribute("data-seq"));
-    expect(headSeq).toBe(6);
+    // pin (1), three chats (2–4), pin (5), live (6): the other viewer, online throughout, reaches 6.
+    const headSeq = 6;
+    await expect.poll(() => other.locator("[data-seq]").first().getAttribute("data-seq"), { timeout: 5000 }).toBe(String(headSeq));
 
     await viewer.context().setOffline(false);
     await expect.poll(() => state(viewer), { timeout: 20_000 }).toBe("online");

@@ -31,6 +31,11 @@ export interface Stack {
   stop(): Promise<void>;
   /** SIGKILLs wrangler dev and workerd at once, leaving the state as the kill found it. */
   kill(): Promise<void>;
+  /**
+   * The local SFU (when the stack has video): `kill()` SIGKILLs it (a crash:
+   * every session gone at once), `start()` starts it again on the same port.
+   */
+  videoRelay: { kill(): Promise<void>; start(): Promise<void> } | null;
 }
 
 export interface StackOptions {
@@ -73,7 +78,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
-  const sfu = (options.video ?? !options.config) ? await startLocalSfu({ port: await freePort(), env, loopbackOnly: true }) : null;
+  const sfuPort = await freePort();
+  let sfu = (options.video ?? !options.config) ? await startLocalSfu({ port: sfuPort, env, loopbackOnly: true }) : null;
   const videoVars: string[] = sfu?.vars ?? [];
   // Its own inspector port too, so that two stacks (the benchmark's) can run side by side.
   const inspectorPort = await freePort();
@@ -134,6 +140,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sfu?.process.kill("SIGKILL");
       signalGroup("SIGKILL");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    },
+    videoRelay: sfu && {
+      async kill() {
+        const gone = new Promise((r) => sfu.process.once("exit", r));
+        sfu.process.kill("SIGKILL");
+        await gone;
+      },
+      async start() {
+        sfu = await startLocalSfu({ port: sfuPort, env, loopbackOnly: true });
+      },
     },
   };
 }

@@ -154,6 +154,19 @@ describe("the Calls proxy", () => {
     expect((await viewer.next("stage")).tracks.map((t: any) => t.trackName)).toEqual(["cam-audio"]);
   });
 
+  it("takes a session's tracks off the stage when the relay no longer knows the session", async () => {
+    const show = await createShow();
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host);
+    const viewer = await open(show.room.id);
+    await viewer.next("sync");
+    // The relay restarted: the publisher, on a new session, closes the dead one's tracks.
+    vi.mocked(globalThis.fetch).mockResolvedValueOnce(Response.json({ errorCode: "not_found", errorDescription: "session not found" }, { status: 404 }));
+    const res = await proxy(`/api/rooms/${show.room.id}/calls/sessions/${host.sessionId}/tracks/close`, { method: "PUT", token: host.sessionToken, json: { tracks: [{ mid: "0" }, { mid: "1" }], force: true } });
+    expect(res.status).toBe(404);
+    expect((await viewer.next("stage")).tracks).toEqual([]);
+  });
+
   it("lets the host remove a guest: tracks off stage, closed at the relay, no way back", async () => {
     const show = await createShow();
     const guest = await openSession(show.room.id, show.guestKey);

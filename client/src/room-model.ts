@@ -291,6 +291,8 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
     messages,
     you,
     connection,
+    /** This page's connection id (partysocket keeps it across reconnects); a publisher names it to the room. */
+    connectionId: socket.id,
     notFound,
     refused,
     seq,

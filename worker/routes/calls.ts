@@ -163,7 +163,10 @@ calls.openapi(
     const calls = config(c);
     await sessionRole(c, roomId, sessionId);
     const answer = await callsFetch(calls, "PUT", `/sessions/${sessionId}/tracks/close`, body);
-    if (answer.status < 300) await room(c, roomId).unpublish(sessionId, body.tracks.map((t) => t.mid));
+    // 404: the relay no longer knows the session (it restarted, or cleaned the session up after a
+    // connection loss). Its tracks cannot be pulled any more, so they leave the stage all the same;
+    // this is how a publisher that reconnects on a new session takes the dead one's tracks away.
+    if (answer.status < 300 || answer.status === 404) await room(c, roomId).unpublish(sessionId, body.tracks.map((t) => t.mid));
     return relay(c, answer);
   },
 );

@@ -42,6 +42,13 @@ export const EyeIcon = (props: IconProps) => (
   </Svg>
 );
 
+/** A speaker with a cross: the stage's sound is off. */
+export const SoundOffIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M4 9h4l5-4v14l-5-4H4zm13 0 5 6m0-6-5 6" />
+  </Svg>
+);
+
 export const CloseIcon = (props: IconProps) => (
   <Svg {...props}>
     <path d="M6 6l12 12M18 6 6 18" />

@@ -1,8 +1,11 @@
 import { CopyButton } from "../components/CopyButton.tsx";
 import { tStudio as t } from "../i18n.ts";
 
-/** The public viewer link, to paste wherever the audience is. */
-export function ShareLink({ url }: { url: string }) {
+/**
+ * The public viewer link, to paste wherever the audience is, and (for the
+ * host, who can rebuild it) the guest link that invites someone on stage.
+ */
+export function ShareLink({ url, guestUrl }: { url: string; guestUrl: string | null }) {
   return (
     <section class="card" aria-labelledby="share-title">
       <h2 class="card-title" id="share-title">
@@ -14,6 +17,18 @@ export function ShareLink({ url }: { url: string }) {
         </a>
         <CopyButton text={url} testId="copy-share-link" />
       </div>
+      {guestUrl && (
+        <>
+          <h3 class="card-subtitle">{t("guestLink")}</h3>
+          <div class="link-row">
+            <span class="link" data-testid="guest-invite-link">
+              {guestUrl}
+            </span>
+            <CopyButton text={guestUrl} testId="copy-guest-invite" />
+          </div>
+          <p class="card-note">{t("guestLinkNote")}</p>
+        </>
+      )}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { api, ApiError } from "../api.ts";
 import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
@@ -7,10 +7,13 @@ import { Toasts } from "../components/Toasts.tsx";
 import { errorText, tStudio as t } from "../i18n.ts";
 import { viewerUrl } from "../room-address.ts";
 import type { RoomModel } from "../room-model.ts";
+import type { Publisher } from "../video/publisher.ts";
 import type { DealRequest } from "./DealControls.tsx";
+import { HostCamera } from "./HostCamera.tsx";
 import { unitsByProduct, type OrdersFeed } from "./orders-feed.ts";
 import { ShareLink } from "./ShareLink.tsx";
 import { ShowControls } from "./ShowControls.tsx";
+import { StageList } from "./StageList.tsx";
 import { StudioChat } from "./StudioChat.tsx";
 import { StudioOrders } from "./StudioOrders.tsx";
 import { StudioProducts } from "./StudioProducts.tsx";
@@ -22,11 +25,14 @@ type StudioPageProps = {
   model: RoomModel | null;
   /** The show's orders, live; null without a host key. */
   feed: OrdersFeed | null;
+  /** The host's camera; null without a host key. */
+  publisher: Publisher | null;
 };
 
 /** What the host sees while running the show. */
-export function StudioPage({ roomId, hostKey, model, feed }: StudioPageProps) {
+export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
+  const guestUrl = useGuestLink(roomId, hostKey);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
@@ -67,8 +73,14 @@ export function StudioPage({ roomId, hostKey, model, feed }: StudioPageProps) {
     return t("actionFailed", { message: errorText(refusal.code, refusal.message) });
   }
 
+  /**
+   * Going live puts the camera on the stage first, so viewers see the host as
+   * the show starts (a relay that cannot be reached does not hold the show
+   * back: the camera keeps trying). Ending takes it off the stage.
+   */
   async function changeStatus(status: "live" | "ended") {
     setStatusBusy(true);
+    await (status == "live" ? publisher?.join() : publisher?.stop());
     await call("status", { status });
     setStatusBusy(false);
   }
@@ -110,7 +122,9 @@ export function StudioPage({ roomId, hostKey, model, feed }: StudioPageProps) {
           <div class="studio-grid">
             <div class="studio-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
-              <ShareLink url={viewerUrl(roomId)} />
+              {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} />}
+              <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
+              <ShareLink url={viewerUrl(roomId)} guestUrl={guestUrl} />
               <StudioProducts
                 room={room}
                 pending={pendingPin}
@@ -143,3 +157,19 @@ export function StudioPage({ roomId, hostKey, model, feed }: StudioPageProps) {
 }
 
 const keyRefusal = (error: ApiError) => error.status === 401 || error.status === 403;
+
+/**
+ * The guest link, rebuilt by the server from the host key (it stores
+ * neither), so the host can invite a guest at any time. Null until known, or
+ * for rooms whose guest link cannot be rebuilt.
+ */
+function useGuestLink(roomId: string, hostKey: string | null): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!hostKey) return;
+    api<{ links: { guest: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
+      .then(({ links }) => setUrl(links.guest))
+      .catch(() => setUrl(null));
+  }, [roomId, hostKey]);
+  return url;
+}

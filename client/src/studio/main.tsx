@@ -4,6 +4,7 @@ import { render } from "preact";
 import { errorText, tStudio as t } from "../i18n.ts";
 import { roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
+import { createPublisher } from "../video/publisher.ts";
 import { showToast } from "../toasts.ts";
 import { createOrdersFeed } from "./orders-feed.ts";
 import { StudioPage } from "./StudioPage.tsx";
@@ -23,6 +24,8 @@ const model =
       })
     : null;
 
+const publisher = model && hostKey ? createPublisher(roomId, hostKey, model.connectionId) : null;
+
 if (model && feed) {
   // Tests and support read the last applied event number off the page.
   effect(() => {
@@ -34,10 +37,14 @@ if (model && feed) {
   effect(() => {
     if (model.connection.value === "online" && isHost.value) void feed.load();
   });
+  // However the show ends (here, another tab, the API), the camera leaves the stage.
+  effect(() => {
+    if (model.room.value?.status === "ended") void publisher?.stop().then(publisher.release);
+  });
 }
 effect(() => {
   const title = model?.room.value?.title;
   document.title = title ? `${title} · ${t("studioTitle")}` : `${t("brand")} · ${t("studioTitle")}`;
 });
 
-render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} feed={feed} />, document.getElementById("app")!);
+render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} feed={feed} publisher={publisher} />, document.getElementById("app")!);

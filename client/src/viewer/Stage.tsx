@@ -1,16 +1,59 @@
 import { useEffect, useState } from "preact/hooks";
 import type { RoomState } from "../../../durable-objects/protocol.ts";
+import { SoundOffIcon } from "../components/icons.tsx";
 import { countdown, formatStartTime } from "../format.ts";
 import { lang, tViewer as t } from "../i18n.ts";
+import type { PlayerProblem, Tile } from "../video/stage-player.ts";
+
+const problemKeys = { reconnecting: "videoReconnecting", relay: "videoRelayDown", webrtc: "videoNoWebRTC" } as const;
 
 /**
- * The video area. Until video lands it shows a poster for the show's state;
- * the WebRTC player will live inside the same `stage` element.
+ * The video area: the stage's video tiles (host, guests, a shared screen;
+ * side by side on a wide screen, stacked on a phone), or, while no camera is
+ * on stage, a poster for the show's state. Video starts muted, so it may play
+ * without a tap; one tap turns the sound on.
  */
-export function Stage({ room }: { room: RoomState | null }) {
+export function Stage({ room, tiles, problem }: { room: RoomState | null; tiles: Tile[]; problem: PlayerProblem }) {
+  const [muted, setMuted] = useState(true);
+  const onStage = room?.stage.length;
+  const seen = tiles.filter((tile) => !tile.audio);
   return (
     <div class="stage" data-testid="stage" data-state={room?.status}>
-      {room ? <Poster room={room} /> : <div class="poster poster-loading"><span class="spinner" aria-hidden="true" />{t("loading")}</div>}
+      {tiles.map((tile) => tile.audio && <audio key={tile.key} srcObject={tile.stream} autoplay muted={muted} />)}
+      {seen.length ? (
+        <div class="tiles">
+          {seen.map((tile) => (
+            <video key={tile.key} srcObject={tile.stream} data-role={tile.role} data-source={tile.source} autoplay playsInline muted={muted} />
+          ))}
+        </div>
+      ) : room ? (
+        <Poster room={room} />
+      ) : (
+        <div class="poster poster-loading"><span class="spinner" aria-hidden="true" />{t("loading")}</div>
+      )}
+      {problem && onStage && (
+        <p class="chip stage-problem" data-testid="video-problem" data-problem={problem} role="status">
+          {t(problemKeys[problem])}
+        </p>
+      )}
+      {muted && tiles.length > 0 && (
+        <button
+          type="button"
+          class="chip unmute"
+          data-testid="unmute"
+          onClick={(event) => {
+            // Within the tap itself: some browsers allow sound only there.
+            for (const media of event.currentTarget.closest(".stage")!.querySelectorAll<HTMLMediaElement>("video,audio")) {
+              media.muted = false;
+              void media.play().catch(() => {});
+            }
+            setMuted(false);
+          }}
+        >
+          <SoundOffIcon size={16} />
+          {t("tapToUnmute")}
+        </button>
+      )}
     </div>
   );
 }

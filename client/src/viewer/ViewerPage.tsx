@@ -4,8 +4,10 @@ import { BagIcon } from "../components/icons.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { tViewer as t } from "../i18n.ts";
 import type { RoomModel } from "../room-model.ts";
+import type { StagePlayer } from "../video/stage-player.ts";
 import { ChatComposer, ChatMessages } from "./ChatPanel.tsx";
 import { Checkout, prefetchCheckout, prefetchCheckoutWhenIdle } from "./checkout-loader.tsx";
+import { GuestPanelLoader } from "./guest-loader.tsx";
 import { FloatingHearts, ReactButton } from "./Hearts.tsx";
 import { GuestKeyRejected, NotFound } from "./NotFound.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
@@ -17,7 +19,15 @@ import { Stage } from "./Stage.tsx";
  * The viewer (and guest) page: a full-height stage with everything else laid
  * over it, thumb-reachable at the bottom, the way live-shopping apps do it.
  */
-export function ViewerPage({ model, roomId, asGuest }: { model: RoomModel; roomId: string; asGuest: boolean }) {
+type ViewerPageProps = {
+  model: RoomModel;
+  player: StagePlayer;
+  roomId: string;
+  /** On the guest page: the guest key, for the camera panel. */
+  guestKey: string | null;
+};
+
+export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps) {
   const [productsOpen, setProductsOpen] = useState(false);
   const [buying, setBuying] = useState<RoomProduct | null>(null);
 
@@ -43,10 +53,11 @@ export function ViewerPage({ model, roomId, asGuest }: { model: RoomModel; roomI
 
   return (
     <main class="viewer">
-      <Stage room={room} />
+      <Stage room={room} tiles={player.tiles.value} problem={player.problem.value} />
       <div class="stage-shade" aria-hidden="true" />
       <ShowHeader room={room} connection={model.connection.value} />
-      {asGuest && <p class="guest-banner">{t("guestBanner")}</p>}
+      {guestKey && <p class="guest-banner">{t("guestBanner")}</p>}
+      {guestKey && room && <GuestPanelLoader roomId={roomId} guestKey={guestKey} model={model} />}
 
       <div class="viewer-bottom">
         <ChatMessages messages={model.messages.value} />

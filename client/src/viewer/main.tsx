@@ -6,6 +6,8 @@ import { takeReferral } from "../referral.ts";
 import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
 import { showToast } from "../toasts.ts";
+import { createStagePlayer } from "../video/stage-player.ts";
+import { guestSession, loadGuestPanel } from "./guest-loader.tsx";
 import { NotFound } from "./NotFound.tsx";
 import { ViewerPage } from "./ViewerPage.tsx";
 import "../styles/viewer.css";
@@ -19,11 +21,16 @@ if (!roomId) {
 } else {
   // A share code (?ref=) is read before anything else can change the address.
   takeReferral(roomId);
+  const guestKey = asGuest ? takeRoomKey(roomId) : null;
+  // A guest's camera panel loads alongside the socket, not after it.
+  if (guestKey) void loadGuestPanel().catch(() => {});
   const model = createRoomModel({
     roomId,
-    roomKey: asGuest ? takeRoomKey(roomId) : null,
+    roomKey: guestKey,
     onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
   });
+  // The stage's video, pulled as soon as the room says who is on it (a guest's own tracks excepted).
+  const player = createStagePlayer(roomId, model, guestSession);
 
   // Tests and support read the last applied event number off the page.
   effect(() => {
@@ -34,5 +41,5 @@ if (!roomId) {
     document.title = room ? `${room.title} · ${room.shopName}` : t("loading");
   });
 
-  render(<ViewerPage model={model} roomId={roomId} asGuest={asGuest} />, root);
+  render(<ViewerPage model={model} player={player} roomId={roomId} guestKey={guestKey} />, root);
 }
