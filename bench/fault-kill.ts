@@ -14,7 +14,7 @@
  *   - units sold + units left = units listed, and nothing was oversold.
  * Everything is on loopback; rounds and durations are bounded.
  *
- *   ROUNDS=8 UNITS=1500 npm run bench:fault
+ *   ROUNDS=8 UNITS=4000 npm run bench:fault
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +23,7 @@ import { api, freePort, startStack, type Stack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
-const UNITS = Number(process.env.UNITS ?? 1500);
+const UNITS = Number(process.env.UNITS ?? 3000);
 const CLIENTS = Number(process.env.CLIENTS ?? 40);
 
 type Attempt = { key: string; quantity: number; email: string };

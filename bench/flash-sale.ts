@@ -8,7 +8,7 @@
  * exactly-once (orders = units, none oversold, no duplicate order for one
  * attempt, every order in D1) and writes the figures to bench/RESULTS.md.
  *
- *   ATTEMPTS=10000 UNITS=100 CLIENTS=200 npm run bench:flash-sale
+ *   ATTEMPTS=10000 UNITS=100 CLIENTS=200 RUNS=3 npm run bench:flash-sale
  */
 import { cpus } from "node:os";
 import { resolve } from "node:path";
@@ -18,6 +18,7 @@ import { writeSection } from "./results.ts";
 const ATTEMPTS = Number(process.env.ATTEMPTS ?? 10_000);
 const UNITS = Number(process.env.UNITS ?? 100);
 const CLIENTS = Number(process.env.CLIENTS ?? 200);
+const RUNS = Number(process.env.RUNS ?? 3);
 
 type Outcome = { status: number; ms: number; key: string; orderId?: string };
 const RETRY_EVERY = 20;
@@ -116,33 +117,39 @@ async function baselineRun(stack: Stack) {
   return { ...summary, left: state.left as number, oversold: Math.max(0, soldUnits - UNITS), inD1: state.orders as number };
 }
 
-const room = await startStack();
-let roomResult;
-try {
-  roomResult = await roomRun(room);
-} finally {
-  await room.stop();
-}
-const baseline = await startStack({ config: resolve(import.meta.dirname, "baseline/wrangler.toml") });
-let baselineResult;
-try {
-  baselineResult = await baselineRun(baseline);
-} finally {
-  await baseline.stop();
+type Result = Awaited<ReturnType<typeof roomRun>>;
+const roomRuns: Result[] = [];
+const baselineRuns: Result[] = [];
+// The two paths take turns, RUNS times, so that whatever else the machine is
+// doing falls on both alike, and the spread between runs shows the noise.
+for (let run = 1; run <= RUNS; run++) {
+  const room = await startStack();
+  try {
+    roomRuns.push(await roomRun(room));
+  } finally {
+    await room.stop();
+  }
+  const baseline = await startStack({ config: resolve(import.meta.dirname, "baseline/wrangler.toml") });
+  try {
+    baselineRuns.push(await baselineRun(baseline));
+  } finally {
+    await baseline.stop();
+  }
+  for (const [name, r] of [["room", roomRuns.at(-1)!], ["baseline", baselineRuns.at(-1)!]] as const) {
+    console.log(
+      `run ${run} ${name}: created ${r.created}, oversold ${r.oversold}, duplicates ${r.duplicates}, in D1 ${r.inD1}, sold out ${r.soldOut}, errors ${r.errors}, ` +
+        `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s`,
+    );
+  }
 }
 
-const rows = [
-  ["Room Durable Object (this project)", roomResult],
-  ["Baseline: conditional UPDATE on D1", baselineResult],
-] as const;
-for (const [name, r] of rows) {
-  console.log(
-    `${name}: created ${r.created}, oversold ${r.oversold}, duplicates ${r.duplicates}, in D1 ${r.inD1}, sold out ${r.soldOut}, errors ${r.errors}, ` +
-      `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s`,
-  );
-}
-const exact = roomResult.created === UNITS && roomResult.oversold === 0 && roomResult.duplicates === 0 && roomResult.inD1 === UNITS && roomResult.left === 0;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const exact = roomRuns.every((r) => r.created === UNITS && r.oversold === 0 && r.duplicates === 0 && r.inD1 === UNITS && r.left === 0);
 const f = (v: number) => v.toFixed(1);
+const row = (name: string, run: number, r: Result) =>
+  `| ${name} | ${run} | ${r.created} | ${r.oversold} | ${r.duplicates} | ${r.inD1} | ${r.soldOut} | ${r.errors} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${r.rps.toFixed(0)} |`;
+const ratio = (pick: (r: Result) => number) => median(roomRuns.map(pick)) / median(baselineRuns.map(pick));
+const rpsRange = (runs: Result[]) => `${Math.min(...runs.map((r) => r.rps)).toFixed(0)}–${Math.max(...runs.map((r) => r.rps)).toFixed(0)}`;
 writeSection(
   "flash-sale",
   `## Flash sale: ${ATTEMPTS.toLocaleString("en")} buy attempts on ${UNITS} units (\`npm run bench:flash-sale\`)
@@ -150,24 +157,25 @@ writeSection(
 Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${cpus().length} cores), \`wrangler dev\` (workerd, local D1) on loopback,
 ${CLIENTS} concurrent clients in one Node process on the same machine, one product in one room, every attempt a distinct buyer
 with its own Idempotency-Key; one attempt in ${RETRY_EVERY} is sent twice at once with the same key and body (a client that
-retried a request it gave up waiting for), so ${(ATTEMPTS + Math.ceil(ATTEMPTS / RETRY_EVERY)).toLocaleString("en")} requests in all. Latency is end to end (request sent → response read).
-*Duplicates* counts orders beyond the first for one attempt.
+retried a request it gave up waiting for), so ${(ATTEMPTS + Math.ceil(ATTEMPTS / RETRY_EVERY)).toLocaleString("en")} requests per run. Latency is end to end (request sent → response read).
+*Duplicates* counts orders beyond the first for one attempt. The two paths take turns, ${RUNS} runs each, on fresh state.
 
-| path | orders created | oversold | duplicates | orders in D1 | sold out (409) | other errors | p50 | p99 | requests/s |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows.map(([name, r]) => `| ${name} | ${r.created} | ${r.oversold} | ${r.duplicates} | ${r.inD1} | ${r.soldOut} | ${r.errors} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${r.rps.toFixed(0)} |`).join("\n")}
+| path | run | orders created | oversold | duplicates | orders in D1 | sold out (409) | other errors | p50 | p99 | requests/s |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${roomRuns.map((r, i) => row("Room Durable Object (this project)", i + 1, r)).join("\n")}
+${baselineRuns.map((r, i) => row("Baseline: conditional UPDATE on D1", i + 1, r)).join("\n")}
 
-Room vs baseline: throughput ×${(roomResult.rps / baselineResult.rps).toFixed(2)}, p50 ×${(roomResult.p50 / baselineResult.p50).toFixed(2)}, p99 ×${(roomResult.p99 / baselineResult.p99).toFixed(2)}
-(below 1 is better for latency, above 1 for throughput). The Room is exactly right: **${exact ? "yes" : "NO"}** (${roomResult.created} orders for ${UNITS} units,
-${roomResult.left} left, ${roomResult.duplicates} duplicates); the baseline sold ${baselineResult.duplicates} unit(s) twice to retried attempts.
+Exactly right, every run: the Room **${exact ? "yes" : "NO"}** (${UNITS} units sold as ${UNITS} orders, none left, no duplicates, all in D1);
+the baseline sold ${baselineRuns.map((r) => r.duplicates).join(", ")} unit(s) twice to retried attempts (it has no idempotency).
+Speed, medians of the runs, Room ÷ baseline: throughput ×${ratio((r) => r.rps).toFixed(2)}, p50 ×${ratio((r) => r.p50).toFixed(2)}, p99 ×${ratio((r) => r.p99).toFixed(2)}
+(throughput: higher is better; latency: lower is better). Throughput range across runs: Room ${rpsRange(roomRuns)} req/s, baseline ${rpsRange(baselineRuns)} req/s.
 
-How to read this: both paths share the same Worker front (static-asset router, Hono, the same request schemas and
-validation); only the inventory step differs: one RPC to the room's Durable Object, or one conditional UPDATE on D1.
-Locally D1 is SQLite inside the same workerd process, so the baseline's round trip costs about what the RPC to the Room
-costs, and on two cores shared with the load generator both are bound by the Worker front: the speed figures here are
-within run-to-run noise of each other, and should not be read as the production difference, where D1 is a network hop
-to one primary for every room at once while each Room is its own object near its viewers. What the local run does show
-is correctness: the naive path has no idempotency, so a retried request buys twice.`,
+How to read the speed figures: both paths share the same Worker front (static-asset router, Hono, the same request
+schemas and validation); only the inventory step differs: one RPC to the room's Durable Object, or one conditional
+UPDATE on D1. Locally, D1 is SQLite inside the same workerd process, so its round trip costs about what the RPC to the
+Room costs, and on two cores shared with the load generator both are bound by the Worker front. These local figures do
+not show the production difference, where D1 is a network hop to one primary database for every room at once, while
+each Room is its own object; they do show the cost of being right (idempotency, the outbox, the live stock event).`,
 );
 if (!exact) {
   console.error("✗ the room's result is not exact");
