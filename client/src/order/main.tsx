@@ -4,6 +4,7 @@ import { render } from "preact";
 import { tOrders as t } from "../i18n-orders.ts";
 import { findOrder, rememberOrder } from "../my-orders.ts";
 import { OrderPage } from "./OrderPage.tsx";
+import "../styles/status-badge.css";
 import "../styles/order.css";
 
 const match = /^\/o\/([^/]+)\/?$/.exec(location.pathname);

@@ -8,6 +8,7 @@ import { createPublisher } from "../video/publisher.ts";
 import { showToast } from "../toasts.ts";
 import { createOrdersFeed } from "./orders-feed.ts";
 import { StudioPage } from "./StudioPage.tsx";
+import "../styles/status-badge.css";
 import "../styles/studio.css";
 
 const roomId = roomIdFromPath() ?? "";

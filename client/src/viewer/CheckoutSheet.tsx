@@ -17,6 +17,7 @@ import { orderErrorText, statusText, tOrders as t } from "../i18n-orders.ts";
 import { rememberOrder } from "../my-orders.ts";
 import { MAX_QUANTITY, newIdempotencyKey, orderLink, placeOrder, type Order, type OrderRequest, type PlacedOrder } from "../orders.ts";
 import { referral } from "../referral.ts";
+import "../styles/status-badge.css";
 import "../styles/checkout.css";
 
 export type CheckoutProps = {
