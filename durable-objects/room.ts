@@ -379,7 +379,8 @@ export class Room extends Server<Env> {
     }
     const role = roleFromHeader(ctx.request.headers.get(ROLE_HEADER));
     connection.setState({ role });
-    ownerReturned(this.ctx.storage.sql, connection.id);
+    // Only hosts and guests publish, so only their sockets can own a session.
+    if (role !== "viewer") ownerReturned(this.ctx.storage.sql, connection.id);
     const since = Number(new URL(ctx.request.url).searchParams.get("since") ?? "0");
     this.#catchUp(connection, room, Number.isSafeInteger(since) ? since : 0);
     this.#schedulePresence();
@@ -388,7 +389,7 @@ export class Room extends Server<Env> {
   onClose(connection: Connection): void {
     this.#chatBuckets.delete(connection.id);
     this.#reactionBuckets.delete(connection.id);
-    if (ownerLeft(this.ctx.storage.sql, connection.id, Date.now())) this.#scheduleAlarm();
+    if (!connection.tags.includes("viewer") && ownerLeft(this.ctx.storage.sql, connection.id, Date.now())) this.#scheduleAlarm();
     this.#schedulePresence();
   }
 

@@ -3,6 +3,7 @@
  * plus the small steps the browser tests share.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { api } from "../scripts/stack.ts";
 
 export const CHROME_PATH = process.env.CHROME_PATH || "/usr/bin/chromium";
 
@@ -46,17 +47,6 @@ export function desktop(browser: Browser, locale = "en-US"): Promise<BrowserCont
 }
 
 export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function api(origin: string, path: string, json?: unknown, key?: string) {
-  const res = await fetch(`${origin}${path}`, {
-    method: json === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const body = (await res.json()) as any;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /** A show made through the public API, as a developer would. */
 export async function createShow(origin: string, stock = 5) {

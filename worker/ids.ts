@@ -1,4 +1,4 @@
-import { randomBase62 } from "../durable-objects/random.ts";
+import { ALPHABET, hmacSha256, randomBase62 } from "../durable-objects/random.ts";
 
 export const newShopId = () => `s_${randomBase62(16)}`;
 export const newProductId = () => `p_${randomBase62(16)}`;
@@ -14,10 +14,8 @@ export const newHostKey = () => `hk_${randomBase62(32)}`;
  * server stores neither key, and nobody without the host key can work it out.
  */
 export async function guestKeyFor(hostKey: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(hostKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode("shop-along guest key v1")));
-  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  return `gk_${[...mac].map((byte) => alphabet[byte % 62]).join("")}`;
+  const mac = await hmacSha256(hostKey, "shop-along guest key v1");
+  return `gk_${[...mac].map((byte) => ALPHABET[byte % 62]).join("")}`;
 }
 
 export const ROOM_ID = /^r_[0-9A-Za-z]{16}$/;

@@ -5,6 +5,9 @@
  * go through the offline provider (pay at pickup / on invoice).
  */
 import type { Order } from "../../durable-objects/orders.ts";
+import { hmacSha256Hex } from "../../durable-objects/random.ts";
+
+export { hmacSha256Hex };
 
 export interface StripeConfig {
   secretKey: string;
@@ -80,12 +83,6 @@ export async function verifyStripeSignature(
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = await hmacSha256Hex(secret, `${timestamp}.${payload}`);
   return signatures.some((signature) => timingSafeEqual(signature, expected));
-}
-
-export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function timingSafeEqual(a: string, b: string): boolean {

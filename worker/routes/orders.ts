@@ -102,7 +102,7 @@ orders.openapi(
   }),
   async (c) => {
     const { orderId } = c.req.valid("param");
-    const key = bearerKey(c) ?? c.req.query("token") ?? null;
+    const key = bearerKey(c);
     if (!key) throw new ApiError(401, "unauthorized", "Send the order's token (ot_...) or the shop's API key as a Bearer token.");
     const room = roomOf(c, roomOfOrder(orderId));
     if (key.startsWith("sk_")) {
