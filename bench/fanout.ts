@@ -11,7 +11,7 @@
  *   VIEWERS=200 ROUNDS=10 npm run bench:fanout
  */
 import { cpus } from "node:os";
-import { api, startStack } from "../scripts/stack.ts";
+import { api, roomSocketUrl, startStack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
@@ -45,7 +45,6 @@ async function measure(origin: string, viewers: number) {
   for (const title of ["A", "B"]) products.push((await api(origin, `/api/shops/${shop.id}/products`, { title, priceCents: 100 }, apiKey)).product);
   const { room, links } = await api(origin, `/api/shops/${shop.id}/rooms`, { title: "Fan-out", products: products.map((p: any) => ({ productId: p.id, stock: 1 })) }, apiKey);
   const hostKey = new URL(links.host).hash.slice("#key=".length);
-  const socketUrl = `${origin.replace("http", "ws")}/parties/room/${room.id}`;
 
   // expected[key] = the moment the host acted; latencies collect arrival - that moment.
   const sentAt = new Map<string, number>();
@@ -60,11 +59,11 @@ async function measure(origin: string, viewers: number) {
   const sockets: WebSocket[] = [];
   const connectStart = performance.now();
   for (let i = 0; i < viewers; i += 50) {
-    const batch = Array.from({ length: Math.min(50, viewers - i) }, () => openSocket(socketUrl, onFrame));
+    const batch = Array.from({ length: Math.min(50, viewers - i) }, async () => openSocket(await roomSocketUrl(origin, room.id), onFrame));
     sockets.push(...(await Promise.all(batch)));
   }
   const connectMs = performance.now() - connectStart;
-  const host = await openSocket(`${socketUrl}?key=${hostKey}`, () => {});
+  const host = await openSocket(await roomSocketUrl(origin, room.id, hostKey), () => {});
 
   let seq = 0;
   for (let round = 0; round < rounds; round++) {

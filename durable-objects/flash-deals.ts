@@ -3,7 +3,30 @@
  * limited per buyer. Runs inside the room's transactions, on the room's clock.
  */
 import type { FlashDeal } from "./protocol.ts";
-import { randomBase62 } from "./random.ts";
+import { randomBase62 } from "./random-ids.ts";
+import { noShow, refuse, type Refusal } from "./refusal.ts";
+import type { RoomFeature, RoomKit } from "./room-kit.ts";
+import { showRow } from "./show.ts";
+
+export const flashDealsSchema: RoomFeature["schema"] = {
+  1: `-- At most one is running (not ended and before ends_at).
+      CREATE TABLE IF NOT EXISTS deals (
+        id              TEXT PRIMARY KEY,
+        product_id      TEXT NOT NULL REFERENCES products(id),
+        price_cents     INTEGER NOT NULL CHECK (price_cents >= 0),
+        starts_at       INTEGER NOT NULL,
+        ends_at         INTEGER NOT NULL CHECK (ends_at > starts_at),
+        per_buyer_limit INTEGER CHECK (per_buyer_limit > 0),
+        ended           INTEGER NOT NULL DEFAULT 0
+      );
+      -- Units each buyer (by email) holds or bought at a deal's price.
+      CREATE TABLE IF NOT EXISTS deal_buyers (
+        deal_id  TEXT NOT NULL REFERENCES deals(id),
+        email    TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+        PRIMARY KEY (deal_id, email)
+      );`,
+};
 
 export const DEAL_SECONDS = { min: 10, max: 300 } as const;
 
@@ -35,25 +58,13 @@ export function activeDeal(sql: SqlStorage, now: number): FlashDeal | null {
 }
 
 export type StartDeal = { productId: string; priceCents: number; durationSeconds: number; perBuyerLimit: number | null };
-export type DealRefusal = { ok: false; status: 400 | 404 | 409; code: string; message: string };
 
-export function startDeal(
-  sql: SqlStorage,
-  roomStatus: string,
-  input: StartDeal,
-  now: number,
-): { ok: true; deal: FlashDeal } | DealRefusal {
-  if (roomStatus !== "live") {
-    return { ok: false, status: 409, code: "show_not_live", message: "Flash deals run during the live show: go live first." };
-  }
-  if (activeDeal(sql, now)) {
-    return { ok: false, status: 409, code: "deal_running", message: "A flash deal is running; end it before starting another." };
-  }
+function startDeal(sql: SqlStorage, roomStatus: string, input: StartDeal, now: number): { ok: true; deal: FlashDeal } | Refusal {
+  if (roomStatus !== "live") return refuse("show_not_live", "Flash deals run during the live show: go live first.");
+  if (activeDeal(sql, now)) return refuse("deal_running", "A flash deal is running; end it before starting another.");
   const product = sql.exec<{ price_cents: number }>("SELECT price_cents FROM products WHERE id = ?", input.productId).toArray()[0];
-  if (!product) return { ok: false, status: 404, code: "not_found", message: `Product ${input.productId} is not part of this show.` };
-  if (input.priceCents >= product.price_cents) {
-    return { ok: false, status: 400, code: "invalid_request", message: "The deal price must be below the product's regular price." };
-  }
+  if (!product) return refuse("not_found", `Product ${input.productId} is not part of this show.`);
+  if (input.priceCents >= product.price_cents) return refuse("invalid_request", "The deal price must be below the product's regular price.");
   const seconds = Math.min(DEAL_SECONDS.max, Math.max(DEAL_SECONDS.min, Math.round(input.durationSeconds)));
   const row: DealRow = {
     id: `d_${randomBase62(12)}`,
@@ -75,14 +86,10 @@ export function startDeal(
  * Marks deals over: those whose time is up, or (with `all`) the running one
  * too. Returns how many were marked, so the caller announces the end once.
  */
-export function closeDeals(sql: SqlStorage, now: number, all = false): number {
+function closeDeals(sql: SqlStorage, now: number, all = false): number {
   return sql.exec("UPDATE deals SET ended = 1 WHERE ended = 0 AND (ends_at <= ? OR ?)", now, all ? 1 : 0).rowsWritten;
 }
 
-/** When the next running deal ends (for the room's alarm). */
-export function nextDealEnd(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>("SELECT min(ends_at) AS t FROM deals WHERE ended = 0").one().t;
-}
 
 export function dealPurchases(sql: SqlStorage, dealId: string, email: string): number {
   return sql.exec<{ q: number }>("SELECT coalesce(sum(quantity), 0) AS q FROM deal_buyers WHERE deal_id = ? AND email = ?", dealId, email).one().q;
@@ -97,4 +104,48 @@ export function addDealPurchase(sql: SqlStorage, dealId: string, email: string, 
 
 export function removeDealPurchase(sql: SqlStorage, dealId: string, email: string, quantity: number): void {
   sql.exec("UPDATE deal_buyers SET quantity = max(0, quantity - ?) WHERE deal_id = ? AND email = ?", quantity, dealId, email);
+}
+
+export class FlashDeals implements RoomFeature {
+  readonly schema = flashDealsSchema;
+
+  constructor(private readonly kit: RoomKit) {}
+
+  /** When the running deal ends. */
+  nextDue(): number | null {
+    return this.kit.sql.exec<{ t: number | null }>("SELECT min(ends_at) AS t FROM deals WHERE ended = 0").one().t;
+  }
+
+  onDue(now: number): void {
+    this.#close(now, false);
+  }
+
+  active(): FlashDeal | null {
+    return activeDeal(this.kit.sql, this.kit.now());
+  }
+
+  start(input: StartDeal): { ok: true; deal: FlashDeal } | Refusal {
+    const show = showRow(this.kit.sql);
+    if (!show) return noShow();
+    return this.kit.commit((tx) => {
+      const outcome = startDeal(this.kit.sql, show.status, input, this.kit.now());
+      if (outcome.ok) {
+        tx.emit({ type: "deal", deal: outcome.deal });
+        tx.rearm();
+      }
+      return outcome;
+    });
+  }
+
+  /** Ends the running deal now (the host's button). */
+  end(): void {
+    this.#close(this.kit.now(), true);
+  }
+
+  /** Marks deals over (those whose time is up, or with `all` the running one) and announces the end once. */
+  #close(now: number, all: boolean): void {
+    this.kit.commit((tx) => {
+      if (closeDeals(this.kit.sql, now, all) > 0) tx.emit({ type: "deal", deal: null });
+    });
+  }
 }

@@ -1,15 +1,52 @@
 /**
- * Orders and holds inside a Room. Every function here runs inside the room's
- * `transactionSync`, so a stock change, the order row and its outbox entry
- * commit together or not at all, and the CHECK constraints in room-schema.ts
- * refuse anything that would break `listed = available + held + sold`.
+ * Orders and holds inside a Room. A purchase is decided and written in one
+ * synchronous step: the stock change, the order row, its outbox entry and
+ * the `product` event that tells every viewer the new count commit together
+ * or not at all, and the CHECK constraints in show.ts refuse anything that
+ * would break `listed = available + held + sold`.
  */
 import type { Address, Buyer, FlashDeal, Fulfilment, Order, OrderStatus, OrderSummary, Payment } from "./protocol.ts";
 
 export type { Address, Buyer, Fulfilment, Order, Payment };
+import { sha256Hex } from "../worker/digests.ts";
 import { activeDeal, addDealPurchase, dealPurchases, removeDealPurchase } from "./flash-deals.ts";
-import { enqueue } from "./outbox.ts";
-import { randomBase62 } from "./random.ts";
+import type { TopicWriter } from "./outbox.ts";
+import { randomBase62 } from "./random-ids.ts";
+import { noShow, refuse, type Refusal } from "./refusal.ts";
+import type { Change, RoomFeature, RoomKit } from "./room-kit.ts";
+import { emitProduct, showRow } from "./show.ts";
+
+export const ordersSchema: RoomFeature["schema"] = {
+  1: `CREATE TABLE IF NOT EXISTS orders (
+        id               TEXT PRIMARY KEY,
+        number           INTEGER NOT NULL UNIQUE,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_hash     TEXT NOT NULL,
+        token            TEXT NOT NULL,
+        product_id       TEXT NOT NULL REFERENCES products(id),
+        title            TEXT NOT NULL,
+        quantity         INTEGER NOT NULL CHECK (quantity > 0),
+        unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+        total_cents      INTEGER NOT NULL CHECK (total_cents = unit_price_cents * quantity),
+        currency         TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('awaiting_payment', 'confirmed', 'expired', 'cancelled')),
+        payment          TEXT NOT NULL CHECK (payment IN ('offline', 'stripe')),
+        checkout_id      TEXT,
+        checkout_url     TEXT,
+        buyer_name       TEXT NOT NULL,
+        buyer_email      TEXT NOT NULL,
+        buyer_phone      TEXT,
+        fulfilment       TEXT NOT NULL CHECK (fulfilment IN ('shipping', 'pickup')),
+        address          TEXT,
+        ref              TEXT,
+        deal_id          TEXT,
+        hold_expires_at  INTEGER,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        version          INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS orders_awaiting ON orders (hold_expires_at) WHERE status = 'awaiting_payment';`,
+};
 
 export interface PlaceOrder {
   idempotencyKey: string;
@@ -25,7 +62,6 @@ export interface PlaceOrder {
   holdMs: number;
 }
 
-export type OrderRefusal = { ok: false; status: 404 | 409 | 422; code: string; message: string };
 export type Placed = { ok: true; order: Order; token: string; checkoutUrl: string | null; replayed: boolean };
 
 export type OrderRow = {
@@ -74,16 +110,16 @@ export type OrderPlan = { input: PlaceOrder; product: { title: string; price_cen
  * The Room calls this and `commitOrder` in one synchronous step, so nothing
  * can change in between.
  */
-export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, now: number): Placed | OrderRefusal | { ok: true; plan: OrderPlan } {
+export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, now: number): Placed | Refusal | { ok: true; plan: OrderPlan } {
   const previous = sql.exec<OrderRow>("SELECT * FROM orders WHERE idempotency_key = ?", input.idempotencyKey).toArray()[0];
   if (previous) {
     if (previous.request_hash !== input.requestHash) {
-      return { ok: false, status: 422, code: "idempotency_key_reused", message: "This Idempotency-Key was already used for a different order. Use a new key for a new order." };
+      return refuse("idempotency_key_reused", "This Idempotency-Key was already used for a different order. Use a new key for a new order.");
     }
     return { ok: true, order: toOrder(previous, room), token: previous.token, checkoutUrl: previous.checkout_url, replayed: true };
   }
   if (room.status === "ended") {
-    return { ok: false, status: 409, code: "show_ended", message: "This show has ended; its products can no longer be bought here." };
+    return refuse("show_ended", "This show has ended; its products can no longer be bought here.");
   }
   const product = sql
     .exec<{ title: string; price_cents: number; currency: string; available: number }>(
@@ -91,10 +127,9 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
       input.productId,
     )
     .toArray()[0];
-  if (!product) return { ok: false, status: 404, code: "not_found", message: `Product ${input.productId} is not part of this show.` };
+  if (!product) return refuse("not_found", `Product ${input.productId} is not part of this show.`);
   if (product.available < input.quantity) {
-    const message = product.available === 0 ? "Sold out." : `Only ${product.available} left; choose fewer.`;
-    return { ok: false, status: 409, code: "sold_out", message };
+    return refuse("sold_out", product.available === 0 ? "Sold out." : `Only ${product.available} left; choose fewer.`);
   }
 
   // The room's clock decides whether the deal still applies, not the buyer's.
@@ -105,12 +140,7 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
     const already = dealPurchases(sql, onDeal.id, email);
     if (already + input.quantity > onDeal.perBuyerLimit) {
       const left = Math.max(0, onDeal.perBuyerLimit - already);
-      return {
-        ok: false,
-        status: 409,
-        code: "deal_limit_reached",
-        message: `The flash deal allows ${onDeal.perBuyerLimit} per buyer; you can buy ${left} more at the deal price.`,
-      };
+      return refuse("deal_limit_reached", `The flash deal allows ${onDeal.perBuyerLimit} per buyer; you can buy ${left} more at the deal price.`);
     }
   }
 
@@ -121,7 +151,7 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
  * Takes the units of a planned order: at once (offline payment: sold) or as
  * a hold (online payment: held until paid or expired), with its outbox entry.
  */
-export function commitOrder(sql: SqlStorage, room: RoomIds, plan: OrderPlan, now: number): Placed {
+export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: OrderPlan, now: number): Placed {
   const { input, product, deal: onDeal } = plan;
   const email = input.buyer.email.toLowerCase();
   const unitPrice = onDeal ? onDeal.priceCents : product.price_cents;
@@ -163,7 +193,8 @@ export function commitOrder(sql: SqlStorage, room: RoomIds, plan: OrderPlan, now
   );
   insertOrder(sql, row);
   if (onDeal) addDealPurchase(sql, onDeal.id, email, input.quantity);
-  enqueue(sql, row.id, row.version, now);
+  tx.enqueue("order", row.id, row.version);
+  if (!paidNow) tx.rearm();
   return { ok: true, order: toOrder(row, room), token: row.token, checkoutUrl: null, replayed: false };
 }
 
@@ -173,7 +204,7 @@ export function commitOrder(sql: SqlStorage, room: RoomIds, plan: OrderPlan, now
  * null when the order is not awaiting payment (already settled: webhooks and
  * alarms may arrive twice).
  */
-export function settleOrder(sql: SqlStorage, id: string, to: "confirmed" | "expired" | "cancelled", now: number): OrderRow | null {
+export function settleOrder(sql: SqlStorage, tx: Change, id: string, to: "confirmed" | "expired" | "cancelled", now: number): OrderRow | null {
   const order = findOrder(sql, id);
   if (!order || order.status !== "awaiting_payment") return null;
   if (to === "confirmed") {
@@ -187,7 +218,7 @@ export function settleOrder(sql: SqlStorage, id: string, to: "confirmed" | "expi
     to, now, id,
   );
   const updated = findOrder(sql, id)!;
-  enqueue(sql, id, updated.version, now);
+  tx.enqueue("order", id, updated.version);
   return updated;
 }
 
@@ -260,4 +291,104 @@ export function toSummary(row: OrderRow): OrderSummary {
     dealId: row.deal_id,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * The outbox's writer for orders: each queued order becomes an upsert of its
+ * current row into D1, versioned, so a write that is retried or overtaken by
+ * a newer one never moves an order back.
+ */
+export const writeOrders: TopicWriter = async ({ db, sql, show }, entries) => {
+  const stmt = db.prepare(
+    `INSERT INTO orders (id, number, room_id, shop_id, product_id, title, quantity, unit_price_cents, total_cents, currency,
+       status, payment, buyer_name, buyer_email, buyer_phone, fulfilment, address, ref, deal_id, token_hash, created_at, updated_at, version)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = excluded.version
+     WHERE excluded.version > orders.version`,
+  );
+  return Promise.all(
+    entries.flatMap((entry) => {
+      // The order as it is now: at least the queued version (rows only move forward).
+      const o = findOrder(sql, entry.key);
+      if (!o) return [];
+      return [
+        sha256Hex(o.token).then((tokenHash) =>
+          stmt.bind(
+            o.id, o.number, show.room_id, show.shop_id, o.product_id, o.title, o.quantity, o.unit_price_cents, o.total_cents, o.currency,
+            o.status, o.payment, o.buyer_name, o.buyer_email, o.buyer_phone, o.fulfilment, o.address, o.ref, o.deal_id,
+            tokenHash, o.created_at, o.updated_at, o.version,
+          ),
+        ),
+      ];
+    }),
+  );
+};
+
+export class Orders implements RoomFeature {
+  readonly schema = ordersSchema;
+
+  constructor(private readonly kit: RoomKit) {}
+
+  /** Holds run out on the room's clock. */
+  nextDue(): number | null {
+    return nextHoldExpiry(this.kit.sql);
+  }
+
+  onDue(now: number): void {
+    for (const orderId of expiredHolds(this.kit.sql, now)) this.settle(orderId, "expired");
+  }
+
+  /** Takes units for an order; every viewer sees the new count at once, the studio sees the order. */
+  place(input: PlaceOrder): Placed | Refusal {
+    const show = showRow(this.kit.sql);
+    if (!show) return noShow();
+    const now = this.kit.now();
+    const sql = this.kit.sql;
+    const decision = checkOrder(sql, show, input, now);
+    if (!decision.ok || !("plan" in decision)) return decision;
+    // Synchronous since the check, so nothing changed in between.
+    const placed = this.kit.commit((tx) => {
+      const result = commitOrder(sql, tx, show, decision.plan, now);
+      emitProduct(sql, tx, input.productId);
+      this.#tellHosts(tx, result.order.id);
+      return result;
+    });
+    this.kit.drainSoon();
+    return placed;
+  }
+
+  /** An order of this room, if `token` is its token (or `trusted`, for the shop's own key). */
+  get(orderId: string, token: string | null, trusted = false): Order | null {
+    const show = showRow(this.kit.sql);
+    const row = findOrder(this.kit.sql, orderId);
+    if (!show || !row || (!trusted && row.token !== token)) return null;
+    return toOrder(row, show);
+  }
+
+  /** The payment provider's word on a hold (or its clock running out). Idempotent: false if it was already settled. */
+  settle(orderId: string, to: "confirmed" | "cancelled" | "expired"): boolean {
+    const sql = this.kit.sql;
+    const settled = this.kit.commit((tx) => {
+      const row = settleOrder(sql, tx, orderId, to, this.kit.now());
+      if (!row) return false;
+      emitProduct(sql, tx, row.product_id);
+      this.#tellHosts(tx, orderId);
+      return true;
+    });
+    if (settled && to !== "expired") this.kit.drainSoon();
+    return settled;
+  }
+
+  attachCheckout(orderId: string, checkoutId: string, checkoutUrl: string): void {
+    attachCheckout(this.kit.sql, orderId, checkoutId, checkoutUrl);
+  }
+
+  recent(limit: number): OrderSummary[] {
+    return recentOrders(this.kit.sql, limit);
+  }
+
+  #tellHosts(tx: Change, orderId: string): void {
+    const row = findOrder(this.kit.sql, orderId)!;
+    tx.toHosts({ type: "order", seq: 0, order: toSummary(row) });
+  }
 }

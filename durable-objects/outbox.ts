@@ -1,85 +1,113 @@
 /**
- * The outbox: every order change the room commits is also queued here, in
- * the same transaction, and written to D1 afterwards with retries. So an
- * order the room acknowledged reaches D1 even if D1 is slow or down at that
- * moment, or the room is evicted or killed before the write.
+ * The outbox: what the room still has to write elsewhere. Every entry is
+ * queued in the same transaction as the change it reports (see `Change.
+ * enqueue`) and written afterwards with retries and backoff, so a change the
+ * room acknowledged reaches D1 even if D1 is slow or down at that moment, or
+ * the room is evicted or killed before the write.
+ *
+ * Entries are keyed by (topic, key) with a version: a newer change of the
+ * same thing replaces the queued one, and an entry is removed only if it
+ * still has the version that was written (a change made while the write was
+ * in flight stays queued). Each topic has a writer that turns due entries
+ * into D1 statements; all due entries go in one D1 batch.
  */
-import type { OrderRow } from "./orders.ts";
-import { sha256Hex } from "./random.ts";
+import type { OutboxTopic, RoomFeature, RoomKit } from "./room-kit.ts";
+import type { ShowRow } from "./show.ts";
 
 const BATCH = 50;
 const MAX_BACKOFF_MS = 60_000;
 
-export function enqueue(sql: SqlStorage, orderId: string, version: number, now: number): void {
+export type OutboxEntry = { topic: OutboxTopic; key: string; version: number; payload: string | null; attempts: number };
+
+/** Turns due entries of one topic into D1 statements (each statement an idempotent, versioned upsert). */
+export type TopicWriter = (room: { db: D1Database; sql: SqlStorage; show: ShowRow }, entries: OutboxEntry[]) => Promise<D1PreparedStatement[]>;
+
+export const outboxSchema: RoomFeature["schema"] = {
+  1: `CREATE TABLE IF NOT EXISTS outbox (
+        order_id TEXT PRIMARY KEY REFERENCES orders(id),
+        version  INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at  INTEGER NOT NULL
+      );`,
+  // From order changes only to any topic. Rooms from before keep what they had queued.
+  2: `ALTER TABLE outbox RENAME TO outbox_orders_v1;
+      CREATE TABLE outbox (
+        topic    TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        version  INTEGER NOT NULL,
+        payload  TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at  INTEGER NOT NULL,
+        PRIMARY KEY (topic, key)
+      );
+      CREATE INDEX outbox_due ON outbox (next_at);
+      INSERT INTO outbox (topic, key, version, attempts, next_at)
+        SELECT 'order', order_id, version, attempts, next_at FROM outbox_orders_v1;
+      DROP TABLE outbox_orders_v1;`,
+};
+
+export function enqueue(sql: SqlStorage, topic: OutboxTopic, key: string, version: number, payload: unknown, now: number): void {
   sql.exec(
-    `INSERT INTO outbox (order_id, version, attempts, next_at) VALUES (?, ?, 0, ?)
-     ON CONFLICT (order_id) DO UPDATE SET version = excluded.version, next_at = excluded.next_at`,
-    orderId, version, now,
+    `INSERT INTO outbox (topic, key, version, payload, attempts, next_at) VALUES (?, ?, ?, ?, 0, ?)
+     ON CONFLICT (topic, key) DO UPDATE SET version = excluded.version, payload = excluded.payload, next_at = excluded.next_at`,
+    topic, key, version, payload === undefined ? null : JSON.stringify(payload), now,
   );
 }
 
-export function nextOutboxAttempt(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>("SELECT min(next_at) AS t FROM outbox").one().t;
-}
+export class Outbox implements RoomFeature {
+  readonly schema = outboxSchema;
+  #draining: Promise<void> | null = null;
 
-export function pendingCount(sql: SqlStorage): number {
-  return sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
-}
+  constructor(
+    private readonly kit: RoomKit,
+    private readonly show: () => ShowRow | undefined,
+    private readonly writers: Record<OutboxTopic, TopicWriter>,
+  ) {}
 
-/**
- * Writes due entries to D1. Rows are upserted with their version, so a write
- * that is retried, or overtaken by a newer one, never moves an order back.
- * An entry is removed only if it still has the version that was written (a
- * change made while the write was in flight stays queued).
- */
-export async function drainOutbox(
-  storage: DurableObjectStorage,
-  db: D1Database,
-  room: { room_id: string; shop_id: string },
-  now: number,
-): Promise<{ written: number; failed: number }> {
-  const sql = storage.sql;
-  const due = sql
-    .exec<OrderRow & { queued_version: number; attempts: number }>(
-      `SELECT orders.*, outbox.version AS queued_version, outbox.attempts
-       FROM outbox JOIN orders ON orders.id = outbox.order_id
-       WHERE outbox.next_at <= ? ORDER BY outbox.next_at LIMIT ?`,
-      now, BATCH,
-    )
-    .toArray();
-  if (due.length === 0) return { written: 0, failed: 0 };
-
-  const statements = await Promise.all(
-    due.map(async (o) =>
-      db
-        .prepare(
-          `INSERT INTO orders (id, number, room_id, shop_id, product_id, title, quantity, unit_price_cents, total_cents, currency,
-             status, payment, buyer_name, buyer_email, buyer_phone, fulfilment, address, ref, deal_id, token_hash, created_at, updated_at, version)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = excluded.version
-           WHERE excluded.version > orders.version`,
-        )
-        .bind(
-          o.id, o.number, room.room_id, room.shop_id, o.product_id, o.title, o.quantity, o.unit_price_cents, o.total_cents, o.currency,
-          o.status, o.payment, o.buyer_name, o.buyer_email, o.buyer_phone, o.fulfilment, o.address, o.ref, o.deal_id,
-          await sha256Hex(o.token), o.created_at, o.updated_at, o.version,
-        ),
-    ),
-  );
-  try {
-    await db.batch(statements);
-  } catch (error) {
-    console.warn(`outbox: D1 write of ${due.length} order(s) failed, will retry`, String(error));
-    storage.transactionSync(() => {
-      for (const o of due) {
-        const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** o.attempts);
-        sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE order_id = ?", Date.now() + backoff, o.id);
-      }
-    });
-    return { written: 0, failed: due.length };
+  nextDue(): number | null {
+    return this.kit.sql.exec<{ t: number | null }>("SELECT min(next_at) AS t FROM outbox").one().t;
   }
-  storage.transactionSync(() => {
-    for (const o of due) sql.exec("DELETE FROM outbox WHERE order_id = ? AND version = ?", o.id, o.queued_version);
-  });
-  return { written: due.length, failed: 0 };
+
+  onDue(): Promise<void> {
+    return this.drain();
+  }
+
+  /** One drain at a time; a drain asked for while one runs follows it. */
+  drain(): Promise<void> {
+    const run = () => this.#drainOnce().then(() => undefined);
+    const next = (this.#draining ?? Promise.resolve()).then(run, run).finally(() => {
+      if (this.#draining === next) this.#draining = null;
+    });
+    this.#draining = next;
+    return next;
+  }
+
+  async #drainOnce(): Promise<{ written: number; failed: number }> {
+    const show = this.show();
+    if (!show) return { written: 0, failed: 0 };
+    const sql = this.kit.sql;
+    const due = sql
+      .exec<OutboxEntry>("SELECT topic, key, version, payload, attempts FROM outbox WHERE next_at <= ? ORDER BY next_at LIMIT ?", this.kit.now(), BATCH)
+      .toArray();
+    if (due.length === 0) return { written: 0, failed: 0 };
+    const byTopic = new Map<OutboxTopic, OutboxEntry[]>();
+    for (const entry of due) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+    try {
+      const statements = (await Promise.all([...byTopic].map(([topic, entries]) => this.writers[topic]({ db: this.kit.env.DB, sql, show }, entries)))).flat();
+      if (statements.length) await this.kit.env.DB.batch(statements);
+    } catch (error) {
+      console.warn(`outbox: writing ${due.length} entr${due.length === 1 ? "y" : "ies"} to D1 failed, will retry`, String(error));
+      this.kit.storage.transactionSync(() => {
+        for (const e of due) {
+          const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** e.attempts);
+          sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE topic = ? AND key = ?", Date.now() + backoff, e.topic, e.key);
+        }
+      });
+      return { written: 0, failed: due.length };
+    }
+    this.kit.storage.transactionSync(() => {
+      for (const e of due) sql.exec("DELETE FROM outbox WHERE topic = ? AND key = ? AND version = ?", e.topic, e.key, e.version);
+    });
+    return { written: due.length, failed: 0 };
+  }
 }

@@ -8,7 +8,7 @@
  * cost the viewer page about 2 KB gzipped (zod/mini cost 7.6 KB here).
  *
  * Sequence numbers: every server message carries `seq`. Durable events
- * (chat, chat_deleted, pin, status, product) each take the next number of the
+ * (chat, chat_deleted, pin, status, product, deal, stage) each take the next number of the
  * room's event log, so a client that has applied event N must see N + 1 next;
  * anything else is a gap and the client asks to resync. Ephemeral messages
  * (presence, reactions, error, the sync/replay frames) carry the room's head
@@ -23,14 +23,22 @@ export const LIMITS = {
   historyOnJoin: 50,
   /** Messages kept in the room (older ones are dropped). */
   historyKept: 200,
-  /** Events kept for reconnecting clients to replay. */
-  eventLogKept: 1000,
+  /** How far back a reconnecting client may resume from the log; further back, it gets the whole state. */
+  replayWindow: 1000,
   /** Chat: a burst of 5, then one message per second. */
   chatBurst: 5,
   chatPerSecond: 1,
   /** Reactions: a burst of 20, then ten per second. */
   reactionBurst: 20,
   reactionsPerSecond: 10,
+  /** Resync requests: a burst of 3, then one every 2 s (each costs a log read and a large frame). */
+  resyncBurst: 3,
+  resyncsPerSecond: 0.5,
+  /** Any frame at all, valid or not: a burst of 30, then 10 per second. */
+  frameBurst: 30,
+  framesPerSecond: 10,
+  /** A frame longer than this is refused unread (the longest valid one is a chat line). */
+  frameBytes: 2048,
 } as const;
 
 export const ROLES = ["viewer", "guest", "host"] as const;
@@ -170,12 +178,15 @@ export const ClientMessage = v.variant("type", [
   v.object({ type: v.literal("react") }),
   /** Ask for everything after `since` again (sent when a gap is detected). */
   v.object({ type: v.literal("resync"), since: v.number() }),
-  // Host only; the room checks the connection's role, not the message.
-  v.object({ type: v.literal("delete"), messageId: v.string() }),
-  v.object({ type: v.literal("pin"), productId: v.nullable(v.string()) }),
+  // Host only (HOST_ONLY); the room checks the connection's role, not the message.
+  v.object({ type: v.literal("delete"), messageId: v.pipe(v.string(), v.maxLength(64)) }),
+  v.object({ type: v.literal("pin"), productId: v.nullable(v.pipe(v.string(), v.maxLength(64))) }),
   v.object({ type: v.literal("status"), status: v.picklist(["live", "ended"]) }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
+
+/** Frames only the host's sockets may send. */
+export const HOST_ONLY: ReadonlyArray<ClientMessage["type"]> = ["delete", "pin", "status"];
 
 // ---------------------------------------------------------------- room → client
 
@@ -203,6 +214,7 @@ export const ERROR_CODES = [
   "not_found",
   "show_ended",
   "invalid_transition",
+  "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -248,10 +260,14 @@ export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 /** WebSocket close codes the room uses (4000–4999 are the application's). */
 export const CLOSE = {
   roomNotFound: 4404,
+  /** The socket came without a valid ticket (only the Worker can admit one). */
+  unauthorized: 4401,
+  /** Something failed on our side while setting up or serving the socket; the client may reconnect. */
+  internalError: 1011,
 } as const;
 
-function parse<T>(schema: v.GenericSchema<unknown, T>, raw: unknown): T | null {
-  if (typeof raw !== "string") return null;
+function parse<T>(schema: v.GenericSchema<unknown, T>, raw: unknown, maxLength = Infinity): T | null {
+  if (typeof raw !== "string" || raw.length > maxLength) return null;
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -263,7 +279,7 @@ function parse<T>(schema: v.GenericSchema<unknown, T>, raw: unknown): T | null {
 }
 
 /** Parses a frame from a browser; null when it is not a valid ClientMessage. */
-export const parseClientMessage = (raw: unknown) => parse(ClientMessage, raw);
+export const parseClientMessage = (raw: unknown) => parse(ClientMessage, raw, LIMITS.frameBytes);
 /** Parses a frame from the room; null when it is not a valid ServerMessage. */
 export const parseServerMessage = (raw: unknown) => parse(ServerMessage, raw);
 

@@ -5,6 +5,45 @@
  * (announced tracks only).
  */
 import type { Role, StageTrack } from "./protocol.ts";
+import type { Change, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
+
+export const stageSchema: RoomFeature["schema"] = {
+  1: `-- Calls (Realtime SFU) sessions opened through this room's proxy, with the
+      -- role of whoever opened them; a session's token proves it is yours.
+      CREATE TABLE IF NOT EXISTS calls_sessions (
+        id         TEXT PRIMARY KEY,
+        role       TEXT NOT NULL CHECK (role IN ('host', 'guest', 'viewer')),
+        token_hash TEXT NOT NULL,
+        revoked    INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      -- The stage: tracks the host and guests publish; the only ones viewers may pull.
+      CREATE TABLE IF NOT EXISTS stage_tracks (
+        session_id TEXT NOT NULL REFERENCES calls_sessions(id),
+        mid        TEXT NOT NULL,
+        track_name TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('audio', 'video')),
+        source     TEXT NOT NULL CHECK (source IN ('camera', 'screen')),
+        role       TEXT NOT NULL CHECK (role IN ('host', 'guest')),
+        added_at   INTEGER NOT NULL,
+        PRIMARY KEY (session_id, track_name)
+      );
+      -- Who (which publisher's pages) owns a session. When they go away and do
+      -- not come back within a grace period, its tracks leave the stage, so
+      -- viewers are never left pulling a dead camera.
+      CREATE TABLE IF NOT EXISTS session_owners (
+        session_id    TEXT PRIMARY KEY REFERENCES calls_sessions(id),
+        connection_id TEXT NOT NULL,
+        gone_since    INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS session_owners_by_connection ON session_owners (connection_id);`,
+  // Sessions were owned by a connection id the client chose; now by the
+  // publisher's server-issued identity (see publisherTag).
+  2: `ALTER TABLE session_owners RENAME COLUMN connection_id TO owner;`,
+};
+
+/** The socket tag of a publisher's pages: its role and its server-issued identity. */
+export const publisherTag = (role: Role, viewerId: string) => `publisher:${role}:${viewerId}`;
 
 export type PublishedTrack = { mid: string; trackName: string; kind: "audio" | "video"; source: "camera" | "screen" };
 
@@ -74,38 +113,110 @@ export function sessionRoleOf(sql: SqlStorage, sessionId: string): Role | null {
 /** How long a publisher's page may be away (a reload, a network blip) before its tracks leave the stage. */
 export const PUBLISHER_GRACE_MS = 20_000;
 
-export function ownSession(sql: SqlStorage, sessionId: string, connectionId: string): void {
+export function ownSession(sql: SqlStorage, sessionId: string, owner: string): void {
   sql.exec(
-    "INSERT INTO session_owners (session_id, connection_id) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET connection_id = excluded.connection_id, gone_since = NULL",
-    sessionId, connectionId,
+    "INSERT INTO session_owners (session_id, owner) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET owner = excluded.owner, gone_since = NULL",
+    sessionId, owner,
   );
 }
 
-/** The publisher's page closed its socket (returns true when it owns tracks on stage). */
-export function ownerLeft(sql: SqlStorage, connectionId: string, now: number): boolean {
-  sql.exec("UPDATE session_owners SET gone_since = ? WHERE connection_id = ? AND gone_since IS NULL", now, connectionId);
-  return sql.exec(
-    "SELECT 1 FROM stage_tracks JOIN session_owners USING (session_id) WHERE session_owners.connection_id = ? LIMIT 1",
-    connectionId,
-  ).toArray().length > 0;
+/** The publisher's last page closed its socket (returns true when it owns tracks on stage). */
+function ownerLeft(sql: SqlStorage, owner: string, now: number): boolean {
+  sql.exec("UPDATE session_owners SET gone_since = ? WHERE owner = ? AND gone_since IS NULL", now, owner);
+  return sql.exec("SELECT 1 FROM stage_tracks JOIN session_owners USING (session_id) WHERE session_owners.owner = ? LIMIT 1", owner).toArray().length > 0;
 }
 
-/** The publisher's page is back (partysocket keeps its id across reconnects). */
-export function ownerReturned(sql: SqlStorage, connectionId: string): void {
-  sql.exec("UPDATE session_owners SET gone_since = NULL WHERE connection_id = ?", connectionId);
+/** A page of the publisher is back (a reload, a network blip). */
+function ownerReturned(sql: SqlStorage, owner: string): void {
+  sql.exec("UPDATE session_owners SET gone_since = NULL WHERE owner = ?", owner);
 }
 
 /** Takes the tracks of publishers gone longer than the grace period off the stage; returns how many went. */
-export function dropAbandoned(sql: SqlStorage, now: number): number {
+function dropAbandoned(sql: SqlStorage, now: number): number {
   return sql.exec(
     "DELETE FROM stage_tracks WHERE session_id IN (SELECT session_id FROM session_owners WHERE gone_since <= ?)",
     now - PUBLISHER_GRACE_MS,
   ).rowsWritten;
 }
 
-export function nextAbandonCheck(sql: SqlStorage): number | null {
+function nextAbandonCheck(sql: SqlStorage): number | null {
   const t = sql.exec<{ t: number | null }>(
     "SELECT min(gone_since) AS t FROM session_owners WHERE gone_since IS NOT NULL AND session_id IN (SELECT session_id FROM stage_tracks)",
   ).one().t;
   return t === null ? null : t + PUBLISHER_GRACE_MS;
+}
+
+export class Stage implements RoomFeature {
+  readonly schema = stageSchema;
+
+  constructor(
+    private readonly kit: RoomKit,
+    /** How many open sockets carry a tag (the Room counts them). */
+    private readonly openWithTag: (tag: string) => number,
+  ) {}
+
+  nextDue(): number | null {
+    return nextAbandonCheck(this.kit.sql);
+  }
+
+  onDue(now: number): void {
+    this.kit.commit((tx) => {
+      if (dropAbandoned(this.kit.sql, now) > 0) this.#announce(tx);
+    });
+  }
+
+  onJoin(socket: Socket): void {
+    if (socket.peer.role !== "viewer") ownerReturned(this.kit.sql, publisherTag(socket.peer.role, socket.peer.viewerId));
+  }
+
+  onLeave(socket: Socket): void {
+    if (socket.peer.role === "viewer") return;
+    const tag = publisherTag(socket.peer.role, socket.peer.viewerId);
+    // Another page of the same publisher (a second tab) still holds the stage.
+    if (this.openWithTag(tag) > 0) return;
+    if (ownerLeft(this.kit.sql, tag, this.kit.now())) this.kit.commit((tx) => tx.rearm());
+  }
+
+  /** Records a Calls session opened through the proxy; a publisher's session is owned by its pages. */
+  open(sessionId: string, role: Role, tokenHash: string, viewerId: string | null): void {
+    const sql = this.kit.sql;
+    this.kit.storage.transactionSync(() => {
+      openSession(sql, sessionId, role, tokenHash, this.kit.now());
+      if (viewerId && role !== "viewer") ownSession(sql, sessionId, publisherTag(role, viewerId));
+    });
+  }
+
+  publish(sessionId: string, tracks: PublishedTrack[]): StageTrack[] | null {
+    const role = sessionRoleOf(this.kit.sql, sessionId);
+    if (role !== "host" && role !== "guest") return null;
+    this.kit.commit((tx) => {
+      addTracks(this.kit.sql, sessionId, role, tracks, this.kit.now());
+      this.#announce(tx);
+    });
+    return stageTracks(this.kit.sql);
+  }
+
+  unpublish(sessionId: string, mids: string[] | null): void {
+    this.kit.commit((tx) => {
+      if (removeTracks(this.kit.sql, sessionId, mids) > 0) this.#announce(tx);
+    });
+  }
+
+  /** The host removes someone; returns the mids the proxy must close at the relay. */
+  remove(sessionId: string): string[] {
+    return this.kit.commit((tx) => {
+      const mids = revokeSession(this.kit.sql, sessionId);
+      this.#announce(tx);
+      return mids;
+    });
+  }
+
+  /** The show ended: nobody is on stage any more (part of the ending change). */
+  clear(tx: Change): void {
+    if (clearStage(this.kit.sql) > 0) this.#announce(tx);
+  }
+
+  #announce(tx: Change): void {
+    tx.emit({ type: "stage", tracks: stageTracks(this.kit.sql) });
+  }
 }

@@ -17,13 +17,23 @@ export class TokenBucket {
   }
 
   take(): number {
-    const now = this.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.perSecond);
-    this.#updatedAt = now;
+    this.#refill();
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
       return 0;
     }
     return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+  }
+
+  /** Refilled to the brim: no different from a new bucket. */
+  isFull(): boolean {
+    this.#refill();
+    return this.#tokens >= this.burst;
+  }
+
+  #refill(): void {
+    const now = this.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.perSecond);
+    this.#updatedAt = now;
   }
 }

@@ -164,3 +164,9 @@ export async function api(origin: string, path: string, json?: unknown, key?: st
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
+
+/** The WebSocket URL of a room for a new socket: a fresh single-use ticket, traded for the key (if any) as a page does. */
+export async function roomSocketUrl(origin: string, roomId: string, key?: string): Promise<string> {
+  const { ticket } = await api(origin, `/api/rooms/${roomId}/tickets`, {}, key);
+  return `${origin.replace("http", "ws")}/parties/room/${roomId}?ticket=${ticket}`;
+}

@@ -39,15 +39,16 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-function proxy(path: string, init: { method?: string; json?: unknown; key?: string; token?: string } = {}, environment: Env = callsEnv) {
+function proxy(path: string, init: { method?: string; json?: unknown; key?: string; token?: string; viewerToken?: string } = {}, environment: Env = callsEnv) {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (init.key) headers.Authorization = `Bearer ${init.key}`;
+  if (init.viewerToken) headers["X-Viewer-Token"] = init.viewerToken;
   if (init.token) headers["X-Session-Token"] = init.token;
   return app.request(`${BASE}${path}`, { method: init.method ?? "POST", headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) }, environment);
 }
 
-async function openSession(roomId: string, key?: string, connectionId?: string) {
-  const res = await proxy(`/api/rooms/${roomId}/calls/sessions/new`, { json: connectionId ? { connectionId } : {}, key });
+async function openSession(roomId: string, key?: string, viewerToken?: string) {
+  const res = await proxy(`/api/rooms/${roomId}/calls/sessions/new`, { json: {}, key, viewerToken });
   expect(res.status).toBe(201);
   return (await json(res)) as { sessionId: string; sessionToken: string };
 }
@@ -212,9 +213,9 @@ describe("the Calls proxy", () => {
 
   it("takes a publisher's tracks off the stage when its page is gone for good, not on a blip", async () => {
     const show = await createShow();
-    const studio = await open(show.room.id, { key: show.hostKey, _pk: "studio-page-1" });
+    const studio = await open(show.room.id, { key: show.hostKey });
     await studio.next("sync");
-    const host = await openSession(show.room.id, show.hostKey, "studio-page-1");
+    const host = await openSession(show.room.id, show.hostKey, studio.viewer.token);
     expect(sent.at(-1)!.body).toEqual({});
     await publish(show.room.id, host);
     const viewer = await open(show.room.id);
@@ -223,9 +224,9 @@ describe("the Calls proxy", () => {
     const ageAbsence = () =>
       runInDurableObject(stub, (_room, state) => state.storage.sql.exec("UPDATE session_owners SET gone_since = gone_since - 60000 WHERE gone_since IS NOT NULL"));
 
-    // A reload: the page comes back with the same id before the grace period ends.
+    // A reload: the page comes back (the same identity) before the grace period ends.
     studio.ws.close();
-    const reloaded = await open(show.room.id, { key: show.hostKey, _pk: "studio-page-1" });
+    const reloaded = await open(show.room.id, { key: show.hostKey, viewerToken: studio.viewer.token });
     await reloaded.next("sync");
     await ageAbsence();
     await runDurableObjectAlarm(stub);

@@ -47,6 +47,18 @@ export interface TestSocket {
   closed: Promise<{ code: number; reason: string }>;
 }
 
+/** A socket ticket for `roomId`, as a page gets one (the key in a header, never in the URL). */
+export async function ticketFor(roomId: string, options: { key?: string; viewerToken?: string } = {}) {
+  const res = await call(`/api/rooms/${roomId}/tickets`, {
+    method: "POST",
+    key: options.key,
+    headers: options.viewerToken ? { "X-Viewer-Token": options.viewerToken } : {},
+  });
+  if (res.status !== 201) throw new Error(`no ticket: ${res.status} ${await res.text()}`);
+  return json<{ ticket: string; role: string; viewer: { id: string; token: string } }>(res);
+}
+
+/** Opens a socket with exactly this query (no ticket is fetched): for tests of what the Worker refuses. */
 export async function connect(roomId: string, query: Record<string, string> = {}): Promise<TestSocket | Response> {
   const url = new URL(`${BASE}/parties/room/${roomId}`);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
@@ -93,8 +105,17 @@ export async function connect(roomId: string, query: Record<string, string> = {}
   };
 }
 
-export async function open(roomId: string, query: Record<string, string> = {}): Promise<TestSocket> {
-  const socket = await connect(roomId, query);
+/**
+ * Opens a room socket as a page does: trades the key (if any) for a ticket,
+ * keeping `viewerToken`'s identity when given, then connects with `since`
+ * and any extra query parameters.
+ */
+export async function open(
+  roomId: string,
+  options: { key?: string; viewerToken?: string; since?: string; query?: Record<string, string> } = {},
+): Promise<TestSocket & { viewer: { id: string; token: string } }> {
+  const { ticket, viewer } = await ticketFor(roomId, options);
+  const socket = await connect(roomId, { ...(options.since ? { since: options.since } : {}), ...options.query, ticket });
   if (socket instanceof Response) throw new Error(`socket refused: ${socket.status} ${await socket.text()}`);
-  return socket;
+  return Object.assign(socket, { viewer });
 }

@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../durable-objects/protocol.ts";
-import { call, connect, createShow, open } from "./helpers.ts";
+import { call, connect, createShow, open, ticketFor } from "./helpers.ts";
 
 const post = (path: string, json: unknown, key?: string) => call(path, { method: "POST", json, key });
 
@@ -24,28 +24,33 @@ describe("joining a room", () => {
     expect(sync.room.products.map((p: any) => p.left)).toEqual([4, 4]);
   });
 
-  it("gives host and guest keys their roles and refuses a wrong key before accepting the socket", async () => {
+  it("gives host and guest keys their roles and refuses a wrong key before a socket is opened", async () => {
     const show = await createShow();
     expect((await (await open(show.room.id, { key: show.hostKey })).next("sync")).you.role).toBe("host");
     expect((await (await open(show.room.id, { key: show.guestKey })).next("sync")).you.role).toBe("guest");
-    const refused = await connect(show.room.id, { key: "hk_not-the-key" });
-    expect(refused).toBeInstanceOf(Response);
-    expect((refused as Response).status).toBe(401);
+    const wrongKey = await call(`/api/rooms/${show.room.id}/tickets`, { method: "POST", key: "hk_not-the-key" });
+    expect(wrongKey.status).toBe(401);
+    expect((await wrongKey.json<any>()).error.code).toBe("unauthorized");
   });
 
   it("ignores a role header sent by the client", async () => {
     const show = await createShow();
-    const url = `http://shop.test/parties/room/${show.room.id}`;
+    const { ticket } = await ticketFor(show.room.id);
+    const url = `http://shop.test/parties/room/${show.room.id}?ticket=${ticket}`;
     const { exports } = await import("cloudflare:workers");
-    const res = await exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket", "x-room-role": "host" } }));
+    const res = await exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket", "x-room-role": "host", "x-room-viewer": "v_0000000000000000" } }));
     res.webSocket!.accept();
     const frame = await new Promise<any>((resolve) => res.webSocket!.addEventListener("message", (e: MessageEvent) => resolve(JSON.parse(e.data as string))));
     expect(frame.you.role).toBe("viewer");
+    expect(frame.you.id).not.toBe("v_0000000000000000");
   });
 
-  it("closes with 4404 when no show exists at that id", async () => {
-    const socket = await open("r_0000000000000000");
-    expect((await socket.closed).code).toBe(4404);
+  it("answers 404 when no show exists at that id, before any socket", async () => {
+    const ticket = await call("/api/rooms/r_0000000000000000/tickets", { method: "POST" });
+    expect(ticket.status).toBe(404);
+    const socket = await connect("r_0000000000000000", { ticket: `tk_${"0".repeat(32)}` });
+    expect(socket).toBeInstanceOf(Response);
+    expect((socket as Response).status).toBe(404);
   });
 
   it("late joiners get the recent chat", async () => {
@@ -129,7 +134,7 @@ describe("chat", () => {
     const sync = await late.next("sync");
     expect(sync.messages).toHaveLength(LIMITS.historyOnJoin);
     expect(sync.messages.at(-1).text).toBe(`m${total - 1}`);
-  });
+  }, 30_000);
 });
 
 describe("host powers are checked in the room", () => {
@@ -280,17 +285,25 @@ describe("presence and reactions", () => {
     expect((await (await call(`/api/rooms/${show.room.id}`)).json() as any).room.viewers).toBe(1);
   });
 
-  it("batches hearts into one frame and keeps the total", async () => {
+  it("batches hearts (a frame per 200 ms, not one per heart) and keeps the total", async () => {
     const show = await createShow();
     const a = await open(show.room.id);
     const b = await open(show.room.id);
     await a.next("sync");
     await b.next("sync");
-    for (let i = 0; i < 5; i++) a.send({ type: "react" });
+    for (let i = 0; i < 10; i++) a.send({ type: "react" });
+    const frames = [];
     let total = 0;
-    while (total < 5) total = (await b.next("reactions")).total;
-    expect(total).toBe(5);
-    expect((await (await call(`/api/rooms/${show.room.id}`)).json() as any).room.reactions).toBe(5);
+    while (total < 10) {
+      const frame = await b.next("reactions");
+      frames.push(frame);
+      total = frame.total;
+    }
+    expect(total).toBe(10);
+    expect(frames.reduce((sum, f) => sum + f.added, 0)).toBe(10);
+    // Ten hearts sent back to back land in one or two 200 ms windows, never ten frames.
+    expect(frames.length).toBeLessThanOrEqual(2);
+    expect((await (await call(`/api/rooms/${show.room.id}`)).json() as any).room.reactions).toBe(10);
     for (let i = 0; i < LIMITS.reactionBurst + 1; i++) a.send({ type: "react" });
     expect((await a.next("error")).code).toBe("rate_limited");
   });

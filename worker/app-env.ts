@@ -1,3 +1,4 @@
+import type { KnownRoom } from "./room-directory.ts";
 import type { Shop } from "./schemas.ts";
 
 /** The typed Hono context of every route: bindings and per-request variables. */
@@ -6,5 +7,9 @@ export type AppEnv = {
   Variables: {
     /** The shop whose API key authenticated this request (set by `requireShopKey`). */
     shop: Shop;
+    /** The room named in the path, known to D1 (set by `requireRoom` and `requireHost`). */
+    room: KnownRoom;
+    /** Its Durable Object. */
+    roomStub: DurableObjectStub<import("../durable-objects/room.ts").Room>;
   };
 };

@@ -7,8 +7,10 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env.ts";
 import { ApiError } from "./errors.ts";
+import { sha256Hex } from "./digests.ts";
+import { ROOM_ID } from "./ids.ts";
+import { findRoom, roleForKey, type KnownRoom } from "./room-directory.ts";
 import type { Shop } from "./schemas.ts";
-import { sha256Hex } from "../durable-objects/random.ts";
 
 export const hashKey = sha256Hex;
 
@@ -52,20 +54,51 @@ export function requireShopKey() {
 }
 
 /**
- * Checks that the request may act as the host of a room: the room's host key,
- * or the API key of the shop that owns it. Guests and viewers may not.
+ * Requires the room named in the path (`:roomId`) to exist in D1 and puts it
+ * and its Durable Object on the context. An unknown id answers 404 without
+ * ever reaching a Room.
+ *
+ * @example app.openapi(createRoute({ ..., middleware: [requireRoom()] }), handler)
  */
-export async function assertHost(c: Context<AppEnv>, room: { id: string; shopId: string }): Promise<void> {
-  const key = bearerKey(c);
-  if (!key) throw new ApiError(401, "unauthorized", "Send the room's host key (hk_...) or the shop's API key (sk_...) as a Bearer token.");
-  if (key.startsWith("sk_")) {
-    const shop = await shopForKey(c.env.DB, key);
-    if (!shop) throw new ApiError(401, "unauthorized", "This API key is not valid.");
-    if (shop.id !== room.shopId) throw new ApiError(403, "forbidden", "This API key belongs to another shop.");
-    return;
-  }
-  const { role } = await c.env.Room.getByName(room.id).roleFor(await hashKey(key));
-  if (role === "host") return;
-  if (role === "guest") throw new ApiError(403, "forbidden", "Guests cannot pin products or change the show's status; only the host can.");
-  throw new ApiError(401, "unauthorized", "This key does not open this room. Use the host link you were given.");
+export function requireRoom() {
+  return createMiddleware<AppEnv>(async function requireRoom(c, next) {
+    await loadRoom(c);
+    await next();
+  });
+}
+
+/**
+ * Requires the room's host: its host key, or the API key of the shop that
+ * owns it. Guests and viewers may not. Loads the room once, like requireRoom.
+ *
+ * @example app.openapi(createRoute({ ..., middleware: [requireHost()] }), handler)
+ */
+export function requireHost() {
+  return createMiddleware<AppEnv>(async function requireHost(c, next) {
+    const room = await loadRoom(c);
+    const key = bearerKey(c);
+    if (!key) throw new ApiError(401, "unauthorized", "Send the room's host key (hk_...) or the shop's API key (sk_...) as a Bearer token.");
+    if (key.startsWith("sk_")) {
+      const shop = await shopForKey(c.env.DB, key);
+      if (!shop) throw new ApiError(401, "unauthorized", "This API key is not valid.");
+      if (shop.id !== room.shopId) throw new ApiError(403, "forbidden", "This API key belongs to another shop.");
+    } else {
+      const role = await roleForKey(room, key);
+      if (role === "guest") throw new ApiError(403, "forbidden", "Guests cannot run the show (pin, status, deals, stage, orders); only the host can.");
+      if (role !== "host") throw new ApiError(401, "unauthorized", "This key does not open this room. Use the host link you were given.");
+    }
+    await next();
+  });
+}
+
+async function loadRoom(c: Context<AppEnv>): Promise<KnownRoom> {
+  const roomId = c.req.param("roomId") ?? "";
+  // Runs before the path's schema is checked: a malformed id is the caller's mistake, not an unknown room.
+  if (!ROOM_ID.test(roomId)) throw new ApiError(400, "invalid_request", "roomId: not a room id");
+  if (c.get("room")?.id === roomId) return c.get("room");
+  const room = await findRoom(c.env.DB, roomId);
+  if (!room) throw new ApiError(404, "not_found", `Room ${roomId} does not exist.`);
+  c.set("room", room);
+  c.set("roomStub", c.env.Room.getByName(room.id));
+  return room;
 }

@@ -1,4 +1,5 @@
-import { ALPHABET, hmacSha256, randomBase62 } from "../durable-objects/random.ts";
+import { ALPHABET, randomBase62 } from "../durable-objects/random-ids.ts";
+import { hmacSha256 } from "./digests.ts";
 
 export const newShopId = () => `s_${randomBase62(16)}`;
 export const newProductId = () => `p_${randomBase62(16)}`;

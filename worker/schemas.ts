@@ -288,3 +288,25 @@ const orderSummariesAgree: Same<z.infer<typeof OrderSummary>, OrderSummaryWire> 
 const ordersAgree: Same<z.infer<typeof Order>, OrderDo> = true;
 void orderSummariesAgree;
 void ordersAgree;
+
+// ------------------------------------------------------------------ sockets
+
+export const ViewerTokenHeader = z.object({
+  "x-viewer-token": z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ param: { name: "x-viewer-token", in: "header" }, description: "The viewer token from an earlier ticket, to keep the same identity." }),
+});
+
+export const TicketBody = z
+  .object({
+    ticket: z.string().openapi({ description: "Opens one socket: `/parties/room/{roomId}?ticket=…`. Single use.", example: "tk_..." }),
+    expiresAt: z.number().int().openapi({ description: "Milliseconds since the epoch; unused tickets stop working then." }),
+    role: z.enum(["host", "guest", "viewer"]),
+    viewer: z.object({
+      id: z.string().openapi({ example: "v_3fK9x0aZbQ1mN2pL" }),
+      token: z.string().openapi({ description: "Keep it and send it as X-Viewer-Token next time; it stays the same identity." }),
+    }),
+  })
+  .openapi("SocketTicket");

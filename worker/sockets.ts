@@ -1,34 +1,46 @@
 /**
  * Routes a browser's WebSocket to its room, after deciding who it is.
- * Authentication happens here, before the room accepts the socket: a wrong
- * key gets a 401 and never a connection.
+ *
+ * A socket needs a ticket (`?ticket=tk_…`, from POST /api/rooms/{id}/tickets),
+ * which is redeemed here, once, before the room accepts the socket: a
+ * missing, used or expired ticket gets a 401 and never a connection. Nothing
+ * about the socket comes from the client: the Worker chooses its connection
+ * id (partyserver's `_pk`, which would otherwise be the client's, and the
+ * socket's first tag) and tells the room the role and identity the ticket
+ * holds. Keys never appear in the URL.
  */
 import { routePartykitRequest } from "partyserver";
-import { ROLE_HEADER } from "../durable-objects/room.ts";
-import { hashKey } from "./auth.ts";
+import { randomBase62 } from "../durable-objects/random-ids.ts";
+import { PEER_HEADERS } from "../durable-objects/room.ts";
+import { sha256Hex } from "./digests.ts";
 import { ROOM_ID } from "./ids.ts";
+import { findRoom } from "./room-directory.ts";
 
-const refuse = (status: number, code: string, message: string) =>
-  Response.json({ error: { code, message } }, { status });
+const TICKET = /^tk_[0-9A-Za-z]{32}$/;
+
+const refuse = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
 
 export function routeRoomSocket(request: Request, env: Env): Promise<Response | null> {
   return routePartykitRequest(request, env, {
     async onBeforeConnect(req, lobby) {
-      if (lobby.className !== "Room" || !ROOM_ID.test(lobby.name)) {
+      if (lobby.className !== "Room" || !ROOM_ID.test(lobby.name) || !(await findRoom(env.DB, lobby.name))) {
         return refuse(404, "not_found", "No such room.");
       }
-      const headers = new Headers(req.headers);
-      // Only this function may say who a socket is; drop whatever the client sent.
-      headers.delete(ROLE_HEADER);
-      const key = new URL(req.url).searchParams.get("key");
-      if (key) {
-        const { exists, role } = await env.Room.getByName(lobby.name).roleFor(await hashKey(key));
-        // An unknown room is left to the room itself, which closes with 4404 so
-        // the client can tell "no such show" from a network error.
-        if (exists && !role) return refuse(401, "unauthorized", "This key does not open this room.");
-        if (role) headers.set(ROLE_HEADER, role);
+      const url = new URL(req.url);
+      const ticket = url.searchParams.get("ticket") ?? "";
+      if (url.searchParams.has("key")) {
+        return refuse(400, "key_in_url", "Keys never go in a socket URL: trade the key for a ticket with POST /api/rooms/{roomId}/tickets.");
       }
-      return new Request(req, { headers });
+      if (!TICKET.test(ticket)) return refuse(401, "unauthorized", "A room socket needs a ticket: POST /api/rooms/{roomId}/tickets, then ?ticket=….");
+      const peer = await env.Room.getByName(lobby.name).redeemTicket(await sha256Hex(ticket));
+      if (!peer) return refuse(401, "unauthorized", "This ticket was used already or has expired; ask for a new one.");
+      // Only this function says who a socket is: the client's id, role or identity headers are dropped.
+      url.searchParams.delete("ticket");
+      url.searchParams.set("_pk", `c_${randomBase62(16)}`);
+      const headers = new Headers(req.headers);
+      headers.set(PEER_HEADERS.role, peer.role);
+      headers.set(PEER_HEADERS.viewer, peer.viewerId);
+      return new Request(url, { method: req.method, headers });
     },
     onBeforeRequest() {
       return refuse(426, "upgrade_required", "Rooms speak WebSocket here; use the HTTP API under /api for everything else.");

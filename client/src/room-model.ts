@@ -9,6 +9,10 @@
  * (presence, reactions, order, error) carry the room's head number, so they
  * reveal a missed event too. Reconnects send `since` so the room replays only
  * the gap. Sync and replay frames also carry the room's clock (server-clock.ts).
+ *
+ * Keys never go in the socket's URL: before every (re)connect the page trades
+ * its key, in a header, for a single-use ticket (POST /api/rooms/{id}/tickets),
+ * presenting this browser's viewer token so that it stays the same viewer.
  */
 import { batch, signal } from "@preact/signals";
 import PartySocket from "partysocket";
@@ -27,6 +31,7 @@ import {
   type ServerMessage,
 } from "../../durable-objects/protocol.ts";
 import { observeServerTime } from "./server-clock.ts";
+import { keepViewerToken, viewerToken } from "./viewer-token.ts";
 
 export type ConnectionState = "connecting" | "online" | "reconnecting";
 
@@ -68,7 +73,6 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
   const hearts = signal<FloatingHeart[]>([]);
 
   let everOnline = false;
-  let probing = false;
   let resyncRequestedAt = 0;
   let ownHeartTimes: number[] = [];
   let nextHeartId = 1;
@@ -78,10 +82,29 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
     protocol: location.protocol === "https:" ? "wss" : "ws",
     party: ROOM_PARTY,
     room: roomId,
-    // A function, so every reconnect resumes from the last event applied.
-    query: () => ({ since: String(seq.peek()), key: roomKey ?? undefined }),
+    // A function, so every reconnect resumes from the last event applied, with a fresh ticket.
+    query: async () => ({ since: String(seq.peek()), ticket: await ticket() }),
     shouldReconnectOnClose: (event) => event.code !== CLOSE.roomNotFound,
   });
+
+  /**
+   * A ticket for the next socket. The answer also tells what a bare socket
+   * refusal cannot: no such show (404), or a key that does not open it (401).
+   */
+  async function ticket(): Promise<string> {
+    const headers: Record<string, string> = {};
+    const token = viewerToken();
+    if (token) headers["x-viewer-token"] = token;
+    if (roomKey) headers.authorization = `Bearer ${roomKey}`;
+    const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/tickets`, { method: "POST", headers });
+    if (response.status == 404 || response.status == 400) notFound.value = true;
+    else if (response.status == 401) refused.value = true;
+    if (notFound.peek() || refused.peek()) socket.close();
+    if (!response.ok) throw new Error(`ticket: ${response.status}`);
+    const answer = (await response.json()) as { ticket: string; viewer: { token: string } };
+    keepViewerToken(answer.viewer.token);
+    return answer.ticket;
+  }
 
   socket.addEventListener("open", () => {
     everOnline = true;
@@ -95,9 +118,10 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
       notFound.value = true;
       return;
     }
-    connection.value = everOnline ? "reconnecting" : "connecting";
-    if (!everOnline) void probeRoom();
+    markOffline();
   });
+  // No ticket (the network is down, the server restarting): partysocket retries by itself.
+  socket.addEventListener("error", () => markOffline());
 
   socket.addEventListener("message", (event: MessageEvent) => {
     const frame = parseServerMessage(event.data);
@@ -116,31 +140,6 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
   };
   window.addEventListener("online", reconnectNow);
   window.addEventListener("offline", markOffline);
-
-  /**
-   * A socket refused before the upgrade (a wrong key gets a 401, a malformed
-   * room id a 404) reaches the browser as a bare close, with no status. So
-   * when we have never been connected, we ask the HTTP API what is wrong.
-   */
-  async function probeRoom() {
-    if (probing) return;
-    probing = true;
-    try {
-      const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}`);
-      if (response.status === 404) {
-        notFound.value = true;
-        socket.close();
-      } else if (response.ok && roomKey && !everOnline) {
-        // The server is up and the room exists, yet it would not take us: the key.
-        refused.value = true;
-        socket.close();
-      }
-    } catch {
-      // Offline: keep retrying the socket; the 'online' event reconnects at once.
-    } finally {
-      probing = false;
-    }
-  }
 
   function send(message: ClientMessage) {
     socket.send(JSON.stringify(message));
@@ -291,8 +290,6 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
     messages,
     you,
     connection,
-    /** This page's connection id (partysocket keeps it across reconnects); a publisher names it to the room. */
-    connectionId: socket.id,
     notFound,
     refused,
     seq,

@@ -34,9 +34,6 @@ export const RemoteTrack = z.object({
 export const NewSession = z
   .object({
     sessionDescription: SessionDescription.optional(),
-    connectionId: z.string().max(64).optional().openapi({
-      description: "Ours, not Calls': the publisher's room socket id; when that page is gone for 20 s its tracks leave the stage.",
-    }),
   })
   .openapi("CallsNewSession");
 export const NewTracks = z

@@ -5,7 +5,7 @@
  * go through the offline provider (pay at pickup / on invoice).
  */
 import type { Order } from "../../durable-objects/orders.ts";
-import { hmacSha256Hex } from "../../durable-objects/random.ts";
+import { hmacSha256Hex, sameSecret } from "../digests.ts";
 
 export { hmacSha256Hex };
 
@@ -82,14 +82,7 @@ export async function verifyStripeSignature(
   if (!Number.isFinite(timestamp) || signatures.length === 0) return false;
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = await hmacSha256Hex(secret, `${timestamp}.${payload}`);
-  return signatures.some((signature) => timingSafeEqual(signature, expected));
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+  return signatures.some((signature) => sameSecret(signature, expected));
 }
 
 /** What a Stripe event means for an order: paid, given up, or nothing for us. */

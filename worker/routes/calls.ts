@@ -8,18 +8,21 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { assertHost, bearerKey, hashKey } from "../auth.ts";
+import { bearerKey, hashKey, requireHost, requireRoom } from "../auth.ts";
 import { callsConfig, callsFetch, iceServers, type CallsConfig, type CallsResponse } from "../calls/calls-api.ts";
 import { CallsAnswer, CallsParams, CloseTracks, IceServers, NewSession, NewTracks, RemoveFromStage, Renegotiate, SessionOpened } from "../calls/schemas.ts";
-import { ApiError, notFound } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
-import { RoomBody, RoomParams } from "../schemas.ts";
-import { randomBase62 } from "../../durable-objects/random.ts";
+import { roleForKey } from "../room-directory.ts";
+import { RoomBody, RoomParams, ViewerTokenHeader } from "../schemas.ts";
+import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import { validationHook } from "../validation.ts";
+import { verifyViewerToken } from "../viewer-identity.ts";
 
 export const calls = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-const room = (c: Context<AppEnv>, roomId: string) => c.env.Room.getByName(roomId);
+// Every route here names a room: an unknown one answers 404 before anything reaches a Room.
+calls.use("/:roomId/*", requireRoom());
 
 function config(c: Context<AppEnv>): CallsConfig {
   const found = callsConfig(c.env);
@@ -36,7 +39,7 @@ function relay(c: Context<AppEnv>, answer: CallsResponse) {
 async function sessionRole(c: Context<AppEnv>, roomId: string, sessionId: string) {
   const token = c.req.header("X-Session-Token");
   if (!token) throw new ApiError(401, "unauthorized", "Send the sessionToken you got when opening this session as X-Session-Token.");
-  const role = await room(c, roomId).callsSessionRole(sessionId, await hashKey(token));
+  const role = await c.get("roomStub").callsSessionRole(sessionId, await hashKey(token));
   if (role === null) throw new ApiError(403, "forbidden", "This session was not opened with this token in this room.");
   if (role === "revoked") throw new ApiError(403, "removed_from_stage", "The host removed you from the stage.");
   return role;
@@ -62,24 +65,24 @@ calls.openapi(
     path: "/{roomId}/calls/sessions/new",
     tags: ["Video"],
     summary: "Open a Calls session",
-    description: "Calls' `sessions/new`. With the host or guest key as Bearer the session may publish; without a key it may only pull. Returns a `sessionToken` for the session's later calls.",
-    request: { params: RoomParams, body: jsonBody(NewSession) },
+    description:
+      "Calls' `sessions/new`. With the host or guest key as Bearer the session may publish; without a key it may only pull. Returns a `sessionToken` for the session's later calls. " +
+      "A publisher sends its `X-Viewer-Token` (from its socket ticket): when all its pages have been gone for 20 s, its tracks leave the stage.",
+    request: { params: RoomParams, headers: ViewerTokenHeader, body: jsonBody(NewSession) },
     responses: { 201: jsonContent(SessionOpened, "The session"), ...errorResponses(400, 401, 404, 409, 413) },
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");
     const calls = config(c);
-    const key = bearerKey(c);
-    const { exists, role } = await room(c, roomId).roleFor(key ? await hashKey(key) : null);
-    if (!exists) throw notFound(`Room ${roomId}`);
+    const role = await roleForKey(c.get("room"), bearerKey(c));
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room.");
-    const state = (await room(c, roomId).getState())!;
+    const state = (await c.get("roomStub").getState())!;
     if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
-    const { connectionId, ...forCalls } = c.req.valid("json");
-    const answer = await callsFetch(calls, "POST", "/sessions/new", forCalls);
+    const publisher = role === "viewer" ? null : await verifyViewerToken(c.env.DB, c.req.valid("header")["x-viewer-token"]);
+    const answer = await callsFetch(calls, "POST", "/sessions/new", c.req.valid("json"));
     if (answer.status >= 300 || typeof answer.body.sessionId !== "string") return relay(c, answer) as never;
     const sessionToken = `st_${randomBase62(32)}`;
-    await room(c, roomId).openCallsSession(answer.body.sessionId, role, await hashKey(sessionToken), connectionId ?? null);
+    await c.get("roomStub").openCallsSession(answer.body.sessionId, role, await hashKey(sessionToken), publisher);
     return c.json({ ...answer.body, sessionId: answer.body.sessionId, sessionToken }, 201);
   },
 );
@@ -103,11 +106,11 @@ calls.openapi(
     const publishing = body.tracks[0]!.location === "local";
     if (publishing) {
       if (role !== "host" && role !== "guest") throw new ApiError(403, "forbidden", "Only the host and guests publish; viewers pull.");
-      const state = (await room(c, roomId).getState())!;
+      const state = (await c.get("roomStub").getState())!;
       if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
     } else {
       const remote = body.tracks.flatMap((t) => (t.location === "remote" ? [{ sessionId: t.sessionId, trackName: t.trackName }] : []));
-      const unknown = await room(c, roomId).unannounced(remote);
+      const unknown = await c.get("roomStub").unannounced(remote);
       if (unknown.length) throw new ApiError(403, "not_on_stage", `Not on this room's stage: ${unknown.map((t) => t.trackName).join(", ")}.`);
     }
     // Our fields stay here; Calls gets its own shape.
@@ -123,7 +126,7 @@ calls.openapi(
         const mine = t.trackName ? ours.get(t.trackName) : undefined;
         return !t.errorCode && t.mid && mine?.location === "local" ? [{ mid: t.mid, trackName: mine.trackName, kind: mine.kind, source: mine.source }] : [];
       });
-      if (live.length) await room(c, roomId).publish(sessionId, live);
+      if (live.length) await c.get("roomStub").publish(sessionId, live);
     }
     return relay(c, answer);
   },
@@ -166,7 +169,7 @@ calls.openapi(
     // 404: the relay no longer knows the session (it restarted, or cleaned the session up after a
     // connection loss). Its tracks cannot be pulled any more, so they leave the stage all the same;
     // this is how a publisher that reconnects on a new session takes the dead one's tracks away.
-    if (answer.status < 300 || answer.status === 404) await room(c, roomId).unpublish(sessionId, body.tracks.map((t) => t.mid));
+    if (answer.status < 300 || answer.status === 404) await c.get("roomStub").unpublish(sessionId, body.tracks.map((t) => t.mid));
     return relay(c, answer);
   },
 );
@@ -197,18 +200,16 @@ calls.openapi(
     summary: "Remove someone from the stage (host)",
     description: "Their tracks leave the stage for every viewer, are closed at the relay, and their session may not publish again.",
     security: [{ bearer: [] }],
+    middleware: [requireHost()] as const,
     request: { params: RoomParams, body: jsonBody(RemoveFromStage) },
     responses: { 200: jsonContent(RoomBody, "The room after the change"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");
     const { sessionId } = c.req.valid("json");
-    const state = await room(c, roomId).getState();
-    if (!state) throw notFound(`Room ${roomId}`);
-    await assertHost(c, state);
-    const mids = await room(c, roomId).removeFromStage(sessionId);
+    const mids = await c.get("roomStub").removeFromStage(sessionId);
     const calls = callsConfig(c.env);
     if (calls && mids.length) await callsFetch(calls, "PUT", `/sessions/${sessionId}/tracks/close`, { tracks: mids.map((mid) => ({ mid })), force: true });
-    return c.json({ room: (await room(c, roomId).getState())! }, 200);
+    return c.json({ room: (await c.get("roomStub").getState())! }, 200);
   },
 );

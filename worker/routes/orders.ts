@@ -6,11 +6,13 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { PlaceOrder } from "../../durable-objects/orders.ts";
 import type { AppEnv } from "../app-env.ts";
-import { assertHost, bearerKey, hashKey, requireShopKey, shopForKey } from "../auth.ts";
+import { bearerKey, hashKey, requireHost, requireRoom, requireShopKey, shopForKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { roomOfOrder } from "../ids.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { createCheckoutSession, STRIPE_HOLD_MS, stripeConfig } from "../payments/stripe.ts";
+import { unwrap } from "../refusals.ts";
+import { findRoom } from "../room-directory.ts";
 import {
   CreateOrder,
   IdempotencyHeader,
@@ -41,6 +43,7 @@ orders.openapi(
       "the same key and body return the same order (even if the first response was lost); the same key with another body is refused (422). " +
       "With no payment keys set the order is confirmed at once (pay at pickup / on invoice); with Stripe set, the units are held " +
       "until Stripe confirms payment, and `checkoutUrl` is where to pay.",
+    middleware: [requireRoom()] as const,
     request: { params: RoomParams, headers: IdempotencyHeader, body: jsonBody(CreateOrder) },
     responses: {
       201: jsonContent(OrderCreated, "The order (also for a repeated Idempotency-Key)"),
@@ -52,7 +55,7 @@ orders.openapi(
     const body = c.req.valid("json");
     const idempotencyKey = c.req.valid("header")["idempotency-key"];
     const stripe = stripeConfig(c.env);
-    const room = roomOf(c, roomId);
+    const room = c.get("roomStub");
     const input: PlaceOrder = {
       idempotencyKey,
       requestHash: await hashKey(JSON.stringify(body)),
@@ -64,8 +67,7 @@ orders.openapi(
       payment: stripe ? "stripe" : "offline",
       holdMs: STRIPE_HOLD_MS,
     };
-    const result = await room.placeOrder(input);
-    if (!result.ok) throw new ApiError(result.status, result.code, result.message);
+    const result = unwrap(await room.placeOrder(input));
     let { order, checkoutUrl } = result;
 
     if (stripe && order.status === "awaiting_payment" && !checkoutUrl) {
@@ -104,6 +106,7 @@ orders.openapi(
     const { orderId } = c.req.valid("param");
     const key = bearerKey(c);
     if (!key) throw new ApiError(401, "unauthorized", "Send the order's token (ot_...) or the shop's API key as a Bearer token.");
+    if (!(await findRoom(c.env.DB, roomOfOrder(orderId)))) throw notFound(`Order ${orderId}`);
     const room = roomOf(c, roomOfOrder(orderId));
     if (key.startsWith("sk_")) {
       const shop = await shopForKey(c.env.DB, key);
@@ -128,16 +131,11 @@ orders.openapi(
     summary: "The show's orders, live (for the studio)",
     description: "The newest 200 orders of this show, from the room itself. Host key or the shop's API key.",
     security: [{ bearer: [] }],
+    middleware: [requireHost()] as const,
     request: { params: RoomParams },
     responses: { 200: jsonContent(RoomOrders, "Newest first"), ...errorResponses(400, 401, 403, 404) },
   }),
-  async (c) => {
-    const { roomId } = c.req.valid("param");
-    const state = await roomOf(c, roomId).getState();
-    if (!state) throw notFound(`Room ${roomId}`);
-    await assertHost(c, state);
-    return c.json({ orders: await roomOf(c, roomId).listOrders() }, 200);
-  },
+  async (c) => c.json({ orders: await c.get("roomStub").listOrders() }, 200),
 );
 
 orders.openapi(

@@ -16,6 +16,7 @@ import {
   ShopParams,
 } from "../schemas.ts";
 import { roomLinks } from "../links.ts";
+import { unwrap } from "../refusals.ts";
 import { validationHook } from "../validation.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 
@@ -142,7 +143,7 @@ shops.openapi(
         ),
       ),
     ]);
-    const room = await c.env.Room.getByName(roomId).setup({
+    const room = unwrap(await c.env.Room.getByName(roomId).setup({
       id: roomId,
       shopId: shop.id,
       shopName: shop.name,
@@ -154,7 +155,7 @@ shops.openapi(
         const product = byId.get(p.productId)!;
         return { ...product, currency: shop.currency, listed: p.stock };
       }),
-    });
+    }));
     return c.json({ room, links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, hostKey, guestKey) }, 201);
   },
 );

@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { ApiError } from "../errors.ts";
 import { ORDER_ID, roomOfOrder } from "../ids.ts";
+import { findRoom } from "../room-directory.ts";
 import { outcomeOf, stripeConfig, verifyStripeSignature } from "../payments/stripe.ts";
 
 export const webhooks = new OpenAPIHono<AppEnv>();
@@ -21,7 +22,9 @@ webhooks.post("/stripe", async (c) => {
     throw new ApiError(400, "invalid_json", "The event is not JSON.");
   }
   const { orderId, to } = outcomeOf(event);
-  if (!to || !orderId || !ORDER_ID.test(orderId)) return c.json({ received: true, handled: false }, 200);
+  if (!to || !orderId || !ORDER_ID.test(orderId) || !(await findRoom(c.env.DB, roomOfOrder(orderId)))) {
+    return c.json({ received: true, handled: false }, 200);
+  }
   const order = await c.env.Room.getByName(roomOfOrder(orderId)).settle(orderId, to);
   return c.json({ received: true, handled: order !== null, status: order?.status ?? null }, 200);
 });

@@ -25,7 +25,7 @@ const model =
       })
     : null;
 
-const publisher = model && hostKey ? createPublisher(roomId, hostKey, model.connectionId) : null;
+const publisher = model && hostKey ? createPublisher(roomId, hostKey) : null;
 
 if (model && feed) {
   // Tests and support read the last applied event number off the page.

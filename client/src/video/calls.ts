@@ -10,6 +10,7 @@
  * pulling and closing without an offer get Calls' offer back
  * (`requiresImmediateRenegotiation`), which we answer through `renegotiate`.
  */
+import { viewerToken } from "../viewer-token.ts";
 
 /**
  * Why a call failed: the proxy's `{error: {code}}` (removed_from_stage,
@@ -39,15 +40,19 @@ export const hasWebRTC = () => typeof RTCPeerConnection == "function";
 /**
  * Opens a session: with the host's or a guest's key it may publish, without
  * one it may only pull. The ICE servers are fetched alongside, not after.
- * A publisher names its room socket (`connectionId`): when that page is gone
- * for good, the room takes its tracks off the stage.
+ * A publisher presents this browser's viewer token: when all its pages are
+ * gone for good, the room takes its tracks off the stage.
  */
-export async function openSession(roomId: string, key?: string | null, connectionId?: string) {
+export async function openSession(roomId: string, key?: string | null) {
   const base = `/api/rooms/${encodeURIComponent(roomId)}/calls/`;
   const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Answer> => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers["x-session-token"] = token;
-    else if (key) headers.authorization = `Bearer ${key}`;
+    else if (key) {
+      headers.authorization = `Bearer ${key}`;
+      const viewer = viewerToken();
+      if (viewer) headers["x-viewer-token"] = viewer;
+    }
     let response: Response;
     try {
       // keepalive: a page on its way out still takes its tracks off the stage (tracks/close).
@@ -60,7 +65,7 @@ export async function openSession(roomId: string, key?: string | null, connectio
     if (!response.ok || code) throw new VideoError(code ?? `http_${response.status}`);
     return answer;
   };
-  const [{ iceServers }, { sessionId, sessionToken }] = await Promise.all([call("GET", "ice-servers"), call("POST", "sessions/new", { connectionId })]);
+  const [{ iceServers }, { sessionId, sessionToken }] = await Promise.all([call("GET", "ice-servers"), call("POST", "sessions/new", {})]);
   const pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle" });
   const api = (method: string, path: string, body?: unknown) => call(method, `sessions/${sessionId}${path && "/" + path}`, body, sessionToken);
 

@@ -28,8 +28,7 @@ let trackNumber = 0;
 
 export type Publisher = ReturnType<typeof createPublisher>;
 
-/** `connectionId`: the page's room socket, so that the room takes our tracks off the stage if the page goes away for good. */
-export function createPublisher(roomId: string, key: string, connectionId?: string) {
+export function createPublisher(roomId: string, key: string) {
   /** The camera and microphone, as previewed and published. */
   const preview = signal<MediaStream | null>(null);
   const cameras = signal<MediaDeviceInfo[]>([]);
@@ -162,7 +161,7 @@ export function createPublisher(roomId: string, key: string, connectionId?: stri
         });
         dead.shift();
       }
-      const s = await openSession(roomId, key, connectionId);
+      const s = await openSession(roomId, key);
       if (!wanted) return s.pc.close();
       session = s;
       sessionId.value = s.id;

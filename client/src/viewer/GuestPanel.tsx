@@ -16,7 +16,7 @@ import "../styles/guest.css";
 export type GuestPanelProps = { roomId: string; guestKey: string; model: RoomModel };
 
 export function GuestPanel({ roomId, guestKey, model }: GuestPanelProps) {
-  const publisher = useMemo(() => createPublisher(roomId, guestKey, model.connectionId), []);
+  const publisher = useMemo(() => createPublisher(roomId, guestKey), []);
   useEffect(() => {
     void publisher.start();
     const stops = [

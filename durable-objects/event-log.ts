@@ -1,0 +1,58 @@
+/**
+ * The show's event log: every durable event with its sequence number and the
+ * room clock's time, kept for the whole show (replay, analytics and webhooks
+ * are built from it). Reconnecting clients replay from it too, but only
+ * within the last `LIMITS.replayWindow` events; a client that was away
+ * longer gets the whole state instead.
+ *
+ * Hearts and presence are not sequenced events (they would make every client
+ * resync on every heart); they are kept per second in `tallies` (audience.ts).
+ */
+import { LIMITS, type RoomEvent } from "./protocol.ts";
+import type { RoomFeature } from "./room-kit.ts";
+
+export const eventLogSchema: RoomFeature["schema"] = {
+  1: `CREATE TABLE IF NOT EXISTS events (
+        seq  INTEGER PRIMARY KEY,
+        body TEXT NOT NULL
+      );`,
+  // The room clock's time of every event. Rooms from before kept only their
+  // last 1,000 events, without times; chat events carry theirs in the body.
+  2: `ALTER TABLE events ADD COLUMN at INTEGER;
+      UPDATE events SET at = json_extract(body, '$.message.at') WHERE at IS NULL;`,
+};
+
+/** The sequence number of the newest event (0 before the first). */
+export function headSeq(sql: SqlStorage): number {
+  return sql.exec<{ head_seq: number }>("SELECT head_seq FROM room WHERE id = 1").toArray()[0]?.head_seq ?? 0;
+}
+
+/** Writes one event as the next entry; the caller is inside the change's transaction. */
+export function appendEvent(sql: SqlStorage, event: RoomEvent, at: number): void {
+  sql.exec("UPDATE room SET head_seq = ? WHERE id = 1", event.seq);
+  sql.exec("INSERT INTO events (seq, at, body) VALUES (?, ?, ?)", event.seq, at, JSON.stringify(event));
+}
+
+/**
+ * The events after `since`, when a client that applied `since` can catch up
+ * from them without a gap; null when it needs the whole state (a new client,
+ * one ahead of the room, or one away for longer than the replay window).
+ */
+export function eventsAfter(sql: SqlStorage, since: number): RoomEvent[] | null {
+  const head = headSeq(sql);
+  if (since <= 0 || since > head) return null;
+  const oldest = sql.exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM events").one().seq ?? head + 1;
+  if (since < oldest - 1 || head - since > LIMITS.replayWindow) return null;
+  return sql
+    .exec<{ body: string }>("SELECT body FROM events WHERE seq > ? ORDER BY seq", since)
+    .toArray()
+    .map((row) => JSON.parse(row.body) as RoomEvent);
+}
+
+/** The whole history, oldest first, with each event's time (for replays and tests). */
+export function history(sql: SqlStorage, afterSeq = 0, limit = 10_000): Array<{ seq: number; at: number | null; event: RoomEvent }> {
+  return sql
+    .exec<{ seq: number; at: number | null; body: string }>("SELECT seq, at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+    .toArray()
+    .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.body) as RoomEvent }));
+}

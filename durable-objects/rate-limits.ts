@@ -1,0 +1,40 @@
+/**
+ * Per-viewer rate limits. Buckets are keyed by the viewer's server-issued
+ * identity, not by the connection, so reconnecting (or opening ten tabs)
+ * does not refill them. Kept in memory on purpose: a full bucket is the same
+ * as no bucket, so those are dropped, and eviction only resets the rest.
+ */
+import { LIMITS } from "./protocol.ts";
+import { TokenBucket } from "./token-bucket.ts";
+
+export const RATES = {
+  /** Any frame at all, valid or not: nobody can make the room do unbounded work. */
+  frame: { burst: LIMITS.frameBurst, perSecond: LIMITS.framesPerSecond },
+  chat: { burst: LIMITS.chatBurst, perSecond: LIMITS.chatPerSecond },
+  react: { burst: LIMITS.reactionBurst, perSecond: LIMITS.reactionsPerSecond },
+  /** A resync costs the room a log read and the client a large frame. */
+  resync: { burst: LIMITS.resyncBurst, perSecond: LIMITS.resyncsPerSecond },
+} as const;
+export type RateKind = keyof typeof RATES;
+
+const SWEEP_AT = 10_000;
+
+export class RateLimits {
+  #buckets = new Map<string, TokenBucket>();
+
+  /** Spends one token of `kind` for this viewer: 0, or the milliseconds to wait (nothing spent). */
+  take(kind: RateKind, viewerId: string): number {
+    const key = `${kind}:${viewerId}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= SWEEP_AT) this.#sweep();
+      bucket = new TokenBucket(RATES[kind].burst, RATES[kind].perSecond);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket.take();
+  }
+
+  #sweep(): void {
+    for (const [key, bucket] of this.#buckets) if (bucket.isFull()) this.#buckets.delete(key);
+  }
+}

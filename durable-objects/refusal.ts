@@ -1,0 +1,27 @@
+/**
+ * How the Room says no. Every Room RPC that can fail returns a Refusal; the
+ * Room does not speak HTTP, so the Worker picks the status for each code
+ * (worker/refusals.ts) and a socket gets it as an `error` frame.
+ */
+export const REFUSAL_CODES = [
+  "not_found",
+  "invalid_request",
+  "invalid_transition",
+  "show_ended",
+  "show_not_live",
+  "deal_running",
+  "sold_out",
+  "deal_limit_reached",
+  "idempotency_key_reused",
+  "forbidden",
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export type Refusal = { ok: false; code: RefusalCode; message: string };
+
+export const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
+
+export const isRefusal = (value: unknown): value is Refusal =>
+  typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false && "code" in value;
+
+export const noShow = (): Refusal => refuse("not_found", "No show exists with this id.");

@@ -1,0 +1,35 @@
+/**
+ * Which rooms exist, from D1: a room id the Worker does not know never
+ * reaches a Room Durable Object (an unknown id would otherwise get storage
+ * of its own). Rooms are never deleted and their keys never change, so a
+ * room once found is remembered in this isolate.
+ */
+import type { Role } from "../durable-objects/protocol.ts";
+import { sha256Hex } from "./digests.ts";
+
+export type KnownRoom = { id: string; shopId: string; hostKeyHash: string; guestKeyHash: string };
+
+const REMEMBERED = 10_000;
+const known = new Map<string, KnownRoom>();
+
+export async function findRoom(db: D1Database, roomId: string): Promise<KnownRoom | null> {
+  const cached = known.get(roomId);
+  if (cached) return cached;
+  const room = await db
+    .prepare("SELECT id, shop_id AS shopId, host_key_hash AS hostKeyHash, guest_key_hash AS guestKeyHash FROM rooms WHERE id = ?")
+    .bind(roomId)
+    .first<KnownRoom>();
+  if (!room) return null;
+  if (known.size >= REMEMBERED) known.delete(known.keys().next().value!);
+  known.set(roomId, room);
+  return room;
+}
+
+/** The role a room key (hk_… or gk_…) gives in this room; "viewer" without a key; null for a wrong key. */
+export async function roleForKey(room: KnownRoom, key: string | null): Promise<Role | null> {
+  if (!key) return "viewer";
+  const hash = await sha256Hex(key);
+  if (hash === room.hostKeyHash) return "host";
+  if (hash === room.guestKeyHash) return "guest";
+  return null;
+}

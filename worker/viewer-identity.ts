@@ -1,0 +1,44 @@
+/**
+ * A viewer's identity without sign-up: the server issues `v_…` ids in signed
+ * tokens (`vt_<id>.<signature>`) that the page keeps and presents when it asks
+ * for a socket ticket. Rate limits (and later bans and analytics) key on the
+ * id, so a new connection is not a new allowance. The signing key is made on
+ * first use and kept in D1, so a new deployment needs no setup step.
+ */
+import { randomBase62 } from "../durable-objects/random-ids.ts";
+import { hmacSha256Hex, sameSecret } from "./digests.ts";
+
+const TOKEN = /^vt_(v_[0-9A-Za-z]{16})\.([0-9a-f]{32})$/;
+let signingKey: Promise<string> | null = null;
+
+function key(db: D1Database): Promise<string> {
+  signingKey ??= (async () => {
+    await db
+      .prepare("INSERT INTO server_secrets (name, value, created_at) VALUES ('viewer-token', ?, ?) ON CONFLICT (name) DO NOTHING")
+      .bind(randomBase62(43), Date.now())
+      .run();
+    const row = await db.prepare("SELECT value FROM server_secrets WHERE name = 'viewer-token'").first<{ value: string }>();
+    return row!.value;
+  })().catch((error) => {
+    signingKey = null;
+    throw error;
+  });
+  return signingKey;
+}
+
+const sign = async (db: D1Database, viewerId: string) => (await hmacSha256Hex(await key(db), `viewer ${viewerId}`)).slice(0, 32);
+
+/** The viewer a token names, if the signature is ours; null otherwise. */
+export async function verifyViewerToken(db: D1Database, token: string | null | undefined): Promise<string | null> {
+  const match = token ? TOKEN.exec(token) : null;
+  if (!match) return null;
+  return sameSecret(await sign(db, match[1]!), match[2]!) ? match[1]! : null;
+}
+
+/** The viewer of a presented token, or a new identity (with the token the page should keep). */
+export async function viewerIdentity(db: D1Database, token: string | null | undefined): Promise<{ id: string; token: string }> {
+  const id = await verifyViewerToken(db, token);
+  if (id) return { id, token: token! };
+  const fresh = `v_${randomBase62(16)}`;
+  return { id: fresh, token: `vt_${fresh}.${await sign(db, fresh)}` };
+}
