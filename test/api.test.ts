@@ -260,6 +260,10 @@ describe("the API document", () => {
     const html = await res.text();
     expect(html).toContain("/shops/{shopId}/rooms");
     expect(html).toContain("Create a show");
+    // Rendered by the Worker, so its security headers come from the Worker too.
+    expect(res.headers.get("Content-Security-Policy")).toMatch(/^default-src 'self';.* frame-ancestors 'self'/);
+    expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
   });
 
   it("answers unknown API routes with a JSON 404", async () => {
