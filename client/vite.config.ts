@@ -1,7 +1,8 @@
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { defineConfig, type EnvironmentOptions } from "vite";
 import preact from "@preact/preset-vite";
+import { headersFile } from "../worker/security-headers.ts";
 
 const here = import.meta.dirname;
 const outDir = resolve(here, "../dist/client");
@@ -41,6 +42,9 @@ export default defineConfig({
     async buildApp(builder) {
       await rm(outDir, { recursive: true, force: true });
       for (const name of Object.keys(pages)) await builder.build(builder.environments[name]!);
+      // Static Assets serve the landing page and the built pages without the Worker: they get
+      // the Worker's security headers from this file (worker/security-headers.ts).
+      await writeFile(resolve(outDir, "_headers"), headersFile());
     },
   },
 });

@@ -41,6 +41,14 @@ export const LIMITS = {
   frameBytes: 2048,
 } as const;
 
+/**
+ * C0 and C1 control characters and DEL (U+0000–U+001F, U+007F–U+009F). No
+ * text a person types may contain them: SQLite's length() stops at NUL, so
+ * D1's CHECKs fail on it, and the others only garble a page, a log or a CSV.
+ * Multi-line fields allow tab and newline by removing them before the test.
+ */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
 export const ROLES = ["viewer", "guest", "host"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -167,12 +175,13 @@ export interface Order {
 
 // ---------------------------------------------------------------- client → room
 
-const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName));
+const noControls = v.check((text: string) => !CONTROL_CHARACTERS.test(text), "must not contain control characters");
+const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName), noControls);
 
 export const ClientMessage = v.variant("type", [
   v.object({
     type: v.literal("chat"),
-    text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.chatText)),
+    text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.chatText), noControls),
     name: v.optional(displayName),
   }),
   v.object({ type: v.literal("react") }),

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createShow, json } from "./helpers.ts";
+import { call, createShow, json, open } from "./helpers.ts";
 
 const post = (path: string, json: unknown, key?: string) => call(path, { method: "POST", json, key });
 
@@ -168,6 +168,70 @@ describe("host controls over HTTP", () => {
   });
 });
 
+describe("text with control characters", () => {
+  // SQLite's length() stops at NUL, so "\u0000" used to fail the tables' CHECKs and answer 500.
+  const CONTROLS = ["\u0000", "\u0007", "\t", "\n", "\r", "\u001f", "\u007f", "\u0085", "\u009f"];
+  const count = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
+  const counts = async () => Object.fromEntries(await Promise.all(["shops", "products", "rooms", "room_products", "orders"].map(async (t) => [t, await count(t)])));
+
+  it("refuses them in every free-text field with a 400 naming the field, and writes nothing", async () => {
+    const show = await createShow();
+    const before = await counts();
+    const refused = async (res: Response, field: string) => expect(await expectError(res, 400, "invalid_request")).toMatch(new RegExp(`^${field}: .*control characters`));
+    const orderPath = `/api/rooms/${show.room.id}/orders`;
+    const address = { line1: "1 Tea Road", line2: "Floor 2", city: "Hangzhou", postalCode: "310000", region: "Zhejiang", country: "CN" };
+    const order = (buyer: Record<string, string>, addressFields: Record<string, string> = {}) =>
+      call(orderPath, {
+        method: "POST",
+        headers: { "Idempotency-Key": `ctl-${crypto.randomUUID()}` },
+        json: { productId: show.products[0].id, quantity: 1, buyer: { name: "Mei Lin", email: "mei@example.com", ...buyer }, fulfilment: { type: "shipping", address: { ...address, ...addressFields } } },
+      });
+    await refused(await post("/api/shops", { name: "\u0000" }), "name");
+    for (const ch of CONTROLS) {
+      await refused(await post("/api/shops", { name: `Lotus${ch}Tea` }), "name");
+      await refused(await post(`/api/shops/${show.shop.id}/products`, { title: `Cu${ch}p`, priceCents: 100 }, show.apiKey), "title");
+      await refused(await post(`/api/shops/${show.shop.id}/rooms`, { title: `Sh${ch}ow`, products: [{ productId: show.products[0].id, stock: 1 }] }, show.apiKey), "title");
+      await refused(await order({ name: `Mei${ch}Lin` }), "buyer.name");
+      await refused(await order({ phone: `555${ch}0100` }), "buyer.phone");
+      for (const field of ["line1", "line2", "city", "postalCode", "region"]) {
+        await refused(await order({}, { [field]: `x${ch}y` }), `fulfilment.address.${field}`);
+      }
+    }
+    expect(await counts()).toEqual(before);
+    // Nothing reached the room either: no units taken, no order for the studio.
+    const room = (await json(await call(`/api/rooms/${show.room.id}`))).room;
+    expect(room.products.map((p: any) => p.left)).toEqual([10, 10]);
+    expect((await json(await call(orderPath, { key: show.hostKey }))).orders).toEqual([]);
+  });
+
+  it("keeps line breaks and tabs in a product description, and only there", async () => {
+    const { shop, apiKey } = await json(await post("/api/shops", { name: "Tea" }));
+    const path = `/api/shops/${shop.id}/products`;
+    for (const ch of ["\u0000", "\u0008", "\u001b", "\u007f", "\u0085"]) {
+      expect(await expectError(await post(path, { title: "Cup", priceCents: 1, description: `a${ch}b` }, apiKey), 400, "invalid_request")).toMatch(/^description: /);
+    }
+    // Windows line ends become \n, so every description breaks lines the same way.
+    const res = await post(path, { title: "Oolong", priceCents: 1250, description: "Roasted.\n\n\tSteep 3 min.\r\nTwice." }, apiKey);
+    expect(res.status).toBe(201);
+    expect((await json(res)).product.description).toBe("Roasted.\n\n\tSteep 3 min.\nTwice.");
+    expect((await json(await call(path))).products).toHaveLength(1);
+  });
+
+  it("refuses them in chat text and names with an invalid_message frame", async () => {
+    const show = await createShow();
+    const a = await open(show.room.id);
+    const b = await open(show.room.id);
+    await a.next("sync");
+    await b.next("sync");
+    for (const bad of [{ text: "hi\u0000" }, { text: "\u001b[2Jhi" }, { text: "line\nbreak" }, { text: "hi", name: "Mei\u0000" }, { text: "hi", name: "\u0085" }]) {
+      a.send({ type: "chat", ...bad });
+      expect((await a.next("error")).code).toBe("invalid_message");
+    }
+    a.send({ type: "chat", text: "你好 👋", name: "Mei" });
+    expect((await b.next("chat")).message).toMatchObject({ text: "你好 👋", name: "Mei", seq: 1 });
+  });
+});
+
 describe("the API document", () => {
   it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
     const res = await call("/api/openapi.json");
@@ -196,6 +260,10 @@ describe("the API document", () => {
     const html = await res.text();
     expect(html).toContain("/shops/{shopId}/rooms");
     expect(html).toContain("Create a show");
+    // Rendered by the Worker, so its security headers come from the Worker too.
+    expect(res.headers.get("Content-Security-Policy")).toMatch(/^default-src 'self';.* frame-ancestors 'self'/);
+    expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
   });
 
   it("answers unknown API routes with a JSON 404", async () => {

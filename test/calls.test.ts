@@ -240,3 +240,86 @@ describe("the Calls proxy", () => {
     expect((await viewer.next("stage")).tracks).toEqual([]);
   });
 });
+
+describe("the Calls proxy when the relay fails", () => {
+  // What the relay may answer instead of a result, and what our API must say instead:
+  // always {"error": {"code", "message"}}, never Calls' own {errorCode, errorDescription}.
+  const failures = [
+    { what: "a session it no longer knows", relay: async () => Response.json({ errorCode: "not_found", errorDescription: "session not found" }, { status: 404 }), status: 404, code: "not_found", message: /session not found/ },
+    { what: "a request it refuses", relay: async () => Response.json({ errorCode: "bad_request", errorDescription: "mid 7 is not in the offer" }, { status: 400 }), status: 400, code: "bad_request", message: /mid 7 is not in the offer/ },
+    { what: "too many calls", relay: async () => Response.json({ errorCode: "rate_limited", errorDescription: "slow down" }, { status: 429 }), status: 429, code: "rate_limited", message: /slow down/ },
+    { what: "its own failure", relay: async () => Response.json({ errorCode: "internal_error", errorDescription: "media server crashed" }, { status: 500 }), status: 502, code: "relay_error", message: /media server crashed/ },
+    { what: "a gateway page", relay: async () => new Response("<html>502 Bad Gateway</html>", { status: 503, headers: { "Content-Type": "text/html" } }), status: 502, code: "relay_error", message: /503/ },
+    { what: "our app credentials refused", relay: async () => Response.json({ errorCode: "unauthorized", errorDescription: "bad app secret" }, { status: 401 }), status: 502, code: "relay_error", message: /unauthorized/ },
+    { what: "an error in a 200 answer", relay: async () => Response.json({ errorCode: "internal_error", errorDescription: "try again later" }), status: 502, code: "relay_error", message: /try again later/ },
+    { what: "nothing (unreachable)", relay: async (): Promise<Response> => { throw new TypeError("fetch failed: connection refused"); }, status: 502, code: "relay_unreachable", message: /could not be reached/ },
+  ];
+
+  /** Every proxied call, each ready to send on a room where the host is live on stage. */
+  async function proxiedCalls() {
+    const show = await createShow();
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host);
+    const viewer = await openSession(show.room.id);
+    const sessions = `/api/rooms/${show.room.id}/calls/sessions`;
+    return {
+      show,
+      calls: {
+        "sessions/new": () => proxy(`${sessions}/new`, { json: {}, key: show.hostKey }),
+        "tracks/new (publish)": () => publish(show.room.id, host, [{ location: "local", mid: "2", trackName: "screen-video", kind: "video", source: "screen" }]),
+        "tracks/new (pull)": () => proxy(`${sessions}/${viewer.sessionId}/tracks/new`, { token: viewer.sessionToken, json: { tracks: [{ location: "remote", sessionId: host.sessionId, trackName: "cam-video" }] } }),
+        renegotiate: () => proxy(`${sessions}/${viewer.sessionId}/renegotiate`, { method: "PUT", token: viewer.sessionToken, json: { sessionDescription: { type: "answer", sdp: SDP } } }),
+        "tracks/close": () => proxy(`${sessions}/${viewer.sessionId}/tracks/close`, { method: "PUT", token: viewer.sessionToken, json: { tracks: [{ mid: "0" }] } }),
+        "GET session": () => proxy(`${sessions}/${viewer.sessionId}`, { method: "GET", token: viewer.sessionToken }),
+      },
+    };
+  }
+
+  it.each(failures)("answers $what with our error envelope on every proxied call", async ({ relay, status, code, message }) => {
+    const { show, calls } = await proxiedCalls();
+    const answers = [];
+    for (const [name, send] of Object.entries(calls)) {
+      vi.mocked(globalThis.fetch).mockImplementationOnce(relay);
+      const res = await send();
+      answers.push({ call: name, status: res.status, type: res.headers.get("Content-Type"), body: await res.json() });
+    }
+    expect(answers).toEqual(
+      Object.keys(calls).map((name) => ({
+        call: name,
+        status,
+        type: expect.stringMatching(/^application\/json/),
+        body: { error: { code, message: expect.stringMatching(message) } },
+      })),
+    );
+    expect(JSON.stringify(answers)).not.toContain("calls-secret");
+    // A failed publish put nothing on the stage.
+    const stage = (await json(await app.request(`${BASE}/api/rooms/${show.room.id}`, {}, callsEnv))).room.stage;
+    expect(stage.map((t: any) => t.trackName).sort()).toEqual(["cam-audio", "cam-video"]);
+  });
+
+  it("opens no session when the relay's answer has no session id", async () => {
+    const show = await createShow();
+    vi.mocked(globalThis.fetch).mockResolvedValueOnce(Response.json({}, { status: 201 }));
+    const res = await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: show.hostKey });
+    expect(res.status).toBe(502);
+    expect((await json(res)).error).toEqual({ code: "relay_error", message: expect.any(String) });
+  });
+
+  it("passes a 200 answer through unchanged, per-track errors included", async () => {
+    const show = await createShow();
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host);
+    const viewer = await openSession(show.room.id);
+    const answer = {
+      requiresImmediateRenegotiation: false,
+      tracks: [{ location: "remote", sessionId: host.sessionId, trackName: "cam-video", errorCode: "not_found", errorDescription: "track not published yet" }],
+    };
+    vi.mocked(globalThis.fetch).mockResolvedValueOnce(Response.json(answer));
+    const res = await proxy(`/api/rooms/${show.room.id}/calls/sessions/${viewer.sessionId}/tracks/new`, {
+      token: viewer.sessionToken,
+      json: { tracks: [{ location: "remote", sessionId: host.sessionId, trackName: "cam-video" }] },
+    });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual(answer);
+  });
+});

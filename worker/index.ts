@@ -15,6 +15,7 @@ import { orders } from "./routes/orders.ts";
 import { rooms } from "./routes/rooms.ts";
 import { webhooks } from "./routes/webhooks.ts";
 import { shops } from "./routes/shops.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { routeRoomSocket } from "./sockets.ts";
 import { validationHook } from "./validation.ts";
 
@@ -65,6 +66,8 @@ api.get("/docs", (c) => c.html(renderDocs(api.getOpenAPI31Document(OPENAPI_CONFI
 api.onError(renderError);
 
 const app = new OpenAPIHono<AppEnv>();
+// First, so that it also sees the responses of onError and notFound.
+app.use(securityHeaders);
 app.route("/api", api);
 app.route("/", pages);
 app.all("/parties/*", async (c) => (await routeRoomSocket(c.req.raw, c.env)) ?? c.json({ error: { code: "not_found", message: "No such room." } }, 404));

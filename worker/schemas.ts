@@ -3,7 +3,7 @@
  * OpenAPI document, so the docs cannot drift from what the code accepts.
  */
 import { z } from "@hono/zod-openapi";
-import type { RoomState as WireRoomState } from "../durable-objects/protocol.ts";
+import { CONTROL_CHARACTERS, type RoomState as WireRoomState } from "../durable-objects/protocol.ts";
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "CNY", "JPY", "CAD", "AUD", "HKD", "SGD"] as const;
 
@@ -25,6 +25,22 @@ const httpUrl = z
   .max(2048)
   .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) || /^\/(?!\/)\S*$/.test(value), "must be an http(s) URL or a path on this site");
 
+/**
+ * Text a person typed: trimmed, then `min`–`max` characters without control
+ * characters, which D1's length() CHECKs and every page that shows the text
+ * get wrong. Multi-line text keeps tabs and line breaks; Windows line ends
+ * become \n, so every description breaks lines the same way.
+ */
+function text({ min = 0, max, multiline = false }: { min?: number; max: number; multiline?: boolean }) {
+  const trimmed = multiline ? z.string().trim().overwrite((value) => value.replace(/\r\n?/g, "\n")) : z.string().trim();
+  return (min ? trimmed.min(min) : trimmed)
+    .max(max)
+    .refine(
+      (value) => !CONTROL_CHARACTERS.test(multiline ? value.replace(/[\t\n]/g, "") : value),
+      multiline ? "must not contain control characters other than tabs and line breaks" : "must not contain control characters (tabs and line breaks included)",
+    );
+}
+
 // ------------------------------------------------------------------ shops
 
 export const Shop = z
@@ -34,7 +50,7 @@ export type Shop = z.infer<typeof Shop>;
 
 export const CreateShop = z
   .object({
-    name: z.string().trim().min(1).max(80).openapi({ example: "Lotus Tea House" }),
+    name: text({ min: 1, max: 80 }).openapi({ example: "Lotus Tea House" }),
     currency: z.enum(CURRENCIES).default("USD"),
   })
   .openapi("CreateShop");
@@ -65,10 +81,10 @@ export type Product = z.infer<typeof Product>;
 
 export const CreateProduct = z
   .object({
-    title: z.string().trim().min(1).max(120).openapi({ example: "Jasmine pearls, 100 g" }),
+    title: text({ min: 1, max: 120 }).openapi({ example: "Jasmine pearls, 100 g" }),
     priceCents: z.number().int().min(0).max(100_000_000).openapi({ description: "Price in the currency's minor unit.", example: 1899 }),
     imageUrl: httpUrl.optional(),
-    description: z.string().trim().max(2000).optional(),
+    description: text({ max: 2000, multiline: true }).optional(),
   })
   .openapi("CreateProduct");
 
@@ -134,7 +150,7 @@ void roomStatesAgree;
 
 export const CreateRoom = z
   .object({
-    title: z.string().trim().min(1).max(120).openapi({ example: "Spring tea tasting, live from the shop" }),
+    title: text({ min: 1, max: 120 }).openapi({ example: "Spring tea tasting, live from the shop" }),
     startsAt: z.iso.datetime({ offset: true }).optional().openapi({ description: "Planned start (ISO 8601), shown as a countdown." }),
     products: z
       .array(z.object({ productId: ProductId, stock: z.number().int().min(0).max(1_000_000) }))
@@ -173,11 +189,11 @@ export const OrderParams = z.object({ orderId: OrderId.openapi({ param: { name: 
 
 const Address = z
   .object({
-    line1: z.string().trim().min(1).max(120),
-    line2: z.string().trim().max(120).optional(),
-    city: z.string().trim().min(1).max(80),
-    postalCode: z.string().trim().min(1).max(20),
-    region: z.string().trim().max(80).optional(),
+    line1: text({ min: 1, max: 120 }),
+    line2: text({ max: 120 }).optional(),
+    city: text({ min: 1, max: 80 }),
+    postalCode: text({ min: 1, max: 20 }),
+    region: text({ max: 80 }).optional(),
     country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166 alpha-2 code such as US, CN or DE"),
   })
   .openapi("Address");
@@ -194,9 +210,9 @@ export const CreateOrder = z
     productId: ProductId,
     quantity: z.number().int().min(1).max(10).openapi({ example: 1 }),
     buyer: z.object({
-      name: z.string().trim().min(1).max(80).openapi({ example: "Mei Lin" }),
+      name: text({ min: 1, max: 80 }).openapi({ example: "Mei Lin" }),
       email: z.email().max(254).openapi({ example: "mei@example.com" }),
-      phone: z.string().trim().max(30).optional(),
+      phone: text({ max: 30 }).optional(),
     }),
     fulfilment: Fulfilment,
     ref: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "1–40 letters, digits, _ or -").optional().openapi({

@@ -9,7 +9,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { bearerKey, hashKey, requireHost, requireRoom } from "../auth.ts";
-import { callsConfig, callsFetch, iceServers, type CallsConfig, type CallsResponse } from "../calls/calls-api.ts";
+import { callsConfig, callsFetch, iceServers, relayError, type CallsConfig, type CallsResponse } from "../calls/calls-api.ts";
 import { CallsAnswer, CallsParams, CloseTracks, IceServers, NewSession, NewTracks, RemoveFromStage, Renegotiate, SessionOpened } from "../calls/schemas.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
@@ -30,8 +30,10 @@ function config(c: Context<AppEnv>): CallsConfig {
   return found;
 }
 
-/** Passes Calls' answer through with its status (Calls errors keep their own `errorCode` shape). */
+/** Passes Calls' answer through with its status; a relay error becomes ours, `{error: {code, message}}`. */
 function relay(c: Context<AppEnv>, answer: CallsResponse) {
+  const error = relayError(answer);
+  if (error) throw error;
   return c.json(answer.body, answer.status as 200);
 }
 
@@ -80,7 +82,9 @@ calls.openapi(
     if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
     const publisher = role === "viewer" ? null : await verifyViewerToken(c.env.DB, c.req.valid("header")["x-viewer-token"]);
     const answer = await callsFetch(calls, "POST", "/sessions/new", c.req.valid("json"));
-    if (answer.status >= 300 || typeof answer.body.sessionId !== "string") return relay(c, answer) as never;
+    const error = relayError(answer);
+    if (error) throw error;
+    if (typeof answer.body.sessionId !== "string") throw new ApiError(502, "relay_error", "The video relay opened no session (its answer has no sessionId).");
     const sessionToken = `st_${randomBase62(32)}`;
     await c.get("roomStub").openCallsSession(answer.body.sessionId, role, await hashKey(sessionToken), publisher);
     return c.json({ ...answer.body, sessionId: answer.body.sessionId, sessionToken }, 201);

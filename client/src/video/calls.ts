@@ -14,8 +14,9 @@ import { viewerToken } from "../viewer-token.ts";
 
 /**
  * Why a call failed: the proxy's `{error: {code}}` (removed_from_stage,
- * not_on_stage, show_ended, video_unavailable, …), Calls' own `errorCode`
- * (relay_unreachable when the relay is down), or "network" when no answer came.
+ * not_on_stage, show_ended, video_unavailable, relay_unreachable and
+ * relay_error when the relay is down or failing, the relay's own code such
+ * as not_found when it refused), or "network" when no answer came.
  */
 export class VideoError extends Error {
   constructor(readonly code: string) {
@@ -61,7 +62,7 @@ export async function openSession(roomId: string, key?: string | null) {
       throw new VideoError("network");
     }
     const answer = await response.json().catch(() => ({}));
-    const code = answer.error?.code ?? answer.errorCode;
+    const code = answer.error?.code;
     if (!response.ok || code) throw new VideoError(code ?? `http_${response.status}`);
     return answer;
   };
