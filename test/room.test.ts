@@ -98,7 +98,7 @@ describe("chat", () => {
     expect((await b.next("chat")).seq).toBe(1);
   });
 
-  it("rate-limits each connection with a clear error, never a silent drop", async () => {
+  it("rate-limits each viewer with a clear error, never a silent drop", async () => {
     const show = await createShow();
     const a = await open(show.room.id);
     await a.next("sync");
@@ -108,7 +108,7 @@ describe("chat", () => {
     expect(limited).toMatchObject({ code: "rate_limited", retryAfterMs: expect.any(Number) });
     expect(limited.retryAfterMs).toBeGreaterThan(0);
     await a.next("error");
-    // Another connection has its own allowance.
+    // Another viewer has its own allowance.
     const b = await open(show.room.id);
     await b.next("sync");
     b.send({ type: "chat", text: "me too" });
