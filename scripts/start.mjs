@@ -8,8 +8,13 @@
  *   npm start                 http://localhost:8787
  *   npm start -- --lan        also reachable from a phone on the same network
  *   PORT=9000 npm start       another port (the local SFU takes PORT + 1)
+ *
+ * For tests: SHOP_ALONG_STATE=<dir> keeps the local state (and demo.json) in
+ * <dir> instead of .wrangler/state, and SHOP_ALONG_SKIP_BUILD=1 skips the
+ * client build when dist/client is already built.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import { renderUnicodeCompact } from "uqr";
@@ -26,6 +31,9 @@ const lanAddress = lan
   ? Object.values(networkInterfaces()).flat().find((i) => i?.family === "IPv4" && !i.internal)?.address
   : undefined;
 const origin = `http://${lanAddress ?? "localhost"}:${port}`;
+const state = process.env.SHOP_ALONG_STATE ? resolve(process.env.SHOP_ALONG_STATE) : undefined;
+const persistArgs = state ? ["--persist-to", state] : [];
+const skipBuild = process.env.SHOP_ALONG_SKIP_BUILD === "1" && existsSync(resolve(root, "dist/client/index.html"));
 
 function run(step, command, args) {
   console.log(`\n▸ ${step}`);
@@ -37,8 +45,8 @@ function run(step, command, args) {
   }
 }
 
-run("Building the client", bin("vite"), ["build", "--config", "client/vite.config.ts", "--logLevel", "warn"]);
-run("Applying D1 migrations to the local database (.wrangler/state)", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
+if (!skipBuild) run("Building the client", bin("vite"), ["build", "--config", "client/vite.config.ts", "--logLevel", "warn"]);
+run(`Applying D1 migrations to the local database (${state ?? ".wrangler/state"})`, bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
 
 let sfu = null;
 let videoVars = [];
@@ -58,7 +66,7 @@ if (usesRealCalls()) {
 console.log(`\n▸ Starting wrangler dev on ${origin}`);
 const dev = spawn(
   bin("wrangler"),
-  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, ...videoVars, "--show-interactive-dev-session=false"],
+  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, ...videoVars, ...persistArgs, "--show-interactive-dev-session=false"],
   { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -73,7 +81,7 @@ dev.on("exit", (code) => {
 });
 
 try {
-  const demo = await seedDemo(`http://127.0.0.1:${port}`, resolve(root, ".wrangler/demo.json"), origin);
+  const demo = await seedDemo(`http://127.0.0.1:${port}`, state ? resolve(state, "demo.json") : resolve(root, ".wrangler/demo.json"), origin);
   console.log(`
   ┌──────────────────────────────────────────────────────────────
   │ Shop-along is running at ${origin}
