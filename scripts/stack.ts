@@ -2,13 +2,17 @@
  * Starts the whole product as `npm start` does, for tests and benchmarks: on
  * a free loopback port and, unless told otherwise, a fresh temporary state
  * (D1 migrations applied, then `wrangler dev`). `kill()` is a hard kill of
- * the runtime (SIGKILL to wrangler and workerd), for fault tests.
+ * the runtime (SIGKILL to wrangler and workerd), for fault tests. Like
+ * `npm start`, it starts the SFU and wrangler through child-processes.mjs:
+ * however the test or benchmark process ends, even by SIGKILL, they stop.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+// @ts-expect-error: a plain .mjs module shared with `npm start`.
+import { signalGroup, spawnChild, stopChild } from "./child-processes.mjs";
 // @ts-expect-error: a plain .mjs module shared with `npm start`.
 import { startLocalSfu } from "./local-sfu.mjs";
 
@@ -83,26 +87,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const videoVars: string[] = sfu?.vars ?? [];
   // Its own inspector port too, so that two stacks (the benchmark's) can run side by side.
   const inspectorPort = await freePort();
-  const dev: ChildProcess = spawn(
+  const dev: ChildProcess = spawnChild(
     wrangler,
     [
       "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
       "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "warn", ...videoVars,
     ],
-    // Its own process group, so that a kill reaches workerd too.
-    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    // Its own process group (spawnChild), so that a kill reaches workerd too.
+    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   dev.stdout!.on("data", (d) => (output += d));
   dev.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<void>((r) => dev.once("exit", () => r()));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-dev.pid!, signal);
-    } catch {
-      // already gone
-    }
-  };
+  const signalDev = (signal: NodeJS.Signals) => signalGroup(dev, signal);
 
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -117,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      signalGroup("SIGKILL");
+      signalDev("SIGKILL");
       sfu?.process.kill("SIGKILL");
       throw new Error(`wrangler dev did not answer within 90 s:\n${output}`);
     }
@@ -128,17 +126,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     origin,
     state,
     async stop() {
-      if (dev.exitCode === null) {
-        signalGroup("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (dev.exitCode === null) signalGroup("SIGKILL");
-      }
-      sfu?.process.kill("SIGTERM");
+      // SIGTERM, and SIGKILL for what is still there 5 s later: wrangler, workerd, the SFU.
+      await Promise.all([stopChild(dev), sfu && stopChild(sfu.process)]);
       if (temporary) rmSync(state, { recursive: true, force: true });
     },
     async kill() {
       sfu?.process.kill("SIGKILL");
-      signalGroup("SIGKILL");
+      signalDev("SIGKILL");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     },
     videoRelay: sfu && {

@@ -8,15 +8,23 @@
  *   npm start                 http://localhost:8787
  *   npm start -- --lan        also reachable from a phone on the same network
  *   PORT=9000 npm start       another port (the local SFU takes PORT + 1)
+ *
+ * For tests: SHOP_ALONG_STATE=<dir> keeps the local state (and demo.json) in
+ * <dir> instead of .wrangler/state, and SHOP_ALONG_SKIP_BUILD=1 skips the
+ * client build when dist/client is already built.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import { renderUnicodeCompact } from "uqr";
+import { exitAfterStopping, exitOnSignals, shuttingDown, spawnChild } from "./child-processes.mjs";
 import { assertNode22, LOCAL_ENV } from "./local-env.mjs";
 import { seedDemo } from "./seed-demo.mjs";
 import { startLocalSfu, usesRealCalls } from "./local-sfu.mjs";
 
+// Before anything starts: however this process is stopped, what it started
+// stops with it (scripts/child-processes.mjs, which also covers a SIGKILL).
+exitOnSignals();
 assertNode22();
 const root = resolve(import.meta.dirname, "..");
 const bin = (name) => resolve(root, "node_modules/.bin", name);
@@ -26,54 +34,53 @@ const lanAddress = lan
   ? Object.values(networkInterfaces()).flat().find((i) => i?.family === "IPv4" && !i.internal)?.address
   : undefined;
 const origin = `http://${lanAddress ?? "localhost"}:${port}`;
+const state = process.env.SHOP_ALONG_STATE ? resolve(process.env.SHOP_ALONG_STATE) : undefined;
+const persistArgs = state ? ["--persist-to", state] : [];
+const skipBuild = process.env.SHOP_ALONG_SKIP_BUILD === "1" && existsSync(resolve(root, "dist/client/index.html"));
 
-function run(step, command, args) {
-  console.log(`\n▸ ${step}`);
-  // stdin is not a terminal, so wrangler applies migrations without asking "Ok to proceed?".
-  const result = spawnSync(command, args, { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] });
-  if (result.status !== 0) {
-    console.error(`\n✗ ${step} failed (exit ${result.status}).`);
-    process.exit(result.status ?? 1);
-  }
+/** Prints the failure and exits once every child is stopped; when already stopping, only waits for the exit. */
+async function fail(message, code) {
+  if (!shuttingDown()) console.error(message);
+  await exitAfterStopping(code);
 }
 
-run("Building the client", bin("vite"), ["build", "--config", "client/vite.config.ts", "--logLevel", "warn"]);
-run("Applying D1 migrations to the local database (.wrangler/state)", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
+async function run(step, command, args) {
+  console.log(`\n▸ ${step}`);
+  // stdin is not a terminal, so wrangler applies migrations without asking "Ok to proceed?".
+  const child = spawnChild(command, args, { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] });
+  const status = await new Promise((done) => {
+    child.once("exit", (code) => done(code));
+    child.once("error", () => done(null));
+  });
+  if (status !== 0) await fail(`\n✗ ${step} failed (exit ${status}).`, status ?? 1);
+}
 
-let sfu = null;
+if (!skipBuild) await run("Building the client", bin("vite"), ["build", "--config", "client/vite.config.ts", "--logLevel", "warn"]);
+await run(`Applying D1 migrations to the local database (${state ?? ".wrangler/state"})`, bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
+
 let videoVars = [];
 if (usesRealCalls()) {
   console.log("\n▸ Video: Cloudflare Calls (CALLS_APP_ID is set in .dev.vars)");
 } else {
   console.log(`\n▸ Starting the local video relay (sfu/, Calls-compatible) on 127.0.0.1:${port + 1}`);
   try {
-    sfu = await startLocalSfu({ port: port + 1, env: LOCAL_ENV, stdio: "inherit" });
-    videoVars = sfu.vars;
+    videoVars = (await startLocalSfu({ port: port + 1, env: LOCAL_ENV, stdio: "inherit" })).vars;
   } catch (error) {
-    console.error(`\n✗ ${error.message}`);
-    process.exit(1);
+    await fail(`\n✗ ${error.message}`, 1);
   }
 }
 
 console.log(`\n▸ Starting wrangler dev on ${origin}`);
-const dev = spawn(
+const dev = spawnChild(
   bin("wrangler"),
-  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, ...videoVars, "--show-interactive-dev-session=false"],
+  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, ...videoVars, ...persistArgs, "--show-interactive-dev-session=false"],
   { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] },
 );
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    dev.kill(signal);
-    sfu?.process.kill(signal);
-  });
-}
-dev.on("exit", (code) => {
-  sfu?.process.kill("SIGTERM");
-  process.exit(code ?? 0);
-});
+// wrangler dev ending on its own ends npm start, with its exit code.
+dev.on("exit", (code) => void exitAfterStopping(code ?? 0));
 
 try {
-  const demo = await seedDemo(`http://127.0.0.1:${port}`, resolve(root, ".wrangler/demo.json"), origin);
+  const demo = await seedDemo(`http://127.0.0.1:${port}`, state ? resolve(state, "demo.json") : resolve(root, ".wrangler/demo.json"), origin);
   console.log(`
   ┌──────────────────────────────────────────────────────────────
   │ Shop-along is running at ${origin}
@@ -88,8 +95,5 @@ try {
 ${renderUnicodeCompact(demo.links.viewer, { border: 1 }).replace(/^/gm, "    ")}
   Press Ctrl+C to stop.`);
 } catch (error) {
-  console.error(`\n✗ Could not seed the demo: ${error.message}`);
-  dev.kill("SIGTERM");
-  sfu?.process.kill("SIGTERM");
-  process.exit(1);
+  await fail(`\n✗ Could not seed the demo: ${error.message}`, 1);
 }

@@ -1,5 +1,7 @@
 // Entry point: `node sfu/main.ts` serves the local Calls-compatible SFU on
-// 127.0.0.1:${SFU_PORT:-8788} until SIGINT or SIGTERM.
+// 127.0.0.1:${SFU_PORT:-8788} until SIGINT or SIGTERM (or, with
+// SFU_EXIT_ON_STDIN_END=1, until its stdin closes: scripts/local-sfu.mjs
+// gives it a pipe, so that it does not outlive whoever started it).
 import { LocalSfu } from "./local-sfu.ts";
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, startCallsServer } from "./server.ts";
 import type { RunningCallsServer } from "./server.ts";
@@ -43,3 +45,8 @@ async function stop(signal: string): Promise<void> {
 }
 process.on("SIGINT", () => void stop("SIGINT"));
 process.on("SIGTERM", () => void stop("SIGTERM"));
+if (process.env.SFU_EXIT_ON_STDIN_END === "1") {
+  process.stdin.on("end", () => void stop("stdin closed"));
+  process.stdin.on("error", () => void stop("stdin closed"));
+  process.stdin.resume();
+}
