@@ -8,16 +8,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../durable-objects/protocol.ts";
-import { call, connect, createShow, json, open, ticketFor, type TestSocket } from "./helpers.ts";
+import { call, connect, createShow, json, open, ticketFor, warmUp } from "./helpers.ts";
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  const show = await createShow();
-  const socket = await open(show.room.id);
-  await socket.next("sync", 10_000);
-  socket.ws.close();
-});
+// Warm-up: the first socket in a file pays for starting the runtime.
+beforeAll(warmUp);
 
 async function buy(roomId: string, productId: string) {
   const res = await call(`/api/rooms/${roomId}/orders`, {
@@ -167,4 +163,3 @@ describe("unknown room ids never reach a Room", () => {
   });
 });
 
-export type { TestSocket };

@@ -119,3 +119,11 @@ export async function open(
   if (socket instanceof Response) throw new Error(`socket refused: ${socket.status} ${await socket.text()}`);
   return Object.assign(socket, { viewer });
 }
+
+/** Warm-up for a file's first test: the first socket in a file pays for starting the runtime. */
+export async function warmUp(): Promise<void> {
+  const show = await createShow();
+  const socket = await open(show.room.id);
+  await socket.next("sync", 10_000);
+  socket.ws.close();
+}

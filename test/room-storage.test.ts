@@ -11,14 +11,10 @@ import { history } from "../durable-objects/event-log.ts";
 import { LIMITS } from "../durable-objects/protocol.ts";
 import type { Room } from "../durable-objects/room.ts";
 import { SCHEMA_BEFORE_VERSIONING } from "./fixtures/room-schema-v1.ts";
-import { call, createShow, json, open } from "./helpers.ts";
+import { call, createShow, json, open, warmUp } from "./helpers.ts";
 
-beforeAll(async () => {
-  const show = await createShow();
-  const socket = await open(show.room.id);
-  await socket.next("sync", 10_000);
-  socket.ws.close();
-});
+// Warm-up: the first socket in a file pays for starting the runtime.
+beforeAll(warmUp);
 
 describe("storage migrations", () => {
   it("upgrades a room created with the schema from before versioning, keeping its show, log and queued orders", async () => {

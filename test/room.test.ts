@@ -2,17 +2,12 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../durable-objects/protocol.ts";
-import { call, connect, createShow, open, ticketFor } from "./helpers.ts";
+import { call, connect, createShow, open, ticketFor, warmUp } from "./helpers.ts";
 
 const post = (path: string, json: unknown, key?: string) => call(path, { method: "POST", json, key });
 
-beforeAll(async () => {
-  // Warm-up: the first socket in a file pays for starting the runtime.
-  const show = await createShow();
-  const socket = await open(show.room.id);
-  await socket.next("sync", 10_000);
-  socket.ws.close();
-});
+// Warm-up: the first socket in a file pays for starting the runtime.
+beforeAll(warmUp);
 
 describe("joining a room", () => {
   it("sends the whole state first, with the room's sequence number", async () => {

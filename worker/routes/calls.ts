@@ -21,8 +21,6 @@ import { verifyViewerToken } from "../viewer-identity.ts";
 
 export const calls = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-// Every route here names a room: an unknown one answers 404 before anything reaches a Room.
-calls.use("/:roomId/*", requireRoom());
 
 function config(c: Context<AppEnv>): CallsConfig {
   const found = callsConfig(c.env);
@@ -55,6 +53,7 @@ calls.openapi(
     path: "/{roomId}/calls/ice-servers",
     tags: ["Video"],
     summary: "ICE servers for this room's video",
+    middleware: [requireRoom()] as const,
     request: { params: RoomParams },
     responses: { 200: jsonContent(IceServers, "STUN/TURN servers (TURN credentials when configured)"), ...errorResponses(400) },
   }),
@@ -70,6 +69,7 @@ calls.openapi(
     description:
       "Calls' `sessions/new`. With the host or guest key as Bearer the session may publish; without a key it may only pull. Returns a `sessionToken` for the session's later calls. " +
       "A publisher sends its `X-Viewer-Token` (from its socket ticket): when all its pages have been gone for 20 s, its tracks leave the stage.",
+    middleware: [requireRoom()] as const,
     request: { params: RoomParams, headers: ViewerTokenHeader, body: jsonBody(NewSession) },
     responses: { 201: jsonContent(SessionOpened, "The session"), ...errorResponses(400, 401, 404, 409, 413) },
   }),
@@ -99,6 +99,7 @@ calls.openapi(
     summary: "Publish (host, guests) or pull (anyone) tracks",
     description: "Calls' `tracks/new`. Local tracks need a host or guest session and name their `kind` and `source`; remote tracks must be on the room's stage.",
     ...sessionHeaders,
+    middleware: [requireRoom()] as const,
     request: { params: CallsParams, body: jsonBody(NewTracks) },
     responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 409, 413) },
   }),
@@ -143,6 +144,7 @@ calls.openapi(
     tags: ["Video"],
     summary: "Renegotiate a session",
     ...sessionHeaders,
+    middleware: [requireRoom()] as const,
     request: { params: CallsParams, body: jsonBody(Renegotiate) },
     responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 413) },
   }),
@@ -161,6 +163,7 @@ calls.openapi(
     tags: ["Video"],
     summary: "Close tracks (they leave the stage)",
     ...sessionHeaders,
+    middleware: [requireRoom()] as const,
     request: { params: CallsParams, body: jsonBody(CloseTracks) },
     responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 413) },
   }),
@@ -185,6 +188,7 @@ calls.openapi(
     tags: ["Video"],
     summary: "A session's tracks and their state",
     ...sessionHeaders,
+    middleware: [requireRoom()] as const,
     request: { params: CallsParams },
     responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403) },
   }),
