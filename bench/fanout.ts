@@ -124,6 +124,8 @@ Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${c
 one room, ${rounds} rounds per row. *pin*: \`POST /api/rooms/{id}/pin\` sent → \`pin\` frame received by each viewer.
 *chat*: host socket sends → \`chat\` frame received by each viewer. The viewers are Node WebSocket clients in one
 process on the same 2 cores as workerd, so the figures include client-side queueing; goal: every viewer within 1 s.
+Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{id}/tickets\`), then the socket, so
+*all sockets synced in* counts both.
 
 ${table}`,
 );
