@@ -271,6 +271,8 @@ export const CLOSE = {
   roomNotFound: 4404,
   /** The socket came without a valid ticket (only the Worker can admit one). */
   unauthorized: 4401,
+  /** A guest's link was replaced by the host: this guest key no longer opens the room. */
+  guestLinkReplaced: 4403,
   /** Something failed on our side while setting up or serving the socket; the client may reconnect. */
   internalError: 1011,
 } as const;

@@ -122,6 +122,26 @@ export class Room extends Server<Env> {
 
   // ------------------------------------------------------------ RPC: sockets
 
+  /** Whether a key (by its hash) is this room's current guest key; the host can replace it. */
+  isGuestKey(hash: string): boolean {
+    return showRow(this.ctx.storage.sql)?.guest_key_hash === hash;
+  }
+
+  /**
+   * The host issued a new guest link: the old one stops working at once.
+   * Guests leave the stage (returned: what the proxy must close at the relay)
+   * and their sockets are closed; they may come back only with the new link.
+   */
+  replaceGuestKey(hash: string): Array<{ sessionId: string; mids: string[] }> | Refusal {
+    if (!showRow(this.ctx.storage.sql)) return noShow();
+    const closed = this.#commit((tx) => {
+      this.ctx.storage.sql.exec("UPDATE room SET guest_key_hash = ? WHERE id = 1", hash);
+      return this.#stage.endGuests(tx);
+    });
+    for (const guest of this.getConnections(roleTag("guest"))) guest.close(CLOSE.guestLinkReplaced, "guest link replaced");
+    return closed;
+  }
+
   /** Records a socket ticket (by its hash) for this peer; returns when it expires. */
   issueTicket(hash: string, peer: Peer): { expiresAt: number } | Refusal {
     if (!showRow(this.ctx.storage.sql)) return noShow();
@@ -176,6 +196,11 @@ export class Room extends Server<Env> {
   /** Records a Calls session opened through the proxy; a publisher's session is owned by its pages (its identity). */
   openCallsSession(sessionId: string, role: Role, tokenHash: string, viewerId: string | null): void {
     this.#stage.open(sessionId, role, tokenHash, viewerId);
+  }
+
+  /** True when the host removed this publisher from the stage (a reload does not bring it back). */
+  removedFromStage(role: Role, viewerId: string): boolean {
+    return this.#stage.isRemoved(role, viewerId);
   }
 
   /** The role of a session whose token this is; "revoked" once removed from the stage; null if not ours. */

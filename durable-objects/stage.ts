@@ -211,6 +211,28 @@ export class Stage implements RoomFeature {
     });
   }
 
+  /** True when the host removed this publisher (its identity) from the stage: a reload does not bring it back. */
+  isRemoved(role: Role, viewerId: string): boolean {
+    return this.kit.sql.exec(
+      "SELECT 1 FROM session_owners JOIN calls_sessions ON calls_sessions.id = session_owners.session_id WHERE calls_sessions.revoked = 1 AND session_owners.owner = ? LIMIT 1",
+      publisherTag(role, viewerId),
+    ).toArray().length > 0;
+  }
+
+  /**
+   * The guest link was replaced: every guest leaves the stage for good (their
+   * sessions are revoked), and who was removed is forgotten, so the new link
+   * may invite anyone again. Returns the sessions and mids to close at the relay.
+   */
+  endGuests(tx: Change): Array<{ sessionId: string; mids: string[] }> {
+    const sql = this.kit.sql;
+    const guests = sql.exec<{ id: string }>("SELECT id FROM calls_sessions WHERE role = 'guest' AND revoked = 0").toArray();
+    const closed = guests.map(({ id }) => ({ sessionId: id, mids: revokeSession(sql, id) }));
+    sql.exec("DELETE FROM session_owners WHERE session_id IN (SELECT id FROM calls_sessions WHERE role = 'guest')");
+    if (closed.some((c) => c.mids.length > 0)) this.#announce(tx);
+    return closed.filter((c) => c.mids.length > 0);
+  }
+
   /** The show ended: nobody is on stage any more (part of the ending change). */
   clear(tx: Change): void {
     if (clearStage(this.kit.sql) > 0) this.#announce(tx);

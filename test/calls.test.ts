@@ -8,7 +8,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import app from "../worker/index.ts";
-import { BASE, createShow, json, open } from "./helpers.ts";
+import { BASE, createShow, json, open, ticketFor } from "./helpers.ts";
 
 const CALLS = { CALLS_APP_ID: "app123", CALLS_APP_SECRET: "calls-secret-never-shown", CALLS_API_BASE: "https://calls.test/v1" };
 const callsEnv = { ...env, ...CALLS };
@@ -47,8 +47,10 @@ function proxy(path: string, init: { method?: string; json?: unknown; key?: stri
   return app.request(`${BASE}${path}`, { method: init.method ?? "POST", headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) }, environment);
 }
 
+/** Opens a Calls session as a page does: a publisher presents its viewer token (from a socket ticket). */
 async function openSession(roomId: string, key?: string, viewerToken?: string) {
-  const res = await proxy(`/api/rooms/${roomId}/calls/sessions/new`, { json: {}, key, viewerToken });
+  const token = key && !viewerToken ? (await ticketFor(roomId, { key })).viewer.token : viewerToken;
+  const res = await proxy(`/api/rooms/${roomId}/calls/sessions/new`, { json: {}, key, viewerToken: token });
   expect(res.status).toBe(201);
   return (await json(res)) as { sessionId: string; sessionToken: string };
 }
@@ -185,6 +187,49 @@ describe("the Calls proxy", () => {
     expect((await json(again)).error.code).toBe("removed_from_stage");
   });
 
+  it("a removed guest stays removed: a reload (a new session, the same browser) cannot publish again", async () => {
+    const show = await createShow();
+    const { viewer: guestBrowser } = await ticketFor(show.room.id, { key: show.guestKey });
+    const guest = await openSession(show.room.id, show.guestKey, guestBrowser.token);
+    await publish(show.room.id, guest, [{ location: "local", mid: "0", trackName: "guest-video", kind: "video", source: "camera" }]);
+    await proxy(`/api/rooms/${show.room.id}/stage/remove`, { key: show.hostKey, json: { sessionId: guest.sessionId } });
+    const reloaded = await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: show.guestKey, viewerToken: guestBrowser.token });
+    expect(reloaded.status).toBe(403);
+    expect((await json(reloaded)).error.code).toBe("removed_from_stage");
+    // A publisher must say who it is; another guest (another browser) is not affected.
+    const anonymous = await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: show.guestKey });
+    expect(anonymous.status).toBe(401);
+    expect((await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: show.guestKey, viewerToken: (await ticketFor(show.room.id)).viewer.token })).status).toBe(201);
+  });
+
+  it("a new guest link ends the old one: its guests leave the stage, their sockets close, the old key opens nothing", async () => {
+    const show = await createShow();
+    const guestSocket = await open(show.room.id, { key: show.guestKey });
+    await guestSocket.next("sync");
+    const guest = await openSession(show.room.id, show.guestKey, guestSocket.viewer.token);
+    await publish(show.room.id, guest, [{ location: "local", mid: "0", trackName: "guest-video", kind: "video", source: "camera" }]);
+    const viewer = await open(show.room.id);
+    expect((await viewer.next("sync")).room.stage).toHaveLength(1);
+
+    expect((await proxy(`/api/rooms/${show.room.id}/guest-link`, { key: show.apiKey })).status).toBe(403);
+    expect((await proxy(`/api/rooms/${show.room.id}/guest-link`, { key: show.guestKey })).status).toBe(403);
+    const replaced = await proxy(`/api/rooms/${show.room.id}/guest-link`, { key: show.hostKey });
+    expect(replaced.status).toBe(200);
+    const { links } = await json(replaced);
+    const newGuestKey = new URL(links.guest).hash.replace("#key=", "");
+    expect(newGuestKey).not.toBe(show.guestKey);
+
+    expect((await viewer.next("stage")).tracks).toEqual([]);
+    expect((await guestSocket.closed).code).toBe(4403);
+    expect(sent.at(-1)).toMatchObject({ method: "PUT", path: `/v1/apps/app123/sessions/${guest.sessionId}/tracks/close`, body: { force: true } });
+    expect((await json(await publish(show.room.id, guest))).error.code).toBe("removed_from_stage");
+    const oldTicket = await proxy(`/api/rooms/${show.room.id}/tickets`, { key: show.guestKey });
+    expect(oldTicket.status).toBe(401);
+    expect((await json(await proxy(`/api/rooms/${show.room.id}/tickets`, { key: newGuestKey }))).role).toBe("guest");
+    // The links the studio reads again carry the new guest link.
+    expect((await json(await proxy(`/api/rooms/${show.room.id}/links`, { method: "GET", key: show.hostKey }))).links.guest).toBe(links.guest);
+  });
+
   it("clears the stage when the show ends, and opens no sessions after", async () => {
     const show = await createShow();
     const host = await openSession(show.room.id, show.hostKey);
@@ -262,10 +307,11 @@ describe("the Calls proxy when the relay fails", () => {
     await publish(show.room.id, host);
     const viewer = await openSession(show.room.id);
     const sessions = `/api/rooms/${show.room.id}/calls/sessions`;
+    const studio = (await ticketFor(show.room.id, { key: show.hostKey })).viewer.token;
     return {
       show,
       calls: {
-        "sessions/new": () => proxy(`${sessions}/new`, { json: {}, key: show.hostKey }),
+        "sessions/new": () => proxy(`${sessions}/new`, { json: {}, key: show.hostKey, viewerToken: studio }),
         "tracks/new (publish)": () => publish(show.room.id, host, [{ location: "local", mid: "2", trackName: "screen-video", kind: "video", source: "screen" }]),
         "tracks/new (pull)": () => proxy(`${sessions}/${viewer.sessionId}/tracks/new`, { token: viewer.sessionToken, json: { tracks: [{ location: "remote", sessionId: host.sessionId, trackName: "cam-video" }] } }),
         renegotiate: () => proxy(`${sessions}/${viewer.sessionId}/renegotiate`, { method: "PUT", token: viewer.sessionToken, json: { sessionDescription: { type: "answer", sdp: SDP } } }),
@@ -300,7 +346,7 @@ describe("the Calls proxy when the relay fails", () => {
   it("opens no session when the relay's answer has no session id", async () => {
     const show = await createShow();
     vi.mocked(globalThis.fetch).mockResolvedValueOnce(Response.json({}, { status: 201 }));
-    const res = await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: show.hostKey });
+    const res = await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {} });
     expect(res.status).toBe(502);
     expect((await json(res)).error).toEqual({ code: "relay_error", message: expect.any(String) });
   });

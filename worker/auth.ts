@@ -83,7 +83,7 @@ export function requireHost() {
       if (!shop) throw new ApiError(401, "unauthorized", "This API key is not valid.");
       if (shop.id !== room.shopId) throw new ApiError(403, "forbidden", "This API key belongs to another shop.");
     } else {
-      const role = await roleForKey(room, key);
+      const role = await roleForKey(room, key, c.get("roomStub"));
       if (role === "guest") throw new ApiError(403, "forbidden", "Guests cannot run the show (pin, status, deals, stage, orders); only the host can.");
       if (role !== "host") throw new ApiError(401, "unauthorized", "This key does not open this room. Use the host link you were given.");
     }

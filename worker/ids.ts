@@ -11,11 +11,12 @@ export const newHostKey = () => `hk_${randomBase62(32)}`;
 
 /**
  * A room's guest key follows from its host key (HMAC-SHA256, keyed by the host
- * key), so the host can always invite a guest again from the studio while the
- * server stores neither key, and nobody without the host key can work it out.
+ * key) and a version, so the host can always invite a guest again from the
+ * studio, or replace the guest link (the next version), while the server
+ * stores neither key, and nobody without the host key can work one out.
  */
-export async function guestKeyFor(hostKey: string): Promise<string> {
-  const mac = await hmacSha256(hostKey, "shop-along guest key v1");
+export async function guestKeyFor(hostKey: string, version = 1): Promise<string> {
+  const mac = await hmacSha256(hostKey, `shop-along guest key v${version}`);
   return `gk_${[...mac].map((byte) => ALPHABET[byte % 62]).join("")}`;
 }
 

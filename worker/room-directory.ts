@@ -1,13 +1,16 @@
 /**
  * Which rooms exist, from D1: a room id the Worker does not know never
  * reaches a Room Durable Object (an unknown id would otherwise get storage
- * of its own). Rooms are never deleted and their keys never change, so a
- * room once found is remembered in this isolate.
+ * of its own). Rooms are never deleted and their host keys never change, so
+ * a room once found is remembered in this isolate. The guest key can be
+ * replaced by the host, so it is checked by the Room itself, the one place
+ * that always knows the current one.
  */
 import type { Role } from "../durable-objects/protocol.ts";
+import type { Room } from "../durable-objects/room.ts";
 import { sha256Hex } from "./digests.ts";
 
-export type KnownRoom = { id: string; shopId: string; hostKeyHash: string; guestKeyHash: string };
+export type KnownRoom = { id: string; shopId: string; hostKeyHash: string };
 
 const REMEMBERED = 10_000;
 const known = new Map<string, KnownRoom>();
@@ -16,7 +19,7 @@ export async function findRoom(db: D1Database, roomId: string): Promise<KnownRoo
   const cached = known.get(roomId);
   if (cached) return cached;
   const room = await db
-    .prepare("SELECT id, shop_id AS shopId, host_key_hash AS hostKeyHash, guest_key_hash AS guestKeyHash FROM rooms WHERE id = ?")
+    .prepare("SELECT id, shop_id AS shopId, host_key_hash AS hostKeyHash FROM rooms WHERE id = ?")
     .bind(roomId)
     .first<KnownRoom>();
   if (!room) return null;
@@ -26,10 +29,10 @@ export async function findRoom(db: D1Database, roomId: string): Promise<KnownRoo
 }
 
 /** The role a room key (hk_… or gk_…) gives in this room; "viewer" without a key; null for a wrong key. */
-export async function roleForKey(room: KnownRoom, key: string | null): Promise<Role | null> {
+export async function roleForKey(room: KnownRoom, key: string | null, stub: DurableObjectStub<Room>): Promise<Role | null> {
   if (!key) return "viewer";
   const hash = await sha256Hex(key);
   if (hash === room.hostKeyHash) return "host";
-  if (hash === room.guestKeyHash) return "guest";
+  if (key.startsWith("gk_") && (await stub.isGuestKey(hash))) return "guest";
   return null;
 }

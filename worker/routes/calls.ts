@@ -71,16 +71,21 @@ calls.openapi(
       "A publisher sends its `X-Viewer-Token` (from its socket ticket): when all its pages have been gone for 20 s, its tracks leave the stage.",
     middleware: [requireRoom()] as const,
     request: { params: RoomParams, headers: ViewerTokenHeader, body: jsonBody(NewSession) },
-    responses: { 201: jsonContent(SessionOpened, "The session"), ...errorResponses(400, 401, 404, 409, 413) },
+    responses: { 201: jsonContent(SessionOpened, "The session"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");
     const calls = config(c);
-    const role = await roleForKey(c.get("room"), bearerKey(c));
+    const role = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room.");
     const state = (await c.get("roomStub").getState())!;
     if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
     const publisher = role === "viewer" ? null : await verifyViewerToken(c.env.DB, c.req.valid("header")["x-viewer-token"]);
+    if (role !== "viewer") {
+      // A publisher is someone: its identity owns its tracks, and a guest the host removed stays removed.
+      if (!publisher) throw new ApiError(401, "unauthorized", "A publishing session needs the X-Viewer-Token of the page (from its socket ticket).");
+      if (await c.get("roomStub").removedFromStage(role, publisher)) throw new ApiError(403, "removed_from_stage", "The host removed you from the stage.");
+    }
     const answer = await callsFetch(calls, "POST", "/sessions/new", c.req.valid("json"));
     const error = relayError(answer);
     if (error) throw error;

@@ -1,8 +1,10 @@
 /** A room's public state, socket tickets, and the host's controls (pin, status). */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import type { AppEnv } from "../app-env.ts";
 import { bearerKey, requireHost, requireRoom } from "../auth.ts";
+import { callsConfig, callsFetch } from "../calls/calls-api.ts";
 import { sha256Hex } from "../digests.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
@@ -49,7 +51,7 @@ rooms.openapi(
     responses: { 201: jsonContent(TicketBody, "The ticket, and the viewer identity to keep"), ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
-    const role = await roleForKey(c.get("room"), bearerKey(c));
+    const role = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room. Check that you copied the whole link.");
     const viewer = await viewerIdentity(c.env.DB, c.req.valid("header")["x-viewer-token"]);
     const ticket = `tk_${randomBase62(32)}`;
@@ -71,7 +73,7 @@ rooms.openapi(
     responses: { 200: jsonContent(RoleBody, "The role"), ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
-    const role = await roleForKey(c.get("room"), bearerKey(c));
+    const role = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room. Check that you copied the whole link.");
     return c.json({ role }, 200);
   },
@@ -91,17 +93,62 @@ rooms.openapi(
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");
-    const key = bearerKey(c);
-    const role = await roleForKey(c.get("room"), key);
-    if (!key || role !== "host") throw new ApiError(key ? 403 : 401, key ? "forbidden" : "unauthorized", "Only the host key opens the room's links.");
-    const guestKey = await guestKeyFor(key);
+    const key = await hostKeyOnly(c);
+    const guestKey = await guestKeyFor(key, await guestKeyVersion(c.env.DB, roomId));
     // Rooms made before guest keys were derived from host keys have a random one: no guest link to give.
-    if ((await roleForKey(c.get("room"), guestKey)) !== "guest") {
+    if ((await roleForKey(c.get("room"), guestKey, c.get("roomStub"))) !== "guest") {
       throw new ApiError(404, "not_found", "This room's guest link was shown when it was created and cannot be rebuilt.");
     }
     return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, key, guestKey) }, 200);
   },
 );
+
+rooms.openapi(
+  createRoute({
+    method: "post",
+    path: "/{roomId}/guest-link",
+    tags: ["Rooms"],
+    summary: "Replace the guest link (host)",
+    description:
+      "With the host key: a new guest link; the old one stops working at once (its guests leave the stage and their sockets close), " +
+      "and guests the host removed from the stage may be invited again with the new one.",
+    security: [{ bearer: [] }],
+    middleware: [requireRoom()] as const,
+    request: { params: RoomParams },
+    responses: { 200: jsonContent(RoomLinksBody, "The links, with the new guest link"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    const key = await hostKeyOnly(c);
+    const version = (await guestKeyVersion(c.env.DB, roomId)) + 1;
+    const guestKey = await guestKeyFor(key, version);
+    const guestKeyHash = await sha256Hex(guestKey);
+    // D1 first: it is where the links are rebuilt from; the room then stops taking the old key.
+    await c.env.DB.prepare("UPDATE rooms SET guest_key_hash = ?, guest_key_version = ? WHERE id = ?").bind(guestKeyHash, version, roomId).run();
+    const closed = unwrap(await c.get("roomStub").replaceGuestKey(guestKeyHash));
+    const calls = callsConfig(c.env);
+    if (calls) {
+      await Promise.all(
+        closed.map(({ sessionId, mids }) =>
+          callsFetch(calls, "PUT", `/sessions/${sessionId}/tracks/close`, { tracks: mids.map((mid) => ({ mid })), force: true }),
+        ),
+      );
+    }
+    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, key, guestKey) }, 200);
+  },
+);
+
+/** The request's key, if it is this room's host key (the links are derived from it, so the shop's API key cannot stand in). */
+async function hostKeyOnly(c: Context<AppEnv>): Promise<string> {
+  const key = bearerKey(c);
+  const role = await roleForKey(c.get("room"), key, c.get("roomStub"));
+  if (!key || role !== "host") throw new ApiError(key ? 403 : 401, key ? "forbidden" : "unauthorized", "Only the host key opens the room's links.");
+  return key;
+}
+
+async function guestKeyVersion(db: D1Database, roomId: string): Promise<number> {
+  return (await db.prepare("SELECT guest_key_version AS v FROM rooms WHERE id = ?").bind(roomId).first<{ v: number }>())?.v ?? 1;
+}
 
 rooms.openapi(
   createRoute({

@@ -1,11 +1,25 @@
+import { useState } from "preact/hooks";
 import { CopyButton } from "../components/CopyButton.tsx";
 import { tStudio as t } from "../i18n.ts";
 
+type ShareLinkProps = {
+  url: string;
+  guestUrl: string | null;
+  /** Replaces the guest link (the old one stops working); resolves with whether it worked. */
+  onReplaceGuest?: () => Promise<boolean>;
+};
+
 /**
  * The public viewer link, to paste wherever the audience is, and (for the
- * host, who can rebuild it) the guest link that invites someone on stage.
+ * host, who can rebuild it) the guest link that invites someone on stage,
+ * which the host can replace when it went to the wrong person.
  */
-export function ShareLink({ url, guestUrl }: { url: string; guestUrl: string | null }) {
+export function ShareLink({ url, guestUrl, onReplaceGuest }: ShareLinkProps) {
+  const [step, setStep] = useState<"idle" | "confirm" | "busy" | "done">("idle");
+  async function replace() {
+    setStep("busy");
+    setStep((await onReplaceGuest?.()) ? "done" : "idle");
+  }
   return (
     <section class="card" aria-labelledby="share-title">
       <h2 class="card-title" id="share-title">
@@ -27,6 +41,22 @@ export function ShareLink({ url, guestUrl }: { url: string; guestUrl: string | n
             <CopyButton text={guestUrl} testId="copy-guest-invite" />
           </div>
           <p class="card-note">{t("guestLinkNote")}</p>
+          {step === "done" && (
+            <p class="card-note" role="status" data-testid="guest-link-replaced">
+              {t("guestLinkReplaced")}
+            </p>
+          )}
+          {onReplaceGuest && (
+            <button
+              type="button"
+              class={step === "confirm" ? "button button-danger" : "button button-quiet"}
+              data-testid={step === "confirm" ? "guest-link-confirm" : "guest-link-replace"}
+              disabled={step === "busy"}
+              onClick={() => (step === "confirm" ? void replace() : setStep("confirm"))}
+            >
+              {step === "confirm" ? t("guestLinkReplaceConfirm") : t("guestLinkReplace")}
+            </button>
+          )}
         </>
       )}
     </section>

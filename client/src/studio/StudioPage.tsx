@@ -32,7 +32,7 @@ type StudioPageProps = {
 /** What the host sees while running the show. */
 export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
-  const guestUrl = useGuestLink(roomId, hostKey);
+  const [guestUrl, setGuestUrl] = useGuestLink(roomId, hostKey);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
@@ -124,7 +124,21 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} />}
               <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
-              <ShareLink url={viewerUrl(roomId)} guestUrl={guestUrl} />
+              <ShareLink
+                url={viewerUrl(roomId)}
+                guestUrl={guestUrl}
+                onReplaceGuest={async () => {
+                  try {
+                    const { links } = await api<{ links: { guest: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/guest-link`, { method: "POST", key: hostKey });
+                    setGuestUrl(links.guest);
+                    return true;
+                  } catch (error) {
+                    const refusal = error instanceof ApiError ? error : new ApiError(0, "network", String(error));
+                    setActionError(t("actionFailed", { message: errorText(refusal.code, refusal.message) }));
+                    return false;
+                  }
+                }}
+              />
               <StudioProducts
                 room={room}
                 pending={pendingPin}
@@ -163,7 +177,7 @@ const keyRefusal = (error: ApiError) => error.status === 401 || error.status ===
  * neither), so the host can invite a guest at any time. Null until known, or
  * for rooms whose guest link cannot be rebuilt.
  */
-function useGuestLink(roomId: string, hostKey: string | null): string | null {
+function useGuestLink(roomId: string, hostKey: string | null) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     if (!hostKey) return;
@@ -171,5 +185,5 @@ function useGuestLink(roomId: string, hostKey: string | null): string | null {
       .then(({ links }) => setUrl(links.guest))
       .catch(() => setUrl(null));
   }, [roomId, hostKey]);
-  return url;
+  return [url, setUrl] as const;
 }
