@@ -36,7 +36,10 @@ export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother:
           </a>
           <CopyButton text={host} testId="copy-host-link" />
         </div>
-        <p class="small">{t("hostLinkNote")}</p>
+        <p class="small">
+          <strong>{t("hostLinkSave")}</strong> {t("hostLinkNote")}
+        </p>
+        <p class="small">{t("hostLinkKept")}</p>
       </div>
 
       <div class="link-block">
@@ -54,7 +57,7 @@ export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother:
         <a class="button button-primary" href={host} target="_blank" rel="noopener noreferrer">
           {t("openStudio")}
         </a>
-        <button type="button" class="button button-quiet" onClick={onAnother}>
+        <button type="button" class="button button-quiet" data-testid="create-another" onClick={onAnother}>
           {t("createAnother")}
         </button>
       </div>

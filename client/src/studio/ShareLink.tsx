@@ -3,9 +3,11 @@ import { tStudio as t } from "../i18n.ts";
 
 /**
  * The public viewer link, to paste wherever the audience is, and (for the
- * host, who can rebuild it) the guest link that invites someone on stage.
+ * host, who can rebuild them) the guest link that invites someone on stage
+ * and the studio's own link, for another device. The studio link is never
+ * shown, only copied: hosts share their screen.
  */
-export function ShareLink({ url, guestUrl }: { url: string; guestUrl: string | null }) {
+export function ShareLink({ url, guestUrl, studioUrl }: { url: string; guestUrl: string | null; studioUrl: string | null }) {
   return (
     <section class="card" aria-labelledby="share-title">
       <h2 class="card-title" id="share-title">
@@ -27,6 +29,13 @@ export function ShareLink({ url, guestUrl }: { url: string; guestUrl: string | n
             <CopyButton text={guestUrl} testId="copy-guest-invite" />
           </div>
           <p class="card-note">{t("guestLinkNote")}</p>
+        </>
+      )}
+      {studioUrl && (
+        <>
+          <h3 class="card-subtitle">{t("studioLink")}</h3>
+          <CopyButton text={studioUrl} testId="copy-studio-link" label={t("copyStudioLink")} />
+          <p class="card-note">{t("studioLinkNote")}</p>
         </>
       )}
     </section>

@@ -32,7 +32,7 @@ type StudioPageProps = {
 /** What the host sees while running the show. */
 export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
-  const guestUrl = useGuestLink(roomId, hostKey);
+  const links = useRoomLinks(roomId, hostKey);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
@@ -124,7 +124,7 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} />}
               <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
-              <ShareLink url={viewerUrl(roomId)} guestUrl={guestUrl} />
+              <ShareLink url={viewerUrl(roomId)} guestUrl={links?.guest ?? null} studioUrl={links?.host ?? null} />
               <StudioProducts
                 room={room}
                 pending={pendingPin}
@@ -159,17 +159,18 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
 const keyRefusal = (error: ApiError) => error.status === 401 || error.status === 403;
 
 /**
- * The guest link, rebuilt by the server from the host key (it stores
- * neither), so the host can invite a guest at any time. Null until known, or
- * for rooms whose guest link cannot be rebuilt.
+ * The guest and studio links, rebuilt by the server from the host key (it
+ * stores neither), so the host can invite a guest at any time and take the
+ * studio to another device. Null until known, or for rooms whose links cannot
+ * be rebuilt.
  */
-function useGuestLink(roomId: string, hostKey: string | null): string | null {
-  const [url, setUrl] = useState<string | null>(null);
+function useRoomLinks(roomId: string, hostKey: string | null): { guest: string; host: string } | null {
+  const [links, setLinks] = useState<{ guest: string; host: string } | null>(null);
   useEffect(() => {
     if (!hostKey) return;
-    api<{ links: { guest: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
-      .then(({ links }) => setUrl(links.guest))
-      .catch(() => setUrl(null));
+    api<{ links: { guest: string; host: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
+      .then(({ links }) => setLinks(links))
+      .catch(() => setLinks(null));
   }, [roomId, hostKey]);
-  return url;
+  return links;
 }
