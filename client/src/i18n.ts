@@ -50,6 +50,7 @@ export const commonText = /* @__PURE__ */ section(
     errorNetwork: "Can't reach the server. Check your connection and try again.",
     send: "Send",
     unitsLeft: "{count} left",
+    fewLeft: "Only {count} left",
     soldOut: "Sold out",
   },
   {
@@ -73,7 +74,8 @@ export const commonText = /* @__PURE__ */ section(
     errorNotFound: "该内容已不存在。",
     errorNetwork: "无法连接服务器，请检查网络后重试。",
     send: "发送",
-    unitsLeft: "仅剩 {count} 件",
+    unitsLeft: "{count} 件可售",
+    fewLeft: "仅剩 {count} 件",
     soldOut: "已售罄",
   },
 );
@@ -100,7 +102,6 @@ export const viewerText = /* @__PURE__ */ section(
     buyNow: "Buy now",
     checkoutLoading: "Opening checkout…",
     flashDeal: "Flash deal",
-    dealEndsIn: "Ends in",
     regularPrice: "Regular price {price}",
     myOrders: "My orders",
     myOrderNumber: "Order #{number}",
@@ -135,7 +136,6 @@ export const viewerText = /* @__PURE__ */ section(
     buyNow: "立即购买",
     checkoutLoading: "正在打开结算…",
     flashDeal: "限时秒杀",
-    dealEndsIn: "距结束",
     regularPrice: "原价 {price}",
     myOrders: "我的订单",
     myOrderNumber: "订单 #{number}",
@@ -191,7 +191,8 @@ export const landingText = /* @__PURE__ */ section(
     errProductTitleLong: "Product {n}: names can be up to {max} characters.",
     errProductPrice: "Product {n}: enter a price like {example}.",
     errProductStock: "Product {n}: units must be a whole number from 1 to {max}.",
-    errProductImage: "Product {n}: the image link must start with https:// or http://.",
+    errProductImage: "Product {n}: the image link must start with https:// (pages can't show http:// images).",
+    errStartsAtPast: "The start time has already passed. Pick a later time, or leave it empty.",
     errCreate: "Couldn't create the show: {message}",
     resultTitle: "Your show is ready",
     resultLead: "Share the viewer link anywhere. When you're ready, open the studio and go live.",
@@ -251,7 +252,8 @@ export const landingText = /* @__PURE__ */ section(
     errProductTitleLong: "商品 {n}：名称最多 {max} 个字符。",
     errProductPrice: "商品 {n}：请输入价格，例如 {example}。",
     errProductStock: "商品 {n}：库存须为 1 到 {max} 之间的整数。",
-    errProductImage: "商品 {n}：图片链接须以 https:// 或 http:// 开头。",
+    errProductImage: "商品 {n}：图片链接须以 https:// 开头（页面无法显示 http:// 图片）。",
+    errStartsAtPast: "开播时间已过，请选择之后的时间，或留空。",
     errCreate: "创建失败：{message}",
     resultTitle: "直播已创建",
     resultLead: "把观众链接分享到任何地方。准备好后，进入主播后台开始直播。",
@@ -286,6 +288,7 @@ export const studioText = /* @__PURE__ */ section(
     statusScheduled: "Scheduled",
     statusLive: "Live",
     statusEnded: "Ended",
+    scheduledFor: "Scheduled for {time}",
     goLive: "Go live",
     endShow: "End show",
     confirmEnd: "End the show for everyone? This can't be undone.",
@@ -345,6 +348,7 @@ export const studioText = /* @__PURE__ */ section(
     statusScheduled: "未开播",
     statusLive: "直播中",
     statusEnded: "已结束",
+    scheduledFor: "计划开播：{time}",
     goLive: "开始直播",
     endShow: "结束直播",
     confirmEnd: "确定为所有人结束直播吗？此操作无法撤销。",
@@ -451,6 +455,9 @@ export type ViewerKey = Parameters<typeof tViewer>[0];
 
 /** Words for the parts every page shares. */
 export const t = translator(commonText);
+
+/** "Only 3 left" while few are left (up to 5), a plain "20 left" otherwise: urgency only when it is true. */
+export const unitsLeftText = (count: number) => t(count > 5 ? "unitsLeft" : "fewLeft", { count });
 // Each page imports its own; the others (and their sections) drop out of its bundle.
 export const tViewer = /* @__PURE__ */ translator(commonText, viewerText);
 export const tLanding = /* @__PURE__ */ translator(commonText, landingText);
