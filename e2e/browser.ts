@@ -31,10 +31,10 @@ export function launchBrowser({ cameraPrompt = "accept" }: { cameraPrompt?: "acc
   });
 }
 
-/** A phone-sized context, in the given language. */
-export function phone(browser: Browser, locale = "en-US"): Promise<BrowserContext> {
+/** A phone-sized context, in the given language; 390 px wide unless told (320: the narrowest phones). */
+export function phone(browser: Browser, locale = "en-US", width = 390): Promise<BrowserContext> {
   return browser.newContext({
-    viewport: { width: 390, height: 844 },
+    viewport: { width, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
@@ -42,8 +42,9 @@ export function phone(browser: Browser, locale = "en-US"): Promise<BrowserContex
   });
 }
 
-export function desktop(browser: Browser, locale = "en-US"): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+/** A laptop-sized context; 1280 × 800 unless told (another common one: 1366 × 900). */
+export function desktop(browser: Browser, locale = "en-US", width = 1280, height = 800): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width, height }, locale });
 }
 
 export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);

@@ -79,6 +79,17 @@ describe("products", () => {
     await expectError(await post(path, { title: "Cup", priceCents: 100, imageUrl: "javascript:alert(1)" }, apiKey), 400, "invalid_request");
   });
 
+  it("refuses http:// image links, which no page may show (its images load over https only)", async () => {
+    const { shop, apiKey } = await json(await post("/api/shops", { name: "Images" }));
+    const path = `/api/shops/${shop.id}/products`;
+    const message = await expectError(await post(path, { title: "Cup", priceCents: 100, imageUrl: "http://example.com/cup.jpg" }, apiKey), 400, "invalid_request");
+    expect(message).toMatch(/^imageUrl: .*https:\/\//);
+    expect((await json(await call(path))).products).toEqual([]);
+    // https and this site's own paths stay welcome.
+    expect((await post(path, { title: "Cup", priceCents: 100, imageUrl: "https://example.com/cup.jpg" }, apiKey)).status).toBe(201);
+    expect((await post(path, { title: "Mug", priceCents: 100, imageUrl: "/demo/gaiwan-set.svg" }, apiKey)).status).toBe(201);
+  });
+
   it("answers 404 for an unknown shop and 400 for a malformed id", async () => {
     await expectError(await call("/api/shops/s_0000000000000000/products"), 404, "not_found");
     await expectError(await call("/api/shops/nope/products"), 400, "invalid_request");
@@ -126,6 +137,23 @@ describe("rooms", () => {
     await expectError(await create([]), 400, "invalid_request");
     await expectError(await post(path, { title: "Show", startsAt: "tomorrow", products: [{ productId: mine.products[0].id, stock: 1 }] }, mine.apiKey), 400, "invalid_request");
     await expectError(await post(path, { title: "Show", products: [{ productId: mine.products[0].id, stock: 1 }] }, other.apiKey), 403, "forbidden");
+  });
+
+  it("refuses a start time in the past, allowing a few minutes of clock skew", async () => {
+    const mine = await createShow();
+    const path = `/api/shops/${mine.shop.id}/rooms`;
+    const startingAt = (offsetMs: number) =>
+      post(path, { title: "Show", startsAt: new Date(Date.now() + offsetMs).toISOString(), products: [{ productId: mine.products[0].id, stock: 1 }] }, mine.apiKey);
+    const message = await expectError(await startingAt(-60 * 60_000), 400, "invalid_request");
+    expect(message).toMatch(/^startsAt: .*past/);
+    await expectError(await startingAt(-6 * 60_000), 400, "invalid_request");
+    // A clock a little behind the server's, or a show starting right now, is fine.
+    const skewed = await startingAt(-2 * 60_000);
+    expect(skewed.status).toBe(201);
+    const later = new Date(Date.now() + 24 * 3600_000);
+    const res = await post(path, { title: "Show", startsAt: later.toISOString(), products: [{ productId: mine.products[0].id, stock: 1 }] }, mine.apiKey);
+    expect(res.status).toBe(201);
+    expect((await json(res)).room.startsAt).toBe(later.toISOString());
   });
 
   it("answers 404 for an unknown room and 400 for a malformed id", async () => {

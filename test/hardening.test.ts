@@ -123,13 +123,13 @@ describe("rate limits follow the viewer, not the connection", () => {
     const show = await createShow();
     const noisy = await open(show.room.id);
     await noisy.next("sync");
-    for (let i = 0; i < LIMITS.frameBurst + 5; i++) noisy.send("not json");
-    await settle();
+    const sent = LIMITS.frameBurst + 50;
+    for (let i = 0; i < sent; i++) noisy.send("not json");
+    await expect.poll(() => noisy.frames.filter((f) => f.type === "error").length, { timeout: 5000 }).toBe(sent);
     const codes = noisy.frames.filter((f) => f.type === "error").map((f) => f.code);
-    // The bucket refills at 10/s while the frames arrive, so a few more may pass.
-    const invalid = codes.filter((c) => c === "invalid_message").length;
-    expect(invalid).toBeGreaterThanOrEqual(LIMITS.frameBurst);
-    expect(invalid).toBeLessThan(LIMITS.frameBurst + 5);
+    // The burst is answered in full; the bucket refills at 10/s while the rest arrive, so how many
+    // more pass depends on the machine's speed, but a flood this size is always cut off.
+    expect(codes.filter((c) => c === "invalid_message").length).toBeGreaterThanOrEqual(LIMITS.frameBurst);
     expect(codes.filter((c) => c === "rate_limited").length).toBeGreaterThan(0);
     // Another viewer is not affected.
     const other = await open(show.room.id);

@@ -20,10 +20,25 @@ const ShopId = z.string().regex(/^s_[0-9A-Za-z]{16}$/, "not a shop id").openapi(
 const ProductId = z.string().regex(/^p_[0-9A-Za-z]{16}$/, "not a product id").openapi({ example: "p_7Hq2LwX9cV4bN1mZ" });
 export const RoomId = z.string().regex(/^r_[0-9A-Za-z]{16}$/, "not a room id").openapi({ example: "r_Q8s2mK0vT5yH3nB6" });
 
-const httpUrl = z
+/**
+ * A product image: https, or a path on this site. Pages load images over
+ * https only (their Content-Security-Policy: img-src 'self' https:), so an
+ * http:// image would be accepted here and then never shown.
+ */
+const imageUrl = z
   .string()
   .max(2048)
-  .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) || /^\/(?!\/)\S*$/.test(value), "must be an http(s) URL or a path on this site");
+  .refine(
+    (value) => /^https:\/\/[^\s]+$/i.test(value) || /^\/(?!\/)\S*$/.test(value),
+    "must be an https:// URL or a path on this site (/…); pages show images over https only, so http:// images would never appear",
+  )
+  .openapi({ example: "https://example.com/jasmine-pearls.jpg" });
+
+/**
+ * How far in the past a start time may be: a brand's clock a little behind
+ * ours, or a show created to start "now", is not a mistake.
+ */
+const START_SKEW_MS = 5 * 60_000;
 
 /**
  * Text a person typed: trimmed, then `min`–`max` characters without control
@@ -83,7 +98,7 @@ export const CreateProduct = z
   .object({
     title: text({ min: 1, max: 120 }).openapi({ example: "Jasmine pearls, 100 g" }),
     priceCents: z.number().int().min(0).max(100_000_000).openapi({ description: "Price in the currency's minor unit.", example: 1899 }),
-    imageUrl: httpUrl.optional(),
+    imageUrl: imageUrl.optional(),
     description: text({ max: 2000, multiline: true }).optional(),
   })
   .openapi("CreateProduct");
@@ -151,7 +166,14 @@ void roomStatesAgree;
 export const CreateRoom = z
   .object({
     title: text({ min: 1, max: 120 }).openapi({ example: "Spring tea tasting, live from the shop" }),
-    startsAt: z.iso.datetime({ offset: true }).optional().openapi({ description: "Planned start (ISO 8601), shown as a countdown." }),
+    startsAt: z.iso
+      .datetime({ offset: true })
+      .refine(
+        (value) => Date.parse(value) >= Date.now() - START_SKEW_MS,
+        "is in the past; give a future time (ISO 8601 with an offset, e.g. 2026-12-01T20:00:00+08:00), or leave it out",
+      )
+      .optional()
+      .openapi({ description: "Planned start (ISO 8601), not in the past (5 minutes of clock skew allowed); shown to viewers as a countdown." }),
     products: z
       .array(z.object({ productId: ProductId, stock: z.number().int().min(0).max(1_000_000) }))
       .min(1)

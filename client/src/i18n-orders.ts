@@ -5,7 +5,7 @@
  * so that the viewer page fetches these words with the checkout, on the first
  * "Buy now", instead of on every visit.
  */
-import type { OrderStatus } from "../../durable-objects/protocol.ts";
+import type { Order, OrderStatus } from "../../durable-objects/protocol.ts";
 import { commonText, errorText, section, translator } from "./i18n.ts";
 
 export const ordersText = /* @__PURE__ */ section(
@@ -54,7 +54,8 @@ export const ordersText = /* @__PURE__ */ section(
     statusAwaiting: "Awaiting payment",
     statusExpired: "Expired",
     statusCancelled: "Cancelled",
-    paymentOffline: "Pay at pickup or on invoice",
+    paymentAtPickup: "Pay at pickup",
+    paymentOnInvoice: "Pay on invoice: the shop will send you one",
     paymentStripe: "Paid by card",
     paymentPending: "Complete the payment in the tab that opened.",
     payNow: "Pay now",
@@ -122,7 +123,8 @@ export const ordersText = /* @__PURE__ */ section(
     statusAwaiting: "待付款",
     statusExpired: "已过期",
     statusCancelled: "已取消",
-    paymentOffline: "到店付款或凭发票付款",
+    paymentAtPickup: "到店取货时付款",
+    paymentOnInvoice: "凭账单付款：商家会把账单发给你",
     paymentStripe: "已银行卡支付",
     paymentPending: "请在新打开的页面中完成付款。",
     payNow: "去付款",
@@ -158,6 +160,16 @@ const statusKeys: Record<OrderStatus, OrdersKey> = {
 };
 
 export const statusText = (status: OrderStatus): string => tOrders(statusKeys[status]);
+
+/**
+ * How an order is paid, in words. Offline (no payment provider set), a
+ * picked-up order is paid at the store and a shipped one on invoice; with
+ * Stripe, by card.
+ */
+export function paymentText(order: Order): string {
+  if (order.payment === "offline") return tOrders(order.fulfilment.type === "pickup" ? "paymentAtPickup" : "paymentOnInvoice");
+  return order.status === "awaiting_payment" ? tOrders("paymentPending") : tOrders("paymentStripe");
+}
 
 /** An order refused by the API, in words; codes we do not know keep the server's message. */
 export function orderErrorText(code: string, fallback: string): string {

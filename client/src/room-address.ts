@@ -23,24 +23,35 @@ export function roomIdFromPath(pathname = location.pathname): string | null {
 const storageKey = (roomId: string) => `shop-along:key:${roomId}`;
 
 /**
- * Reads `#key=...`, keeps it in sessionStorage so a reload still works, and
- * removes it from the address bar. Falls back to the stored key.
+ * Reads `#key=...`, keeps it in this browser's localStorage, and only then
+ * removes it from the address bar: a reload, a new tab or a bookmark of the
+ * bare address still opens the room here (a host who lost the key would be
+ * locked out of their own show). Falls back to the stored key.
  */
 export function takeRoomKey(roomId: string): string | null {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
   if (fromHash) {
     try {
-      sessionStorage.setItem(storageKey(roomId), fromHash);
+      localStorage.setItem(storageKey(roomId), fromHash);
+      history.replaceState(history.state, "", location.pathname + location.search);
     } catch {
-      // Private mode without storage: the key lives in memory for this page.
+      // Private mode without storage: the key stays in the address bar, so a reload still works.
     }
-    history.replaceState(history.state, "", location.pathname + location.search);
     return fromHash;
   }
   try {
-    return sessionStorage.getItem(storageKey(roomId));
+    return localStorage.getItem(storageKey(roomId));
   } catch {
     return null;
+  }
+}
+
+/** Forgets the key this browser keeps for a room (a show forgotten on a shared computer). */
+export function forgetRoomKey(roomId: string): void {
+  try {
+    localStorage.removeItem(storageKey(roomId));
+  } catch {
+    // Nothing was kept.
   }
 }
 

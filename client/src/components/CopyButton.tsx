@@ -4,8 +4,8 @@ import { t } from "../i18n.ts";
 import { showToast } from "../toasts.ts";
 import { CopyIcon } from "./icons.tsx";
 
-/** Copies `text` and says "Copied!" on the button for a moment. */
-export function CopyButton({ text, testId, class: className = "" }: { text: string; testId?: string; class?: string }) {
+/** Copies `text` and says "Copied!" on the button for a moment; `label` when "Copy" alone would not say what. */
+export function CopyButton({ text, testId, label, class: className = "" }: { text: string; testId?: string; label?: string; class?: string }) {
   const [copied, setCopied] = useState(false);
 
   async function copy() {
@@ -20,7 +20,7 @@ export function CopyButton({ text, testId, class: className = "" }: { text: stri
   return (
     <button type="button" class={`button button-quiet copy-button ${className}`} data-testid={testId} onClick={copy}>
       <CopyIcon size={16} />
-      <span>{copied ? t("copied") : t("copy")}</span>
+      <span>{copied ? t("copied") : (label ?? t("copy"))}</span>
     </button>
   );
 }

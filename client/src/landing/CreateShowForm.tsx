@@ -6,6 +6,7 @@ import { ProductFields } from "./ProductFields.tsx";
 import {
   CURRENCIES,
   defaultCurrency,
+  earliestStart,
   emptyProduct,
   findProblems,
   MAX_SHOP_NAME,
@@ -119,9 +120,12 @@ export function CreateShowForm({ onCreated }: { onCreated: (show: CreatedShow) =
           <label class="field">
             <span class="field-label">{t("startsAt")}</span>
             <input
+              id="starts-at"
               data-testid="starts-at"
               type="datetime-local"
               value={draft.startsAt}
+              min={earliestStart()}
+              aria-invalid={invalid.has("starts-at")}
               onInput={(event) => update({ startsAt: event.currentTarget.value })}
             />
           </label>

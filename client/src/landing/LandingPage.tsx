@@ -4,39 +4,25 @@ import { Toasts } from "../components/Toasts.tsx";
 import { tLanding as t } from "../i18n.ts";
 import type { CreatedShow } from "./create-show.ts";
 import { CreateShowForm } from "./CreateShowForm.tsx";
+import { forgetShow, openShowId, savedShows, saveShow, setOpenShow } from "./saved-shows.ts";
+import { SavedShows } from "./SavedShows.tsx";
 import { ShareResult } from "./ShareResult.tsx";
 
-/**
- * The last show created in this tab, kept so a reload does not lose the host
- * link (it is shown once). sessionStorage: it ends with the tab.
- */
-const CREATED_KEY = "shop-along:created";
-
-function savedShow(): CreatedShow | null {
-  try {
-    const saved = sessionStorage.getItem(CREATED_KEY);
-    return saved ? (JSON.parse(saved) as CreatedShow) : null;
-  } catch {
-    return null;
-  }
-}
-
-function saveShow(show: CreatedShow | null) {
-  try {
-    if (show) sessionStorage.setItem(CREATED_KEY, JSON.stringify(show));
-    else sessionStorage.removeItem(CREATED_KEY);
-  } catch {
-    // Without storage the links are still on screen.
-  }
-}
-
 export function LandingPage() {
-  const [created, setCreated] = useState<CreatedShow | null>(savedShow);
+  // Kept in this browser (saved-shows.ts): a reload or another tab shows the same links again.
+  const [shows, setShows] = useState<CreatedShow[]>(savedShows);
+  const [openId, setOpenId] = useState<string | null>(openShowId);
+  const open = shows.find((show) => show.room.id === openId) ?? null;
 
-  function show(next: CreatedShow | null) {
-    saveShow(next);
-    setCreated(next);
+  function showLinks(roomId: string | null) {
+    setOpenShow(roomId);
+    setOpenId(roomId);
     window.scrollTo({ top: 0 });
+  }
+
+  function created(show: CreatedShow) {
+    setShows(saveShow(show));
+    showLinks(show.room.id);
   }
 
   return (
@@ -62,7 +48,12 @@ export function LandingPage() {
             <li>{t("landingPoint3")}</li>
           </ul>
         </section>
-        {created ? <ShareResult show={created} onAnother={() => show(null)} /> : <CreateShowForm onCreated={show} />}
+        <div class="landing-main">
+          {open ? <ShareResult show={open} onAnother={() => showLinks(null)} /> : <CreateShowForm onCreated={created} />}
+          {!open && shows.length > 0 && (
+            <SavedShows shows={shows} onShowLinks={showLinks} onForget={(roomId) => setShows(forgetShow(roomId))} />
+          )}
+        </div>
       </main>
       <footer class="footer">{t("footer")}</footer>
       <Toasts />

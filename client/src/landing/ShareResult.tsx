@@ -1,5 +1,6 @@
 import { CopyButton } from "../components/CopyButton.tsx";
-import { tLanding as t } from "../i18n.ts";
+import { formatStartTime } from "../format.ts";
+import { lang, tLanding as t } from "../i18n.ts";
 import type { CreatedShow } from "./create-show.ts";
 import { QrCode } from "./QrCode.tsx";
 
@@ -13,6 +14,11 @@ export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother:
         <div>
           <h2 id="result-title">{t("resultTitle")}</h2>
           <p class="muted">{t("resultLead")}</p>
+          {show.room.startsAt && (
+            <p class="result-when" data-testid="result-starts-at">
+              {t("startsAtShown", { time: formatStartTime(show.room.startsAt, lang.value) })}
+            </p>
+          )}
         </div>
       </div>
 
@@ -36,7 +42,10 @@ export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother:
           </a>
           <CopyButton text={host} testId="copy-host-link" />
         </div>
-        <p class="small">{t("hostLinkNote")}</p>
+        <p class="small">
+          <strong>{t("hostLinkSave")}</strong> {t("hostLinkNote")}
+        </p>
+        <p class="small">{t("hostLinkKept")}</p>
       </div>
 
       <div class="link-block">
@@ -54,7 +63,7 @@ export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother:
         <a class="button button-primary" href={host} target="_blank" rel="noopener noreferrer">
           {t("openStudio")}
         </a>
-        <button type="button" class="button button-quiet" onClick={onAnother}>
+        <button type="button" class="button button-quiet" data-testid="create-another" onClick={onAnother}>
           {t("createAnother")}
         </button>
       </div>

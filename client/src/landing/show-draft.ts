@@ -67,13 +67,25 @@ export function examplePrice(currency: Currency): string {
   return minorDigits(currency) === 0 ? "1500" : "19.99";
 }
 
-function isWebUrl(text: string): boolean {
+/** Pages show images over https only (their Content-Security-Policy), so an http:// image would never appear. */
+function isHttpsUrl(text: string): boolean {
   try {
-    const url = new URL(text);
-    return url.protocol === "https:" || url.protocol === "http:";
+    return new URL(text).protocol === "https:";
   } catch {
     return false;
   }
+}
+
+/** A start time a minute or more ago is a mistake (the API allows a few minutes for clocks that disagree). */
+function isPast(startsAt: string, now = Date.now()): boolean {
+  const start = new Date(startsAt).getTime();
+  return !Number.isNaN(start) && start < now - 60_000;
+}
+
+/** Now, as a datetime-local value: the earliest start the picker offers. */
+export function earliestStart(now = new Date()): string {
+  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
 }
 
 /** Every problem in the draft, in the order the fields appear; empty when it can be sent. */
@@ -86,6 +98,7 @@ export function findProblems(draft: ShowDraft): Problem[] {
   const showTitle = draft.showTitle.trim();
   if (!showTitle) problems.push({ field: "show-title", message: "errShowTitle" });
   else if (showTitle.length > MAX_SHOW_TITLE) problems.push({ field: "show-title", message: "errShowTitleLong", params: { max: MAX_SHOW_TITLE } });
+  if (draft.startsAt && isPast(draft.startsAt)) problems.push({ field: "starts-at", message: "errStartsAtPast" });
 
   draft.products.forEach((product, i) => {
     const n = i + 1;
@@ -99,7 +112,7 @@ export function findProblems(draft: ShowDraft): Problem[] {
       problems.push({ field: `product-price-${i}`, message: "errProductPrice", params: { n, example: examplePrice(draft.currency) } });
     }
     const image = product.imageUrl.trim();
-    if (image && !isWebUrl(image)) problems.push({ field: `product-image-${i}`, message: "errProductImage", params: { n } });
+    if (image && !isHttpsUrl(image)) problems.push({ field: `product-image-${i}`, message: "errProductImage", params: { n } });
     const stock = Number(product.stock.trim());
     if (!/^\d+$/.test(product.stock.trim()) || stock < 1 || stock > MAX_STOCK) {
       problems.push({ field: `product-stock-${i}`, message: "errProductStock", params: { n, max: MAX_STOCK } });

@@ -5,7 +5,7 @@ import { LangSwitch } from "../components/LangSwitch.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { formatPrice, formatStartTime } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
-import { statusText, tOrders as t } from "../i18n-orders.ts";
+import { paymentText, statusText, tOrders as t } from "../i18n-orders.ts";
 import { rememberOrder } from "../my-orders.ts";
 import { fetchOrder, orderLink, type Address, type Order } from "../orders.ts";
 
@@ -98,11 +98,6 @@ export function OrderPage({ orderId, token }: { orderId: string | null; token: s
   );
 }
 
-function paymentNote(order: Order): string {
-  if (order.payment === "offline") return t("paymentOffline");
-  return order.status === "awaiting_payment" ? t("paymentPending") : t("paymentStripe");
-}
-
 function AddressLines({ address }: { address: Address }) {
   const country = new Intl.DisplayNames([lang.value], { type: "region" }).of(address.country) ?? address.country;
   const lines = [address.line1, address.line2, `${address.postalCode} ${address.city}`, address.region, country];
@@ -169,7 +164,7 @@ function OrderCard({ order, token }: { order: Order; token: string }) {
         </div>
         <div>
           <dt>{t("payment")}</dt>
-          <dd data-testid="order-payment">{paymentNote(order)}</dd>
+          <dd data-testid="order-payment">{paymentText(order)}</dd>
         </div>
       </dl>
       <div class="order-actions">

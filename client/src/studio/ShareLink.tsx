@@ -5,16 +5,20 @@ import { tStudio as t } from "../i18n.ts";
 type ShareLinkProps = {
   url: string;
   guestUrl: string | null;
+  /** The studio's own link (with the host key), to copy to another device. */
+  studioUrl: string | null;
   /** Replaces the guest link (the old one stops working); resolves with whether it worked. */
   onReplaceGuest?: () => Promise<boolean>;
 };
 
 /**
  * The public viewer link, to paste wherever the audience is, and (for the
- * host, who can rebuild it) the guest link that invites someone on stage,
- * which the host can replace when it went to the wrong person.
+ * host, who can rebuild them) the guest link that invites someone on stage,
+ * which the host can replace when it went to the wrong person, and the
+ * studio's own link, for another device. The studio link is never shown,
+ * only copied: hosts share their screen.
  */
-export function ShareLink({ url, guestUrl, onReplaceGuest }: ShareLinkProps) {
+export function ShareLink({ url, guestUrl, studioUrl, onReplaceGuest }: ShareLinkProps) {
   const [step, setStep] = useState<"idle" | "confirm" | "busy" | "done">("idle");
   async function replace() {
     setStep("busy");
@@ -57,6 +61,13 @@ export function ShareLink({ url, guestUrl, onReplaceGuest }: ShareLinkProps) {
               {step === "confirm" ? t("guestLinkReplaceConfirm") : t("guestLinkReplace")}
             </button>
           )}
+        </>
+      )}
+      {studioUrl && (
+        <>
+          <h3 class="card-subtitle">{t("studioLink")}</h3>
+          <CopyButton text={studioUrl} testId="copy-studio-link" label={t("copyStudioLink")} />
+          <p class="card-note">{t("studioLinkNote")}</p>
         </>
       )}
     </section>

@@ -1,5 +1,5 @@
 import type { RoomState, RoomStatus } from "../../../durable-objects/protocol.ts";
-import { formatCount } from "../format.ts";
+import { formatCount, formatStartTime } from "../format.ts";
 import { lang, tStudio as t } from "../i18n.ts";
 
 const statusKeys = { scheduled: "statusScheduled", live: "statusLive", ended: "statusEnded" } as const;
@@ -19,6 +19,11 @@ export function ShowControls({ room, busy, onStatus }: ShowControlsProps) {
         <div class="controls-title">
           <p class="muted small">{room.shopName}</p>
           <h1>{room.title}</h1>
+          {room.status === "scheduled" && room.startsAt && (
+            <p class="muted small" data-testid="studio-starts-at">
+              {t("scheduledFor", { time: formatStartTime(room.startsAt, lang.value) })}
+            </p>
+          )}
         </div>
         <span class="status-pill" data-testid="show-status" data-state={room.status}>
           {t(statusKeys[room.status])}

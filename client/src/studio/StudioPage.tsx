@@ -32,7 +32,7 @@ type StudioPageProps = {
 /** What the host sees while running the show. */
 export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
-  const [guestUrl, setGuestUrl] = useGuestLink(roomId, hostKey);
+  const [links, setLinks] = useRoomLinks(roomId, hostKey);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
@@ -126,11 +126,12 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
               <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
               <ShareLink
                 url={viewerUrl(roomId)}
-                guestUrl={guestUrl}
+                guestUrl={links?.guest ?? null}
+                studioUrl={links?.host ?? null}
                 onReplaceGuest={async () => {
                   try {
-                    const { links } = await api<{ links: { guest: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/guest-link`, { method: "POST", key: hostKey });
-                    setGuestUrl(links.guest);
+                    const answer = await api<{ links: { guest: string; host: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/guest-link`, { method: "POST", key: hostKey });
+                    setLinks(answer.links);
                     return true;
                   } catch (error) {
                     const refusal = error instanceof ApiError ? error : new ApiError(0, "network", String(error));
@@ -173,17 +174,18 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
 const keyRefusal = (error: ApiError) => error.status === 401 || error.status === 403;
 
 /**
- * The guest link, rebuilt by the server from the host key (it stores
- * neither), so the host can invite a guest at any time. Null until known, or
- * for rooms whose guest link cannot be rebuilt.
+ * The guest and studio links, rebuilt by the server from the host key (it
+ * stores neither), so the host can invite a guest at any time and take the
+ * studio to another device. Null until known, or for rooms whose links cannot
+ * be rebuilt.
  */
-function useGuestLink(roomId: string, hostKey: string | null) {
-  const [url, setUrl] = useState<string | null>(null);
+function useRoomLinks(roomId: string, hostKey: string | null) {
+  const [links, setLinks] = useState<{ guest: string; host: string } | null>(null);
   useEffect(() => {
     if (!hostKey) return;
-    api<{ links: { guest: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
-      .then(({ links }) => setUrl(links.guest))
-      .catch(() => setUrl(null));
+    api<{ links: { guest: string; host: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
+      .then(({ links }) => setLinks(links))
+      .catch(() => setLinks(null));
   }, [roomId, hostKey]);
-  return [url, setUrl] as const;
+  return [links, setLinks] as const;
 }

@@ -3,7 +3,7 @@ import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { useActiveDeal } from "../components/DealCountdown.tsx";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { formatPrice } from "../format.ts";
-import { lang, tStudio as t } from "../i18n.ts";
+import { lang, tStudio as t, unitsLeftText } from "../i18n.ts";
 import { DealForm, RunningDeal, type DealRequest } from "./DealControls.tsx";
 
 type StudioProductsProps = {
@@ -74,7 +74,7 @@ export function StudioProducts({ room, pending, onPin, units, onStartDeal, onEnd
                     )}
                     {" · "}
                     <span class={product.left > 0 ? "left" : "left left-none"} data-testid="product-left" data-left={product.left}>
-                      {product.left > 0 ? t("unitsLeft", { count: product.left }) : t("soldOut")}
+                      {product.left > 0 ? unitsLeftText(product.left) : t("soldOut")}
                     </span>
                     {" · "}
                     <span data-testid="product-sold" data-sold={figures.sold}>

@@ -12,8 +12,8 @@ import { DealCountdown, useActiveDeal } from "../components/DealCountdown.tsx";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { Sheet } from "../components/Sheet.tsx";
 import { formatPrice } from "../format.ts";
-import { lang } from "../i18n.ts";
-import { orderErrorText, statusText, tOrders as t } from "../i18n-orders.ts";
+import { lang, unitsLeftText } from "../i18n.ts";
+import { orderErrorText, paymentText, statusText, tOrders as t } from "../i18n-orders.ts";
 import { rememberOrder } from "../my-orders.ts";
 import { MAX_QUANTITY, newIdempotencyKey, orderLink, placeOrder, type Order, type OrderRequest, type PlacedOrder } from "../orders.ts";
 import { referral } from "../referral.ts";
@@ -260,7 +260,7 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
             <p class="product-figures">
               <span class={running ? "price price-deal" : "price"}>{price(unitCents)}</span>
               {running && <s class="price-was">{price(product.priceCents)}</s>}
-              <span class="left">{product.left > 0 ? t("unitsLeft", { count: product.left }) : t("soldOut")}</span>
+              <span class="left">{product.left > 0 ? unitsLeftText(product.left) : t("soldOut")}</span>
             </p>
             {running && (
               <div class="deal-banner">
@@ -394,11 +394,6 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
   );
 }
 
-function paymentNote(order: Order): string {
-  if (order.payment === "offline") return t("paymentOffline");
-  return order.status === "awaiting_payment" ? t("paymentPending") : t("paymentStripe");
-}
-
 function Confirmation({ placed, onClose }: { placed: PlacedOrder; onClose: () => void }) {
   const { order, orderToken, checkoutUrl } = placed;
   const link = orderLink(order.id, orderToken);
@@ -427,7 +422,7 @@ function Confirmation({ placed, onClose }: { placed: PlacedOrder; onClose: () =>
           </div>
           <div>
             <dt>{t("payment")}</dt>
-            <dd data-testid="order-payment">{paymentNote(order)}</dd>
+            <dd data-testid="order-payment">{paymentText(order)}</dd>
           </div>
         </dl>
         {checkoutUrl && order.status === "awaiting_payment" && (

@@ -1,7 +1,7 @@
 import type { FlashDeal, RoomProduct } from "../../../durable-objects/protocol.ts";
 import { DealCountdown } from "../components/DealCountdown.tsx";
 import { formatPrice } from "../format.ts";
-import { lang, tViewer as t } from "../i18n.ts";
+import { lang, tViewer as t, unitsLeftText } from "../i18n.ts";
 
 type ProductFiguresProps = {
   product: RoomProduct;
@@ -29,7 +29,7 @@ export function ProductFigures({ product, deal, pinned }: ProductFiguresProps) {
       )}
       <span class="left" data-testid={pinned ? "pinned-left" : "product-left"} data-left={product.left}>
         {product.left > 0 ? (
-          t("unitsLeft", { count: product.left })
+          unitsLeftText(product.left)
         ) : (
           <span class="sold-out" data-testid="sold-out">
             {t("soldOut")}
