@@ -90,6 +90,12 @@ export const StageTrack = v.object({
   role: v.picklist(["host", "guest"]),
   /** Which of the publisher's sources: the camera (and microphone), or a shared screen. */
   source: v.picklist(["camera", "screen"]),
+  /**
+   * Present (and true) while the publisher has it turned off (camera off): it
+   * still flows, as black frames, so viewers show a poster instead. Absent
+   * rather than false: the viewer page then needs no boolean validator.
+   */
+  paused: v.optional(v.literal(true)),
 });
 export type StageTrack = v.InferOutput<typeof StageTrack>;
 

@@ -223,6 +223,11 @@ export class Room extends Server<Env> {
     this.#stage.unpublish(sessionId, mids);
   }
 
+  /** A publisher turned tracks off or on (camera off); returns the stage. */
+  pauseTracks(sessionId: string, mids: string[], paused: boolean): StageTrack[] {
+    return this.#stage.pause(sessionId, mids, paused);
+  }
+
   /** The host removes someone from the stage; returns the mids the proxy must close at the relay. */
   removeFromStage(sessionId: string): string[] {
     return this.#stage.remove(sessionId);

@@ -40,12 +40,16 @@ export const stageSchema: RoomFeature["schema"] = {
   // Sessions were owned by a connection id the client chose; now by the
   // publisher's server-issued identity (see publisherTag).
   2: `ALTER TABLE session_owners RENAME COLUMN connection_id TO owner;`,
+  // A track the publisher turned off (camera off) stays on the stage, sending
+  // black frames; viewers show the publisher's poster for it instead.
+  // (Moderation adds its own version-3 steps elsewhere; renumber at merge if needed.)
+  3: `ALTER TABLE stage_tracks ADD COLUMN paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1));`,
 };
 
 /** The socket tag of a publisher's pages: its role and its server-issued identity. */
 export const publisherTag = (role: Role, viewerId: string) => `publisher:${role}:${viewerId}`;
 
-export type PublishedTrack = { mid: string; trackName: string; kind: "audio" | "video"; source: "camera" | "screen" };
+export type PublishedTrack = { mid: string; trackName: string; kind: "audio" | "video"; source: "camera" | "screen"; paused?: boolean };
 
 export function openSession(sql: SqlStorage, sessionId: string, role: Role, tokenHash: string, now: number): void {
   sql.exec(
@@ -66,9 +70,9 @@ export function sessionRole(sql: SqlStorage, sessionId: string, tokenHash: strin
 export function addTracks(sql: SqlStorage, sessionId: string, role: "host" | "guest", tracks: PublishedTrack[], now: number): void {
   for (const t of tracks) {
     sql.exec(
-      `INSERT INTO stage_tracks (session_id, mid, track_name, kind, source, role, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (session_id, track_name) DO UPDATE SET mid = excluded.mid, kind = excluded.kind, source = excluded.source`,
-      sessionId, t.mid, t.trackName, t.kind, t.source, role, now,
+      `INSERT INTO stage_tracks (session_id, mid, track_name, kind, source, role, added_at, paused) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session_id, track_name) DO UPDATE SET mid = excluded.mid, kind = excluded.kind, source = excluded.source, paused = excluded.paused`,
+      sessionId, t.mid, t.trackName, t.kind, t.source, role, now, t.paused ? 1 : 0,
     );
   }
 }
@@ -79,6 +83,15 @@ export function removeTracks(sql: SqlStorage, sessionId: string, mids: string[] 
   let removed = 0;
   for (const mid of mids) removed += sql.exec("DELETE FROM stage_tracks WHERE session_id = ? AND mid = ?", sessionId, mid).rowsWritten;
   return removed;
+}
+
+/** Marks a session's tracks (by m-line) turned off or on again; returns how many changed. */
+export function pauseTracks(sql: SqlStorage, sessionId: string, mids: string[], paused: boolean): number {
+  let changed = 0;
+  for (const mid of mids) {
+    changed += sql.exec("UPDATE stage_tracks SET paused = ? WHERE session_id = ? AND mid = ? AND paused != ?", +paused, sessionId, mid, +paused).rowsWritten;
+  }
+  return changed;
 }
 
 /** Removes a guest (or anyone) from the stage for good: its session may not publish again. Returns its mids. */
@@ -95,11 +108,11 @@ export function clearStage(sql: SqlStorage): number {
 
 export function stageTracks(sql: SqlStorage): StageTrack[] {
   return sql
-    .exec<{ session_id: string; track_name: string; kind: "audio" | "video"; role: "host" | "guest"; source: "camera" | "screen" }>(
-      "SELECT session_id, track_name, kind, role, source FROM stage_tracks ORDER BY role = 'guest', added_at, track_name",
+    .exec<{ session_id: string; track_name: string; kind: "audio" | "video"; role: "host" | "guest"; source: "camera" | "screen"; paused: number }>(
+      "SELECT session_id, track_name, kind, role, source, paused FROM stage_tracks ORDER BY role = 'guest', added_at, track_name",
     )
     .toArray()
-    .map((r) => ({ sessionId: r.session_id, trackName: r.track_name, kind: r.kind, role: r.role, source: r.source }));
+    .map((r) => ({ sessionId: r.session_id, trackName: r.track_name, kind: r.kind, role: r.role, source: r.source, ...(r.paused ? { paused: true as const } : {}) }));
 }
 
 export function onStage(sql: SqlStorage, sessionId: string, trackName: string): boolean {
@@ -200,6 +213,14 @@ export class Stage implements RoomFeature {
     this.kit.commit((tx) => {
       if (removeTracks(this.kit.sql, sessionId, mids) > 0) this.#announce(tx);
     });
+  }
+
+  /** A publisher turned tracks off (camera off) or on again; viewers are told only of a real change. */
+  pause(sessionId: string, mids: string[], paused: boolean): StageTrack[] {
+    this.kit.commit((tx) => {
+      if (pauseTracks(this.kit.sql, sessionId, mids, paused) > 0) this.#announce(tx);
+    });
+    return stageTracks(this.kit.sql);
   }
 
   /** The host removes someone; returns the mids the proxy must close at the relay. */

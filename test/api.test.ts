@@ -271,6 +271,7 @@ describe("the API document", () => {
       "/rooms/{roomId}", "/rooms/{roomId}/calls/ice-servers", "/rooms/{roomId}/calls/sessions/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
+      "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
       "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/rooms",

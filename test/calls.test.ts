@@ -147,6 +147,48 @@ describe("the Calls proxy", () => {
     expect((await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: "hk_wrong" })).status).toBe(401);
   });
 
+  it("lets a publisher turn its camera off and on: the stage says so, the relay is not asked, viewers cannot", async () => {
+    const show = await createShow();
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host);
+    const viewer = await open(show.room.id);
+    await viewer.next("sync");
+    const pause = (paused: boolean, token = host.sessionToken, mids = ["0"]) =>
+      proxy(`/api/rooms/${show.room.id}/calls/sessions/${host.sessionId}/tracks/pause`, { method: "PUT", token, json: { tracks: mids.map((mid) => ({ mid })), paused } });
+    const relayCalls = sent.length;
+
+    const off = await pause(true);
+    expect(off.status).toBe(200);
+    // `paused` is there (true) only while a track is off.
+    const paused = (tracks: any[]) => Object.fromEntries(tracks.map((t) => [t.trackName, t.paused ?? false]));
+    expect(paused((await json(off)).stage)).toEqual({ "cam-video": true, "cam-audio": false });
+    expect(paused((await viewer.next("stage")).tracks)).toEqual({ "cam-video": true, "cam-audio": false });
+    // A viewer arriving now learns it from the room's state.
+    expect(paused((await json(await app.request(`${BASE}/api/rooms/${show.room.id}`, {}, callsEnv))).room.stage)).toEqual({ "cam-video": true, "cam-audio": false });
+    expect(sent.length).toBe(relayCalls);
+
+    // Another session's token, a viewer's session, no token: refused.
+    const other = await openSession(show.room.id);
+    expect((await pause(false, other.sessionToken)).status).toBe(403);
+    const own = await proxy(`/api/rooms/${show.room.id}/calls/sessions/${other.sessionId}/tracks/pause`, { method: "PUT", token: other.sessionToken, json: { tracks: [{ mid: "0" }], paused: true } });
+    expect((await json(own)).error.code).toBe("forbidden");
+    expect((await proxy(`/api/rooms/${show.room.id}/calls/sessions/${host.sessionId}/tracks/pause`, { method: "PUT", json: { tracks: [{ mid: "0" }], paused: true } })).status).toBe(401);
+    expect((await pause("yes" as unknown as boolean)).status).toBe(400);
+
+    expect((await pause(true)).status).toBe(200); // No change: no event.
+    expect(paused((await json(await pause(false))).stage)).toEqual({ "cam-video": false, "cam-audio": false });
+    expect(paused((await viewer.next("stage")).tracks)).toEqual({ "cam-video": false, "cam-audio": false });
+  });
+
+  it("publishes a track turned off already (a camera off while reconnecting) as paused", async () => {
+    const show = await createShow();
+    const host = await openSession(show.room.id, show.hostKey);
+    await publish(show.room.id, host, [{ ...camera[0]!, paused: true } as (typeof camera)[0], camera[1]!]);
+    expect(sent.at(-1)!.body.tracks[0]).toEqual({ location: "local", mid: "0", trackName: "cam-video" });
+    const stage = (await json(await app.request(`${BASE}/api/rooms/${show.room.id}`, {}, callsEnv))).room.stage;
+    expect(stage.map((t: any) => [t.trackName, t.paused])).toEqual([["cam-audio", undefined], ["cam-video", true]]);
+  });
+
   it("takes closed tracks off the stage", async () => {
     const show = await createShow();
     const host = await openSession(show.room.id, show.hostKey);

@@ -50,7 +50,9 @@ describe("storage migrations", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(2);
+      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(3);
+      // Version 3: stage tracks can be turned off (camera off); an old room's tracks are on.
+      expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('stage_tracks')").toArray().map((r) => r.name)).toContain("paused");
       expect(history(sql).map((e) => [e.seq, e.event.type, e.at])).toEqual([[1, "chat", at], [2, "pin", null]]);
       expect(sql.exec("SELECT topic, key, version, attempts FROM outbox").toArray()).toEqual([
         { topic: "order", key: "o_LegacyRoom00001aaaaaaaaaa", version: 1, attempts: 3 },
@@ -82,7 +84,7 @@ describe("storage migrations", () => {
   it("a new room is created at the latest version", async () => {
     const show = await createShow();
     const version = await runInDurableObject(env.Room.getByName(show.room.id), (_room, state) => state.storage.sql.exec("SELECT version FROM schema_version").one().version);
-    expect(version).toBe(2);
+    expect(version).toBe(3);
   });
 });
 

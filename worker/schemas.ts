@@ -137,6 +137,10 @@ export const StageTrack = z
     kind: z.enum(["audio", "video"]),
     role: z.enum(["host", "guest"]),
     source: z.enum(["camera", "screen"]),
+    paused: z
+      .literal(true)
+      .optional()
+      .openapi({ description: "Present while the publisher has this track turned off (camera off): show its poster, not its black frames." }),
   })
   .openapi("StageTrack");
 

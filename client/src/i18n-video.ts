@@ -41,6 +41,10 @@ export const videoText = /* @__PURE__ */ section(
     sourceCamera: "camera",
     sourceMicrophone: "microphone",
     sourceScreen: "screen",
+    flipCamera: "Flip",
+    flipCameraLabel: "Switch between front and back camera",
+    cameraIsOff: "Camera off: viewers see your name instead",
+    cameraIsOffShort: "Camera off",
   },
   {
     camera: "摄像头",
@@ -74,6 +78,10 @@ export const videoText = /* @__PURE__ */ section(
     sourceCamera: "摄像头",
     sourceMicrophone: "麦克风",
     sourceScreen: "屏幕",
+    flipCamera: "翻转",
+    flipCameraLabel: "切换前后摄像头",
+    cameraIsOff: "摄像头已关闭：观众看到的是你的名字",
+    cameraIsOffShort: "摄像头已关闭",
   },
 );
 

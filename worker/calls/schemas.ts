@@ -23,6 +23,7 @@ export const LocalTrack = z.object({
   trackName: TrackName,
   kind: z.enum(["audio", "video"]).openapi({ description: "Ours, not Calls': how viewers should play it." }),
   source: z.enum(["camera", "screen"]).default("camera"),
+  paused: z.boolean().optional().openapi({ description: "Ours, not Calls': published turned off (camera off), so viewers show a poster." }),
 });
 export const RemoteTrack = z.object({
   location: z.literal("remote"),
@@ -51,6 +52,14 @@ export const CloseTracks = z
     force: z.boolean().optional(),
   })
   .openapi("CallsCloseTracks");
+
+/** Ours, not Calls': a publisher says which of its tracks it turned off (camera off) or on again. */
+export const PauseTracks = z
+  .object({
+    tracks: z.array(z.object({ mid: z.string().max(32) })).min(1).max(16),
+    paused: z.boolean(),
+  })
+  .openapi("PauseTracks");
 
 export const CallsParams = z.object({
   roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }),

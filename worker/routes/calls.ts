@@ -5,16 +5,16 @@
  * tracks the room has on its stage; a session is usable only with the token
  * it was opened with.
  */
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { bearerKey, hashKey, requireHost, requireRoom } from "../auth.ts";
 import { callsConfig, callsFetch, iceServers, relayError, type CallsConfig, type CallsResponse } from "../calls/calls-api.ts";
-import { CallsAnswer, CallsParams, CloseTracks, IceServers, NewSession, NewTracks, RemoveFromStage, Renegotiate, SessionOpened } from "../calls/schemas.ts";
+import { CallsAnswer, CallsParams, CloseTracks, IceServers, NewSession, NewTracks, PauseTracks, RemoveFromStage, Renegotiate, SessionOpened } from "../calls/schemas.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { roleForKey } from "../room-directory.ts";
-import { RoomBody, RoomParams, ViewerTokenHeader } from "../schemas.ts";
+import { RoomBody, RoomParams, StageTrack, ViewerTokenHeader } from "../schemas.ts";
 import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import { validationHook } from "../validation.ts";
 import { verifyViewerToken } from "../viewer-identity.ts";
@@ -134,7 +134,9 @@ calls.openapi(
       const ours = new Map(body.tracks.map((t) => [t.trackName, t]));
       const live = published.flatMap((t) => {
         const mine = t.trackName ? ours.get(t.trackName) : undefined;
-        return !t.errorCode && t.mid && mine?.location === "local" ? [{ mid: t.mid, trackName: mine.trackName, kind: mine.kind, source: mine.source }] : [];
+        return !t.errorCode && t.mid && mine?.location === "local"
+          ? [{ mid: t.mid, trackName: mine.trackName, kind: mine.kind, source: mine.source, paused: mine.paused ?? false }]
+          : [];
       });
       if (live.length) await c.get("roomStub").publish(sessionId, live);
     }
@@ -183,6 +185,29 @@ calls.openapi(
     // this is how a publisher that reconnects on a new session takes the dead one's tracks away.
     if (answer.status < 300 || answer.status === 404) await c.get("roomStub").unpublish(sessionId, body.tracks.map((t) => t.mid));
     return relay(c, answer);
+  },
+);
+
+calls.openapi(
+  createRoute({
+    method: "put",
+    path: "/{roomId}/calls/sessions/{sessionId}/tracks/pause",
+    tags: ["Video"],
+    summary: "Turn published tracks off or on (camera off), ours",
+    description:
+      "Not a Calls call: the relay is not asked. A turned-off camera keeps sending black frames (nobody renegotiates); " +
+      "this tells the room, so that viewers show the publisher's poster instead, and hear its microphone as before. Host and guest sessions only.",
+    ...sessionHeaders,
+    middleware: [requireRoom()] as const,
+    request: { params: CallsParams, body: jsonBody(PauseTracks) },
+    responses: { 200: jsonContent(z.object({ stage: z.array(StageTrack) }), "The stage after the change"), ...errorResponses(400, 401, 403, 413) },
+  }),
+  async (c) => {
+    const { roomId, sessionId } = c.req.valid("param");
+    const { tracks, paused } = c.req.valid("json");
+    const role = await sessionRole(c, roomId, sessionId);
+    if (role !== "host" && role !== "guest") throw new ApiError(403, "forbidden", "Only the host and guests publish, so only they turn tracks off.");
+    return c.json({ stage: await c.get("roomStub").pauseTracks(sessionId, tracks.map((t) => t.mid), paused) }, 200);
   },
 );
 

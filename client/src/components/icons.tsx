@@ -1,10 +1,10 @@
 /** The few icons the pages use, inline so they cost no requests. Decorative: labels live on the buttons. */
 import type { ComponentChildren } from "preact";
 
-type IconProps = { size?: number };
+export type IconProps = { size?: number };
 
 /** Outline icons are 2px strokes; `filled` ones are solid shapes. */
-function Svg({ size = 24, filled, children }: IconProps & { filled?: boolean; children: ComponentChildren }) {
+export function Svg({ size = 24, filled, children }: IconProps & { filled?: boolean; children: ComponentChildren }) {
   return (
     <svg
       width={size}
@@ -72,3 +72,4 @@ export const TrashIcon = (props: IconProps) => (
     <path d="M4 7h16M10 11v6m4-6v6M6 7l1 13h10l1-13M9 7V4h6v3" />
   </Svg>
 );
+

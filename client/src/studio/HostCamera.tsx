@@ -1,17 +1,17 @@
-import { useEffect } from "preact/hooks";
 import type { RoomState } from "../../../durable-objects/protocol.ts";
+import { tStudio } from "../i18n.ts";
 import { tVideo as t } from "../i18n-video.ts";
 import { CameraControls, CameraPreview, CameraProblem } from "../video/CameraControls.tsx";
 import type { Publisher } from "../video/publisher.ts";
 
 /**
- * The host's camera: the preview from the moment the studio opens, so the
- * host sees the picture before going live. "Go live" (in the show controls)
- * puts it on the stage; while live, the host can step off the stage and
- * back on without ending the show.
+ * The host's camera: the preview from the moment the studio opens (the
+ * studio starts it), so the host sees the picture before going live. "Go
+ * live" (in the show controls) puts it on the stage; while live, the host can
+ * step off the stage and back on without ending the show. The live mode is
+ * the same camera full screen, for a host on a phone.
  */
-export function HostCamera({ room, publisher }: { room: RoomState; publisher: Publisher }) {
-  useEffect(() => void publisher.start(), []);
+export function HostCamera({ room, publisher, onLiveMode }: { room: RoomState; publisher: Publisher; onLiveMode: () => void }) {
   const state = publisher.state.value;
   return (
     <section class="card host-camera" aria-labelledby="host-camera-title" data-testid="host-camera" data-state={state}>
@@ -26,16 +26,21 @@ export function HostCamera({ room, publisher }: { room: RoomState; publisher: Pu
       <CameraPreview publisher={publisher} />
       <CameraProblem publisher={publisher} />
       <CameraControls publisher={publisher} screenShare />
-      {room.status == "live" && (
-        <button
-          type="button"
-          class="button button-quiet"
-          data-testid={state == "off" ? "join-stage" : "leave-stage"}
-          onClick={() => void (state == "off" ? publisher.join() : publisher.stop())}
-        >
-          {t(state == "off" ? "joinStage" : "leaveStage")}
+      <div class="host-camera-actions">
+        {room.status == "live" && (
+          <button
+            type="button"
+            class="button button-quiet"
+            data-testid={state == "off" ? "join-stage" : "leave-stage"}
+            onClick={() => void (state == "off" ? publisher.join() : publisher.stop())}
+          >
+            {t(state == "off" ? "joinStage" : "leaveStage")}
+          </button>
+        )}
+        <button type="button" class="button button-quiet" data-testid="live-mode-open" onClick={onLiveMode}>
+          {tStudio("liveMode")}
         </button>
-      )}
+      </div>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { api, ApiError } from "../api.ts";
 import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
@@ -8,8 +8,10 @@ import { errorText, tStudio as t } from "../i18n.ts";
 import { viewerUrl } from "../room-address.ts";
 import type { RoomModel } from "../room-model.ts";
 import type { Publisher } from "../video/publisher.ts";
+import type { StagePlayer } from "../video/stage-player.ts";
 import type { DealRequest } from "./DealControls.tsx";
 import { HostCamera } from "./HostCamera.tsx";
+import { LiveMode } from "./LiveMode.tsx";
 import { unitsByProduct, type OrdersFeed } from "./orders-feed.ts";
 import { ShareLink } from "./ShareLink.tsx";
 import { ShowControls } from "./ShowControls.tsx";
@@ -27,10 +29,15 @@ type StudioPageProps = {
   feed: OrdersFeed | null;
   /** The host's camera; null without a host key. */
   publisher: Publisher | null;
+  /** The stage as viewers get it (guests' video); null without a host key. */
+  player: StagePlayer | null;
 };
 
+/** Screens on which the studio turns into its live mode once the show is live: phones, upright or sideways. */
+const PHONE = "(max-width: 700px), (max-height: 500px)";
+
 /** What the host sees while running the show. */
-export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPageProps) {
+export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [links, setLinks] = useRoomLinks(roomId, hostKey);
   const [keyRejected, setKeyRejected] = useState(false);
@@ -41,6 +48,26 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
   const you = model?.you.value;
   // The room also tells us who it thinks we are: a host key it did not accept makes us a viewer.
   const rejected = keyRejected || model?.refused.value || (you !== undefined && you !== null && you.role !== "host");
+  const ready = !!(model && room && !rejected && !model.notFound.value);
+
+  // The camera starts with the studio, once, whichever view shows it (the live mode or the studio's card).
+  const cameraStarted = useRef(false);
+  useEffect(() => {
+    if (!publisher || !ready || room?.status == "ended" || cameraStarted.current) return;
+    cameraStarted.current = true;
+    void publisher.start();
+  }, [ready, room?.status]);
+
+  // On a phone, going live (or opening the studio of a live show) turns on the live mode, once; the host may leave it.
+  const phone = useMediaQuery(PHONE);
+  const [liveMode, setLiveMode] = useState(false);
+  const enteredByItself = useRef(false);
+  useEffect(() => {
+    if (ready && phone && room?.status == "live" && !enteredByItself.current) {
+      enteredByItself.current = true;
+      setLiveMode(true);
+    }
+  }, [ready, phone, room?.status]);
 
   /**
    * Pin, status and deals go through the HTTP API with the host key, so they
@@ -99,6 +126,27 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
   else if (rejected) problem = t("keyRejected");
   else problem = actionError;
 
+  if (liveMode && ready && publisher && room && model && room.status != "ended") {
+    return (
+      <>
+        <LiveMode
+          room={room}
+          publisher={publisher}
+          busy={statusBusy}
+          pending={pendingPin}
+          problem={problem}
+          onPin={pin}
+          onStartDeal={startDeal}
+          onEndDeal={() => call("deals/end", {})}
+          onStatus={changeStatus}
+          onExit={() => setLiveMode(false)}
+          chat={<StudioChat messages={model.messages.value} onSend={(text) => model.sendChat(text)} onDelete={model.deleteMessage} />}
+        />
+        <Toasts />
+      </>
+    );
+  }
+
   return (
     <>
       <header class="topbar">
@@ -118,12 +166,19 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
             {problem}
           </p>
         )}
-        {model && room && !rejected && !model.notFound.value && (
+        {model && room && ready && (
+          // Three panels on a laptop's screen, each scrolling inside itself: the stage, the products, the audience's talk and orders.
           <div class="studio-grid">
-            <div class="studio-column">
+            <div class="studio-column studio-stage-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
-              {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} />}
-              <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
+              {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} onLiveMode={() => setLiveMode(true)} />}
+              <StageList
+                stage={room.stage}
+                ownSession={publisher?.sessionId.value ?? null}
+                tiles={player?.tiles.value ?? []}
+                publisher={publisher}
+                onRemove={(sessionId) => call("stage/remove", { sessionId })}
+              />
               <ShareLink
                 url={viewerUrl(roomId)}
                 guestUrl={links?.guest ?? null}
@@ -140,6 +195,8 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
                   }
                 }}
               />
+            </div>
+            <div class="studio-column studio-products-column">
               <StudioProducts
                 room={room}
                 pending={pendingPin}
@@ -149,7 +206,7 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
                 onEndDeal={() => call("deals/end", {})}
               />
             </div>
-            <div class="studio-column">
+            <div class="studio-column studio-talk-column">
               <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} />
               <StudioChat
                 messages={model.messages.value}
@@ -172,6 +229,18 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
 }
 
 const keyRefusal = (error: ApiError) => error.status === 401 || error.status === 403;
+
+/** Whether the screen matches a media query, kept up to date (a phone turned sideways). */
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const list = matchMedia(query);
+    const update = () => setMatches(list.matches);
+    list.addEventListener("change", update);
+    return () => list.removeEventListener("change", update);
+  }, [query]);
+  return matches;
+}
 
 /**
  * The guest and studio links, rebuilt by the server from the host key (it

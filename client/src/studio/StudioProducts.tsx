@@ -43,7 +43,7 @@ export function StudioProducts({ room, pending, onPin, units, onStartDeal, onEnd
       {running && (
         <RunningDeal deal={running} product={room.products.find((product) => product.id === running.productId)} busy={ending} onEnd={end} />
       )}
-      <ul class="studio-products">
+      <ul class="studio-products" data-testid="studio-products">
         {room.products.map((product) => {
           const pinned = product.id === room.pinnedProductId;
           const onDeal = running?.productId === product.id;

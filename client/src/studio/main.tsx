@@ -1,10 +1,12 @@
 /** The host studio (/studio/{id}#key=hk_…). */
 import { computed, effect } from "@preact/signals";
 import { render } from "preact";
+import { api } from "../api.ts";
 import { errorText, tStudio as t } from "../i18n.ts";
 import { roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
 import { createPublisher } from "../video/publisher.ts";
+import { createStagePlayer } from "../video/stage-player.ts";
 import { showToast } from "../toasts.ts";
 import { createOrdersFeed } from "./orders-feed.ts";
 import { StudioPage } from "./StudioPage.tsx";
@@ -26,6 +28,8 @@ const model =
     : null;
 
 const publisher = model && hostKey ? createPublisher(roomId, hostKey) : null;
+// Everyone else on the stage (guests), pulled as viewers get them; the host's own camera is shown from its preview.
+const player = model && publisher ? createStagePlayer(roomId, model, publisher.sessionId) : null;
 
 if (model && feed) {
   // Tests and support read the last applied event number off the page.
@@ -42,10 +46,29 @@ if (model && feed) {
   effect(() => {
     if (model.room.value?.status === "ended") void publisher?.stop().then(publisher.release);
   });
+  // A studio reloaded mid-show goes back on stage by itself, or viewers are left with "Live now" over
+  // nothing until someone taps: when this tab's last page was on stage, or (a new tab) nobody hosts the stage.
+  // A host who had left the stage on purpose stays off it.
+  let resumed = false;
+  effect(() => {
+    const room = model.room.value;
+    if (resumed || !room || !publisher || !isHost.value) return;
+    resumed = true;
+    const last = publisher.lastPage;
+    if (room.status !== "live" || last === "off" || (!last && room.stage.some((track) => track.role === "host"))) return;
+    void (async () => {
+      // The old page's tracks leave the stage first, in case its goodbye (pagehide) never arrived:
+      // viewers must not pull a camera that is gone. It is our own session, so the host may remove it.
+      if (last && room.stage.some((track) => track.sessionId === last)) {
+        await api(`/api/rooms/${encodeURIComponent(roomId)}/stage/remove`, { method: "POST", key: hostKey, body: { sessionId: last } }).catch(() => {});
+      }
+      await publisher.join();
+    })();
+  });
 }
 effect(() => {
   const title = model?.room.value?.title;
   document.title = title ? `${title} · ${t("studioTitle")}` : `${t("brand")} · ${t("studioTitle")}`;
 });
 
-render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} feed={feed} publisher={publisher} />, document.getElementById("app")!);
+render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} feed={feed} publisher={publisher} player={player} />, document.getElementById("app")!);

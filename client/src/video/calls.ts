@@ -80,19 +80,16 @@ export async function openSession(roomId: string, key?: string | null) {
     return answer.tracks ?? [];
   }
 
-  const transceiver = (mid?: string) => pc.getTransceivers().find((t) => t.mid == mid);
-
   return {
     id: sessionId!,
     pc,
     api,
     settle,
-    transceiver,
     /** Pulls tracks on the stage; each comes back with its m-line, or undefined if the relay could not serve it. */
     async pull(tracks: TrackRef[]) {
       const pulled = await settle(await api("POST", "tracks/new", { tracks: tracks.map((t) => ({ location: "remote", ...t })) }));
       return pulled.map(({ mid, errorCode }) => {
-        const track = !errorCode && transceiver(mid)?.receiver.track;
+        const track = !errorCode && pc.getTransceivers().find((t) => t.mid == mid)?.receiver.track;
         return track ? { mid: mid!, track } : undefined;
       });
     },

@@ -6,13 +6,17 @@
  *
  * Mute and camera off disable the track rather than remove it: the browser
  * keeps sending silence and black frames, so viewers' players see a live
- * track and nobody renegotiates. A new camera or microphone replaces the
- * track on the same sender, again without renegotiating.
+ * track and nobody renegotiates. Camera off also tells the room (the track
+ * is "paused" on the stage), so viewers show the publisher's poster instead
+ * of the black frames. A new camera or microphone replaces the track on the
+ * same sender, again without renegotiating.
  *
  * Publishing heals itself: when the connection to the relay fails (the
  * network dropped, the relay restarted) the tracks of the dead session are
  * closed, which takes them off the stage, and the same tracks are published
  * on a new session; a relay that cannot be reached is retried with backoff.
+ * The tab remembers the session it publishes on (sessionStorage), so that a
+ * reloaded studio knows it was on stage and can take the old session off it.
  */
 import { signal } from "@preact/signals";
 import { hasWebRTC, openSession, VideoError, type CallsSession } from "./calls.ts";
@@ -25,6 +29,9 @@ type Source = "camera" | "screen";
 const DISCONNECTED_MS = 4000;
 
 let trackNumber = 0;
+
+/** What this tab's last page of a room left on the stage: the session it published on, "off" when it left the stage, or null. */
+type StageMemory = string | "off" | null;
 
 export type Publisher = ReturnType<typeof createPublisher>;
 
@@ -56,9 +63,32 @@ export function createPublisher(roomId: string, key: string) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let listening = false;
 
+  const memoryKey = `shop-along:stage:${roomId}`;
+  /** Read once, before this page publishes and overwrites it. */
+  const lastPage = recall();
+
+  function recall(): StageMemory {
+    try {
+      return sessionStorage.getItem(memoryKey);
+    } catch {
+      return null;
+    }
+  }
+
+  function remember(value: string) {
+    try {
+      sessionStorage.setItem(memoryKey, value);
+    } catch {
+      // Storage blocked: a reload then waits for a tap on "Join stage".
+    }
+  }
+
   const media = () => navigator.mediaDevices;
-  const constraints = (kind: "video" | "audio", id: string): MediaTrackConstraints =>
-    kind == "video" ? { deviceId: id ? { exact: id } : undefined, width: { ideal: 1280 }, height: { ideal: 720 } } : { deviceId: id ? { exact: id } : undefined };
+  /** A camera by id, or (on a phone) by the side it faces. */
+  const constraints = (kind: "video" | "audio", id: string, facing?: string): MediaTrackConstraints =>
+    kind == "video"
+      ? { deviceId: id ? { exact: id } : undefined, facingMode: facing ? { ideal: facing } : undefined, width: { ideal: 1280 }, height: { ideal: 720 } }
+      : { deviceId: id ? { exact: id } : undefined };
 
   function fail(error: unknown) {
     const name = (error as Error).name;
@@ -96,16 +126,31 @@ export function createPublisher(roomId: string, key: string) {
   }
 
   /** Switches camera or microphone; a phone can open one camera at a time, so the old one stops first. */
-  async function use(kind: "video" | "audio", id: string) {
+  async function use(kind: "video" | "audio", id: string, facing?: string) {
     const old = preview.peek()?.getTracks().find((t) => t.kind == kind);
     old?.stop();
     try {
-      await swap(old, (await media().getUserMedia({ [kind]: constraints(kind, id) })).getTracks()[0]!);
+      await swap(old, (await media().getUserMedia({ [kind]: constraints(kind, id, facing) })).getTracks()[0]!);
       problem.value = null;
     } catch (error) {
       fail(error);
     }
     await listDevices().catch(() => {});
+  }
+
+  /**
+   * Front to back camera and back: a phone's camera says which side it faces,
+   * so we ask for the other side (device ids and labels say nothing reliable
+   * about sides); a computer's cameras face nowhere: the next one in the list.
+   */
+  async function flip() {
+    const facing = preview.peek()?.getVideoTracks()[0]?.getSettings().facingMode;
+    const list = cameras.peek();
+    if (!facing && list.length > 1) {
+      const at = list.findIndex((d) => d.deviceId == cameraId.peek());
+      return use("video", list[(at + 1) % list.length]!.deviceId);
+    }
+    return use("video", "", facing == "environment" ? "user" : "environment");
   }
 
   /** Puts a new camera or microphone track where the old one was: in the preview, and on its sender when on stage. */
@@ -121,6 +166,22 @@ export function createPublisher(roomId: string, key: string) {
     const on = kind == "video" ? cameraOn : micOn;
     on.value = !on.peek();
     for (const track of preview.peek()?.getTracks() ?? []) if (track.kind == kind) track.enabled = on.peek();
+    if (kind == "video") void tellPaused();
+  }
+
+  /** The camera's m-lines on a session (not a shared screen's). */
+  const cameraMids = (s: CallsSession) =>
+    s.pc.getTransceivers().flatMap((t) => (t.mid && t.sender.track?.kind == "video" && t.sender.track != screen.peek() ? [t.mid] : []));
+
+  /**
+   * Tells the room the camera is off (or on again), so viewers show the
+   * poster rather than black frames. A lost call is not retried: publishing
+   * anew (after a connection loss) sends the state with the tracks.
+   */
+  async function tellPaused() {
+    const s = session;
+    const mids = s && state.peek() == "on" ? cameraMids(s) : [];
+    if (mids.length) await s!.api("PUT", "tracks/pause", { tracks: mids.map((mid) => ({ mid })), paused: !cameraOn.peek() }).catch(() => {});
   }
 
   /** Publishes tracks on a session: our offer goes with them, Calls answers it. */
@@ -129,7 +190,15 @@ export function createPublisher(roomId: string, key: string) {
     await s.pc.setLocalDescription();
     const answer = await s.api("POST", "tracks/new", {
       sessionDescription: s.pc.localDescription,
-      tracks: sent.map(({ source, kind, t }) => ({ location: "local", mid: t.mid, trackName: `${source}-${kind}-${++trackNumber}`, kind, source })),
+      tracks: sent.map(({ source, kind, t }) => ({
+        location: "local",
+        mid: t.mid,
+        trackName: `${source}-${kind}-${++trackNumber}`,
+        kind,
+        source,
+        // A camera turned off before (re)publishing goes on stage paused.
+        paused: source == "camera" && kind == "video" && !cameraOn.peek(),
+      })),
     });
     await s.settle(answer);
     published.set(s, [...(published.get(s) ?? []), ...sent.map(({ t }) => t.mid!)]);
@@ -166,12 +235,16 @@ export function createPublisher(roomId: string, key: string) {
       session = s;
       sessionId.value = s.id;
       watch(s);
+      const sentOff = !cameraOn.peek();
       await add(s, tracks);
       // Left the stage while the tracks were on their way: take them off again.
       if (s != session) return void (await closeAll(s).catch(() => {}));
+      remember(s.id);
       retries = 0;
       problem.value = null;
       state.value = "on";
+      // The camera was turned off or on while the tracks were on their way: the stage must say how it is now.
+      if (!cameraOn.peek() != sentOff) void tellPaused();
     } catch (error) {
       if (!wanted) return;
       const code = (error as VideoError).code;
@@ -234,6 +307,7 @@ export function createPublisher(roomId: string, key: string) {
   /** Leaves the stage: the tracks are closed (and leave the stage for every viewer). */
   async function stop() {
     wanted = false;
+    remember("off");
     clearTimeout(timer);
     const s = session;
     session = null;
@@ -297,7 +371,13 @@ export function createPublisher(roomId: string, key: string) {
     sessionId,
     start,
     use,
+    flip,
     toggle,
+    /**
+     * What this tab's previous page (a reload) left: the session it was
+     * publishing on, "off" if it had left the stage, null if there was none.
+     */
+    lastPage,
     shareScreen,
     stopScreen,
     /** Goes on stage (and stays there through connection losses until `stop`). */

@@ -17,7 +17,7 @@ import type { StageTrack } from "../../../durable-objects/protocol.ts";
 import type { RoomModel } from "../room-model.ts";
 import { hasWebRTC, openSession, type CallsSession } from "./calls.ts";
 
-/** `audio`: a microphone without a camera, played but not shown. */
+/** `audio`: a microphone without a camera, or a camera turned off (black frames): played but not shown. */
 export type Tile = { key: string; role: StageTrack["role"]; source: StageTrack["source"]; stream: MediaStream; audio: boolean };
 /** reconnecting: the media stopped and a new session is on its way; relay: the relay cannot be reached; webrtc: this browser has none. */
 export type PlayerProblem = "reconnecting" | "relay" | "webrtc" | null;
@@ -31,8 +31,8 @@ export function createStagePlayer(roomId: string, model: RoomModel, skip?: Reado
   const tiles = signal<Tile[]>([]);
   const problem = signal<PlayerProblem>(hasWebRTC() ? null : "webrtc");
   const stage = computed(() => (model.room.value?.stage ?? []).filter((t) => t.sessionId != skip?.value));
-  // Presence and hearts change the room often; only a different set of tracks is worth a sync.
-  const stageKey = computed(() => stage.value.map(keyOf).join());
+  // Presence and hearts change the room often; only a different stage (tracks, a camera turned off or on) is worth a sync.
+  const stageKey = computed(() => JSON.stringify(stage.value));
   let session: CallsSession | null = null;
   /** Stage track key → the m-line and track it arrives on in the current session. */
   let pulled = new Map<string, { mid: string; track: MediaStreamTrack }>();
@@ -77,8 +77,8 @@ export function createStagePlayer(roomId: string, model: RoomModel, skip?: Reado
     } catch (error) {
       // The relay or the network is down, or the stage changed under a pull (not_on_stage): start over, later.
       drop();
-      const code = (error as { code?: string }).code ?? "";
-      problem.value = /relay|unavailable|http_5/.test(code) ? "relay" : "reconnecting";
+      // No code (not a VideoError) reads as "undefined": not the relay's fault.
+      problem.value = /relay|unavailable|http_5/.test(String((error as { code?: string }).code)) ? "relay" : "reconnecting";
       retryTimer = setTimeout(sync, Math.min(500 * 2 ** retries++, 8000));
     }
     running = false;
@@ -107,7 +107,8 @@ export function createStagePlayer(roomId: string, model: RoomModel, skip?: Reado
       const old = streams.get(key);
       const stream = old && old.getTracks().length == tracks.length && tracks.every((x) => old.getTrackById(x.id)) ? old : new MediaStream(tracks);
       next.set(key, stream);
-      shown.push({ key, role: t.role, source: t.source, stream, audio });
+      // A camera turned off sends black frames: heard, not seen (with no picture left, the stage shows the host's poster).
+      shown.push({ key, role: t.role, source: t.source, stream, audio: t.paused || audio });
     }
     streams = next;
     tiles.value = shown;

@@ -59,12 +59,14 @@ export function Stage({ room, tiles, problem }: { room: RoomState | null; tiles:
 }
 
 function Poster({ room }: { room: RoomState }) {
-  const initial = Array.from(room.shopName.trim())[0]?.toUpperCase() ?? "";
+  const initial = Array.from(room.shopName.trim())[0]?.toUpperCase();
   if (room.status === "live") {
     return (
       <div class="poster poster-live">
         <div class="poster-avatar poster-avatar-live" aria-hidden="true">{initial}</div>
         <p class="poster-headline">{t("stageLive")}</p>
+        {/* Who is live: also while the host's camera is off. */}
+        <p class="poster-note">{room.shopName}</p>
       </div>
     );
   }
