@@ -42,6 +42,9 @@ export const stageSchema: RoomFeature["schema"] = {
   2: `ALTER TABLE session_owners RENAME COLUMN connection_id TO owner;`,
 };
 
+/** Who may publish on the stage: the host and guests (moderators and viewers only watch). */
+export const isPublisher = (role: Role): role is "host" | "guest" => role === "host" || role === "guest";
+
 /** The socket tag of a publisher's pages: its role and its server-issued identity. */
 export const publisherTag = (role: Role, viewerId: string) => `publisher:${role}:${viewerId}`;
 
@@ -166,11 +169,11 @@ export class Stage implements RoomFeature {
   }
 
   onJoin(socket: Socket): void {
-    if (socket.peer.role !== "viewer") ownerReturned(this.kit.sql, publisherTag(socket.peer.role, socket.peer.viewerId));
+    if (isPublisher(socket.peer.role)) ownerReturned(this.kit.sql, publisherTag(socket.peer.role, socket.peer.viewerId));
   }
 
   onLeave(socket: Socket): void {
-    if (socket.peer.role === "viewer") return;
+    if (!isPublisher(socket.peer.role)) return;
     const tag = publisherTag(socket.peer.role, socket.peer.viewerId);
     // Another page of the same publisher (a second tab) still holds the stage.
     if (this.openWithTag(tag) > 0) return;
@@ -182,7 +185,7 @@ export class Stage implements RoomFeature {
     const sql = this.kit.sql;
     this.kit.storage.transactionSync(() => {
       openSession(sql, sessionId, role, tokenHash, this.kit.now());
-      if (viewerId && role !== "viewer") ownSession(sql, sessionId, publisherTag(role, viewerId));
+      if (viewerId && isPublisher(role)) ownSession(sql, sessionId, publisherTag(role, viewerId));
     });
   }
 

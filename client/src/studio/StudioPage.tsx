@@ -8,8 +8,10 @@ import { errorText, tStudio as t } from "../i18n.ts";
 import { viewerUrl } from "../room-address.ts";
 import type { RoomModel } from "../room-model.ts";
 import type { Publisher } from "../video/publisher.ts";
+import { ChatModeration } from "./ChatModeration.tsx";
 import type { DealRequest } from "./DealControls.tsx";
 import { HostCamera } from "./HostCamera.tsx";
+import type { ModerationFeed } from "./moderation-feed.ts";
 import { unitsByProduct, type OrdersFeed } from "./orders-feed.ts";
 import { ShareLink } from "./ShareLink.tsx";
 import { ShowControls } from "./ShowControls.tsx";
@@ -20,27 +22,34 @@ import { StudioProducts } from "./StudioProducts.tsx";
 
 type StudioPageProps = {
   roomId: string;
-  /** The host key from the link; null when the link came without one. */
+  /**
+   * "host" on the studio link; "moderator" on the moderator link, where the
+   * page is the chat and its moderation only.
+   */
+  mode: "host" | "moderator";
+  /** The host (or moderator) key from the link; null when the link came without one. */
   hostKey: string | null;
   model: RoomModel | null;
+  /** The blocked words and who is kept out of the chat. */
+  moderation: ModerationFeed;
   /** The show's orders, live; null without a host key. */
   feed: OrdersFeed | null;
   /** The host's camera; null without a host key. */
   publisher: Publisher | null;
 };
 
-/** What the host sees while running the show. */
-export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPageProps) {
+/** What the host sees while running the show (and a moderator, of its chat). */
+export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, publisher }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
-  const guestUrl = useGuestLink(roomId, hostKey);
+  const links = useLinks(roomId, mode === "host" ? hostKey : null);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
 
   const room = model?.room.value ?? null;
   const you = model?.you.value;
-  // The room also tells us who it thinks we are: a host key it did not accept makes us a viewer.
-  const rejected = keyRejected || model?.refused.value || (you !== undefined && you !== null && you.role !== "host");
+  // The room also tells us who it thinks we are: a key it did not accept makes us a viewer.
+  const rejected = keyRejected || model?.refused.value || (you !== undefined && you !== null && you.role !== mode);
 
   /**
    * Pin, status and deals go through the HTTP API with the host key, so they
@@ -94,10 +103,24 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
   const orders = feed?.orders.value ?? [];
 
   let problem: string | null = null;
-  if (!hostKey) problem = t("keyMissing");
+  if (!hostKey) problem = t(mode === "host" ? "keyMissing" : "modKeyMissing");
   else if (model?.notFound.value) problem = t("studioNotFound");
-  else if (rejected) problem = t("keyRejected");
+  else if (rejected) problem = t(mode === "host" ? "keyRejected" : "modKeyRejected");
   else problem = actionError;
+
+  const chat = model && (
+    <>
+      <StudioChat
+        messages={model.messages.value}
+        chat={model.chat.value}
+        moderation={moderation.state.value}
+        placeholder={t(mode === "host" ? "hostChatPlaceholder" : "moderatorChatPlaceholder")}
+        onSend={(text) => model.sendChat(text)}
+        onModerate={model.moderate}
+      />
+      {moderation.state.value && <ChatModeration chat={model.chat.value} moderation={moderation.state.value} onModerate={model.moderate} />}
+    </>
+  );
 
   return (
     <>
@@ -105,7 +128,7 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
         <a class="logo" href="/">
           <span class="logo-mark" aria-hidden="true" />
           {t("brand")}
-          <span class="logo-sub">{t("studioTitle")}</span>
+          <span class="logo-sub">{t(mode === "host" ? "studioTitle" : "moderatorPage")}</span>
         </a>
         <div class="topbar-end">
           {model && !rejected && !model.notFound.value && <ConnectionStatus state={model.connection.value} />}
@@ -118,13 +141,20 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
             {problem}
           </p>
         )}
-        {model && room && !rejected && !model.notFound.value && (
+        {mode === "moderator" && model && room && !rejected && !model.notFound.value && (
+          <div class="studio-moderator">
+            <h1 class="studio-moderator-title">{room.title}</h1>
+            {chat}
+            <ShareLink url={viewerUrl(roomId)} guestUrl={null} moderatorUrl={null} />
+          </div>
+        )}
+        {mode === "host" && model && room && !rejected && !model.notFound.value && (
           <div class="studio-grid">
             <div class="studio-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} />}
               <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
-              <ShareLink url={viewerUrl(roomId)} guestUrl={guestUrl} />
+              <ShareLink url={viewerUrl(roomId)} guestUrl={links?.guest ?? null} moderatorUrl={links?.moderator ?? null} />
               <StudioProducts
                 room={room}
                 pending={pendingPin}
@@ -136,11 +166,7 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
             </div>
             <div class="studio-column">
               <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} />
-              <StudioChat
-                messages={model.messages.value}
-                onSend={(text) => model.sendChat(text)}
-                onDelete={model.deleteMessage}
-              />
+              {chat}
             </div>
           </div>
         )}
@@ -159,17 +185,17 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
 const keyRefusal = (error: ApiError) => error.status === 401 || error.status === 403;
 
 /**
- * The guest link, rebuilt by the server from the host key (it stores
- * neither), so the host can invite a guest at any time. Null until known, or
- * for rooms whose guest link cannot be rebuilt.
+ * The guest and moderator links, rebuilt by the server from the host key (it
+ * stores none of the keys), so the host can invite a guest or a moderator at
+ * any time. Null until known, or for rooms whose links cannot be rebuilt.
  */
-function useGuestLink(roomId: string, hostKey: string | null): string | null {
-  const [url, setUrl] = useState<string | null>(null);
+function useLinks(roomId: string, hostKey: string | null): { guest: string; moderator: string } | null {
+  const [links, setLinks] = useState<{ guest: string; moderator: string } | null>(null);
   useEffect(() => {
     if (!hostKey) return;
-    api<{ links: { guest: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
-      .then(({ links }) => setUrl(links.guest))
-      .catch(() => setUrl(null));
+    api<{ links: { guest: string; moderator: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
+      .then((answer) => setLinks(answer.links))
+      .catch(() => setLinks(null));
   }, [roomId, hostKey]);
-  return url;
+  return links;
 }
