@@ -25,7 +25,7 @@ import { refuse, type Refusal } from "./refusal.ts";
 import type { Change, Handlers, Peer, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
 
 export const moderationSchema: RoomFeature["schema"] = {
-  3: `CREATE TABLE IF NOT EXISTS chat_rules (
+  4: `CREATE TABLE IF NOT EXISTS chat_rules (
         id                INTEGER PRIMARY KEY CHECK (id = 1),
         slow_mode_seconds INTEGER NOT NULL DEFAULT 0 CHECK (slow_mode_seconds >= 0),
         -- A JSON array of the words as the host typed them.

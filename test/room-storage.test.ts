@@ -60,7 +60,7 @@ describe("storage migrations", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(3);
+      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(4);
       expect(history(sql).map((e) => [e.seq, e.event.type, e.at])).toEqual([[1, "chat", at], [2, "pin", null]]);
       expect(sql.exec("SELECT topic, key, version, attempts FROM outbox").toArray()).toEqual([
         { topic: "order", key: "o_LegacyRoom00001aaaaaaaaaa", version: 1, attempts: 3 },
@@ -68,7 +68,7 @@ describe("storage migrations", () => {
       expect(sql.exec("SELECT owner FROM session_owners").one().owner).toBe("page-1");
       const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((r) => r.name);
       expect(tables).toEqual(expect.arrayContaining(["tallies", "socket_tickets", "schema_version", "chat_rules", "restrictions", "chat_pace"]));
-      expect(tables).not.toContain("socket_tickets_v3");
+      expect(tables).not.toContain("socket_tickets_next");
       expect(tables).not.toContain("outbox_orders_v1");
       const stateNow = room.getState()!;
       expect(stateNow).toMatchObject({ status: "live", pinnedProductId: "p_LegacyProduct01", reactions: 7 });
@@ -108,7 +108,7 @@ describe("storage migrations", () => {
     });
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
-      expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(3);
+      expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(4);
       expect(room.redeemTicket("ticket-hash")).toEqual({ role: "viewer", viewerId: "v_0000000000000001" });
       room.issueTicket("moderator-ticket", { role: "moderator", viewerId: "v_0000000000000002" });
       expect(room.redeemTicket("moderator-ticket")).toEqual({ role: "moderator", viewerId: "v_0000000000000002" });
@@ -120,7 +120,7 @@ describe("storage migrations", () => {
   it("a new room is created at the latest version", async () => {
     const show = await createShow();
     const version = await runInDurableObject(env.Room.getByName(show.room.id), (_room, state) => state.storage.sql.exec("SELECT version FROM schema_version").one().version);
-    expect(version).toBe(3);
+    expect(version).toBe(4);
   });
 });
 
