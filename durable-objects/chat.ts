@@ -1,11 +1,15 @@
 /**
  * Chat: 1–280 characters, rate-limited per viewer, the last 200 messages
- * kept (late joiners get 50), deleted by the host for everyone. The event
- * log keeps every message for the show's history; this table is only what a
- * joining client is shown.
+ * kept (late joiners get 50), deleted by the host or a moderator for
+ * everyone. Before a message is taken, moderation (moderation.ts) has its
+ * say: bans, timeouts, slow mode, blocked words. The event log keeps every
+ * message for the show's history; this table is only what a joining client
+ * is shown.
  */
+import type { Moderation } from "./moderation.ts";
 import { LIMITS, type ChatMessage, type Role } from "./protocol.ts";
 import type { RateLimits } from "./rate-limits.ts";
+import { refuse, type Refusal } from "./refusal.ts";
 import { showRow, type ShowRow } from "./show.ts";
 import type { Handlers, RoomFeature, RoomKit } from "./room-kit.ts";
 
@@ -22,6 +26,13 @@ export const chatSchema: RoomFeature["schema"] = {
   2: `ALTER TABLE messages ADD COLUMN author TEXT;`,
 };
 
+const MESSAGE_COLUMNS = "id, seq, name, role, text, at, author";
+
+/** A kept message, for moderation to act on (pin it, find who wrote it). */
+export function messageById(sql: SqlStorage, id: string): ChatMessage | undefined {
+  return sql.exec<ChatMessage>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`, id).toArray()[0];
+}
+
 export class Chat implements RoomFeature {
   readonly schema = chatSchema;
 
@@ -31,13 +42,24 @@ export class Chat implements RoomFeature {
       if (show.status === "ended") return socket.refuse("show_ended", "The show has ended; chat is closed.");
       const text = message.text.trim();
       if (!text) return socket.refuse("invalid_message", "A chat message cannot be empty.");
+      // Before the rate limit: a refused message should not cost the sender an allowance.
+      const refused = this.moderation.refusal(socket.peer, text);
+      if (refused) return socket.refuse(refused.code, refused.message, refused.retryAfterMs);
       const wait = this.limits.take("chat", socket.peer.viewerId);
       if (wait > 0) return socket.refuse("rate_limited", "You are sending messages too fast; wait a moment.", wait);
       const name = message.name?.trim() || defaultName(socket.peer.role, show, socket.peer.viewerId);
       this.kit.commit((tx) => {
         const { message: chat } = tx.emit((seq) => ({
           type: "chat" as const,
-          message: { id: crypto.randomUUID(), seq, name, role: socket.peer.role, text, at: this.kit.now() } satisfies ChatMessage,
+          message: {
+            id: crypto.randomUUID(),
+            seq,
+            name,
+            role: socket.peer.role,
+            text,
+            at: this.kit.now(),
+            author: socket.peer.viewerId,
+          } satisfies ChatMessage,
         }));
         const sql = this.kit.sql;
         sql.exec(
@@ -45,27 +67,39 @@ export class Chat implements RoomFeature {
           chat.id, chat.seq, chat.name, chat.role, chat.text, chat.at, socket.peer.viewerId,
         );
         sql.exec("DELETE FROM messages WHERE seq <= (SELECT seq FROM messages ORDER BY seq DESC LIMIT 1 OFFSET ?)", LIMITS.historyKept);
+        this.moderation.taken(socket.peer, chat.at);
       });
     },
     delete: (socket, message) => {
-      const found = this.kit.sql.exec("SELECT id FROM messages WHERE id = ?", message.messageId).toArray();
-      if (found.length === 0) return socket.refuse("not_found", "That message is already gone.");
-      this.kit.commit((tx) => {
-        this.kit.sql.exec("DELETE FROM messages WHERE id = ?", message.messageId);
-        tx.emit({ type: "chat_deleted", messageId: message.messageId });
-      });
+      const refusal = this.delete(message.messageId);
+      if (refusal) socket.refuse("not_found", refusal.message);
     },
   };
 
   constructor(
     private readonly kit: RoomKit,
     private readonly limits: RateLimits,
+    private readonly moderation: Moderation,
   ) {}
+
+  /** Deletes a message for everyone (and takes it off the top if it was pinned); null when done. */
+  delete(messageId: string): Refusal | null {
+    // A pinned message may have left the kept history and still be on top.
+    if (!messageById(this.kit.sql, messageId) && this.moderation.chatState().pinned?.id !== messageId) {
+      return refuse("not_found", "That message is already gone.");
+    }
+    this.kit.commit((tx) => {
+      this.kit.sql.exec("DELETE FROM messages WHERE id = ?", messageId);
+      tx.emit({ type: "chat_deleted", messageId });
+      this.moderation.deleted(tx, messageId);
+    });
+    return null;
+  }
 
   /** The newest messages, oldest first, for a joining client. */
   recent(limit = LIMITS.historyOnJoin): ChatMessage[] {
     return this.kit.sql
-      .exec<ChatMessage>("SELECT * FROM (SELECT id, seq, name, role, text, at FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq", limit)
+      .exec<ChatMessage>(`SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq`, limit)
       .toArray();
   }
 }
@@ -79,5 +113,6 @@ function defaultName(role: Role, show: ShowRow, viewerId: string): string {
   let hash = 0;
   for (const char of viewerId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   const suffix = String(hash % 10000).padStart(4, "0");
+  if (role === "moderator") return `Moderator ${suffix}`;
   return role === "guest" ? `Guest ${suffix}` : `Viewer ${suffix}`;
 }

@@ -5,11 +5,14 @@
  * within the last `LIMITS.replayWindow` events; a client that was away
  * longer gets the whole state instead.
  *
+ * The log keeps every event whole, but not every event is for everyone:
+ * `eventFor` says what one socket may read of it (live and in a replay).
+ *
  * Hearts and presence are not sequenced events (they would make every client
  * resync on every heart); they are kept per second in `tallies` (audience.ts).
  */
-import { LIMITS, type RoomEvent } from "./protocol.ts";
-import type { RoomFeature } from "./room-kit.ts";
+import { LIMITS, MODERATORS, type RoomEvent } from "./protocol.ts";
+import type { Peer, RoomFeature } from "./room-kit.ts";
 
 export const eventLogSchema: RoomFeature["schema"] = {
   1: `CREATE TABLE IF NOT EXISTS events (
@@ -55,4 +58,19 @@ export function history(sql: SqlStorage, afterSeq = 0, limit = 10_000): Array<{ 
     .exec<{ seq: number; at: number | null; body: string }>("SELECT seq, at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
     .toArray()
     .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.body) as RoomEvent }));
+}
+
+/**
+ * What one socket may read of an event. The blocked words are for the host
+ * and moderators only (the list would tell a spammer what to spell
+ * differently), and a ban or timeout for them and the viewer it is about:
+ * nobody else learns who was kept out of the chat. Anyone else gets the
+ * event's number alone, so their numbering has no gap.
+ */
+export function eventFor(event: RoomEvent, peer: Peer): RoomEvent {
+  if (MODERATORS.includes(peer.role)) return event;
+  if (event.type === "blocked_words" || (event.type === "restricted" && event.viewerId !== peer.viewerId)) {
+    return { type: "private", seq: event.seq };
+  }
+  return event;
 }

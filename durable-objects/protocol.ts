@@ -8,11 +8,14 @@
  * cost the viewer page about 2 KB gzipped (zod/mini cost 7.6 KB here).
  *
  * Sequence numbers: every server message carries `seq`. Durable events
- * (chat, chat_deleted, pin, status, product, deal, stage) each take the next number of the
- * room's event log, so a client that has applied event N must see N + 1 next;
- * anything else is a gap and the client asks to resync. Ephemeral messages
- * (presence, reactions, error, the sync/replay frames) carry the room's head
- * sequence at the time and are never replayed.
+ * (chat, chat_deleted, pin, status, product, deal, stage, and the chat's
+ * moderation: chat_pinned, slow_mode, blocked_words, restricted) each take
+ * the next number of the room's event log, so a client that has applied event
+ * N must see N + 1 next; anything else is a gap and the client asks to
+ * resync. An event that is not for a client (the blocked words, a decision
+ * about another viewer) reaches it as `private`: its number alone. Ephemeral
+ * messages (presence, reactions, error, the sync/replay frames) carry the
+ * room's head sequence at the time and are never replayed.
  */
 import * as v from "valibot";
 
@@ -37,8 +40,15 @@ export const LIMITS = {
   /** Any frame at all, valid or not: a burst of 30, then 10 per second. */
   frameBurst: 30,
   framesPerSecond: 10,
-  /** A frame longer than this is refused unread (the longest valid one is a chat line). */
+  /** A frame longer than this is refused unread (the longest valid ones: a chat line, a list of blocked words). */
   frameBytes: 2048,
+  /** A timeout keeps a viewer out of the chat this long. */
+  timeoutMs: 5 * 60_000,
+  /** Slow mode: one message per this many seconds at most. */
+  slowModeMaxSeconds: 300,
+  /** Blocked words: this many, each this long at most (so the list fits one frame). */
+  blockedWords: 50,
+  blockedWordLength: 30,
 } as const;
 
 /**
@@ -49,8 +59,11 @@ export const LIMITS = {
  */
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
-export const ROLES = ["viewer", "guest", "host"] as const;
+export const ROLES = ["viewer", "guest", "host", "moderator"] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Who moderates the chat: the host, and whoever opened the moderator link. */
+export const MODERATORS: ReadonlyArray<Role> = ["host", "moderator"];
 
 export const ROOM_STATUSES = ["scheduled", "live", "ended"] as const;
 export type RoomStatus = (typeof ROOM_STATUSES)[number];
@@ -126,8 +139,29 @@ export const ChatMessage = v.object({
   text: v.string(),
   /** Milliseconds since the epoch, server clock. */
   at: v.number(),
+  /** Who wrote it: the viewer identity (`v_…`) moderation acts on. Absent on messages from before it was sent. */
+  author: v.nullish(v.string()),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
+
+/** Why the room takes no chat from a viewer: a ban (until lifted) or a timeout (until a time on the room's clock). */
+export const Restriction = v.object({ kind: v.picklist(["ban", "timeout"]), until: v.nullable(v.number()) });
+export type Restriction = v.InferOutput<typeof Restriction>;
+
+/** The chat's rules and pinned message, as everyone sees them. */
+export const ChatState = v.object({
+  /** Each viewer may send one message per this many seconds; 0 = slow mode off. */
+  slowModeSeconds: v.number(),
+  pinned: v.nullable(ChatMessage),
+});
+export type ChatState = v.InferOutput<typeof ChatState>;
+
+/** What only the host and moderators see: the blocked words, and who is banned or timed out now. */
+export const ModerationState = v.object({
+  blockedWords: v.array(v.string()),
+  restricted: v.array(v.object({ viewerId: v.string(), name: v.nullable(v.string()), restriction: Restriction })),
+});
+export type ModerationState = v.InferOutput<typeof ModerationState>;
 
 export const ORDER_STATUSES = ["awaiting_payment", "confirmed", "expired", "cancelled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -183,6 +217,10 @@ export interface Order {
 
 const noControls = v.check((text: string) => !CONTROL_CHARACTERS.test(text), "must not contain control characters");
 const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName), noControls);
+const messageId = v.pipe(v.string(), v.maxLength(64));
+export const VIEWER_ID = /^v_[0-9A-Za-z]{16}$/;
+const viewerId = v.pipe(v.string(), v.regex(VIEWER_ID));
+const blockedWord = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.blockedWordLength), noControls);
 
 export const ClientMessage = v.variant("type", [
   v.object({
@@ -194,18 +232,37 @@ export const ClientMessage = v.variant("type", [
   /** Ask for everything after `since` again (sent when a gap is detected). */
   v.object({ type: v.literal("resync"), since: v.number() }),
   // Host only (HOST_ONLY); the room checks the connection's role, not the message.
-  v.object({ type: v.literal("delete"), messageId: v.pipe(v.string(), v.maxLength(64)) }),
   v.object({ type: v.literal("pin"), productId: v.nullable(v.pipe(v.string(), v.maxLength(64))) }),
   v.object({ type: v.literal("status"), status: v.picklist(["live", "ended"]) }),
+  // Host and moderators (MODERATION): the same check.
+  v.object({ type: v.literal("delete"), messageId }),
+  /** Pins one chat message on top of the chat; null unpins. */
+  v.object({ type: v.literal("pin_message"), messageId: v.nullable(messageId) }),
+  /** Keeps a viewer out of the chat for LIMITS.timeoutMs. */
+  v.object({ type: v.literal("timeout"), viewerId }),
+  /** Keeps a viewer out of the chat until unbanned; they still watch and buy. */
+  v.object({ type: v.literal("ban"), viewerId }),
+  /** Lets a banned or timed-out viewer chat again. */
+  v.object({ type: v.literal("unban"), viewerId }),
+  v.object({ type: v.literal("slow_mode"), seconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.slowModeMaxSeconds)) }),
+  /** Replaces the list: a viewer's message containing one of them is refused (for its sender only). */
+  v.object({ type: v.literal("blocked_words"), words: v.pipe(v.array(blockedWord), v.maxLength(LIMITS.blockedWords)) }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
 /** Frames only the host's sockets may send. */
-export const HOST_ONLY: ReadonlyArray<ClientMessage["type"]> = ["delete", "pin", "status"];
+export const HOST_ONLY: ReadonlyArray<ClientMessage["type"]> = ["pin", "status"];
+
+/** Frames the host's and moderators' sockets may send: moderating the chat. */
+export const MODERATION = ["delete", "pin_message", "timeout", "ban", "unban", "slow_mode", "blocked_words"] as const satisfies ReadonlyArray<
+  ClientMessage["type"]
+>;
+export type ModerationFrame = Extract<ClientMessage, { type: (typeof MODERATION)[number] }>;
 
 // ---------------------------------------------------------------- room → client
 
-const you = v.object({ id: v.string(), role: v.picklist(ROLES) });
+/** Who the socket is, and whether the room takes its chat (null: it does). */
+const you = v.object({ id: v.string(), role: v.picklist(ROLES), restriction: v.nullable(Restriction) });
 
 const roomEvents = [
   v.object({ type: v.literal("chat"), seq: v.number(), message: ChatMessage }),
@@ -218,6 +275,16 @@ const roomEvents = [
   v.object({ type: v.literal("deal"), seq: v.number(), deal: v.nullable(FlashDeal) }),
   /** The stage changed: someone published, stopped, or was removed. The whole list. */
   v.object({ type: v.literal("stage"), seq: v.number(), tracks: v.array(StageTrack) }),
+  /** A chat message was pinned on top of the chat; null: unpinned. */
+  v.object({ type: v.literal("chat_pinned"), seq: v.number(), message: v.nullable(ChatMessage) }),
+  /** Slow mode changed: one message per `seconds` per viewer; 0 = off. */
+  v.object({ type: v.literal("slow_mode"), seq: v.number(), seconds: v.number() }),
+  /** Host and moderators only: the words a viewer's message may not contain. */
+  v.object({ type: v.literal("blocked_words"), seq: v.number(), words: v.array(v.string()) }),
+  /** A viewer was banned or timed out, or may chat again (null). Only that viewer, the host and moderators get it. */
+  v.object({ type: v.literal("restricted"), seq: v.number(), viewerId: v.string(), name: v.nullable(v.string()), restriction: v.nullable(Restriction) }),
+  /** An event that is not for this client: only its number, so the numbering has no gap. */
+  v.object({ type: v.literal("private"), seq: v.number() }),
 ] as const;
 export const RoomEvent = v.variant("type", [...roomEvents]);
 export type RoomEvent = v.InferOutput<typeof RoomEvent>;
@@ -230,6 +297,11 @@ export const ERROR_CODES = [
   "show_ended",
   "invalid_transition",
   "internal",
+  // Chat refused by moderation, for the sender only.
+  "banned",
+  "timed_out",
+  "slow_mode",
+  "blocked_word",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -246,6 +318,9 @@ export const ServerMessage = v.variant("type", [
     you,
     room: RoomState,
     messages: v.array(ChatMessage),
+    chat: ChatState,
+    /** Host and moderators only. */
+    moderation: v.optional(ModerationState),
   }),
   /** Everything after the client's `since`, in order; then live events follow. */
   v.object({

@@ -1,7 +1,8 @@
 /**
  * What every part of a Room is made of. The Room (room.ts) is a thin host;
- * each feature (chat, audience, the show's pin and status, orders, flash
- * deals, the stage, the outbox, socket tickets) is a module that owns
+ * each feature (chat and its moderation, audience, the show's pin and
+ * status, orders, flash deals, the stage, the outbox, socket tickets) is a
+ * module that owns
  *
  *  - its schema: SQL steps keyed by the room's schema version (migrations.ts
  *    applies the ones a room has not had yet, in order);
@@ -22,7 +23,7 @@ export type EventBody = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<
 /** Who a socket is. The Worker decides it from a socket ticket; nothing here comes from the client. */
 export type Peer = {
   role: Role;
-  /** The stable, server-issued identity of the browser (rate limits, and later bans and analytics, key on it). */
+  /** The stable, server-issued identity of the browser (rate limits and bans, and later analytics, key on it). */
   viewerId: string;
 };
 
@@ -56,7 +57,7 @@ export interface RoomKit {
   commit<R>(change: (tx: Change) => R): R;
   /** An ephemeral frame (presence, hearts) to every socket; not logged, never replayed. */
   broadcast(frame: ServerMessage): void;
-  /** Viewers connected now (everyone but the host). */
+  /** Viewers connected now (everyone but the host and moderators). */
   viewers(): number;
   /** Asks the outbox to write now, in the background. */
   drainSoon(): void;

@@ -2,11 +2,12 @@
  * Room: one Durable Object per show, and a thin host of its features.
  *
  * Each feature (room-kit.ts) owns its schema, its handlers and its clock:
- * the show (status, pin, products), chat, the audience (presence, hearts),
- * orders, flash deals, the stage (video), the outbox and socket tickets. The
- * Room applies their migrations, routes each client frame to the feature
- * that answers it, arms one alarm for the earliest of their clocks, and is
- * the one place that publishes what a committed change emitted.
+ * the show (status, pin, products), chat and its moderation, the audience
+ * (presence, hearts), orders, flash deals, the stage (video), the outbox and
+ * socket tickets. The Room applies their migrations, routes each client
+ * frame to the feature that answers it, arms one alarm for the earliest of
+ * their clocks, and is the one place that publishes what a committed change
+ * emitted (each socket getting what it may read of it).
  *
  * Its SQLite storage is the truth; memory only holds what may be lost on
  * eviction (rate-limit buckets, hearts not yet flushed, a pending presence
@@ -15,19 +16,26 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
-import { appendEvent, eventLogSchema, eventsAfter, headSeq } from "./event-log.ts";
+import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq } from "./event-log.ts";
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
+import { Moderation } from "./moderation.ts";
 import { Orders, writeOrders, type Order, type PlaceOrder, type Placed } from "./orders.ts";
 import { enqueue, Outbox } from "./outbox.ts";
 import {
   CLOSE,
   HOST_ONLY,
+  MODERATION,
+  MODERATORS,
   ROLES,
+  VIEWER_ID,
   parseClientMessage,
+  type ChatState,
   type ClientMessage,
   type ErrorCode,
   type FlashDeal,
+  type ModerationFrame,
+  type ModerationState,
   type OrderSummary,
   type Role,
   type RoomEvent,
@@ -39,7 +47,7 @@ import { RateLimits } from "./rate-limits.ts";
 import { noShow, type Refusal } from "./refusal.ts";
 import type { Change, Handler, Handlers, Peer, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
 import { productList, Show, showRow, type RoomSetup, type ShowRow } from "./show.ts";
-import { onStage, publisherTag, sessionRole, stageTracks, Stage, type PublishedTrack } from "./stage.ts";
+import { isPublisher, onStage, publisherTag, sessionRole, stageTracks, Stage, type PublishedTrack } from "./stage.ts";
 import { Tickets } from "./tickets.ts";
 
 export type { RoomSetup };
@@ -57,6 +65,7 @@ export class Room extends Server<Env> {
   readonly #kit: RoomKit;
   readonly #show: Show;
   readonly #chat: Chat;
+  readonly #moderation: Moderation;
   readonly #orders: Orders;
   readonly #deals: FlashDeals;
   readonly #stage: Stage;
@@ -78,11 +87,12 @@ export class Room extends Server<Env> {
       now: () => Date.now(),
       commit: (change) => this.#commit(change),
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
-      viewers: () => this.#countOpen() - this.#countOpen(roleTag("host")),
+      viewers: () => this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator")),
       drainSoon: () => this.ctx.waitUntil(this.#outbox.drain()),
     };
     this.#show = new Show(this.#kit);
-    this.#chat = new Chat(this.#kit, this.#limits);
+    this.#moderation = new Moderation(this.#kit);
+    this.#chat = new Chat(this.#kit, this.#limits, this.#moderation);
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
@@ -90,7 +100,7 @@ export class Room extends Server<Env> {
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx));
     const log: RoomFeature = { schema: eventLogSchema };
-    this.#features = [this.#show, log, this.#chat, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, this.#outbox, this.#tickets];
+    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, this.#outbox, this.#tickets];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
     if (isSetUp(ctx.storage.sql)) {
       migrate(ctx.storage, this.#features);
@@ -118,6 +128,39 @@ export class Room extends Server<Env> {
 
   setStatus(status: "live" | "ended"): RoomState | Refusal {
     return this.#show.setStatus(status) ?? this.#state();
+  }
+
+  // ------------------------------------------------------------ RPC: moderation
+
+  /** The chat's rules, its pinned message and who is kept out of it (for the host's API). */
+  moderation(): { chat: ChatState; moderation: ModerationState } | Refusal {
+    if (!showRow(this.ctx.storage.sql)) return noShow();
+    return { chat: this.#moderation.chatState(), moderation: this.#moderation.moderationState() };
+  }
+
+  /** What a moderation frame does from a socket, asked over HTTP (the Worker checked the host's key). */
+  moderate(action: ModerationFrame): { chat: ChatState; moderation: ModerationState } | Refusal {
+    if (!showRow(this.ctx.storage.sql)) return noShow();
+    const refusal = this.#decide(action);
+    return refusal ?? this.moderation();
+  }
+
+  #decide(action: ModerationFrame): Refusal | null {
+    switch (action.type) {
+      case "delete":
+        return this.#chat.delete(action.messageId);
+      case "pin_message":
+        return this.#moderation.pin(action.messageId);
+      case "timeout":
+      case "ban":
+        return this.#moderation.restrict(action.viewerId, action.type);
+      case "unban":
+        return this.#moderation.lift(action.viewerId);
+      case "slow_mode":
+        return this.#moderation.setSlowMode(action.seconds);
+      case "blocked_words":
+        return this.#moderation.setBlockedWords(action.words);
+    }
   }
 
   // ------------------------------------------------------------ RPC: sockets
@@ -259,7 +302,7 @@ export class Room extends Server<Env> {
     const peer = peerOf(ctx.request.headers);
     if (!peer) return [];
     const tags = [roleTag(peer.role), `viewer:${peer.viewerId}`];
-    if (peer.role !== "viewer") tags.push(publisherTag(peer.role, peer.viewerId));
+    if (isPublisher(peer.role)) tags.push(publisherTag(peer.role, peer.viewerId));
     return tags;
   }
 
@@ -297,7 +340,10 @@ export class Room extends Server<Env> {
       if (!message) return socket.refuse("invalid_message", "Messages must be JSON matching the room protocol; chat text is 1–280 characters.");
       if (!showRow(this.ctx.storage.sql)) return connection.close(CLOSE.roomNotFound, "room not found");
       if (HOST_ONLY.includes(message.type) && socket.peer.role !== "host") {
-        return socket.refuse("forbidden", "Only the host can pin products, change the show's status or delete messages.");
+        return socket.refuse("forbidden", "Only the host can pin products or change the show's status.");
+      }
+      if ((MODERATION as ReadonlyArray<string>).includes(message.type) && !MODERATORS.includes(socket.peer.role)) {
+        return socket.refuse("forbidden", "Only the host and moderators can moderate the chat.");
       }
       if (message.type === "resync") {
         const resyncWait = this.#limits.take("resync", socket.peer.viewerId);
@@ -318,13 +364,24 @@ export class Room extends Server<Env> {
    */
   #catchUp(socket: Socket, since: number): void {
     const show = showRow(this.ctx.storage.sql)!;
-    const you = { id: socket.peer.viewerId, role: socket.peer.role };
+    const { peer } = socket;
+    const you = { id: peer.viewerId, role: peer.role, restriction: this.#moderation.restrictionFor(peer) };
     const events = eventsAfter(this.ctx.storage.sql, since);
     if (events) {
-      socket.send({ type: "replay", seq: show.head_seq, now: Date.now(), you, viewers: this.#kit.viewers(), reactions: show.reactions, events });
+      const visible = events.map((event) => eventFor(event, peer));
+      socket.send({ type: "replay", seq: show.head_seq, now: Date.now(), you, viewers: this.#kit.viewers(), reactions: show.reactions, events: visible });
       return;
     }
-    socket.send({ type: "sync", seq: show.head_seq, now: Date.now(), you, room: this.#state(show), messages: this.#chat.recent() });
+    socket.send({
+      type: "sync",
+      seq: show.head_seq,
+      now: Date.now(),
+      you,
+      room: this.#state(show),
+      messages: this.#chat.recent(),
+      chat: this.#moderation.chatState(),
+      ...(MODERATORS.includes(peer.role) ? { moderation: this.#moderation.moderationState() } : {}),
+    });
   }
 
   // ------------------------------------------------------------ publishing
@@ -332,7 +389,8 @@ export class Room extends Server<Env> {
   /**
    * The one way state changes: `change` runs in a transaction with the log
    * entries of the events it emits and the outbox entries it queues. Only
-   * after it commits are the events broadcast (in order), the host-only
+   * after it commits are the events published (in order, each socket getting
+   * what it may read of each: `eventFor`), the host-only
    * frames sent by the `role:host` tag (which only the Worker can give), and
    * the alarm re-armed if a clock moved.
    */
@@ -360,7 +418,7 @@ export class Room extends Server<Env> {
       },
     };
     const result = this.ctx.storage.transactionSync(() => change(tx));
-    for (const event of events) this.broadcast(JSON.stringify(event));
+    for (const event of events) this.#publish(event);
     if (hostFrames.length) {
       const head = headSeq(sql);
       const hosts = [...this.getConnections(roleTag("host"))];
@@ -371,6 +429,23 @@ export class Room extends Server<Env> {
     }
     if (clockMoved) this.#rearm();
     return result;
+  }
+
+  /** One committed event to every socket: whole to those who may read it, its number alone to the others. */
+  #publish(event: RoomEvent): void {
+    const whole = JSON.stringify(event);
+    const stranger: Peer = { role: "viewer", viewerId: "" };
+    if (eventFor(event, stranger) === event) return this.broadcast(whole);
+    const hidden = JSON.stringify(eventFor(event, stranger));
+    for (const connection of this.getConnections<Peer>()) {
+      const peer = connection.state;
+      try {
+        connection.send(peer && eventFor(event, peer) === event ? whole : hidden);
+      } catch {
+        // As partyserver's broadcast: a socket that cannot take a frame is closed, the others still get theirs.
+        connection.close(1011, "Unexpected error");
+      }
+    }
   }
 
   // ------------------------------------------------------------ helpers
@@ -419,6 +494,6 @@ export class Room extends Server<Env> {
 function peerOf(headers: Headers): Peer | null {
   const role = headers.get(PEER_HEADERS.role);
   const viewerId = headers.get(PEER_HEADERS.viewer);
-  if (!role || !ROLES.includes(role as Role) || !viewerId || !/^v_[0-9A-Za-z]{16}$/.test(viewerId)) return null;
+  if (!role || !ROLES.includes(role as Role) || !viewerId || !VIEWER_ID.test(viewerId)) return null;
   return { role: role as Role, viewerId };
 }

@@ -46,6 +46,9 @@ export const stageSchema: RoomFeature["schema"] = {
   3: `ALTER TABLE stage_tracks ADD COLUMN paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1));`,
 };
 
+/** Who may publish on the stage: the host and guests (moderators and viewers only watch). */
+export const isPublisher = (role: Role): role is "host" | "guest" => role === "host" || role === "guest";
+
 /** The socket tag of a publisher's pages: its role and its server-issued identity. */
 export const publisherTag = (role: Role, viewerId: string) => `publisher:${role}:${viewerId}`;
 
@@ -179,11 +182,11 @@ export class Stage implements RoomFeature {
   }
 
   onJoin(socket: Socket): void {
-    if (socket.peer.role !== "viewer") ownerReturned(this.kit.sql, publisherTag(socket.peer.role, socket.peer.viewerId));
+    if (isPublisher(socket.peer.role)) ownerReturned(this.kit.sql, publisherTag(socket.peer.role, socket.peer.viewerId));
   }
 
   onLeave(socket: Socket): void {
-    if (socket.peer.role === "viewer") return;
+    if (!isPublisher(socket.peer.role)) return;
     const tag = publisherTag(socket.peer.role, socket.peer.viewerId);
     // Another page of the same publisher (a second tab) still holds the stage.
     if (this.openWithTag(tag) > 0) return;
@@ -195,7 +198,7 @@ export class Stage implements RoomFeature {
     const sql = this.kit.sql;
     this.kit.storage.transactionSync(() => {
       openSession(sql, sessionId, role, tokenHash, this.kit.now());
-      if (viewerId && role !== "viewer") ownSession(sql, sessionId, publisherTag(role, viewerId));
+      if (viewerId && isPublisher(role)) ownSession(sql, sessionId, publisherTag(role, viewerId));
     });
   }
 

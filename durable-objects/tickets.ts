@@ -18,6 +18,17 @@ export const ticketsSchema: RoomFeature["schema"] = {
         expires_at INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS socket_tickets_expiry ON socket_tickets (expires_at);`,
+  // Moderators get tickets too. SQLite cannot change a CHECK in place: the table is copied.
+  4: `CREATE TABLE socket_tickets_next (
+        hash       TEXT PRIMARY KEY,
+        role       TEXT NOT NULL CHECK (role IN ('host', 'guest', 'viewer', 'moderator')),
+        viewer_id  TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      INSERT INTO socket_tickets_next SELECT hash, role, viewer_id, expires_at FROM socket_tickets;
+      DROP TABLE socket_tickets;
+      ALTER TABLE socket_tickets_next RENAME TO socket_tickets;
+      CREATE INDEX socket_tickets_expiry ON socket_tickets (expires_at);`,
 };
 
 export class Tickets implements RoomFeature {

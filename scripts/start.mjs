@@ -88,7 +88,10 @@ try {
   │ Create your own show:  ${origin}/
   │ Demo viewer link:      ${demo.links.viewer}
   │ Demo host studio:      ${demo.links.host}
-  │ Demo guest link:       ${demo.links.guest}
+  │ Demo guest link:       ${demo.links.guest}${
+    // A demo seeded before moderator links (kept in .wrangler/demo.json) has none.
+    demo.links.moderator ? `\n  │ Demo moderator link:   ${demo.links.moderator}` : ""
+  }
   │ API docs:              ${origin}/api/docs
   └──────────────────────────────────────────────────────────────
   Scan to open the viewer link${lan ? "" : " (a phone needs `npm start -- --lan`)"}:

@@ -104,18 +104,22 @@ describe("rooms", () => {
     expect(show.links.viewer).toBe(`http://shop.test/r/${show.room.id}`);
     expect(show.links.host).toMatch(new RegExp(`^http://shop.test/studio/${show.room.id}#key=hk_`));
     expect(show.links.guest).toMatch(new RegExp(`^http://shop.test/guest/${show.room.id}#key=gk_`));
+    expect(show.links.moderator).toMatch(new RegExp(`^http://shop.test/mod/${show.room.id}#key=mk_`));
     const role = async (key?: string) => (await json(await call(`/api/rooms/${show.room.id}/role`, { key }))).role;
     expect(await role(show.hostKey)).toBe("host");
     expect(await role(show.guestKey)).toBe("guest");
+    expect(await role(show.moderatorKey)).toBe("moderator");
     expect(await role()).toBe("viewer");
     await expectError(await call(`/api/rooms/${show.room.id}/role`, { key: "hk_nope" }), 401, "unauthorized");
   });
 
-  it("gives the host the links again, guest link included, and nobody else", async () => {
+  it("gives the host the links again, guest and moderator links included, and nobody else", async () => {
     const show = await createShow();
     const res = await call(`/api/rooms/${show.room.id}/links`, { key: show.hostKey });
     expect((await json(res)).links).toEqual(show.links);
+    expect(Object.keys(show.links).sort()).toEqual(["guest", "host", "moderator", "viewer"]);
     await expectError(await call(`/api/rooms/${show.room.id}/links`, { key: show.guestKey }), 403, "forbidden");
+    await expectError(await call(`/api/rooms/${show.room.id}/links`, { key: show.moderatorKey }), 403, "forbidden");
     await expectError(await call(`/api/rooms/${show.room.id}/links`, { key: show.apiKey }), 403, "forbidden");
     await expectError(await call(`/api/rooms/${show.room.id}/links`), 401, "unauthorized");
   });
@@ -170,6 +174,7 @@ describe("host controls over HTTP", () => {
     const productId = show.products[1].id;
     await expectError(await post(path, { productId }), 401, "unauthorized");
     await expectError(await post(path, { productId }, show.guestKey), 403, "forbidden");
+    await expectError(await post(path, { productId }, show.moderatorKey), 403, "forbidden");
     await expectError(await post(path, { productId }, other.hostKey), 401, "unauthorized");
     await expectError(await post(path, { productId }, other.apiKey), 403, "forbidden");
     expect((await json(await call(`/api/rooms/${show.room.id}`))).room.pinnedProductId).toBeNull();
@@ -272,7 +277,7 @@ describe("the API document", () => {
       "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
-      "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/orders",
+      "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
       "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
     ]);

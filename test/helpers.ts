@@ -32,7 +32,8 @@ export async function createShow(options: { stock?: number; shopName?: string } 
   const { room, links } = await json(roomRes);
   const hostKey = new URL(links.host).hash.replace("#key=", "");
   const guestKey = new URL(links.guest).hash.replace("#key=", "");
-  return { shop, apiKey, products, room, links, hostKey, guestKey };
+  const moderatorKey = new URL(links.moderator).hash.replace("#key=", "");
+  return { shop, apiKey, products, room, links, hostKey, guestKey, moderatorKey };
 }
 
 type Frame = { type: string; seq: number; [key: string]: any };

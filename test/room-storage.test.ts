@@ -1,15 +1,25 @@
 /**
  * The Room's storage over time: versioned migrations (a room created before
- * versioning is upgraded in place), the show's full event history with the
+ * versioning, or at version 2, is upgraded in place), the show's full event history with the
  * room clock's times (beyond the reconnect window), and hearts and presence
  * kept per second.
  */
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { history } from "../durable-objects/event-log.ts";
+import { audienceSchema } from "../durable-objects/audience.ts";
+import { chatSchema } from "../durable-objects/chat.ts";
+import { eventLogSchema, history } from "../durable-objects/event-log.ts";
+import { flashDealsSchema } from "../durable-objects/flash-deals.ts";
+import { migrate } from "../durable-objects/migrations.ts";
+import { moderationSchema } from "../durable-objects/moderation.ts";
+import { ordersSchema } from "../durable-objects/orders.ts";
+import { outboxSchema } from "../durable-objects/outbox.ts";
 import { LIMITS } from "../durable-objects/protocol.ts";
 import type { Room } from "../durable-objects/room.ts";
+import { showSchema } from "../durable-objects/show.ts";
+import { stageSchema } from "../durable-objects/stage.ts";
+import { ticketsSchema } from "../durable-objects/tickets.ts";
 import { SCHEMA_BEFORE_VERSIONING } from "./fixtures/room-schema-v1.ts";
 import { call, createShow, json, open, warmUp } from "./helpers.ts";
 
@@ -50,7 +60,7 @@ describe("storage migrations", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(3);
+      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(4);
       // Version 3: stage tracks can be turned off (camera off); an old room's tracks are on.
       expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('stage_tracks')").toArray().map((r) => r.name)).toContain("paused");
       expect(history(sql).map((e) => [e.seq, e.event.type, e.at])).toEqual([[1, "chat", at], [2, "pin", null]]);
@@ -59,7 +69,8 @@ describe("storage migrations", () => {
       ]);
       expect(sql.exec("SELECT owner FROM session_owners").one().owner).toBe("page-1");
       const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((r) => r.name);
-      expect(tables).toEqual(expect.arrayContaining(["tallies", "socket_tickets", "schema_version"]));
+      expect(tables).toEqual(expect.arrayContaining(["tallies", "socket_tickets", "schema_version", "chat_rules", "restrictions", "chat_pace"]));
+      expect(tables).not.toContain("socket_tickets_next");
       expect(tables).not.toContain("outbox_orders_v1");
       const stateNow = room.getState()!;
       expect(stateNow).toMatchObject({ status: "live", pinnedProductId: "p_LegacyProduct01", reactions: 7 });
@@ -81,10 +92,37 @@ describe("storage migrations", () => {
     });
   });
 
+  it("upgrades a version-2 room to 3: its unused socket tickets still open, its chat has rules, old messages no author", async () => {
+    const stub = env.Room.getByName("r_VersionTwoRoom1");
+    const at = Date.now();
+    await runInDurableObject(stub, (_room, state) => {
+      // The room as version 2 left it: every feature's steps up to 2.
+      const upTo2 = [showSchema, eventLogSchema, chatSchema, moderationSchema, audienceSchema, ordersSchema, flashDealsSchema, stageSchema, outboxSchema, ticketsSchema]
+        .map((schema) => ({ schema: Object.fromEntries(Object.entries(schema ?? {}).filter(([version]) => Number(version) <= 2)) }));
+      expect(migrate(state.storage, upTo2)).toEqual([1, 2]);
+      const sql = state.storage.sql;
+      sql.exec(
+        `INSERT INTO room (id, room_id, shop_id, shop_name, title, starts_at, status, host_key_hash, guest_key_hash)
+         VALUES (1, 'r_VersionTwoRoom1', 's_VersionTwoShop1', 'Tea', 'Version two', NULL, 'live', 'h', 'g')`,
+      );
+      sql.exec("INSERT INTO messages (id, seq, name, role, text, at) VALUES ('m1', 1, 'Mei', 'viewer', 'hi', ?)", at);
+      sql.exec("INSERT INTO socket_tickets (hash, role, viewer_id, expires_at) VALUES ('ticket-hash', 'viewer', 'v_0000000000000001', ?)", at + 30_000);
+    });
+    await evictDurableObject(stub);
+    await runInDurableObject(stub, (room: Room, state) => {
+      expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(4);
+      expect(room.redeemTicket("ticket-hash")).toEqual({ role: "viewer", viewerId: "v_0000000000000001" });
+      room.issueTicket("moderator-ticket", { role: "moderator", viewerId: "v_0000000000000002" });
+      expect(room.redeemTicket("moderator-ticket")).toEqual({ role: "moderator", viewerId: "v_0000000000000002" });
+      expect(room.moderation()).toEqual({ chat: { slowModeSeconds: 0, pinned: null }, moderation: { blockedWords: [], restricted: [] } });
+      expect(room.moderate({ type: "pin_message", messageId: "m1" })).toMatchObject({ chat: { pinned: { id: "m1", author: null } } });
+    });
+  });
+
   it("a new room is created at the latest version", async () => {
     const show = await createShow();
     const version = await runInDurableObject(env.Room.getByName(show.room.id), (_room, state) => state.storage.sql.exec("SELECT version FROM schema_version").one().version);
-    expect(version).toBe(3);
+    expect(version).toBe(4);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Who may do what. Keys are bearer secrets: `sk_` (a shop's API key), `hk_`
- * (a room's host key), `gk_` (a room's guest key). Only their SHA-256 hashes
- * are stored, in D1 and in the room.
+ * (a room's host key), `gk_` (a room's guest key), `mk_` (a room's moderator
+ * key). Only their SHA-256 hashes are stored, in D1 and in the room.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -85,6 +85,9 @@ export function requireHost() {
     } else {
       const role = await roleForKey(room, key, c.get("roomStub"));
       if (role === "guest") throw new ApiError(403, "forbidden", "Guests cannot run the show (pin, status, deals, stage, orders); only the host can.");
+      if (role === "moderator") {
+        throw new ApiError(403, "forbidden", "Moderators moderate from the chat (the moderator link's page); the room's HTTP controls take the host key or the shop's API key.");
+      }
       if (role !== "host") throw new ApiError(401, "unauthorized", "This key does not open this room. Use the host link you were given.");
     }
     await next();

@@ -16,8 +16,17 @@ export const newHostKey = () => `hk_${randomBase62(32)}`;
  * stores neither key, and nobody without the host key can work one out.
  */
 export async function guestKeyFor(hostKey: string, version = 1): Promise<string> {
-  const mac = await hmacSha256(hostKey, `shop-along guest key v${version}`);
-  return `gk_${[...mac].map((byte) => ALPHABET[byte % 62]).join("")}`;
+  return derivedKey("gk_", hostKey, `shop-along guest key v${version}`);
+}
+
+/** A room's moderator key, derived from its host key the same way (another message, so another key). */
+export async function moderatorKeyFor(hostKey: string): Promise<string> {
+  return derivedKey("mk_", hostKey, "shop-along moderator key v1");
+}
+
+async function derivedKey(prefix: string, hostKey: string, purpose: string): Promise<string> {
+  const mac = await hmacSha256(hostKey, purpose);
+  return `${prefix}${[...mac].map((byte) => ALPHABET[byte % 62]).join("")}`;
 }
 
 export const ROOM_ID = /^r_[0-9A-Za-z]{16}$/;

@@ -11,6 +11,7 @@ import { ApiError, renderError } from "./errors.ts";
 import { pages } from "./pages.ts";
 import { calls } from "./routes/calls.ts";
 import { deals } from "./routes/deals.ts";
+import { moderation } from "./routes/moderation.ts";
 import { orders } from "./routes/orders.ts";
 import { rooms } from "./routes/rooms.ts";
 import { webhooks } from "./routes/webhooks.ts";
@@ -36,6 +37,7 @@ api.use(
 api.route("/shops", shops);
 api.route("/rooms", rooms);
 api.route("/rooms", deals);
+api.route("/rooms", moderation);
 api.route("/rooms", calls);
 api.route("/", orders);
 api.route("/webhooks", webhooks);
@@ -43,7 +45,7 @@ api.route("/webhooks", webhooks);
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
-  description: "A shop's API key (sk_...), or for room controls the room's host key (hk_...).",
+  description: "A shop's API key (sk_...), or for room controls the room's host key (hk_...); a room's guest (gk_...) or moderator key (mk_...) for its socket ticket.",
 });
 api.openAPIRegistry.registerComponent("securitySchemes", "sessionToken", {
   type: "apiKey",

@@ -21,4 +21,6 @@ async function servePage(request: Request, env: Env, page: "room" | "studio" | "
 pages.get("/r/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));
 pages.get("/guest/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));
 pages.get("/studio/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.param("roomId")));
+// The moderator link opens the studio, which then shows the chat and its moderation only.
+pages.get("/mod/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.param("roomId")));
 pages.get("/o/:orderId", (c) => servePage(c.req.raw, c.env, "order", c.req.param("orderId")));

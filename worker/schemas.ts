@@ -3,7 +3,16 @@
  * OpenAPI document, so the docs cannot drift from what the code accepts.
  */
 import { z } from "@hono/zod-openapi";
-import { CONTROL_CHARACTERS, type RoomState as WireRoomState } from "../durable-objects/protocol.ts";
+import {
+  CONTROL_CHARACTERS,
+  LIMITS,
+  ROLES,
+  VIEWER_ID,
+  type ChatState as WireChatState,
+  type ModerationFrame,
+  type ModerationState as WireModerationState,
+  type RoomState as WireRoomState,
+} from "../durable-objects/protocol.ts";
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "CNY", "JPY", "CAD", "AUD", "HKD", "SGD"] as const;
 
@@ -191,6 +200,7 @@ export const RoomLinks = z
     viewer: z.string().openapi({ description: "The share link for viewers." }),
     host: z.string().openapi({ description: "The host studio; carries the host key. Keep it secret." }),
     guest: z.string().openapi({ description: "For a guest on stage; carries the guest key." }),
+    moderator: z.string().openapi({ description: "For someone who moderates the chat; carries the moderator key." }),
   })
   .openapi("RoomLinks");
 
@@ -202,10 +212,77 @@ export const RoomParams = z.object({ roomId: RoomId.openapi({ param: { name: "ro
 export const PinBody = z.object({ productId: ProductId.nullable() }).openapi("Pin");
 export const StatusBody = z.object({ status: z.enum(["live", "ended"]) }).openapi("StatusChange");
 export const RoleBody = z
-  .object({ role: z.enum(["host", "guest", "viewer"]) })
+  .object({ role: z.enum(ROLES) })
   .openapi("Role", { description: "What the presented key (or none) makes its bearer in this room." });
 
 export const ProductCreated = z.object({ product: Product }).openapi("ProductCreated");
+
+// ------------------------------------------------------------------ moderation
+
+const ViewerId = z.string().regex(VIEWER_ID, "not a viewer id").openapi({ example: "v_3fK9x0aZbQ1mN2pL" });
+const MessageId = z.string().min(1).max(64).openapi({ description: "A chat message's id, as the room's chat events carry it." });
+
+export const ChatMessage = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    text: z.string(),
+    at: z.number().int().openapi({ description: "Milliseconds since the epoch (server clock)." }),
+    author: z.string().nullish().openapi({ description: "The author's viewer id (`v_…`), which timeouts and bans name." }),
+  })
+  .openapi("ChatMessage");
+
+export const Restriction = z
+  .object({
+    kind: z.enum(["ban", "timeout"]),
+    until: z.number().int().nullable().openapi({ description: "When a timeout ends (server clock, ms); null for a ban, which lasts until lifted." }),
+  })
+  .openapi("Restriction");
+
+export const ChatState = z
+  .object({
+    slowModeSeconds: z.number().int().openapi({ description: "One message per this many seconds per viewer; 0 = off." }),
+    pinned: ChatMessage.nullable().openapi({ description: "The chat message pinned on top of the chat." }),
+  })
+  .openapi("ChatRules");
+
+export const ModerationState = z
+  .object({
+    blockedWords: z.array(z.string()),
+    restricted: z
+      .array(z.object({ viewerId: z.string(), name: z.string().nullable(), restriction: Restriction }))
+      .openapi({ description: "Viewers banned or timed out now, with the name of their last message." }),
+  })
+  .openapi("Moderation");
+
+export const ModerationBody = z.object({ chat: ChatState, moderation: ModerationState }).openapi("ModerationResponse");
+
+export const ModerationAction = z
+  .discriminatedUnion("action", [
+    z.object({ action: z.literal("delete"), messageId: MessageId }),
+    z.object({ action: z.literal("pin_message"), messageId: MessageId.nullable().openapi({ description: "null unpins." }) }),
+    z.object({ action: z.literal("timeout"), viewerId: ViewerId }),
+    z.object({ action: z.literal("ban"), viewerId: ViewerId }),
+    z.object({ action: z.literal("unban"), viewerId: ViewerId }),
+    z.object({ action: z.literal("slow_mode"), seconds: z.number().int().min(0).max(LIMITS.slowModeMaxSeconds) }),
+    z.object({ action: z.literal("blocked_words"), words: z.array(text({ min: 1, max: LIMITS.blockedWordLength })).max(LIMITS.blockedWords) }),
+  ])
+  .openapi("ModerationAction", {
+    description:
+      "`delete` a message for everyone; `pin_message` (null unpins); `timeout` a viewer for 5 minutes, `ban` them from the chat " +
+      "(they still watch and buy) or `unban` them (lifts a timeout too); `slow_mode` in seconds (0 = off); `blocked_words` replaces the list.",
+  });
+
+// The same decisions as the socket's moderation frames (protocol.ts), named by `action` instead of `type`.
+type AsAction<F> = F extends { type: infer T } ? { action: T } & Omit<F, "type"> : never;
+const moderationAgrees: Same<z.infer<typeof ModerationAction>, AsAction<ModerationFrame>> = true;
+const chatStatesAgree: Same<z.infer<typeof ChatState>, WireChatState> = true;
+const moderationStatesAgree: Same<z.infer<typeof ModerationState>, WireModerationState> = true;
+void moderationAgrees;
+void chatStatesAgree;
+void moderationStatesAgree;
 
 // ------------------------------------------------------------------ orders
 
@@ -345,7 +422,7 @@ export const TicketBody = z
   .object({
     ticket: z.string().openapi({ description: "Opens one socket: `/parties/room/{roomId}?ticket=…`. Single use.", example: "tk_..." }),
     expiresAt: z.number().int().openapi({ description: "Milliseconds since the epoch; unused tickets stop working then." }),
-    role: z.enum(["host", "guest", "viewer"]),
+    role: z.enum(ROLES),
     viewer: z.object({
       id: z.string().openapi({ example: "v_3fK9x0aZbQ1mN2pL" }),
       token: z.string().openapi({ description: "Keep it and send it as X-Viewer-Token next time; it stays the same identity." }),

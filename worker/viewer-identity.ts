@@ -1,7 +1,7 @@
 /**
  * A viewer's identity without sign-up: the server issues `v_…` ids in signed
  * tokens (`vt_<id>.<signature>`) that the page keeps and presents when it asks
- * for a socket ticket. Rate limits (and later bans and analytics) key on the
+ * for a socket ticket. Rate limits and bans (and later analytics) key on the
  * id, so a new connection is not a new allowance. The signing key is made on
  * first use and kept in D1, so a new deployment needs no setup step.
  */

@@ -1,22 +1,24 @@
 /**
  * What a room page learns from its address: the room id from the path
- * (/r/{id}, /guest/{id}, /studio/{id}) and the host or guest key from the
- * fragment (#key=...). Fragments never reach the server's logs, and we also
- * take the key out of the address bar, because hosts screenshare their
- * browser and a visible host key would hand the show to anyone watching.
+ * (/r/{id}, /guest/{id}, /studio/{id}, /mod/{id}) and the host, guest or
+ * moderator key from the fragment (#key=...). Fragments never reach the
+ * server's logs, and we also take the key out of the address bar, because
+ * hosts screenshare their browser and a visible host key would hand the
+ * show to anyone watching.
  */
 
-export type PageKind = "viewer" | "guest" | "studio";
+export type PageKind = "viewer" | "guest" | "studio" | "moderator";
 
 export function pageKind(pathname = location.pathname): PageKind {
   if (pathname.startsWith("/guest/")) return "guest";
   if (pathname.startsWith("/studio/")) return "studio";
+  if (pathname.startsWith("/mod/")) return "moderator";
   return "viewer";
 }
 
-/** The last path segment of /r/{id}, /guest/{id} or /studio/{id}; null when there is none. */
+/** The last path segment of /r/{id}, /guest/{id}, /studio/{id} or /mod/{id}; null when there is none. */
 export function roomIdFromPath(pathname = location.pathname): string | null {
-  const match = /^\/(?:r|guest|studio)\/([^/]+)\/?$/.exec(pathname);
+  const match = /^\/(?:r|guest|studio|mod)\/([^/]+)\/?$/.exec(pathname);
   return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 

@@ -22,10 +22,11 @@ import {
   ROOM_PARTY,
   parseServerMessage,
   type ChatMessage,
+  type ChatState,
   type ClientMessage,
   type ErrorCode,
+  type ModerationFrame,
   type OrderSummary,
-  type Role,
   type RoomEvent,
   type RoomState,
   type ServerMessage,
@@ -55,14 +56,20 @@ export type RoomModelOptions = {
   onError?: (error: { code: ErrorCode; message: string }) => void;
   /** Host connections only: an order was placed or changed status. */
   onOrder?: (order: OrderSummary) => void;
+  /** Every sync frame and durable event, as applied: for state only the studio keeps (its moderation lists). */
+  onFrame?: (frame: Extract<ServerMessage, { type: "sync" }> | RoomEvent) => void;
 };
+
+export type You = Extract<ServerMessage, { type: "sync" }>["you"];
 
 export type RoomModel = ReturnType<typeof createRoomModel>;
 
-export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModelOptions) {
+export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: RoomModelOptions) {
   const room = signal<RoomState | null>(null);
   const messages = signal<ChatMessage[]>([]);
-  const you = signal<{ id: string; role: Role } | null>(null);
+  /** Slow mode and the pinned message. */
+  const chat = signal<ChatState>({ slowModeSeconds: 0, pinned: null });
+  const you = signal<You | null>(null);
   const connection = signal<ConnectionState>("connecting");
   /** The room does not exist (close code 4404): nothing to reconnect to. */
   const notFound = signal(false);
@@ -164,8 +171,10 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
         batch(() => {
           room.value = frame.room;
           messages.value = frame.messages;
+          chat.value = frame.chat;
           you.value = frame.you;
           seq.value = frame.seq;
+          onFrame?.(frame);
         });
         resyncRequestedAt = 0;
         return;
@@ -225,6 +234,7 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
   }
 
   function apply(event: RoomEvent) {
+    onFrame?.(event);
     switch (event.type) {
       case "chat":
         messages.value = [...messages.peek(), event.message].slice(-LIMITS.historyKept);
@@ -255,6 +265,22 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
         return;
       case "stage":
         updateRoom({ stage: event.tracks });
+        return;
+      case "chat_pinned":
+        chat.value = { ...chat.peek(), pinned: event.message };
+        return;
+      case "slow_mode":
+        chat.value = { ...chat.peek(), slowModeSeconds: event.seconds };
+        return;
+      case "restricted": {
+        // Only a viewer's own: the rules never bind the people running the show.
+        const me = you.peek();
+        if (me?.role === "viewer" && me.id === event.viewerId) you.value = { ...me, restriction: event.restriction };
+        return;
+      }
+      case "blocked_words":
+      case "private":
+        // The studio's (onFrame), or not for us at all.
         return;
       default:
         // A new durable event in protocol.ts must be applied here: this fails to type-check until it is.
@@ -288,6 +314,7 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
   return {
     room,
     messages,
+    chat,
     you,
     connection,
     notFound,
@@ -310,9 +337,9 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder }: RoomModel
       send({ type: "react" } satisfies ClientMessage);
     },
 
-    /** Host only; the room checks the role of the connection. */
-    deleteMessage(messageId: string) {
-      send({ type: "delete", messageId } satisfies ClientMessage);
+    /** Host and moderators only; the room checks the role of the connection. */
+    moderate(frame: ModerationFrame) {
+      send(frame);
     },
 
     dispose() {

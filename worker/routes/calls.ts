@@ -76,8 +76,10 @@ calls.openapi(
   async (c) => {
     const { roomId } = c.req.valid("param");
     const calls = config(c);
-    const role = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
-    if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room.");
+    const keyRole = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
+    if (!keyRole) throw new ApiError(401, "unauthorized", "This key does not open this room.");
+    // Moderators watch as viewers do: the stage is the host's and the guests'.
+    const role = keyRole === "moderator" ? "viewer" : keyRole;
     const state = (await c.get("roomStub").getState())!;
     if (state.status === "ended") throw new ApiError(409, "show_ended", "This show has ended.");
     const publisher = role === "viewer" ? null : await verifyViewerToken(c.env.DB, c.req.valid("header")["x-viewer-token"]);

@@ -8,10 +8,10 @@ import { callsConfig, callsFetch } from "../calls/calls-api.ts";
 import { sha256Hex } from "../digests.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
-import { guestKeyFor } from "../ids.ts";
+import { guestKeyFor, moderatorKeyFor } from "../ids.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
-import { roleForKey } from "../room-directory.ts";
+import { recordModeratorKey, roleForKey } from "../room-directory.ts";
 import { PinBody, RoleBody, RoomBody, RoomLinksBody, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 import { viewerIdentity } from "../viewer-identity.ts";
@@ -43,7 +43,7 @@ rooms.openapi(
     tags: ["Rooms"],
     summary: "A ticket for the room's socket",
     description:
-      "Trades a room key (host or guest key as Bearer; none for viewers) for a ticket that opens one WebSocket " +
+      "Trades a room key (host, guest or moderator key as Bearer; none for viewers) for a ticket that opens one WebSocket " +
       "(`/parties/room/{roomId}?ticket=…`), once, within 30 seconds, so keys never travel in a URL. " +
       "Send the `X-Viewer-Token` from an earlier answer to keep the same identity (rate limits follow it); without one, a new identity is issued.",
     middleware: [requireRoom()] as const,
@@ -67,7 +67,7 @@ rooms.openapi(
     path: "/{roomId}/role",
     tags: ["Rooms"],
     summary: "Check a key against a room",
-    description: "Answers which role the Bearer key (host or guest key) gives in this room; without a key, `viewer`.",
+    description: "Answers which role the Bearer key (host, guest or moderator key) gives in this room; without a key, `viewer`.",
     middleware: [requireRoom()] as const,
     request: { params: RoomParams },
     responses: { 200: jsonContent(RoleBody, "The role"), ...errorResponses(400, 401, 404) },
@@ -85,7 +85,7 @@ rooms.openapi(
     path: "/{roomId}/links",
     tags: ["Rooms"],
     summary: "The room's links again (host)",
-    description: "With the host key: the viewer, host and guest links, so the studio can invite a guest at any time.",
+    description: "With the host key: the viewer, host, guest and moderator links, so the studio can invite a guest or a moderator at any time.",
     security: [{ bearer: [] }],
     middleware: [requireRoom()] as const,
     request: { params: RoomParams },
@@ -99,7 +99,11 @@ rooms.openapi(
     if ((await roleForKey(c.get("room"), guestKey, c.get("roomStub"))) !== "guest") {
       throw new ApiError(404, "not_found", "This room's guest link was shown when it was created and cannot be rebuilt.");
     }
-    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, key, guestKey) }, 200);
+    const moderatorKey = await moderatorKeyFor(key);
+    // A room from before moderator keys gets its key now: it follows from the host key, as the guest key does.
+    if (!c.get("room").moderatorKeyHash) await recordModeratorKey(c.env.DB, c.get("room"), await sha256Hex(moderatorKey));
+    const links = roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: key, guest: guestKey, moderator: moderatorKey });
+    return c.json({ links }, 200);
   },
 );
 
@@ -134,7 +138,8 @@ rooms.openapi(
         ),
       );
     }
-    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, key, guestKey) }, 200);
+    const links = roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: key, guest: guestKey, moderator: await moderatorKeyFor(key) });
+    return c.json({ links }, 200);
   },
 );
 

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { hashKey, requireShopKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { guestKeyFor, newApiKey, newHostKey, newProductId, newRoomId, newShopId } from "../ids.ts";
+import { guestKeyFor, moderatorKeyFor, newApiKey, newHostKey, newProductId, newRoomId, newShopId } from "../ids.ts";
 import {
   CreateProduct,
   CreateRoom,
@@ -106,7 +106,7 @@ shops.openapi(
     tags: ["Rooms"],
     summary: "Create a show (room)",
     description:
-      "Lists products with the units this show may sell and returns the viewer share link, plus the host and guest links, which carry their own secret keys.",
+      "Lists products with the units this show may sell and returns the viewer share link, plus the host, guest and moderator links, which carry their own secret keys.",
     security: [{ bearer: [] }],
     middleware: [requireShopKey()] as const,
     request: { params: ShopParams, body: jsonBody(CreateRoom) },
@@ -129,14 +129,16 @@ shops.openapi(
     const roomId = newRoomId();
     const hostKey = newHostKey();
     const guestKey = await guestKeyFor(hostKey);
-    const [hostKeyHash, guestKeyHash] = await Promise.all([hashKey(hostKey), hashKey(guestKey)]);
+    const moderatorKey = await moderatorKeyFor(hostKey);
+    const [hostKeyHash, guestKeyHash, moderatorKeyHash] = await Promise.all([hashKey(hostKey), hashKey(guestKey), hashKey(moderatorKey)]);
     const startsAt = input.startsAt ? new Date(input.startsAt).toISOString() : null;
 
     // D1 first: a room that exists in the Durable Object always exists in D1.
     await c.env.DB.batch([
       c.env.DB.prepare(
-        "INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ).bind(roomId, shop.id, input.title, startsAt, hostKeyHash, guestKeyHash, Date.now()),
+        `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(roomId, shop.id, input.title, startsAt, hostKeyHash, guestKeyHash, moderatorKeyHash, Date.now()),
       ...input.products.map((p, position) =>
         c.env.DB.prepare("INSERT INTO room_products (room_id, product_id, position, listed) VALUES (?, ?, ?, ?)").bind(
           roomId, p.productId, position, p.stock,
@@ -156,7 +158,8 @@ shops.openapi(
         return { ...product, currency: shop.currency, listed: p.stock };
       }),
     }));
-    return c.json({ room, links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, hostKey, guestKey) }, 201);
+    const links = roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: hostKey, guest: guestKey, moderator: moderatorKey });
+    return c.json({ room, links }, 201);
   },
 );
 

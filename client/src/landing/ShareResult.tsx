@@ -4,9 +4,9 @@ import { lang, tLanding as t } from "../i18n.ts";
 import type { CreatedShow } from "./create-show.ts";
 import { QrCode } from "./QrCode.tsx";
 
-/** The links a new show comes with: viewer (to share), host (secret), guest (for a co-host). */
+/** The links a new show comes with: viewer (to share), host (secret), guest (for a co-host), moderator (for the chat). */
 export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother: () => void }) {
-  const { viewer, host, guest } = show.links;
+  const { viewer, host, guest, moderator } = show.links;
   return (
     <section class="card result" aria-labelledby="result-title">
       <div class="result-head">
@@ -57,6 +57,17 @@ export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother:
           <CopyButton text={guest} testId="copy-guest-link" />
         </div>
         <p class="muted small">{t("guestLinkNote")}</p>
+      </div>
+
+      <div class="link-block">
+        <h3 class="link-label">{t("moderatorLink")}</h3>
+        <div class="link-row">
+          <a class="link" data-testid="moderator-link" href={moderator} target="_blank" rel="noopener noreferrer">
+            {moderator}
+          </a>
+          <CopyButton text={moderator} testId="copy-moderator-link" />
+        </div>
+        <p class="muted small">{t("moderatorLinkNote")}</p>
       </div>
 
       <div class="result-actions">

@@ -10,7 +10,7 @@ import type { ShowRequest } from "./show-draft.ts";
 
 export type CreatedShow = {
   room: RoomState;
-  links: { viewer: string; host: string; guest: string };
+  links: { viewer: string; host: string; guest: string; moderator: string };
 };
 
 export type Progress = { step: "shop" } | { step: "products"; done: number; total: number } | { step: "room" };

@@ -5,6 +5,8 @@ import { tStudio as t } from "../i18n.ts";
 type ShareLinkProps = {
   url: string;
   guestUrl: string | null;
+  /** The moderator link (mk_…), for someone who helps run the chat. */
+  moderatorUrl: string | null;
   /** The studio's own link (with the host key), to copy to another device. */
   studioUrl: string | null;
   /** Replaces the guest link (the old one stops working); resolves with whether it worked. */
@@ -14,11 +16,12 @@ type ShareLinkProps = {
 /**
  * The public viewer link, to paste wherever the audience is, and (for the
  * host, who can rebuild them) the guest link that invites someone on stage,
- * which the host can replace when it went to the wrong person, and the
- * studio's own link, for another device. The studio link is never shown,
- * only copied: hosts share their screen.
+ * which the host can replace when it went to the wrong person, the moderator
+ * link that lets someone help run the chat, and the studio's own link, for
+ * another device. The studio link is never shown, only copied: hosts share
+ * their screen.
  */
-export function ShareLink({ url, guestUrl, studioUrl, onReplaceGuest }: ShareLinkProps) {
+export function ShareLink({ url, guestUrl, moderatorUrl, studioUrl, onReplaceGuest }: ShareLinkProps) {
   const [step, setStep] = useState<"idle" | "confirm" | "busy" | "done">("idle");
   async function replace() {
     setStep("busy");
@@ -68,6 +71,18 @@ export function ShareLink({ url, guestUrl, studioUrl, onReplaceGuest }: ShareLin
           <h3 class="card-subtitle">{t("studioLink")}</h3>
           <CopyButton text={studioUrl} testId="copy-studio-link" label={t("copyStudioLink")} />
           <p class="card-note">{t("studioLinkNote")}</p>
+        </>
+      )}
+      {moderatorUrl && (
+        <>
+          <h3 class="card-subtitle">{t("moderatorLink")}</h3>
+          <div class="link-row">
+            <span class="link" data-testid="moderator-invite-link">
+              {moderatorUrl}
+            </span>
+            <CopyButton text={moderatorUrl} testId="copy-moderator-invite" />
+          </div>
+          <p class="card-note">{t("moderatorLinkNote")}</p>
         </>
       )}
     </section>

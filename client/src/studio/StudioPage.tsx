@@ -9,9 +9,11 @@ import { viewerUrl } from "../room-address.ts";
 import type { RoomModel } from "../room-model.ts";
 import type { Publisher } from "../video/publisher.ts";
 import type { StagePlayer } from "../video/stage-player.ts";
+import { ChatModeration } from "./ChatModeration.tsx";
 import type { DealRequest } from "./DealControls.tsx";
 import { HostCamera } from "./HostCamera.tsx";
 import { LiveMode } from "./LiveMode.tsx";
+import type { ModerationFeed } from "./moderation-feed.ts";
 import { unitsByProduct, type OrdersFeed } from "./orders-feed.ts";
 import { ShareLink } from "./ShareLink.tsx";
 import { ShowControls } from "./ShowControls.tsx";
@@ -22,9 +24,16 @@ import { StudioProducts } from "./StudioProducts.tsx";
 
 type StudioPageProps = {
   roomId: string;
-  /** The host key from the link; null when the link came without one. */
+  /**
+   * "host" on the studio link; "moderator" on the moderator link, where the
+   * page is the chat and its moderation only.
+   */
+  mode: "host" | "moderator";
+  /** The host (or moderator) key from the link; null when the link came without one. */
   hostKey: string | null;
   model: RoomModel | null;
+  /** The blocked words and who is kept out of the chat. */
+  moderation: ModerationFeed;
   /** The show's orders, live; null without a host key. */
   feed: OrdersFeed | null;
   /** The host's camera; null without a host key. */
@@ -36,18 +45,18 @@ type StudioPageProps = {
 /** Screens on which the studio turns into its live mode once the show is live: phones, upright or sideways. */
 const PHONE = "(max-width: 700px), (max-height: 500px)";
 
-/** What the host sees while running the show. */
-export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: StudioPageProps) {
+/** What the host sees while running the show (and a moderator, of its chat). */
+export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, publisher, player }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
-  const [links, setLinks] = useRoomLinks(roomId, hostKey);
+  const [links, setLinks] = useRoomLinks(roomId, mode === "host" ? hostKey : null);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
 
   const room = model?.room.value ?? null;
   const you = model?.you.value;
-  // The room also tells us who it thinks we are: a host key it did not accept makes us a viewer.
-  const rejected = keyRejected || model?.refused.value || (you !== undefined && you !== null && you.role !== "host");
+  // The room also tells us who it thinks we are: a key it did not accept makes us a viewer.
+  const rejected = keyRejected || model?.refused.value || (you !== undefined && you !== null && you.role !== mode);
   const ready = !!(model && room && !rejected && !model.notFound.value);
 
   // The camera starts with the studio, once, whichever view shows it (the live mode or the studio's card).
@@ -63,7 +72,7 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: 
   const [liveMode, setLiveMode] = useState(false);
   const enteredByItself = useRef(false);
   useEffect(() => {
-    if (ready && phone && room?.status == "live" && !enteredByItself.current) {
+    if (ready && mode === "host" && phone && room?.status == "live" && !enteredByItself.current) {
       enteredByItself.current = true;
       setLiveMode(true);
     }
@@ -121,10 +130,24 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: 
   const orders = feed?.orders.value ?? [];
 
   let problem: string | null = null;
-  if (!hostKey) problem = t("keyMissing");
+  if (!hostKey) problem = t(mode === "host" ? "keyMissing" : "modKeyMissing");
   else if (model?.notFound.value) problem = t("studioNotFound");
-  else if (rejected) problem = t("keyRejected");
+  else if (rejected) problem = t(mode === "host" ? "keyRejected" : "modKeyRejected");
   else problem = actionError;
+
+  const chat = model && (
+    <>
+      <StudioChat
+        messages={model.messages.value}
+        chat={model.chat.value}
+        moderation={moderation.state.value}
+        placeholder={t(mode === "host" ? "hostChatPlaceholder" : "moderatorChatPlaceholder")}
+        onSend={(text) => model.sendChat(text)}
+        onModerate={model.moderate}
+      />
+      {moderation.state.value && <ChatModeration chat={model.chat.value} moderation={moderation.state.value} onModerate={model.moderate} />}
+    </>
+  );
 
   if (liveMode && ready && publisher && room && model && room.status != "ended") {
     return (
@@ -140,7 +163,16 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: 
           onEndDeal={() => call("deals/end", {})}
           onStatus={changeStatus}
           onExit={() => setLiveMode(false)}
-          chat={<StudioChat messages={model.messages.value} onSend={(text) => model.sendChat(text)} onDelete={model.deleteMessage} />}
+          chat={
+            <StudioChat
+              messages={model.messages.value}
+              chat={model.chat.value}
+              moderation={moderation.state.value}
+              placeholder={t("hostChatPlaceholder")}
+              onSend={(text) => model.sendChat(text)}
+              onModerate={model.moderate}
+            />
+          }
         />
         <Toasts />
       </>
@@ -153,7 +185,7 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: 
         <a class="logo" href="/">
           <span class="logo-mark" aria-hidden="true" />
           {t("brand")}
-          <span class="logo-sub">{t("studioTitle")}</span>
+          <span class="logo-sub">{t(mode === "host" ? "studioTitle" : "moderatorPage")}</span>
         </a>
         <div class="topbar-end">
           {model && !rejected && !model.notFound.value && <ConnectionStatus state={model.connection.value} />}
@@ -166,7 +198,14 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: 
             {problem}
           </p>
         )}
-        {model && room && ready && (
+        {mode === "moderator" && ready && room && (
+          <div class="studio-moderator">
+            <h1 class="studio-moderator-title">{room.title}</h1>
+            {chat}
+            <ShareLink url={viewerUrl(roomId)} guestUrl={null} moderatorUrl={null} studioUrl={null} />
+          </div>
+        )}
+        {mode === "host" && model && room && ready && (
           // Three panels on a laptop's screen, each scrolling inside itself: the stage, the products, the audience's talk and orders.
           <div class="studio-grid">
             <div class="studio-column studio-stage-column">
@@ -182,10 +221,11 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: 
               <ShareLink
                 url={viewerUrl(roomId)}
                 guestUrl={links?.guest ?? null}
+                moderatorUrl={links?.moderator ?? null}
                 studioUrl={links?.host ?? null}
                 onReplaceGuest={async () => {
                   try {
-                    const answer = await api<{ links: { guest: string; host: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/guest-link`, { method: "POST", key: hostKey });
+                    const answer = await api<{ links: RoomLinks }>(`/api/rooms/${encodeURIComponent(roomId)}/guest-link`, { method: "POST", key: hostKey });
                     setLinks(answer.links);
                     return true;
                   } catch (error) {
@@ -208,11 +248,7 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher, player }: 
             </div>
             <div class="studio-column studio-talk-column">
               <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} />
-              <StudioChat
-                messages={model.messages.value}
-                onSend={(text) => model.sendChat(text)}
-                onDelete={model.deleteMessage}
-              />
+              {chat}
             </div>
           </div>
         )}
@@ -243,17 +279,18 @@ function useMediaQuery(query: string): boolean {
 }
 
 /**
- * The guest and studio links, rebuilt by the server from the host key (it
- * stores neither), so the host can invite a guest at any time and take the
- * studio to another device. Null until known, or for rooms whose links cannot
- * be rebuilt.
+ * The guest, moderator and studio links, rebuilt by the server from the host
+ * key (it stores none of the keys), so the host can invite a guest or a
+ * moderator at any time and take the studio to another device. Null until
+ * known, or for rooms whose links cannot be rebuilt.
  */
+type RoomLinks = { guest: string; moderator: string; host: string };
 function useRoomLinks(roomId: string, hostKey: string | null) {
-  const [links, setLinks] = useState<{ guest: string; host: string } | null>(null);
+  const [links, setLinks] = useState<RoomLinks | null>(null);
   useEffect(() => {
     if (!hostKey) return;
-    api<{ links: { guest: string; host: string } }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
-      .then(({ links }) => setLinks(links))
+    api<{ links: RoomLinks }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
+      .then((answer) => setLinks(answer.links))
       .catch(() => setLinks(null));
   }, [roomId, hostKey]);
   return [links, setLinks] as const;

@@ -1,21 +1,28 @@
-/** The host studio (/studio/{id}#key=hk_…). */
+/**
+ * The host studio (/studio/{id}#key=hk_…), and the moderator's page
+ * (/mod/{id}#key=mk_…): the same page showing only the chat and its
+ * moderation, with no camera, orders or show controls.
+ */
 import { computed, effect } from "@preact/signals";
 import { render } from "preact";
 import { api } from "../api.ts";
 import { errorText, tStudio as t } from "../i18n.ts";
-import { roomIdFromPath, takeRoomKey } from "../room-address.ts";
+import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
 import { createPublisher } from "../video/publisher.ts";
 import { createStagePlayer } from "../video/stage-player.ts";
 import { showToast } from "../toasts.ts";
+import { createModerationFeed } from "./moderation-feed.ts";
 import { createOrdersFeed } from "./orders-feed.ts";
 import { StudioPage } from "./StudioPage.tsx";
 import "../styles/status-badge.css";
 import "../styles/studio.css";
 
+const mode = pageKind() === "moderator" ? "moderator" : "host";
 const roomId = roomIdFromPath() ?? "";
 const hostKey = roomId ? takeRoomKey(roomId) : null;
-const feed = roomId && hostKey ? createOrdersFeed(roomId, hostKey) : null;
+const feed = roomId && hostKey && mode === "host" ? createOrdersFeed(roomId, hostKey) : null;
+const moderation = createModerationFeed();
 // Without a key there is nothing to run; the page says how to get the right link.
 const model =
   roomId && hostKey
@@ -24,18 +31,21 @@ const model =
         roomKey: hostKey,
         onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
         onOrder: (order) => feed?.upsert(order),
+        onFrame: moderation.receive,
       })
     : null;
 
-const publisher = model && hostKey ? createPublisher(roomId, hostKey) : null;
+const publisher = model && hostKey && mode === "host" ? createPublisher(roomId, hostKey) : null;
 // Everyone else on the stage (guests), pulled as viewers get them; the host's own camera is shown from its preview.
 const player = model && publisher ? createStagePlayer(roomId, model, publisher.sessionId) : null;
 
-if (model && feed) {
+if (model) {
   // Tests and support read the last applied event number off the page.
   effect(() => {
     document.documentElement.dataset.seq = String(model.seq.value);
   });
+}
+if (model && feed) {
   // Order frames are not replayed: each time the socket is (back) online, the
   // list is fetched again, so an order placed while we were away still shows.
   const isHost = computed(() => model.you.value?.role === "host");
@@ -68,7 +78,11 @@ if (model && feed) {
 }
 effect(() => {
   const title = model?.room.value?.title;
-  document.title = title ? `${title} · ${t("studioTitle")}` : `${t("brand")} · ${t("studioTitle")}`;
+  const page = t(mode === "host" ? "studioTitle" : "moderatorPage");
+  document.title = title ? `${title} · ${page}` : `${t("brand")} · ${page}`;
 });
 
-render(<StudioPage roomId={roomId} hostKey={hostKey} model={model} feed={feed} publisher={publisher} player={player} />, document.getElementById("app")!);
+render(
+  <StudioPage roomId={roomId} mode={mode} hostKey={hostKey} model={model} moderation={moderation} feed={feed} publisher={publisher} player={player} />,
+  document.getElementById("app")!,
+);

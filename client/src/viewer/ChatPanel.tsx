@@ -1,8 +1,10 @@
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { LIMITS, type ChatMessage } from "../../../durable-objects/protocol.ts";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { LIMITS, type ChatMessage, type Restriction } from "../../../durable-objects/protocol.ts";
+import { dealClock } from "../components/DealCountdown.tsx";
 import { RoleBadge } from "../components/RoleBadge.tsx";
 import { SendIcon } from "../components/icons.tsx";
 import { tViewer as t } from "../i18n.ts";
+import { serverNow } from "../server-clock.ts";
 
 const NAME_KEY = "shop-along:name";
 
@@ -48,6 +50,35 @@ export function ChatMessages({ messages }: { messages: ChatMessage[] }) {
   );
 }
 
+/** The message the host pinned, on top of the chat. */
+export function PinnedMessage({ message }: { message: ChatMessage }) {
+  return (
+    <p class="chat-bubble chat-pinned" data-testid="pinned-message" data-message-id={message.id}>
+      <span class="role-badge role-host">{t("pinnedMessage")}</span>
+      <span class="chat-name">{message.name || t("anonymous")}</span>
+      {message.text}
+    </p>
+  );
+}
+
+/**
+ * Why you cannot chat, in words (a timeout's time left counting down on the
+ * room's clock), or null when you can. At a timeout's end the input opens by
+ * itself, even before the room's own word that it ended arrives.
+ */
+export function useChatLock(restriction: Restriction | null | undefined): string | null {
+  const [, tick] = useState(0);
+  const left = restriction?.until ? restriction.until - serverNow() : 0;
+  useEffect(() => {
+    if (left <= 0) return;
+    // The next time the seconds digit changes.
+    const timer = setTimeout(() => tick((n) => n + 1), left % 1000 || 1000);
+    return () => clearTimeout(timer);
+  });
+  if (restriction?.kind === "ban") return t("errorBanned");
+  return left > 0 ? t("chatTimedOut", { time: dealClock(left) }) : null;
+}
+
 function savedName(): string {
   try {
     return localStorage.getItem(NAME_KEY) ?? "";
@@ -56,8 +87,15 @@ function savedName(): string {
   }
 }
 
+type ChatComposerProps = {
+  onSend: (text: string, name: string) => boolean;
+  /** Banned or timed out: the input is closed (the page says why). */
+  locked: boolean;
+  slowModeSeconds: number;
+};
+
 /** Name (remembered on this device) and message; Enter sends. */
-export function ChatComposer({ onSend }: { onSend: (text: string, name: string) => boolean }) {
+export function ChatComposer({ onSend, locked, slowModeSeconds }: ChatComposerProps) {
   const [name, setName] = useState(savedName);
   const [text, setText] = useState("");
 
@@ -92,14 +130,15 @@ export function ChatComposer({ onSend }: { onSend: (text: string, name: string) 
         class="composer-text"
         data-testid="chat-input"
         aria-label={t("chatPlaceholder")}
-        placeholder={t("chatPlaceholder")}
+        placeholder={slowModeSeconds ? t("slowModePlaceholder", { seconds: slowModeSeconds }) : t("chatPlaceholder")}
         maxLength={LIMITS.chatText}
         enterKeyHint="send"
         autocomplete="off"
+        disabled={locked}
         value={text}
         onInput={(event) => setText(event.currentTarget.value)}
       />
-      <button type="submit" class="composer-send" data-testid="chat-send" aria-label={t("send")}>
+      <button type="submit" class="composer-send" data-testid="chat-send" aria-label={t("send")} disabled={locked}>
         <SendIcon size={18} />
       </button>
     </form>

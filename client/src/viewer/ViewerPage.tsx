@@ -5,7 +5,7 @@ import { Toasts } from "../components/Toasts.tsx";
 import { tViewer as t } from "../i18n.ts";
 import type { RoomModel } from "../room-model.ts";
 import type { StagePlayer } from "../video/stage-player.ts";
-import { ChatComposer, ChatMessages } from "./ChatPanel.tsx";
+import { ChatComposer, ChatMessages, PinnedMessage, useChatLock } from "./ChatPanel.tsx";
 import { Checkout, prefetchCheckout, prefetchCheckoutWhenIdle } from "./checkout-loader.tsx";
 import { GuestPanelLoader } from "./guest-loader.tsx";
 import { FloatingHearts, ReactButton } from "./Hearts.tsx";
@@ -33,6 +33,8 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
 
   const room = model.room.value;
   const pinned = room?.products.find((product) => product.id === room.pinnedProductId) ?? null;
+  const chat = model.chat.value;
+  const chatLock = useChatLock(model.you.value?.restriction);
 
   // Once the show is on screen, fetch the checkout while the page is idle; a
   // pinned product is the moment someone is about to tap "Buy now": fetch it now.
@@ -60,10 +62,16 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
       {guestKey && room && <GuestPanelLoader roomId={roomId} guestKey={guestKey} model={model} />}
 
       <div class="viewer-bottom">
+        {chat.pinned && <PinnedMessage message={chat.pinned} />}
         <ChatMessages messages={model.messages.value} />
         {pinned && <PinnedProduct key={pinned.id} product={pinned} deal={room?.deal ?? null} onBuy={buy} />}
+        {chatLock && (
+          <p class="chat-bubble chat-notice" data-testid="chat-notice" role="status">
+            {chatLock}
+          </p>
+        )}
         <div class="viewer-bar">
-          <ChatComposer onSend={model.sendChat} />
+          <ChatComposer onSend={model.sendChat} locked={chatLock !== null} slowModeSeconds={chat.slowModeSeconds} />
           <button
             type="button"
             class="round-button"
