@@ -16,10 +16,11 @@
  *    add up to its gzipped size, and a module that repeats what came before
  *    it costs little, as it does in the real file.
  * 3. Counts what the budget check counts (scripts/page-weight.mjs), and
- *    checks that against reality: starts the whole stack of that tree,
+ *    checks that against reality: starts the whole stack of each tree,
  *    opens a live show with a pinned product in Chromium (a phone, English
  *    and Chinese), waits 7 s without touching anything and lists what the
- *    page fetched.
+ *    page fetched. Then times fresh loads on a throttled network, the trees
+ *    taking turns.
  *
  * Every file is gzipped at level 9 on its own, as the budget check does.
  *
@@ -32,6 +33,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import type { Browser } from "playwright-core";
 import { createShow, launchBrowser, phone } from "../e2e/browser.ts";
 // @ts-expect-error: a plain .mjs module shared with the budget check.
 import { LANGS, measurePage } from "../scripts/page-weight.mjs";
@@ -255,89 +257,121 @@ function runsOfStyle(plain: string, marked: string, markFiles: string[], tree: s
 
 // ---------------------------------------------------------------- the page in Chromium
 
-/**
- * When the page first shows words, and when it shows the show, on the SLOW
- * network with an empty cache: the median of TIMING_RUNS fresh loads.
- */
-async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, lang: Lang): Promise<Timing> {
-  const runs: Timing[] = [];
-  for (let run = 0; run < TIMING_RUNS; run++) {
-    const context = await phone(browser, lang === "en" ? "en-US" : "zh-CN");
-    await context.addInitScript(() => {
-      const marks = ((window as unknown as { marks: Record<string, number> }).marks = {} as Record<string, number>);
-      new MutationObserver(() => {
-        if (!marks.firstRender && document.getElementById("app")?.textContent?.trim()) marks.firstRender = performance.now();
-        if (!marks.showShown && document.querySelector("[data-testid=stage][data-state]")) marks.showShown = performance.now();
-      }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
-    });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", SLOW);
-    await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { marks: Record<string, number> }).marks.showShown, undefined, { timeout: 30_000 });
-    runs.push(
-      await page.evaluate(() => {
-        const { firstRender, showShown } = (window as unknown as { marks: Timing }).marks;
-        const end = (pattern: RegExp) =>
-          (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((entry) => pattern.test(entry.name))?.responseEnd ?? 0;
-        return { script: end(/\/assets\/room-[\w-]+\.js$/), words: end(/\/assets\/catalogue-/), firstRender, showShown };
-      }),
-    );
-    await context.close();
-  }
-  const median = (key: keyof Timing) => runs.map((run) => run[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
-  return { script: median("script"), words: median("words"), firstRender: median("firstRender"), showShown: median("showShown") };
+/** One fresh load on the SLOW network with an empty cache: when things arrived and showed. */
+async function timeLoad(browser: Browser, url: string, lang: Lang): Promise<Timing> {
+  const context = await phone(browser, lang === "en" ? "en-US" : "zh-CN");
+  await context.addInitScript(() => {
+    const marks = ((window as unknown as { marks: Record<string, number> }).marks = {} as Record<string, number>);
+    new MutationObserver(() => {
+      if (!marks.firstRender && document.getElementById("app")?.textContent?.trim()) marks.firstRender = performance.now();
+      if (!marks.showShown && document.querySelector("[data-testid=stage][data-state]")) marks.showShown = performance.now();
+    }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", SLOW);
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { marks: Record<string, number> }).marks.showShown, undefined, { timeout: 30_000 });
+  const timing = await page.evaluate(() => {
+    const { firstRender, showShown } = (window as unknown as { marks: Timing }).marks;
+    const end = (pattern: RegExp) =>
+      (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((entry) => pattern.test(entry.name))?.responseEnd ?? 0;
+    return { script: end(/\/assets\/room-[\w-]+\.js$/), words: end(/\/assets\/catalogue-/), firstRender, showShown };
+  });
+  await context.close();
+  return timing;
 }
 
 /** What the viewer page fetched, without a tap, in each language: a live show with a pinned product. */
-async function fetchedInBrowser(dir: string, dist: string): Promise<{ fetched: Record<Lang, Fetched[]>; timings: Record<Lang, Timing> }> {
-  const { startStack } = (await import(join(dir, "scripts/stack.ts"))) as typeof import("../scripts/stack.ts");
-  const stack = await startStack({ video: false });
+async function fetchedWithoutTap(browser: Browser, url: string, origin: string, dist: string): Promise<Record<Lang, Fetched[]>> {
+  const result = {} as Record<Lang, Fetched[]>;
+  for (const lang of LANGS as Lang[]) {
+    const context = await phone(browser, lang === "en" ? "en-US" : "zh-CN");
+    const page = await context.newPage();
+    const fetched: Fetched[] = [];
+    const pending: Promise<void>[] = [];
+    page.on("requestfinished", (request) => {
+      const url = new URL(request.url());
+      // The show's own data (API, socket) and its product images are content, not the page.
+      if (url.origin !== origin || /^\/(api|parties|demo)\//.test(url.pathname)) return;
+      pending.push(
+        (async () => {
+          let size: number | null = null;
+          if (request.resourceType() === "document") size = gz(await (await request.response())!.body());
+          else if (existsSync(join(dist, url.pathname))) size = gz(readFileSync(join(dist, url.pathname)));
+          fetched.push({ path: request.resourceType() === "document" ? `/${PAGE}` : url.pathname, type: request.resourceType(), gzip: size });
+        })(),
+      );
+    });
+    await page.goto(url);
+    await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(IDLE_MS);
+    await Promise.all(pending);
+    result[lang] = fetched;
+    await context.close();
+  }
+  return result;
+}
+
+/**
+ * Step 3 for every tree at once: each tree's whole stack runs side by side,
+ * and the throttled loads take turns between trees, so that a busy moment of
+ * the machine falls on both alike.
+ */
+async function browse(trees: Built[]): Promise<void> {
+  const stacks: Array<{ stop(): Promise<void> }> = [];
   const browser = await launchBrowser();
   try {
-    const show = await createShow(stack.origin);
-    const hostKey = new URL(show.links.host).hash.slice("#key=".length);
-    await show.api(`/api/rooms/${show.room.id}/status`, { status: "live" }, hostKey);
-    await show.api(`/api/rooms/${show.room.id}/pin`, { productId: show.products[0].id }, hostKey);
-    const result = {} as Record<Lang, Fetched[]>;
-    for (const lang of LANGS as Lang[]) {
-      const context = await phone(browser, lang === "en" ? "en-US" : "zh-CN");
-      const page = await context.newPage();
-      const fetched: Fetched[] = [];
-      const pending: Promise<void>[] = [];
-      page.on("requestfinished", (request) => {
-        const url = new URL(request.url());
-        // The show's own data (API, socket) and its product images are content, not the page.
-        if (url.origin !== stack.origin || /^\/(api|parties|demo)\//.test(url.pathname)) return;
-        pending.push(
-          (async () => {
-            let size: number | null = null;
-            if (request.resourceType() === "document") size = gz((await (await request.response())!.body()));
-            else if (existsSync(join(dist, url.pathname))) size = gz(readFileSync(join(dist, url.pathname)));
-            fetched.push({ path: request.resourceType() === "document" ? `/${PAGE}` : url.pathname, type: request.resourceType(), gzip: size });
-          })(),
-        );
-      });
-      await page.goto(show.links.viewer);
-      await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor({ timeout: 15_000 });
-      await page.waitForTimeout(IDLE_MS);
-      await Promise.all(pending);
-      result[lang] = fetched;
-      await context.close();
+    const urls: string[] = [];
+    for (const tree of trees) {
+      console.log(`\n${tree.label}: starting its stack, loading the page in Chromium…`);
+      const { startStack } = (await import(join(tree.dir, "scripts/stack.ts"))) as typeof import("../scripts/stack.ts");
+      const stack = await startStack({ video: false });
+      stacks.push(stack);
+      const show = await createShow(stack.origin);
+      const hostKey = new URL(show.links.host).hash.slice("#key=".length);
+      await show.api(`/api/rooms/${show.room.id}/status`, { status: "live" }, hostKey);
+      await show.api(`/api/rooms/${show.room.id}/pin`, { productId: show.products[0].id }, hostKey);
+      urls.push(show.links.viewer);
+      tree.fetched = await fetchedWithoutTap(browser, show.links.viewer, stack.origin, tree.dist);
+      for (const lang of LANGS as Lang[]) {
+        const sum = tree.fetched[lang].reduce((total, file) => total + (file.gzip ?? 0), 0);
+        console.log(`  fetched before a tap, ${lang}: ${kb(sum)} (${tree.fetched[lang].map((file) => file.path).join(", ")})`);
+      }
     }
-    const timings = {} as Record<Lang, Timing>;
-    for (const lang of LANGS as Lang[]) timings[lang] = await timeLoad(browser, show.links.viewer, lang);
-    return { fetched: result, timings };
+    console.log(`\nthrottled loads, ${TIMING_RUNS} per tree and language, taking turns…`);
+    const runs = trees.map(() => ({ en: [] as Timing[], "zh-CN": [] as Timing[] }));
+    for (let run = 0; run < TIMING_RUNS; run++) {
+      for (const lang of LANGS as Lang[]) {
+        for (const [i] of trees.entries()) runs[i]![lang].push(await timeLoad(browser, urls[i]!, lang));
+      }
+    }
+    const median = (values: Timing[], key: keyof Timing) => values.map((value) => value[key]).sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    trees.forEach((tree, i) => {
+      tree.timings = {} as Record<Lang, Timing>;
+      for (const lang of LANGS as Lang[]) {
+        const all = runs[i]![lang];
+        const timing = { script: median(all, "script"), words: median(all, "words"), firstRender: median(all, "firstRender"), showShown: median(all, "showShown") };
+        tree.timings[lang] = timing;
+        console.log(
+          `  ${tree.label}, ${lang}: script in at ${Math.round(timing.script)} ms, words at ${Math.round(timing.words)} ms, ` +
+            `first render at ${Math.round(timing.firstRender)} ms, the show at ${Math.round(timing.showShown)} ms`,
+        );
+      }
+    });
   } finally {
     await browser.close();
-    await stack.stop();
+    for (const stack of stacks) await stack.stop();
   }
 }
 
 // ---------------------------------------------------------------- one tree
 
-async function weigh(ref: string | undefined): Promise<Tree> {
+/** A tree built and weighed, its copy kept for the browser step. */
+type Built = Tree & { dir: string; dist: string };
+
+async function weigh(ref: string | undefined): Promise<Built> {
   const label = ref ? "before" : "after";
   console.log(`\n${label}`);
   const dir = materialize(ref);
@@ -380,25 +414,10 @@ async function weigh(ref: string | undefined): Promise<Tree> {
     const totals = Object.fromEntries((LANGS as Lang[]).map((lang) => [lang, page.languages[lang].total])) as Record<Lang, number>;
     const onDemand = (page.onDemand as Array<{ path: string; gzip: number }>).map(({ path, gzip }) => ({ path, gzip }));
     for (const lang of LANGS as Lang[]) console.log(`  counted by the budget rules, ${lang}: ${kb(totals[lang])}`);
-
-    let fetched: Record<Lang, Fetched[]> | null = null;
-    let timings: Record<Lang, Timing> | null = null;
-    if (browserCheck) {
-      console.log("  loading the page in Chromium…");
-      ({ fetched, timings } = await fetchedInBrowser(dir, dist));
-      for (const lang of LANGS as Lang[]) {
-        const sum = fetched[lang].reduce((total, file) => total + (file.gzip ?? 0), 0);
-        console.log(`  fetched in Chromium before a tap, ${lang}: ${kb(sum)} (${fetched[lang].map((file) => file.path).join(", ")})`);
-        const timing = timings![lang];
-        console.log(
-          `  throttled, ${lang}: script in at ${Math.round(timing.script)} ms, words at ${Math.round(timing.words)} ms, ` +
-            `first render at ${Math.round(timing.firstRender)} ms, the show at ${Math.round(timing.showShown)} ms`,
-        );
-      }
-    }
-    return { label, commit, files, totals, onDemand, fetched, timings };
-  } finally {
+    return { label, commit, files, totals, onDemand, fetched: null, timings: null, dir, dist };
+  } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
 }
 
@@ -420,7 +439,8 @@ function report(trees: Tree[]): string {
     `${IDLE_MS / 1000} s without a tap, product images and API/socket traffic left out. *Throttled*: the same page, empty cache, on Chromium's`,
     `emulation of a middling mobile network (${SLOW.latency} ms round trips, 1.6 Mbit/s down), median of ${TIMING_RUNS} loads, from navigation start:`,
     "the script and the words downloaded, the first render (any text), the show on screen (the room's state arrived over the socket).",
-    "The render times include running the script on a 2-core machine shared with other work: ±150 ms from run to run.",
+    "The trees' stacks run side by side and their loads take turns, but the render times include running the script on a",
+    "2-core machine shared with other work: read differences under about 150 ms as noise.",
     "A module's share is what it adds to its file's gzip where it sits (gzip up to its end − gzip up to its start),",
     "so the shares of a file add up to the file.",
     "",
@@ -493,9 +513,14 @@ function report(trees: Tree[]): string {
   return out.join("\n");
 }
 
-const trees: Tree[] = [];
-if (against) trees.push(await weigh(against));
-trees.push(await weigh(undefined));
+const trees: Built[] = [];
+try {
+  if (against) trees.push(await weigh(against));
+  trees.push(await weigh(undefined));
+  if (browserCheck) await browse(trees);
+} finally {
+  for (const tree of trees) rmSync(tree.dir, { recursive: true, force: true });
+}
 const body = report(trees);
 console.log(`\n${body}`);
 writeSection("viewer-weight", body);
