@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { defineConfig, type EnvironmentOptions } from "vite";
 import preact from "@preact/preset-vite";
 import { headersFile } from "../worker/security-headers.ts";
+import { splitCatalogues } from "./catalogues.ts";
 
 const here = import.meta.dirname;
 const outDir = resolve(here, "../dist/client");
@@ -36,7 +37,11 @@ function page(html: string, first: boolean): EnvironmentOptions {
 
 export default defineConfig({
   root: here,
-  plugins: [preact()],
+  plugins: [
+    // The viewer page downloads only its visitor's language: the tables of i18n.ts become one file per language.
+    splitCatalogues({ environment: "room", files: [resolve(here, "src/i18n.ts")] }),
+    preact(),
+  ],
   environments: Object.fromEntries(Object.entries(pages).map(([name, html], i) => [name, page(html, i === 0)])),
   builder: {
     async buildApp(builder) {

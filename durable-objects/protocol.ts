@@ -375,5 +375,5 @@ export const parseClientMessage = (raw: unknown) => parse(ClientMessage, raw, LI
 /** Parses a frame from the room; null when it is not a valid ServerMessage. */
 export const parseServerMessage = (raw: unknown) => parse(ServerMessage, raw);
 
-/** The WebSocket path of a room, as `partysocket` builds it (`party` = "room"). */
+/** The party of a room's WebSocket path, `/parties/room/{roomId}`, as partyserver routes it and room-model.ts builds it. */
 export const ROOM_PARTY = "room";

@@ -1,6 +1,6 @@
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, createShow, launchBrowser, phone } from "./browser.ts";
+import { byTestId, createShow, launchBrowser, online, phone } from "./browser.ts";
 
 const origin = inject("origin");
 let browser: Browser;
@@ -11,6 +11,30 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 const HAN = /[\u4e00-\u9fff]/;
+
+/**
+ * Records what the viewer page first rendered (its text and the page's
+ * language at that moment), and every catalogue file the page requested.
+ */
+async function watchFirstRender(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      const text = document.getElementById("app")?.textContent?.trim();
+      if (!text) return;
+      (window as unknown as { firstRender: object }).firstRender = { text, lang: document.documentElement.lang };
+      observer.disconnect();
+    });
+    observer.observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  const catalogues: string[] = [];
+  context.on("request", (request) => {
+    const name = /\/assets\/(catalogue-[\w-]+?)-[\w-]{8}\.json$/.exec(new URL(request.url()).pathname)?.[1];
+    if (name) catalogues.push(name);
+  });
+  const firstRender = (page: Page) =>
+    page.evaluate(() => (window as unknown as { firstRender?: { text: string; lang: string } }).firstRender ?? null);
+  return { catalogues, firstRender };
+}
 
 describe("English and Simplified Chinese", () => {
   it("picks Chinese from the browser and switches to English on request", async () => {
@@ -28,6 +52,44 @@ describe("English and Simplified Chinese", () => {
     // The choice is remembered.
     await page.reload();
     await expect.poll(() => page.getAttribute("html", "lang")).toBe("en");
+    await context.close();
+  });
+
+  it("a Chinese viewer sees Chinese from the first render, and downloads the Chinese words only, once", async () => {
+    const show = await createShow(origin);
+    const context = await phone(browser, "zh-CN");
+    const { catalogues, firstRender } = await watchFirstRender(context);
+    const page = await context.newPage();
+    await page.goto(show.links.viewer);
+    await online(page);
+    const first = await firstRender(page);
+    expect(first?.lang).toBe("zh-CN");
+    expect(first?.text).toMatch(HAN);
+    // The switch to English says "EN"; no other English word may show.
+    expect(first?.text.replace("EN", "")).not.toMatch(/[A-Za-z]{3,}/);
+    // Once: the page's fetch takes the answer of the Worker's preload.
+    expect(catalogues).toEqual(["catalogue-zh-CN"]);
+    await context.close();
+  });
+
+  it("an English viewer sees English from the first render and never downloads the Chinese words", async () => {
+    const show = await createShow(origin);
+    const context = await phone(browser, "en-US");
+    const { catalogues, firstRender } = await watchFirstRender(context);
+    const page = await context.newPage();
+    await page.goto(show.links.viewer);
+    await online(page);
+    const first = await firstRender(page);
+    expect(first?.lang).toBe("en");
+    // The switch to Chinese says "中文"; nothing else is Chinese.
+    expect(first?.text.replace("中文", "")).not.toMatch(HAN);
+    expect(first?.text).toMatch(/Loading the show|Connecting|Spring tasting/);
+    expect(catalogues).toEqual(["catalogue-en"]);
+    // The Chinese words come with the tap that asks for them, and only then.
+    await byTestId(page, "lang-switch").click();
+    await expect.poll(() => page.getAttribute("html", "lang")).toBe("zh-CN");
+    expect(await byTestId(page, "chat-input").getAttribute("placeholder")).toMatch(HAN);
+    expect(catalogues).toEqual(["catalogue-en", "catalogue-zh-CN"]);
     await context.close();
   });
 

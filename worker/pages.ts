@@ -15,7 +15,56 @@ async function servePage(request: Request, env: Env, page: "room" | "studio" | "
   const asset = await env.ASSETS.fetch(new URL(`/${page}`, request.url));
   const response = new Response(asset.body, asset);
   response.headers.set("Cache-Control", "no-cache");
-  return response;
+  if (page !== "room" || !asset.ok) return response;
+  // The page now depends on the visitor's language: the asset's ETag no longer names it.
+  response.headers.delete("ETag");
+  response.headers.set("Vary", "Accept-Language, Cookie");
+  return preloadWords(response, visitorLang(request));
+}
+
+type Lang = "en" | "zh-CN";
+
+/**
+ * The language the viewer page will pick (client/src/i18n.ts): the saved
+ * choice (mirrored in the `lang` cookie), else the first of the browser's
+ * languages we have (Accept-Language comes from the same setting as
+ * navigator.languages), else English.
+ */
+export function visitorLang(request: Request): Lang {
+  const saved = /(?:^|;\s*)lang=([^;]*)/.exec(request.headers.get("Cookie") ?? "")?.[1];
+  if (saved === "en" || saved === "zh-CN") return saved;
+  const tags = (request.headers.get("Accept-Language") ?? "")
+    .split(",")
+    .map((part, order) => {
+      const [tag = "", ...params] = part.trim().toLowerCase().split(";");
+      const q = Number(params.find((param) => param.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      return { tag, q: Number.isFinite(q) ? q : 0, order };
+    })
+    .filter(({ q }) => q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  for (const { tag } of tags) {
+    if (tag.startsWith("zh")) return "zh-CN";
+    if (tag.startsWith("en")) return "en";
+  }
+  return "en";
+}
+
+/**
+ * The viewer page renders only once it has its visitor's words, a file of
+ * their own (client/catalogues.ts names them in `<meta name="catalogue:…">`).
+ * Preloaded here, they download alongside the page's script instead of
+ * after it; and the page says its language before any script runs.
+ */
+function preloadWords(response: Response, lang: Lang): Response {
+  return new HTMLRewriter()
+    .on("html", { element: (html) => void html.setAttribute("lang", lang) })
+    .on(`meta[name="catalogue:${lang}"]`, {
+      element(meta) {
+        const href = meta.getAttribute("content");
+        if (href?.startsWith("/assets/")) meta.after(`<link rel="preload" as="fetch" crossorigin href="${href}">`, { html: true });
+      },
+    })
+    .transform(response);
 }
 
 pages.get("/r/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));

@@ -10,6 +10,13 @@
  * missing from (or extra in) either fails type-checking. Placeholders are
  * {name}; `t()` fills them. The language is the visitor's saved choice, else
  * the first of navigator.languages we have.
+ *
+ * On the viewer page the build takes the tables of this file out of the
+ * script, one JSON file per language (client/catalogues.ts): a visitor
+ * downloads only the words of their language. The page then renders once
+ * `loadCatalogue()` has them, and `setLang()` fetches the other language's
+ * before it switches. Other pages keep both languages in their script, and
+ * both functions resolve at once there.
  */
 import { effect, signal } from "@preact/signals";
 
@@ -18,11 +25,21 @@ export type Lang = (typeof LANGS)[number];
 
 type Section<Key extends string> = Record<Lang, Record<Key, string>>;
 
+/** Sections whose tables the build moved to the catalogue files, by their mark; filled by loadCatalogue(). */
+const deferred = new Map<string, Section<string>>();
+
 /** Pairs a section's English table with its Chinese one, which must have exactly the same keys. */
 export function section<const En extends Record<string, string>>(
   en: En,
   zhCN: { [Key in keyof En]: string },
 ): Section<keyof En & string> {
+  // In the viewer page's build a call reads section("~catalogue:N"): its tables come with the catalogue files.
+  const mark: unknown = en;
+  if (typeof mark === "string") {
+    const tables: Section<string> = { en: {}, "zh-CN": {} };
+    deferred.set(mark, tables);
+    return tables;
+  }
   return { en, "zh-CN": zhCN };
 }
 
@@ -111,6 +128,7 @@ export const viewerText = /* @__PURE__ */ section(
     productsButton: "Products in this show",
     productsTitle: "Products in this show",
     productsEmpty: "No products in this show yet.",
+    productsLoading: "Loading the products…",
     showingNow: "Showing now",
     buyNow: "Buy now",
     checkoutLoading: "Opening checkout…",
@@ -148,6 +166,7 @@ export const viewerText = /* @__PURE__ */ section(
     productsButton: "本场商品",
     productsTitle: "本场商品",
     productsEmpty: "本场还没有商品。",
+    productsLoading: "正在加载商品…",
     showingNow: "讲解中",
     buyNow: "立即购买",
     checkoutLoading: "正在打开结算…",
@@ -505,14 +524,21 @@ export const studioText = /* @__PURE__ */ section(
 );
 
 const STORAGE_KEY = "shop-along:lang";
+/** The saved choice again, for the Worker: it preloads the chosen language's words with the viewer page (worker/pages.ts). */
+const COOKIE = "lang";
 
 function initialLang(): Lang {
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved === "en" || saved === "zh-CN") return saved;
+    if (saved === "en" || saved === "zh-CN") {
+      // A choice saved before the cookie existed: from the next visit on, the Worker preloads the right words.
+      if (!document.cookie.includes(`${COOKIE}=${saved}`)) saveCookie(saved);
+      return saved;
+    }
   } catch {
     // Storage blocked: fall through to the browser's languages.
   }
+  // The Worker reads Accept-Language the same way, from the same browser setting.
   for (const tag of navigator.languages ?? [navigator.language]) {
     const lower = tag.toLowerCase();
     if (lower.startsWith("zh")) return "zh-CN";
@@ -521,14 +547,52 @@ function initialLang(): Lang {
   return "en";
 }
 
+function saveCookie(next: Lang) {
+  document.cookie = `${COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
+}
+
 export const lang = signal<Lang>(initialLang());
 
 effect(() => {
   document.documentElement.lang = lang.value;
 });
 
-export function setLang(next: Lang): void {
+const catalogues = new Map<Lang, Promise<void>>();
+
+/**
+ * Fetches a language's words if the build moved them out of the script (the
+ * viewer page); elsewhere they are in the script and this resolves at once.
+ * A failed fetch is forgotten, so the next call tries again.
+ */
+export function loadCatalogue(which: Lang): Promise<void> {
+  if (deferred.size === 0) return Promise.resolve();
+  let loading = catalogues.get(which);
+  if (!loading) {
+    loading = fetchCatalogue(which);
+    loading.catch(() => catalogues.delete(which));
+    catalogues.set(which, loading);
+  }
+  return loading;
+}
+
+async function fetchCatalogue(which: Lang): Promise<void> {
+  const url = document.querySelector<HTMLMetaElement>(`meta[name="catalogue:${which}"]`)?.content;
+  if (!url) throw new Error(`The page names no ${which} catalogue (<meta name="catalogue:${which}">): was it built by client/vite.config.ts?`);
+  // The same request as the Worker's <link rel="preload" as="fetch" crossorigin>, so the browser reuses its answer.
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`The ${which} catalogue answered ${response.status}.`);
+  const tables = (await response.json()) as Record<string, Record<string, string>>;
+  for (const [mark, table] of Object.entries(tables)) {
+    const target = deferred.get(mark);
+    if (target) target[which] = table;
+  }
+}
+
+/** Switches once the language's words are here; rejects (and stays) if they cannot be fetched. */
+export async function setLang(next: Lang): Promise<void> {
+  await loadCatalogue(next);
   lang.value = next;
+  saveCookie(next);
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
@@ -545,8 +609,9 @@ type Params = Record<string, string | number>;
  */
 export function translator<A extends string, B extends string = never>(common: Section<A>, page?: Section<B>) {
   return (key: A | B, params?: Params): string => {
-    const table = (page && key in page.en ? page : common) as Section<A | B>;
-    const text = table[lang.value][key];
+    const words = lang.value;
+    // The page's own section first; a key's name only if its words have not arrived (never rendered so).
+    const text = (page?.[words] as Record<string, string> | undefined)?.[key] ?? (common[words] as Record<string, string>)[key] ?? key;
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   };

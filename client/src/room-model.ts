@@ -1,6 +1,6 @@
 /**
- * One live room as a page sees it: a single PartySocket and the room's state
- * in signals. Both the viewer page and the host studio build on this.
+ * One live room as a page sees it: a single reconnecting WebSocket
+ * (room-socket.ts) and the room's state in signals. Both the viewer page and the host studio build on this.
  *
  * Ordering: every durable event carries the room's sequence number. We apply
  * event N only right after N - 1; an older one is a duplicate (it can arrive
@@ -15,7 +15,6 @@
  * presenting this browser's viewer token so that it stays the same viewer.
  */
 import { batch, signal } from "@preact/signals";
-import PartySocket from "partysocket";
 import {
   CLOSE,
   LIMITS,
@@ -31,6 +30,7 @@ import {
   type RoomState,
   type ServerMessage,
 } from "../../durable-objects/protocol.ts";
+import { openRoomSocket } from "./room-socket.ts";
 import { observeServerTime } from "./server-clock.ts";
 import { keepViewerToken, viewerToken } from "./viewer-token.ts";
 
@@ -84,14 +84,34 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
   let ownHeartTimes: number[] = [];
   let nextHeartId = 1;
 
-  const socket = new PartySocket({
-    host: location.host,
-    protocol: location.protocol === "https:" ? "wss" : "ws",
-    party: ROOM_PARTY,
-    room: roomId,
+  const roomUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/parties/${ROOM_PARTY}/${encodeURIComponent(roomId)}`;
+  const socket = openRoomSocket({
     // A function, so every reconnect resumes from the last event applied, with a fresh ticket.
-    query: async () => ({ since: String(seq.peek()), ticket: await ticket() }),
-    shouldReconnectOnClose: (event) => event.code !== CLOSE.roomNotFound,
+    url: async () => `${roomUrl}?${new URLSearchParams({ since: String(seq.peek()), ticket: await ticket() })}`,
+    shouldReconnect: (event) => event.code !== CLOSE.roomNotFound,
+    onOpen() {
+      everOnline = true;
+      refused.value = false;
+      resyncRequestedAt = 0;
+      connection.value = "online";
+    },
+    onClose(event) {
+      if (event.code === CLOSE.roomNotFound) {
+        notFound.value = true;
+        return;
+      }
+      markOffline();
+    },
+    // No ticket (the network is down, the server restarting): the socket retries by itself.
+    onError: () => markOffline(),
+    onMessage(event) {
+      const frame = parseServerMessage(event.data);
+      if (!frame) {
+        console.warn("Ignoring a frame that is not a valid ServerMessage:", event.data);
+        return;
+      }
+      receive(frame);
+    },
   });
 
   /**
@@ -112,32 +132,6 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
     keepViewerToken(answer.viewer.token);
     return answer.ticket;
   }
-
-  socket.addEventListener("open", () => {
-    everOnline = true;
-    refused.value = false;
-    resyncRequestedAt = 0;
-    connection.value = "online";
-  });
-
-  socket.addEventListener("close", (event) => {
-    if (event.code === CLOSE.roomNotFound) {
-      notFound.value = true;
-      return;
-    }
-    markOffline();
-  });
-  // No ticket (the network is down, the server restarting): partysocket retries by itself.
-  socket.addEventListener("error", () => markOffline());
-
-  socket.addEventListener("message", (event: MessageEvent) => {
-    const frame = parseServerMessage(event.data);
-    if (!frame) {
-      console.warn("Ignoring a frame that is not a valid ServerMessage:", event.data);
-      return;
-    }
-    receive(frame);
-  });
 
   const reconnectNow = () => {
     if (!notFound.value && !refused.value) socket.reconnect();

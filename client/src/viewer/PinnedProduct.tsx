@@ -2,6 +2,7 @@ import type { FlashDeal, RoomProduct } from "../../../durable-objects/protocol.t
 import { useActiveDeal } from "../components/DealCountdown.tsx";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { tViewer as t } from "../i18n.ts";
+import { prefetchCheckout } from "./checkout-loader.tsx";
 import { DealBanner, ProductFigures } from "./ProductFigures.tsx";
 
 type PinnedProductProps = {
@@ -28,7 +29,15 @@ export function PinnedProduct({ product, deal, onBuy }: PinnedProductProps) {
         </p>
         <ProductFigures product={product} deal={running} pinned />
       </div>
-      <button type="button" class="button button-buy" data-testid="buy-now" disabled={product.left <= 0} onClick={() => onBuy(product)}>
+      <button
+        type="button"
+        class="button button-buy"
+        data-testid="buy-now"
+        disabled={product.left <= 0}
+        // The checkout starts downloading as the finger lands, not when it lifts.
+        onPointerDown={() => void prefetchCheckout().catch(() => {})}
+        onClick={() => onBuy(product)}
+      >
         {t("buyNow")}
       </button>
     </aside>

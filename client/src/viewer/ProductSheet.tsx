@@ -6,6 +6,7 @@ import { formatPrice } from "../format.ts";
 import { lang, tViewer as t } from "../i18n.ts";
 import { myOrders } from "../my-orders.ts";
 import { DealBanner, ProductFigures } from "./ProductFigures.tsx";
+import "../styles/product-sheet.css";
 
 type ProductSheetProps = {
   roomId: string;

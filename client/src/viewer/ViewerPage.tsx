@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
 import { Toasts } from "../components/Toasts.tsx";
@@ -6,12 +6,12 @@ import { tViewer as t } from "../i18n.ts";
 import type { RoomModel } from "../room-model.ts";
 import type { StagePlayer } from "../video/stage-player.ts";
 import { ChatComposer, ChatMessages, PinnedMessage, useChatLock } from "./ChatPanel.tsx";
-import { Checkout, prefetchCheckout, prefetchCheckoutWhenIdle } from "./checkout-loader.tsx";
+import { Checkout, prefetchCheckout } from "./checkout-loader.tsx";
 import { GuestPanelLoader } from "./guest-loader.tsx";
 import { FloatingHearts, ReactButton } from "./Hearts.tsx";
 import { GuestKeyRejected, NotFound } from "./NotFound.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
-import { ProductSheet } from "./ProductSheet.tsx";
+import { Products } from "./products-loader.tsx";
 import { ShowHeader } from "./ShowHeader.tsx";
 import { Stage } from "./Stage.tsx";
 
@@ -35,15 +35,6 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const pinned = room?.products.find((product) => product.id === room.pinnedProductId) ?? null;
   const chat = model.chat.value;
   const chatLock = useChatLock(model.you.value?.restriction);
-
-  // Once the show is on screen, fetch the checkout while the page is idle; a
-  // pinned product is the moment someone is about to tap "Buy now": fetch it now.
-  useEffect(() => {
-    if (room) prefetchCheckoutWhenIdle();
-  }, [room === null]);
-  useEffect(() => {
-    if (pinned) void prefetchCheckout().catch(() => {});
-  }, [pinned?.id]);
 
   if (model.notFound.value) return <NotFound />;
   if (model.refused.value) return <GuestKeyRejected />;
@@ -92,7 +83,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
       <FloatingHearts hearts={model.hearts.value} />
 
       {productsOpen && room && (
-        <ProductSheet
+        <Products
           roomId={roomId}
           products={room.products}
           pinnedProductId={room.pinnedProductId}

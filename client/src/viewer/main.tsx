@@ -1,7 +1,7 @@
 /** The viewer page (/r/{id}) and the guest page (/guest/{id}, with #key=gk_…). */
 import { effect } from "@preact/signals";
 import { render } from "preact";
-import { errorText, tViewer as t } from "../i18n.ts";
+import { errorText, lang, loadCatalogue, tViewer as t } from "../i18n.ts";
 import { takeReferral } from "../referral.ts";
 import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
@@ -16,8 +16,23 @@ const root = document.getElementById("app")!;
 const roomId = roomIdFromPath();
 const asGuest = pageKind() === "guest";
 
+/**
+ * The visitor's words, fetched (preloaded by the Worker) alongside the room's
+ * socket; nothing renders before them, so nobody sees a language not theirs.
+ * Without them there is nothing to show: try again, more slowly each time.
+ */
+async function words(attempt = 0): Promise<void> {
+  try {
+    await loadCatalogue(lang.peek());
+  } catch (error) {
+    console.warn("The page's words could not be fetched; trying again.", error);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 1000 * 2 ** attempt)));
+    return words(attempt + 1);
+  }
+}
+
 if (!roomId) {
-  render(<NotFound />, root);
+  void words().then(() => render(<NotFound />, root));
 } else {
   // A share code (?ref=) is read before anything else can change the address.
   takeReferral(roomId);
@@ -36,10 +51,11 @@ if (!roomId) {
   effect(() => {
     document.documentElement.dataset.seq = String(model.seq.value);
   });
-  effect(() => {
-    const room = model.room.value;
-    document.title = room ? `${room.title} · ${room.shopName}` : t("loading");
+  void words().then(() => {
+    effect(() => {
+      const room = model.room.value;
+      document.title = room ? `${room.title} · ${room.shopName}` : t("loading");
+    });
+    render(<ViewerPage model={model} player={player} roomId={roomId} guestKey={guestKey} />, root);
   });
-
-  render(<ViewerPage model={model} player={player} roomId={roomId} guestKey={guestKey} />, root);
 }
