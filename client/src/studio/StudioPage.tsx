@@ -123,7 +123,9 @@ export function StudioPage({ roomId, hostKey, model, feed, publisher }: StudioPa
             <div class="studio-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} />}
-              <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
+              {room.status != "ended" && (
+                <StageList stage={room.stage} ownSession={publisher?.sessionId.value ?? null} onRemove={(sessionId) => call("stage/remove", { sessionId })} />
+              )}
               <ShareLink url={viewerUrl(roomId)} guestUrl={guestUrl} />
               <StudioProducts
                 room={room}

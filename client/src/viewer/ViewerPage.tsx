@@ -33,6 +33,9 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
 
   const room = model.room.value;
   const pinned = room?.products.find((product) => product.id === room.pinnedProductId) ?? null;
+  const onDeal = room?.deal && room.deal.productId !== pinned?.id ? room.products.find((product) => product.id === room.deal!.productId) : null;
+  // After the end: nothing to buy, say or tap; the chat stays readable.
+  const ended = room?.status === "ended";
 
   // Once the show is on screen, fetch the checkout while the page is idle; a
   // pinned product is the moment someone is about to tap "Buy now": fetch it now.
@@ -57,11 +60,17 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
       <div class="stage-shade" aria-hidden="true" />
       <ShowHeader room={room} connection={model.connection.value} />
       {guestKey && <p class="guest-banner">{t("guestBanner")}</p>}
-      {guestKey && room && <GuestPanelLoader roomId={roomId} guestKey={guestKey} model={model} />}
+      {guestKey && room && !ended && <GuestPanelLoader roomId={roomId} guestKey={guestKey} model={model} />}
 
       <div class="viewer-bottom">
         <ChatMessages messages={model.messages.value} />
-        {pinned && <PinnedProduct key={pinned.id} product={pinned} deal={room?.deal ?? null} onBuy={buy} />}
+        {!ended && onDeal && <PinnedProduct key={`deal-${onDeal.id}`} product={onDeal} deal={room!.deal} onBuy={buy} dealCard />}
+        {!ended && pinned && <PinnedProduct key={pinned.id} product={pinned} deal={room?.deal ?? null} onBuy={buy} />}
+        {ended ? (
+          <p class="ended-note" data-testid="show-ended" role="status">
+            {t("showEnded", { shop: room!.shopName })}
+          </p>
+        ) : (
         <div class="viewer-bar">
           <ChatComposer onSend={model.sendChat} />
           <button
@@ -79,11 +88,12 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
           </button>
           <ReactButton total={room?.reactions ?? 0} onReact={model.react} />
         </div>
+        )}
       </div>
 
       <FloatingHearts hearts={model.hearts.value} />
 
-      {productsOpen && room && (
+      {productsOpen && room && !ended && (
         <ProductSheet
           roomId={roomId}
           products={room.products}
@@ -93,7 +103,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
           onClose={() => setProductsOpen(false)}
         />
       )}
-      {buying && room && (
+      {buying && room && !ended && (
         <Checkout
           roomId={roomId}
           // The live figures, so units left (and sold out) stay current while the sheet is open.
