@@ -5,7 +5,7 @@
 import type { FlashDeal } from "./protocol.ts";
 import { randomBase62 } from "./random-ids.ts";
 import { noShow, refuse, type Refusal } from "./refusal.ts";
-import type { RoomFeature, RoomKit } from "./room-kit.ts";
+import type { Change, RoomFeature, RoomKit } from "./room-kit.ts";
 import { showRow } from "./show.ts";
 
 export const flashDealsSchema: RoomFeature["schema"] = {
@@ -140,6 +140,11 @@ export class FlashDeals implements RoomFeature {
   /** Ends the running deal now (the host's button). */
   end(): void {
     this.#close(this.kit.now(), true);
+  }
+
+  /** The show ended: so does any deal, in the same change (nobody can buy any more). */
+  endWithShow(tx: Change): void {
+    if (closeDeals(this.kit.sql, this.kit.now(), true) > 0) tx.emit({ type: "deal", deal: null });
   }
 
   /** Marks deals over (those whose time is up, or with `all` the running one) and announces the end once. */

@@ -98,7 +98,7 @@ export class Room extends Server<Env> {
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
     this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders });
     this.#tickets = new Tickets(this.#kit);
-    this.#show.onEnd.push((tx) => this.#stage.clear(tx));
+    this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
     const log: RoomFeature = { schema: eventLogSchema };
     this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, this.#outbox, this.#tickets];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));

@@ -42,12 +42,12 @@ describe("security headers", () => {
   it("are on every HTML response, the same everywhere, Worker or static asset", async () => {
     const seen = await Promise.all(PATHS.map(headersOf));
     const policy = expect.stringMatching(/^default-src 'self'; .*frame-ancestors 'self'; base-uri 'none'/);
-    // The 404s have no body (there is no 404 page yet), and carry the headers all the same.
+    // The 404s are the app's 404 page, with the same headers.
     expect(seen).toEqual(
       PATHS.map((path) => ({
         path,
         status: MISSING.includes(path) ? 404 : 200,
-        html: !MISSING.includes(path),
+        html: true,
         csp: policy,
         referrer: "no-referrer",
         nosniff: "nosniff",

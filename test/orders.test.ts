@@ -232,6 +232,19 @@ describe("flash deals", () => {
     expect((await viewer.next("deal")).deal).toBeNull();
     expect((await json(await order(show.room.id, { productId: show.products[0].id }))).order.unitPriceCents).toBe(1899);
   });
+
+  it("ends with the show: ending the show ends the running deal, in the same change", async () => {
+    const show = await createShow();
+    await goLive(show);
+    await startDeal(show, {});
+    const viewer = await open(show.room.id);
+    await viewer.next("sync");
+    await call(`/api/rooms/${show.room.id}/status`, { method: "POST", key: show.hostKey, json: { status: "ended" } });
+    const status = await viewer.next("status");
+    const deal = await viewer.next("deal");
+    expect(deal).toMatchObject({ deal: null, seq: status.seq + 1 });
+    expect((await json(await call(`/api/rooms/${show.room.id}`))).room).toMatchObject({ status: "ended", deal: null });
+  });
 });
 
 describe("the order outbox", () => {

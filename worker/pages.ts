@@ -10,8 +10,14 @@ import { ORDER_ID, ROOM_ID } from "./ids.ts";
 
 export const pages = new Hono<AppEnv>();
 
+/** The app's own 404 page (in both languages, with a way home), with a 404 status. */
+export async function notFoundPage(request: Request, env: Env): Promise<Response> {
+  const asset = await env.ASSETS.fetch(new URL("/404", request.url));
+  return new Response(asset.body, { status: 404, headers: asset.headers });
+}
+
 async function servePage(request: Request, env: Env, page: "room" | "studio" | "order", id: string): Promise<Response> {
-  if (!(page === "order" ? ORDER_ID : ROOM_ID).test(id)) return env.ASSETS.fetch(new URL("/404", request.url));
+  if (!(page === "order" ? ORDER_ID : ROOM_ID).test(id)) return notFoundPage(request, env);
   const asset = await env.ASSETS.fetch(new URL(`/${page}`, request.url));
   const response = new Response(asset.body, asset);
   response.headers.set("Cache-Control", "no-cache");

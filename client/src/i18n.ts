@@ -115,6 +115,7 @@ export const viewerText = /* @__PURE__ */ section(
     stageLive: "Live now",
     stageEnded: "Show ended",
     stageEndedNote: "Thanks for watching!",
+    showEnded: "{shop} has ended this show. Thanks for watching!",
     stageStartsAt: "Starts {time}",
     countdownDays: "{days}d {clock}",
     viewers: "{count} watching",
@@ -153,6 +154,7 @@ export const viewerText = /* @__PURE__ */ section(
     stageLive: "正在直播",
     stageEnded: "直播已结束",
     stageEndedNote: "感谢观看！",
+    showEnded: "{shop} 的这场直播已结束，感谢观看！",
     stageStartsAt: "开播时间：{time}",
     countdownDays: "{days}天 {clock}",
     viewers: "{count} 人在看",
@@ -184,6 +186,18 @@ export const viewerText = /* @__PURE__ */ section(
     videoReconnecting: "视频重新连接中…",
     videoRelayDown: "无法连接视频中继，正在重试…",
     videoNoWebRTC: "此浏览器无法播放直播视频。",
+  },
+);
+
+/** The app's 404 page (any path that is not a page, show or order). */
+export const notFoundPageText = /* @__PURE__ */ section(
+  {
+    pageNotFoundTitle: "Page not found",
+    pageNotFoundBody: "This link may be mistyped or out of date. Check it, or start from the home page.",
+  },
+  {
+    pageNotFoundTitle: "找不到此页面",
+    pageNotFoundBody: "链接可能有误或已失效。请检查链接，或从首页开始。",
   },
 );
 
@@ -629,6 +643,7 @@ export const unitsLeftText = (count: number) => t(count > 5 ? "unitsLeft" : "few
 export const tViewer = /* @__PURE__ */ translator(commonText, viewerText);
 export const tLanding = /* @__PURE__ */ translator(commonText, landingText);
 export const tStudio = /* @__PURE__ */ translator(commonText, studioText);
+export const tNotFound = /* @__PURE__ */ translator(commonText, notFoundPageText);
 
 /** The room's error codes (WebSocket and HTTP) in words; unknown codes keep the server's message. */
 const errorKeys: Record<string, CommonKey> = {

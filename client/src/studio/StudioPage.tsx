@@ -211,13 +211,15 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
             <div class="studio-column studio-stage-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} onLiveMode={() => setLiveMode(true)} />}
-              <StageList
-                stage={room.stage}
-                ownSession={publisher?.sessionId.value ?? null}
-                tiles={player?.tiles.value ?? []}
-                publisher={publisher}
-                onRemove={(sessionId) => call("stage/remove", { sessionId })}
-              />
+              {room.status != "ended" && (
+                <StageList
+                  stage={room.stage}
+                  ownSession={publisher?.sessionId.value ?? null}
+                  tiles={player?.tiles.value ?? []}
+                  publisher={publisher}
+                  onRemove={(sessionId) => call("stage/remove", { sessionId })}
+                />
+              )}
               <ShareLink
                 url={viewerUrl(roomId)}
                 guestUrl={links?.guest ?? null}

@@ -83,6 +83,8 @@ export function StudioProducts({ room, pending, onPin, units, onStartDeal, onEnd
                     {figures.held > 0 && <span class="muted"> · {t("heldCount", { count: figures.held })}</span>}
                   </p>
                 </div>
+                {/* After the end there is nothing to pin or discount: the list stays, as the show's record. */}
+                {room.status !== "ended" && (
                 <div class="studio-product-actions">
                   <button
                     type="button"
@@ -103,8 +105,9 @@ export function StudioProducts({ room, pending, onPin, units, onStartDeal, onEnd
                     </button>
                   )}
                 </div>
+                )}
               </div>
-              {dealFor === product.id && (
+              {dealFor === product.id && room.status !== "ended" && (
                 <DealForm
                   product={product}
                   status={room.status}

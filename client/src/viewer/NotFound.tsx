@@ -1,8 +1,8 @@
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { tViewer as t } from "../i18n.ts";
 
-/** A dead end that says why and offers the way out. */
-function DeadEnd({ testId, mark, title, body }: { testId: string; mark?: string; title: string; body: string }) {
+/** A dead end that says why and offers the way out (also the whole 404 page). */
+export function DeadEnd({ testId, mark, title, body }: { testId: string; mark?: string; title: string; body: string }) {
   return (
     <main class="not-found" data-testid={testId}>
       <LangSwitch class="chip not-found-lang" />

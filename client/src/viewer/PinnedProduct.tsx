@@ -9,15 +9,22 @@ type PinnedProductProps = {
   product: RoomProduct;
   deal: FlashDeal | null;
   onBuy: (product: RoomProduct) => void;
+  /** The card of a flash deal on a product that is not pinned: shown only while the deal runs. */
+  dealCard?: boolean;
 };
 
-/** The product the host is talking about right now, with its buy button (and its flash deal, if one runs). */
-export function PinnedProduct({ product, deal, onBuy }: PinnedProductProps) {
+/**
+ * The product the host is talking about right now, with its buy button (and
+ * its flash deal, if one runs); or, as `dealCard`, the product of a running
+ * deal that is not pinned, so nobody misses a deal on another product.
+ */
+export function PinnedProduct({ product, deal, onBuy, dealCard }: PinnedProductProps) {
   const running = useActiveDeal(deal, product.id);
+  if (dealCard && !running) return null;
   return (
     <aside
       class={running ? "pinned pinned-deal" : "pinned"}
-      data-testid="pinned-product"
+      data-testid={dealCard ? "deal-card" : "pinned-product"}
       data-product-id={product.id}
       aria-label={t("showingNow")}
     >

@@ -35,6 +35,9 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const pinned = room?.products.find((product) => product.id === room.pinnedProductId) ?? null;
   const chat = model.chat.value;
   const chatLock = useChatLock(model.you.value?.restriction);
+  const onDeal = room?.deal && room.deal.productId !== pinned?.id ? room.products.find((product) => product.id === room.deal!.productId) : null;
+  // After the end: nothing to buy, say or tap; the chat stays readable.
+  const ended = room?.status === "ended";
 
   if (model.notFound.value) return <NotFound />;
   if (model.refused.value) return <GuestKeyRejected />;
@@ -50,17 +53,23 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
       <div class="stage-shade" aria-hidden="true" />
       <ShowHeader room={room} connection={model.connection.value} />
       {guestKey && <p class="guest-banner">{t("guestBanner")}</p>}
-      {guestKey && room && <GuestPanelLoader roomId={roomId} guestKey={guestKey} model={model} />}
+      {guestKey && room && !ended && <GuestPanelLoader roomId={roomId} guestKey={guestKey} model={model} />}
 
       <div class="viewer-bottom">
         {chat.pinned && <PinnedMessage message={chat.pinned} />}
         <ChatMessages messages={model.messages.value} />
-        {pinned && <PinnedProduct key={pinned.id} product={pinned} deal={room?.deal ?? null} onBuy={buy} />}
-        {chatLock && (
+        {!ended && onDeal && <PinnedProduct key={`deal-${onDeal.id}`} product={onDeal} deal={room!.deal} onBuy={buy} dealCard />}
+        {!ended && pinned && <PinnedProduct key={pinned.id} product={pinned} deal={room?.deal ?? null} onBuy={buy} />}
+        {!ended && chatLock && (
           <p class="chat-bubble chat-notice" data-testid="chat-notice" role="status">
             {chatLock}
           </p>
         )}
+        {ended ? (
+          <p class="ended-note" data-testid="show-ended" role="status">
+            {t("showEnded", { shop: room!.shopName })}
+          </p>
+        ) : (
         <div class="viewer-bar">
           <ChatComposer onSend={model.sendChat} locked={chatLock !== null} slowModeSeconds={chat.slowModeSeconds} />
           <button
@@ -78,11 +87,12 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
           </button>
           <ReactButton total={room?.reactions ?? 0} onReact={model.react} />
         </div>
+        )}
       </div>
 
       <FloatingHearts hearts={model.hearts.value} />
 
-      {productsOpen && room && (
+      {productsOpen && room && !ended && (
         <Products
           roomId={roomId}
           products={room.products}
@@ -92,7 +102,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
           onClose={() => setProductsOpen(false)}
         />
       )}
-      {buying && room && (
+      {buying && room && !ended && (
         <Checkout
           roomId={roomId}
           // The live figures, so units left (and sold out) stay current while the sheet is open.
