@@ -27,7 +27,8 @@ async function liveShowWithDeal(deal: { price: string; seconds: number; limit?: 
   await online(host);
   await online(viewer);
   await byTestId(host, "go-live").click();
-  await expect.poll(() => byTestId(host, "show-status").getAttribute("data-state")).toBe("live");
+  // Going live puts the camera on stage first (a Calls session and a publish), then changes the status.
+  await expect.poll(() => byTestId(host, "show-status").getAttribute("data-state"), { timeout: 10_000 }).toBe("live");
   const row = host.locator(`[data-testid=studio-product][data-product-id="${jasmine.id}"]`);
   await row.locator("[data-testid=pin-button]").click();
   await byTestId(viewer, "pinned-product").waitFor({ timeout: 2000 });

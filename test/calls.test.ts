@@ -244,6 +244,16 @@ describe("the Calls proxy", () => {
     expect((await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: show.guestKey, viewerToken: (await ticketFor(show.room.id)).viewer.token })).status).toBe(201);
   });
 
+  it("the host can take its own old session off the stage and publish again (a reloaded studio does)", async () => {
+    const show = await createShow();
+    const { viewer: studio } = await ticketFor(show.room.id, { key: show.hostKey });
+    const old = await openSession(show.room.id, show.hostKey, studio.token);
+    await publish(show.room.id, old);
+    await proxy(`/api/rooms/${show.room.id}/stage/remove`, { key: show.hostKey, json: { sessionId: old.sessionId } });
+    const again = await proxy(`/api/rooms/${show.room.id}/calls/sessions/new`, { json: {}, key: show.hostKey, viewerToken: studio.token });
+    expect(again.status).toBe(201);
+  });
+
   it("a new guest link ends the old one: its guests leave the stage, their sockets close, the old key opens nothing", async () => {
     const show = await createShow();
     const guestSocket = await open(show.room.id, { key: show.guestKey });

@@ -86,7 +86,10 @@ calls.openapi(
     if (role !== "viewer") {
       // A publisher is someone: its identity owns its tracks, and a guest the host removed stays removed.
       if (!publisher) throw new ApiError(401, "unauthorized", "A publishing session needs the X-Viewer-Token of the page (from its socket ticket).");
-      if (await c.get("roomStub").removedFromStage(role, publisher)) throw new ApiError(403, "removed_from_stage", "The host removed you from the stage.");
+      // Only guests: the host may take its own old session off the stage (a reloaded studio does) and publish again.
+      if (role === "guest" && (await c.get("roomStub").removedFromStage(role, publisher))) {
+        throw new ApiError(403, "removed_from_stage", "The host removed you from the stage.");
+      }
     }
     const answer = await callsFetch(calls, "POST", "/sessions/new", c.req.valid("json"));
     const error = relayError(answer);
