@@ -10,10 +10,12 @@
  * and the tables of the sections the page really uses (those left in its
  * entry chunk after tree-shaking) go to one JSON file per language,
  * `assets/catalogue-<lang>-<hash>.json`, named in the page's HTML by
- * `<meta name="catalogue:<lang>" content="…">`. The page fetches its
- * visitor's at start (`loadCatalogue` in src/i18n.ts), before it renders,
- * and the Worker preloads it alongside the script (worker/pages.ts), so
- * neither language waits for the other's words or for a second round trip.
+ * `<meta name="catalogue:<lang>" content="…">`. The Worker writes the
+ * visitor's into the page it serves (worker/pages.ts), so the page renders
+ * in their language as soon as its script has run, and neither language
+ * downloads the other's words; `loadCatalogue` (src/i18n.ts) reads them
+ * there, or fetches the file (a page served without the Worker, a switch of
+ * language).
  *
  * Only the files named are split: their sections are in the entry chunk.
  * Sections of parts the page loads on a tap (the checkout's words in

@@ -12,8 +12,10 @@
  * - recursively, every chunk those scripts import statically.
  * Counted for the visitors of one language only:
  * - the language's catalogue, named by `<meta name="catalogue:LANG">` (see
- *   client/catalogues.ts): the page fetches the visitor's at start, and the
- *   Worker preloads it (worker/pages.ts).
+ *   client/catalogues.ts). The Worker writes the visitor's into the page
+ *   (worker/pages.ts); served alone, the page fetches the file. Either way
+ *   its bytes are counted as the file, gzipped on its own (inside the
+ *   page's gzip they cost a little less).
  * Not counted: dynamic `import()`s. They load on a tap (the checkout, the
  * product list), or for guests only; they are listed with their sizes so they
  * stay visible. A page that started one of them by itself (at idle, on a

@@ -16,16 +16,24 @@ describe("the viewer page's language", () => {
     expect(visitorLang(request({}))).toBe("en");
   });
 
-  it("comes with the page: its words are preloaded beside the script, and the page says its language", async () => {
+  it("comes with the page: its words written in, the other language's left out, and the page says its language", async () => {
     const show = await createShow();
-    for (const [headers, lang] of [[{ "Accept-Language": "zh-CN,zh;q=0.9" }, "zh-CN"], [{ "Accept-Language": "zh-CN", Cookie: "lang=en" }, "en"]] as const) {
+    const cases = [
+      [{ "Accept-Language": "zh-CN,zh;q=0.9" }, "zh-CN", "直播中"],
+      [{ "Accept-Language": "zh-CN", Cookie: "lang=en" }, "en", "LIVE"],
+    ] as const;
+    for (const [headers, lang, live] of cases) {
       const res = await call(`/r/${show.room.id}`, { headers });
       expect(res.status).toBe(200);
       expect(res.headers.get("Vary")).toBe("Accept-Language, Cookie");
       const html = await res.text();
       expect(html).toContain(`<html lang="${lang}">`);
-      const preloads = [...html.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+)">/g)].map((m) => m[1]);
-      expect(preloads).toEqual([expect.stringMatching(new RegExp(`^/assets/catalogue-${lang}-[\\w-]{8}\\.json$`))]);
+      const blocks = [...html.matchAll(/<script type="application\/json" id="([^"]+)">([^<]*)<\/script>/g)];
+      expect(blocks.map((block) => block[1])).toEqual([`catalogue:${lang}`]);
+      const tables = JSON.parse(blocks[0]![2]!) as Record<string, Record<string, string>>;
+      expect(Object.values(tables).some((table) => table.live === live)).toBe(true);
+      // The file is still named, for a page that must fetch it (and for the other language's switch).
+      expect(html).toMatch(new RegExp(`<meta name="catalogue:${lang}" content="/assets/catalogue-${lang}-[\\w-]{8}\\.json">`));
     }
   });
 });

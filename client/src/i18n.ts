@@ -538,14 +538,14 @@ export const studioText = /* @__PURE__ */ section(
 );
 
 const STORAGE_KEY = "shop-along:lang";
-/** The saved choice again, for the Worker: it preloads the chosen language's words with the viewer page (worker/pages.ts). */
+/** The saved choice again, for the Worker: it writes the chosen language's words into the viewer page (worker/pages.ts). */
 const COOKIE = "lang";
 
 function initialLang(): Lang {
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (saved === "en" || saved === "zh-CN") {
-      // A choice saved before the cookie existed: from the next visit on, the Worker preloads the right words.
+      // A choice saved before the cookie existed: from the next visit on, the Worker sends the right words.
       if (!document.cookie.includes(`${COOKIE}=${saved}`)) saveCookie(saved);
       return saved;
     }
@@ -590,16 +590,21 @@ export function loadCatalogue(which: Lang): Promise<void> {
 }
 
 async function fetchCatalogue(which: Lang): Promise<void> {
-  const url = document.querySelector<HTMLMetaElement>(`meta[name="catalogue:${which}"]`)?.content;
-  if (!url) throw new Error(`The page names no ${which} catalogue (<meta name="catalogue:${which}">): was it built by client/vite.config.ts?`);
-  // The same request as the Worker's <link rel="preload" as="fetch" crossorigin>, so the browser reuses its answer.
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`The ${which} catalogue answered ${response.status}.`);
-  const tables = (await response.json()) as Record<string, Record<string, string>>;
+  // The visitor's words, written into the page by the Worker (worker/pages.ts); any other language is a file.
+  const inline = document.getElementById(`catalogue:${which}`)?.textContent;
+  const tables = (inline ? JSON.parse(inline) : await fetchFile(which)) as Record<string, Record<string, string>>;
   for (const [mark, table] of Object.entries(tables)) {
     const target = deferred.get(mark);
     if (target) target[which] = table;
   }
+}
+
+async function fetchFile(which: Lang): Promise<unknown> {
+  const url = document.querySelector<HTMLMetaElement>(`meta[name="catalogue:${which}"]`)?.content;
+  if (!url) throw new Error(`The page names no ${which} catalogue (<meta name="catalogue:${which}">): was it built by client/vite.config.ts?`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`The ${which} catalogue answered ${response.status}.`);
+  return response.json();
 }
 
 /** Switches once the language's words are here; rejects (and stays) if they cannot be fetched. */

@@ -17,9 +17,10 @@ const roomId = roomIdFromPath();
 const asGuest = pageKind() === "guest";
 
 /**
- * The visitor's words, fetched (preloaded by the Worker) alongside the room's
- * socket; nothing renders before them, so nobody sees a language not theirs.
- * Without them there is nothing to show: try again, more slowly each time.
+ * The visitor's words: in the page (the Worker writes them in), or fetched
+ * alongside the room's socket. Nothing renders before them, so nobody sees
+ * a language not theirs. Without them there is nothing to show: try again,
+ * more slowly each time.
  */
 async function words(attempt = 0): Promise<void> {
   try {
