@@ -135,16 +135,20 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
   else if (rejected) problem = t(mode === "host" ? "keyRejected" : "modKeyRejected");
   else problem = actionError;
 
+  // One chat box for every view of the studio: its card, the live mode, the moderator's page.
+  const chatBox = model && (
+    <StudioChat
+      messages={model.messages.value}
+      chat={model.chat.value}
+      moderation={moderation.state.value}
+      placeholder={t(mode === "host" ? "hostChatPlaceholder" : "moderatorChatPlaceholder")}
+      onSend={(text) => model.sendChat(text)}
+      onModerate={model.moderate}
+    />
+  );
   const chat = model && (
     <>
-      <StudioChat
-        messages={model.messages.value}
-        chat={model.chat.value}
-        moderation={moderation.state.value}
-        placeholder={t(mode === "host" ? "hostChatPlaceholder" : "moderatorChatPlaceholder")}
-        onSend={(text) => model.sendChat(text)}
-        onModerate={model.moderate}
-      />
+      {chatBox}
       {moderation.state.value && <ChatModeration chat={model.chat.value} moderation={moderation.state.value} onModerate={model.moderate} />}
     </>
   );
@@ -163,16 +167,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
           onEndDeal={() => call("deals/end", {})}
           onStatus={changeStatus}
           onExit={() => setLiveMode(false)}
-          chat={
-            <StudioChat
-              messages={model.messages.value}
-              chat={model.chat.value}
-              moderation={moderation.state.value}
-              placeholder={t("hostChatPlaceholder")}
-              onSend={(text) => model.sendChat(text)}
-              onModerate={model.moderate}
-            />
-          }
+          chat={chatBox}
         />
         <Toasts />
       </>
