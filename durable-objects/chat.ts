@@ -48,7 +48,7 @@ export class Chat implements RoomFeature {
       const wait = this.limits.take("chat", socket.peer.viewerId);
       if (wait > 0) return socket.refuse("rate_limited", "You are sending messages too fast; wait a moment.", wait);
       const name = message.name?.trim() || defaultName(socket.peer.role, show, socket.peer.viewerId);
-      this.kit.commit((tx) => {
+      const sent = this.kit.commit((tx) => {
         const { message: chat } = tx.emit((seq) => ({
           type: "chat" as const,
           message: {
@@ -68,7 +68,10 @@ export class Chat implements RoomFeature {
         );
         sql.exec("DELETE FROM messages WHERE seq <= (SELECT seq FROM messages ORDER BY seq DESC LIMIT 1 OFFSET ?)", LIMITS.historyKept);
         this.moderation.taken(socket.peer, chat.at);
+        return chat;
       });
+      // After the broadcast: the sender may clear its box.
+      if (socket.ref) socket.send({ type: "chat_sent", seq: sent.seq, ref: socket.ref, messageId: sent.id });
     },
     delete: (socket, message) => {
       const refusal = this.delete(message.messageId);

@@ -220,6 +220,7 @@ const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName), noContro
 const messageId = v.pipe(v.string(), v.maxLength(64));
 export const VIEWER_ID = /^v_[0-9A-Za-z]{16}$/;
 const viewerId = v.pipe(v.string(), v.regex(VIEWER_ID));
+const frameRef = v.pipe(v.string(), v.regex(/^[0-9A-Za-z_-]{1,32}$/));
 const blockedWord = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.blockedWordLength), noControls);
 
 export const ClientMessage = v.variant("type", [
@@ -227,6 +228,8 @@ export const ClientMessage = v.variant("type", [
     type: v.literal("chat"),
     text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.chatText), noControls),
     name: v.optional(displayName),
+    /** The sender's own label for this line: the room answers `chat_sent` or an `error` carrying it, to this socket only. */
+    ref: v.optional(frameRef),
   }),
   v.object({ type: v.literal("react") }),
   /** Ask for everything after `since` again (sent when a gap is detected). */
@@ -343,7 +346,11 @@ export const ServerMessage = v.variant("type", [
     code: v.picklist(ERROR_CODES),
     message: v.string(),
     retryAfterMs: v.optional(v.number()),
+    /** The `ref` of the refused frame, when it had one: the sender keeps that line's text. */
+    ref: v.optional(v.string()),
   }),
+  /** To the sender only: the chat line it labelled `ref` is in the chat, as `messageId`. */
+  v.object({ type: v.literal("chat_sent"), seq: v.number(), ref: v.string(), messageId: v.string() }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 

@@ -67,6 +67,8 @@ export interface RoomKit {
 export interface Socket {
   readonly connection: Connection;
   readonly peer: Peer;
+  /** The label the client put on the frame being handled, if any. */
+  readonly ref?: string;
   send(frame: ServerMessage): void;
   /** An `error` frame: the client is told, never silently dropped. */
   refuse(code: ErrorCode, message: string, retryAfterMs?: number): void;

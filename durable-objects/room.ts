@@ -331,12 +331,15 @@ export class Room extends Server<Env> {
   }
 
   onMessage(connection: Connection<Peer>, raw: WSMessage): void {
-    const socket = this.#socket(connection);
-    if (!socket) return connection.close(CLOSE.unauthorized, "no ticket");
+    const peerSocket = this.#socket(connection);
+    if (!peerSocket) return connection.close(CLOSE.unauthorized, "no ticket");
+    let socket = peerSocket;
     try {
+      // Parsed before the frame limit, so that even that refusal names the line it refused.
+      const message = parseClientMessage(raw);
+      if (message && "ref" in message && message.ref) socket = this.#socket(connection, message.ref)!;
       const wait = this.#limits.take("frame", socket.peer.viewerId);
       if (wait > 0) return socket.refuse("rate_limited", "Too many messages at once; slow down a little.", wait);
-      const message = parseClientMessage(raw);
       if (!message) return socket.refuse("invalid_message", "Messages must be JSON matching the room protocol; chat text is 1–280 characters.");
       if (!showRow(this.ctx.storage.sql)) return connection.close(CLOSE.roomNotFound, "room not found");
       if (HOST_ONLY.includes(message.type) && socket.peer.role !== "host") {
@@ -450,16 +453,25 @@ export class Room extends Server<Env> {
 
   // ------------------------------------------------------------ helpers
 
-  #socket(connection: Connection<Peer>): Socket | null {
+  /** The socket as handlers see it; with `ref`, for the frame so labelled (its refusals carry the label). */
+  #socket(connection: Connection<Peer>, ref?: string): Socket | null {
     const peer = connection.state;
     if (!peer || !ROLES.includes(peer.role)) return null;
     return {
       connection,
       peer,
+      ref,
       send: (frame) => connection.send(JSON.stringify(frame)),
       refuse: (code: ErrorCode, message: string, retryAfterMs?: number) =>
         connection.send(
-          JSON.stringify({ type: "error", seq: headSeq(this.ctx.storage.sql), code, message, ...(retryAfterMs ? { retryAfterMs } : {}) } satisfies ServerMessage),
+          JSON.stringify({
+            type: "error",
+            seq: headSeq(this.ctx.storage.sql),
+            code,
+            message,
+            ...(retryAfterMs ? { retryAfterMs } : {}),
+            ...(ref ? { ref } : {}),
+          } satisfies ServerMessage),
         ),
     };
   }
