@@ -65,6 +65,13 @@ export type Role = (typeof ROLES)[number];
 /** Who moderates the chat: the host, and whoever opened the moderator link. */
 export const MODERATORS: ReadonlyArray<Role> = ["host", "moderator"];
 
+/**
+ * Who took a moderation decision, as the room's log keeps it (never sent to
+ * viewers): the host's or a moderator's browser (its viewer identity), or
+ * the HTTP API with the host key, a moderator key or the shop's API key.
+ */
+export type Actor = { role: "host" | "moderator" | "shop"; viewerId: string | null };
+
 export const ROOM_STATUSES = ["scheduled", "live", "ended"] as const;
 export type RoomStatus = (typeof ROOM_STATUSES)[number];
 

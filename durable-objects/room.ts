@@ -30,6 +30,7 @@ import {
   ROLES,
   VIEWER_ID,
   parseClientMessage,
+  type Actor,
   type ChatState,
   type ClientMessage,
   type ErrorCode,
@@ -85,7 +86,7 @@ export class Room extends Server<Env> {
         return room.env;
       },
       now: () => Date.now(),
-      commit: (change) => this.#commit(change),
+      commit: (change, options) => this.#commit(change, options?.by ?? null),
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
       viewers: () => this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator")),
       drainSoon: () => this.ctx.waitUntil(this.#outbox.drain()),
@@ -138,28 +139,22 @@ export class Room extends Server<Env> {
     return { chat: this.#moderation.chatState(), moderation: this.#moderation.moderationState() };
   }
 
-  /** What a moderation frame does from a socket, asked over HTTP (the Worker checked the host's key). */
-  moderate(action: ModerationFrame): { chat: ChatState; moderation: ModerationState } | Refusal {
+  /**
+   * What a moderation frame does from a socket, asked over HTTP: the Worker
+   * checked the key and says whose it was (`by`, kept in the log).
+   */
+  moderate(action: ModerationFrame, by: Actor): { chat: ChatState; moderation: ModerationState } | Refusal {
     if (!showRow(this.ctx.storage.sql)) return noShow();
-    const refusal = this.#decide(action);
+    const refusal = this.#decide(action, by);
     return refusal ?? this.moderation();
   }
 
-  #decide(action: ModerationFrame): Refusal | null {
+  #decide(action: ModerationFrame, by: Actor): Refusal | null {
     switch (action.type) {
       case "delete":
-        return this.#chat.delete(action.messageId);
-      case "pin_message":
-        return this.#moderation.pin(action.messageId);
-      case "timeout":
-      case "ban":
-        return this.#moderation.restrict(action.viewerId, action.type);
-      case "unban":
-        return this.#moderation.lift(action.viewerId);
-      case "slow_mode":
-        return this.#moderation.setSlowMode(action.seconds);
-      case "blocked_words":
-        return this.#moderation.setBlockedWords(action.words);
+        return this.#chat.delete(action.messageId, by);
+      default:
+        return this.#moderation.decide(action, by);
     }
   }
 
@@ -397,7 +392,7 @@ export class Room extends Server<Env> {
    * frames sent by the `role:host` tag (which only the Worker can give), and
    * the alarm re-armed if a clock moved.
    */
-  #commit<R>(change: (tx: Change) => R): R {
+  #commit<R>(change: (tx: Change) => R, by: Actor | null = null): R {
     const sql = this.ctx.storage.sql;
     const events: RoomEvent[] = [];
     const hostFrames: ServerMessage[] = [];
@@ -407,7 +402,7 @@ export class Room extends Server<Env> {
         const seq = headSeq(sql) + 1;
         const body = typeof event === "function" ? event(seq) : event;
         const logged = { ...body, seq } as RoomEvent;
-        appendEvent(sql, logged, Date.now());
+        appendEvent(sql, logged, Date.now(), by);
         events.push(logged);
         return logged as never;
       },
