@@ -83,7 +83,8 @@ describe("the shop's order list", () => {
     const all = await json(await list(show));
     expect(all.orders.map((o: any) => o.id)).toEqual([c.order.id, b.order.id, a.order.id]);
     expect(all.nextCursor).toBeNull();
-    expect(all.orders[1]).toMatchObject({ fulfilmentStatus: "packed", packedAt: expect.any(Number), carrier: null, trackingUrl: null });
+    expect(all.orders[0]).toMatchObject({ roomId: other.room.id, showTitle: "Autumn tasting" });
+    expect(all.orders[1]).toMatchObject({ showTitle: "Spring tasting", fulfilmentStatus: "packed", packedAt: expect.any(Number), carrier: null, trackingUrl: null });
     expect(all.orders[2]).toMatchObject({ fulfilmentStatus: "unfulfilled", packedAt: null, ref: "KOL_MEI", buyer: { phone: "+86 138 0000 0000" } });
 
     const ids = async (query: string) => (await json(await list(show, query))).orders.map((o: any) => o.id);
@@ -121,7 +122,7 @@ describe("the shop's order list", () => {
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toBe(
       "order_id,number,room_id,created_at,status,payment,product_id,title,quantity,unit_price,total,currency,buyer_name,buyer_email,buyer_phone," +
-        "fulfilment,address,ref,deal_id,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at",
+        "fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at",
     );
     expect(lines).toHaveLength(3);
     const shippedLine = lines.find((line) => line.startsWith(shipped.order.id))!;

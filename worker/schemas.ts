@@ -5,10 +5,14 @@
 import { z } from "@hono/zod-openapi";
 import {
   CONTROL_CHARACTERS,
+  FULFILMENT_STATUSES,
   LIMITS,
   ROLES,
   VIEWER_ID,
   type ChatState as WireChatState,
+  type FulfilmentStatus,
+  type OrderView as WireOrderView,
+  type ShopOrder as WireShopOrder,
   type ModerationFrame,
   type ModerationState as WireModerationState,
   type RoomState as WireRoomState,
@@ -425,8 +429,7 @@ export const TicketBody = z
 
 // ------------------------------------------------------------------ fulfilment (the shop's side of an order)
 
-export const FULFILMENT_STATUSES = ["unfulfilled", "packed", "shipped", "picked_up", "cancelled"] as const;
-export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
+export { FULFILMENT_STATUSES, type FulfilmentStatus };
 
 const trackingUrl = z
   .string()
@@ -459,7 +462,7 @@ export const FulfilmentStep = z
   .openapi("FulfilmentStep");
 
 export const ShopOrder = Order.omit({ holdExpiresAt: true })
-  .extend({ updatedAt: z.number().int(), ...FulfilmentProgress })
+  .extend({ showTitle: z.string(), updatedAt: z.number().int(), ...FulfilmentProgress })
   .openapi("ShopOrder");
 export const ShopOrders = z
   .object({
@@ -522,3 +525,8 @@ export const OrderView = z
       .openapi({ description: "For a pickup order: the store's address and opening hours (null if the shop has not set them)." }),
   })
   .openapi("OrderView");
+
+const orderViewsAgree: Same<z.infer<typeof OrderView>, WireOrderView> = true;
+const shopOrdersAgree: Same<z.infer<typeof ShopOrder>, WireShopOrder> = true;
+void orderViewsAgree;
+void shopOrdersAgree;

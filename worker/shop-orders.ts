@@ -14,7 +14,11 @@ export type OrderRow = {
   ref: string | null; deal_id: string | null; created_at: number; updated_at: number;
   fulfilment_status: FulfilmentStatus; carrier: string | null; tracking_url: string | null;
   packed_at: number | null; shipped_at: number | null; picked_up_at: number | null; cancelled_at: number | null;
+  show_title: string;
 };
+
+/** Orders with their show's title (the shop's board names the show of each order). */
+export const ORDERS_WITH_SHOW = "SELECT orders.*, rooms.title AS show_title FROM orders JOIN rooms ON rooms.id = orders.room_id";
 
 export type ShopOrderView = z.infer<typeof ShopOrder>;
 type Filters = Omit<z.infer<typeof ShopOrdersQuery>, "format">;
@@ -24,6 +28,7 @@ export function toShopOrder(r: OrderRow): ShopOrderView {
     id: r.id,
     number: r.number,
     roomId: r.room_id,
+    showTitle: r.show_title,
     shopId: r.shop_id,
     productId: r.product_id,
     title: r.title,
@@ -72,27 +77,27 @@ function bound(value: string, end: boolean): number {
 }
 
 export async function shopOrders(db: D1Database, shopId: string, filters: Filters): Promise<{ orders: ShopOrderView[]; nextCursor: string | null }> {
-  const where = ["shop_id = ?"];
+  const where = ["orders.shop_id = ?"];
   const args: Array<string | number> = [shopId];
   const add = (clause: string, ...values: Array<string | number>) => {
     where.push(clause);
     args.push(...values);
   };
-  if (filters.roomId) add("room_id = ?", filters.roomId);
-  if (filters.status) add("status = ?", filters.status);
-  if (filters.fulfilmentStatus) add("fulfilment_status = ?", filters.fulfilmentStatus);
-  if (filters.from) add("created_at >= ?", bound(filters.from, false));
-  if (filters.to) add("created_at < ?", bound(filters.to, true));
+  if (filters.roomId) add("orders.room_id = ?", filters.roomId);
+  if (filters.status) add("orders.status = ?", filters.status);
+  if (filters.fulfilmentStatus) add("orders.fulfilment_status = ?", filters.fulfilmentStatus);
+  if (filters.from) add("orders.created_at >= ?", bound(filters.from, false));
+  if (filters.to) add("orders.created_at < ?", bound(filters.to, true));
   if (filters.cursor) {
     const after = decodeCursor(filters.cursor);
     add(
-      "(created_at < ? OR (created_at = ? AND (number < ? OR (number = ? AND id < ?))))",
+      "(orders.created_at < ? OR (orders.created_at = ? AND (orders.number < ? OR (orders.number = ? AND orders.id < ?))))",
       after.createdAt, after.createdAt, after.number, after.number, after.id,
     );
   }
   // One more than asked: whether there is a next page.
   const { results } = await db
-    .prepare(`SELECT * FROM orders WHERE ${where.join(" AND ")} ORDER BY created_at DESC, number DESC, id DESC LIMIT ?`)
+    .prepare(`${ORDERS_WITH_SHOW} WHERE ${where.join(" AND ")} ORDER BY orders.created_at DESC, orders.number DESC, orders.id DESC LIMIT ?`)
     .bind(...args, filters.limit + 1)
     .all<OrderRow>();
   const orders = results.slice(0, filters.limit).map(toShopOrder);
@@ -102,7 +107,7 @@ export async function shopOrders(db: D1Database, shopId: string, filters: Filter
 
 const COLUMNS = [
   "order_id", "number", "room_id", "created_at", "status", "payment", "product_id", "title", "quantity",
-  "unit_price", "total", "currency", "buyer_name", "buyer_email", "buyer_phone", "fulfilment", "address", "ref", "deal_id",
+  "unit_price", "total", "currency", "buyer_name", "buyer_email", "buyer_phone", "fulfilment", "address", "ref", "deal_id", "show_title",
   "fulfilment_status", "carrier", "tracking_url", "packed_at", "shipped_at", "picked_up_at", "cancelled_at",
 ] as const;
 
@@ -121,7 +126,7 @@ export function ordersCsv(orders: ShopOrderView[]): string {
     return [
       o.id, o.number, o.roomId, time(o.createdAt), o.status, o.payment, o.productId, o.title, o.quantity,
       money(o.unitPriceCents, o.currency), money(o.totalCents, o.currency), o.currency, o.buyer.name, o.buyer.email,
-      o.buyer.phone, o.fulfilment.type, address, o.ref, o.dealId,
+      o.buyer.phone, o.fulfilment.type, address, o.ref, o.dealId, o.showTitle,
       o.fulfilmentStatus, o.carrier, o.trackingUrl, time(o.packedAt), time(o.shippedAt), time(o.pickedUpAt), time(o.cancelledAt),
     ].map(cell).join(",");
   });

@@ -6,7 +6,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { Order } from "../../durable-objects/protocol.ts";
 import type { FulfilmentStep, OrderView, PickupStore } from "../schemas.ts";
-import { toShopOrder, type OrderRow, type ShopOrderView } from "../shop-orders.ts";
+import { ORDERS_WITH_SHOW, toShopOrder, type OrderRow, type ShopOrderView } from "../shop-orders.ts";
 import type { Step } from "./transitions.ts";
 
 export type PickupStoreView = z.infer<typeof PickupStore>;
@@ -14,7 +14,7 @@ export type OrderViewBody = z.infer<typeof OrderView>;
 type StepView = z.infer<typeof FulfilmentStep>;
 
 export async function findShopOrder(db: D1Database, shopId: string, orderId: string): Promise<ShopOrderView | null> {
-  const row = await db.prepare("SELECT * FROM orders WHERE id = ? AND shop_id = ?").bind(orderId, shopId).first<OrderRow>();
+  const row = await db.prepare(`${ORDERS_WITH_SHOW} WHERE orders.id = ? AND orders.shop_id = ?`).bind(orderId, shopId).first<OrderRow>();
   return row ? toShopOrder(row) : null;
 }
 
