@@ -199,8 +199,9 @@ function OrderRow({ order, shopId, fetch, onChange }: { order: ShopOrder; shopId
         {order.ref && <span class="board-ref small">{t("referral", { code: order.ref })}</span>}
       </div>
       <div class="board-cell board-badges" role="cell">
-        {!paid && (
-          <span class="status-badge board-badge" data-state={order.status}>
+        {/* The payment's status only when it is news: not paid (yet), and not already said by "cancelled". */}
+        {!paid && order.fulfilmentStatus !== "cancelled" && (
+          <span class="status-badge board-badge" data-testid="board-payment" data-state={order.status}>
             {statusText(order.status)}
           </span>
         )}
