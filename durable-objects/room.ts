@@ -208,6 +208,11 @@ export class Room extends Server<Env> {
     return this.#orders.get(orderId, null, true);
   }
 
+  /** The shop cancelled an order: while the show sells, its units go back on sale (once). */
+  cancelOrderByShop(orderId: string): { returned: number; showEnded: boolean } | Refusal {
+    return this.#orders.cancelByShop(orderId);
+  }
+
   /** Remembers the checkout a hold is paid through, so a retried request gets the same one. */
   attachCheckout(orderId: string, checkoutId: string, checkoutUrl: string): void {
     this.#orders.attachCheckout(orderId, checkoutId, checkoutUrl);
