@@ -183,7 +183,7 @@ describe("a chatter's identity is for the people running the show", () => {
     const back = await open(show.room.id, { viewerToken: reader.viewer.token, since: "1" });
     const replay = await back.next("replay");
     for (const frame of [...live, sync, replay]) expect(JSON.stringify(frame)).not.toContain(writer.viewer.id);
-    expect(live[0].message).toMatchObject({ name: "Ana", text: "who am I?", author: null });
+    expect(live[0]!.message).toMatchObject({ name: "Ana", text: "who am I?", author: null });
     expect(sync.messages).toMatchObject([{ name: "Ana", author: null }]);
     expect(sync.chat.pinned).toMatchObject({ id: seen.message.id, author: null });
     // The author sees their own id only where it is theirs anyway: their `you`.
