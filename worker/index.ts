@@ -13,6 +13,7 @@ import { calls } from "./routes/calls.ts";
 import { deals } from "./routes/deals.ts";
 import { moderation } from "./routes/moderation.ts";
 import { orders } from "./routes/orders.ts";
+import { referrals } from "./routes/referrals.ts";
 import { rooms } from "./routes/rooms.ts";
 import { webhooks } from "./routes/webhooks.ts";
 import { shops } from "./routes/shops.ts";
@@ -35,6 +36,7 @@ api.use(
   }),
 );
 api.route("/shops", shops);
+api.route("/shops", referrals);
 api.route("/rooms", rooms);
 api.route("/rooms", deals);
 api.route("/rooms", moderation);

@@ -530,3 +530,48 @@ const orderViewsAgree: Same<z.infer<typeof OrderView>, WireOrderView> = true;
 const shopOrdersAgree: Same<z.infer<typeof ShopOrder>, WireShopOrder> = true;
 void orderViewsAgree;
 void shopOrdersAgree;
+
+// ------------------------------------------------------------------ referral codes
+
+export const ReferralCodeValue = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, "1–40 letters, digits, _ or -")
+  .transform((code) => code.toLowerCase())
+  .openapi({ example: "mei", description: "Letters, digits, _ or -; stored lowercase (`?ref=MEI` counts for `mei`)." });
+
+export const CreateReferralCode = z
+  .object({
+    code: ReferralCodeValue,
+    name: text({ min: 1, max: 80 }).openapi({ example: "Mei Lin (KOL)", description: "Who shares with this code." }),
+  })
+  .openapi("CreateReferralCode");
+
+const ReferralFigures = z.object({
+  orders: z.number().int(),
+  units: z.number().int(),
+  revenueCents: z.number().int(),
+});
+
+export const ReferralCode = z
+  .object({
+    code: z.string(),
+    /** null: a code seen on orders that the shop never named (someone shared `?ref=` of their own). */
+    name: z.string().nullable(),
+    createdAt: z.number().int().nullable(),
+    totals: ReferralFigures,
+    shows: z.array(ReferralFigures.extend({ roomId: z.string(), title: z.string(), link: z.url() })),
+  })
+  .openapi("ReferralCode", {
+    description:
+      "A referral code with its confirmed orders, units and revenue in total and per show (each with the show's share link for this code). " +
+      "Cancelled, expired and unpaid orders do not count.",
+  });
+
+export const ReferralCodeCreated = z.object({ referralCode: ReferralCode }).openapi("ReferralCodeCreated");
+export const ReferralCodeList = z
+  .object({ referralCodes: z.array(ReferralCode), currency: z.string() })
+  .openapi("ReferralCodeList", { description: "The shop's named codes first (newest first), then codes only seen on orders." });
+export const ReferralCodeParams = ShopParams.extend({
+  code: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).openapi({ param: { name: "code", in: "path" } }),
+});
