@@ -43,7 +43,13 @@ describe("referral codes", () => {
     const created = await create(show, { code: "Mei", name: "Mei Lin (KOL)" });
     expect(created.status).toBe(201);
     const { referralCode } = await json(created);
-    expect(referralCode).toMatchObject({ code: "mei", name: "Mei Lin (KOL)", totals: { orders: 0, units: 0, revenueCents: 0 }, shows: [] });
+    // Nothing sold yet, and already a link to share for the shop's show.
+    expect(referralCode).toMatchObject({
+      code: "mei",
+      name: "Mei Lin (KOL)",
+      totals: { orders: 0, units: 0, revenueCents: 0 },
+      shows: [{ roomId: show.room.id, title: "Spring tasting", orders: 0, link: `http://shop.test/r/${show.room.id}?ref=mei` }],
+    });
     expect((await create(show, { code: "store-42", name: "Store 42 staff" })).status).toBe(201);
 
     const a = await buy(show, "mei", 2);
@@ -80,6 +86,10 @@ describe("referral codes", () => {
     const kai = (await json(await codes(first))).referralCodes.find((r: any) => r.code === "kai");
     expect(kai.totals.units).toBe(3);
     expect(kai.shows.map((s: any) => [s.roomId, s.units])).toEqual([[first.room.id, 1], [second.room.id, 2]]);
+    // A show it has not sold in yet still gets its link.
+    const third = await createShowForShop(first);
+    const again = (await json(await codes(first))).referralCodes.find((r: any) => r.code === "kai");
+    expect(again.shows.map((s: any) => [s.roomId, s.units])).toEqual([[first.room.id, 1], [second.room.id, 2], [third.room.id, 0]]);
   });
 
   it("refuse bad input, a taken code, another shop's key and nobody; delete keeps the orders' code", async () => {

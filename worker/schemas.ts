@@ -564,7 +564,8 @@ export const ReferralCode = z
   })
   .openapi("ReferralCode", {
     description:
-      "A referral code with its confirmed orders, units and revenue in total and per show (each with the show's share link for this code). " +
+      "A referral code with its confirmed orders, units and revenue in total and per show (each with the show's share link for this code): " +
+      "the shows it sold in, then the shop's five newest shows it has not sold in yet. " +
       "Cancelled, expired and unpaid orders do not count.",
   });
 

@@ -18,7 +18,7 @@ export class ApiError extends Error {
 export type Fetcher = (path: string, init: RequestInit) => Promise<Response>;
 
 type ApiRequest = {
-  method?: "GET" | "POST" | "PATCH" | "PUT";
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   body?: unknown;
   /** An API key, host key (hk_…) or guest key, sent as a Bearer token. */
   key?: string | null;

@@ -29,9 +29,16 @@ export async function deleteCode(db: D1Database, shopId: string, code: string): 
   return result.meta.changes === 1;
 }
 
-/** Every named code of the shop (newest first), then every other code its orders carry, each with its figures. */
+/** The shop's newest shows: every code gets a share link for each, sold or not yet. */
+const RECENT_SHOWS = 5;
+
+/**
+ * Every named code of the shop (newest first), then every other code its
+ * orders carry, each with its figures per show: the shows it sold in, and
+ * the shop's newest shows (so a new code has links to share at once).
+ */
 export async function referralReport(db: D1Database, shopId: string, origin: string, only?: string): Promise<ReferralReport[]> {
-  const [codes, sales] = await db.batch([
+  const [codes, sales, recent] = await db.batch([
     db.prepare("SELECT code, name, created_at FROM referral_codes WHERE shop_id = ? ORDER BY created_at DESC, code").bind(shopId),
     // Confirmed and not cancelled by the shop: what the code really sold.
     db
@@ -43,6 +50,7 @@ export async function referralReport(db: D1Database, shopId: string, origin: str
           ORDER BY min(o.created_at)`,
       )
       .bind(shopId),
+    db.prepare("SELECT id, title FROM rooms WHERE shop_id = ? ORDER BY created_at DESC LIMIT ?").bind(shopId, RECENT_SHOWS),
   ]);
   const reports = new Map<string, ReferralReport>();
   const empty = (): ReferralFigures => ({ orders: 0, units: 0, revenueCents: 0 });
@@ -57,6 +65,12 @@ export async function referralReport(db: D1Database, shopId: string, origin: str
     report.totals.orders += figures.orders;
     report.totals.units += figures.units;
     report.totals.revenueCents += figures.revenueCents;
+  }
+  for (const report of reports.values()) {
+    for (const room of recent!.results as Array<{ id: string; title: string }>) {
+      if (report.shows.some((show) => show.roomId === room.id)) continue;
+      report.shows.push({ roomId: room.id, title: room.title, link: shareLink(origin, room.id, report.code), ...empty() });
+    }
   }
   const all = [...reports.values()];
   return only === undefined ? all : all.filter((report) => report.code === only);

@@ -9,6 +9,7 @@ import { effect } from "@preact/signals";
 import { render } from "preact";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { tFulfilment as t } from "../i18n-fulfilment.ts";
+import { ReferralCodes } from "../referrals/ReferralCodes.tsx";
 import { OrdersBoard } from "./OrdersBoard.tsx";
 import "../styles/status-badge.css";
 import "./board.css";
@@ -55,7 +56,10 @@ function OrdersPage() {
       </header>
       <main class="orders-page">
         {shopId && key ? (
-          <OrdersBoard shopId={shopId} fetch={withKey} />
+          <>
+            <OrdersBoard shopId={shopId} fetch={withKey} />
+            <ReferralCodes shopId={shopId} fetch={withKey} />
+          </>
         ) : (
           <p class="card" role="alert" data-testid="board-no-key">
             {t("boardNoKey")}

@@ -2,7 +2,7 @@ import { CopyButton } from "../components/CopyButton.tsx";
 import { formatStartTime } from "../format.ts";
 import { lang, tLanding as t } from "../i18n.ts";
 import type { CreatedShow } from "./create-show.ts";
-import { QrCode } from "./QrCode.tsx";
+import { QrCode } from "../components/QrCode.tsx";
 
 /** The links a new show comes with: viewer (to share), host (secret), guest (for a co-host), moderator (for the chat). */
 export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother: () => void }) {
