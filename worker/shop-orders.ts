@@ -7,6 +7,7 @@ type Row = {
   unit_price_cents: number; total_cents: number; currency: string; status: string; payment: string;
   buyer_name: string; buyer_email: string; buyer_phone: string | null; fulfilment: string; address: string | null;
   ref: string | null; deal_id: string | null; created_at: number; updated_at: number;
+  variant_id: string | null; variant_options: string | null; sku: string | null;
 };
 
 export type ShopOrderView = z.infer<typeof ShopOrder>;
@@ -22,6 +23,7 @@ export async function shopOrders(db: D1Database, shopId: string, limit = 5000): 
     roomId: r.room_id,
     shopId: r.shop_id,
     productId: r.product_id,
+    variant: r.variant_id ? { id: r.variant_id, options: JSON.parse(r.variant_options ?? "[]") as string[], sku: r.sku } : null,
     title: r.title,
     quantity: r.quantity,
     unitPriceCents: r.unit_price_cents,
@@ -41,6 +43,8 @@ export async function shopOrders(db: D1Database, shopId: string, limit = 5000): 
 const COLUMNS = [
   "order_id", "number", "room_id", "created_at", "status", "payment", "product_id", "title", "quantity",
   "unit_price", "total", "currency", "buyer_name", "buyer_email", "buyer_phone", "fulfilment", "address", "ref", "deal_id",
+  // Added with variants: at the end, so that sheets reading the columns by position still read them.
+  "variant", "sku",
 ] as const;
 
 /** RFC 4180 CSV. Cells that a spreadsheet would run as a formula are prefixed with a quote. */
@@ -57,7 +61,7 @@ export function ordersCsv(orders: ShopOrderView[]): string {
     return [
       o.id, o.number, o.roomId, new Date(o.createdAt).toISOString(), o.status, o.payment, o.productId, o.title, o.quantity,
       money(o.unitPriceCents, o.currency), money(o.totalCents, o.currency), o.currency, o.buyer.name, o.buyer.email,
-      o.buyer.phone, o.fulfilment.type, address, o.ref, o.dealId,
+      o.buyer.phone, o.fulfilment.type, address, o.ref, o.dealId, o.variant?.options.join(" / ") ?? null, o.variant?.sku ?? null,
     ].map(cell).join(",");
   });
   return [COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";
