@@ -53,7 +53,7 @@ describe("products", () => {
     const { product } = await json(res);
     expect(product).toEqual({
       id: expect.stringMatching(/^p_/), shopId: shop.id, title: "Oolong", description: "Roasted",
-      priceCents: 1250, currency: "EUR", imageUrl: "https://example.com/o.jpg",
+      priceCents: 1250, currency: "EUR", imageUrl: "https://example.com/o.jpg", optionNames: [], variants: [], photos: [],
     });
     const list = await json(await call(`/api/shops/${shop.id}/products`));
     expect(list.products).toEqual([product]);
@@ -279,7 +279,10 @@ describe("the API document", () => {
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
-      "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
+      "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/products/{productId}",
+      "/shops/{shopId}/products/{productId}/photos", "/shops/{shopId}/products/{productId}/photos/order",
+      "/shops/{shopId}/products/{productId}/photos/{photoId}", "/shops/{shopId}/products/{productId}/variants",
+      "/shops/{shopId}/products/{productId}/variants/{variantId}", "/shops/{shopId}/rooms",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));
