@@ -156,8 +156,10 @@ export function ProductEditor({ index: i, product, currency, invalid, onChange, 
           {t("addVariants")}
         </button>
       ) : (
-        <fieldset class="variants field-wide" data-testid={id("variants")}>
-          <legend class="field-label">{t("variantsTitle")}</legend>
+        <div class="variants field-wide" role="group" aria-labelledby={id("variants-title")} data-testid={id("variants")}>
+          <p class="variants-title" id={id("variants-title")}>
+            {t("variantsTitle")}
+          </p>
           {product.options.map((option, j) => {
             const optionId = (field: string) => `product-option-${field}-${i}-${j}`;
             return (
@@ -225,7 +227,7 @@ export function ProductEditor({ index: i, product, currency, invalid, onChange, 
               })}
             </div>
           )}
-        </fieldset>
+        </div>
       )}
     </div>
   );
