@@ -97,6 +97,29 @@ describe("rate limits follow the viewer, not the connection", () => {
     expect(await again.next("error")).toMatchObject({ code: "rate_limited", retryAfterMs: expect.any(Number) });
   });
 
+  it("a labelled chat line is answered to its sender: chat_sent when taken, its label on the refusal", async () => {
+    const show = await createShow();
+    const sender = await open(show.room.id);
+    const other = await open(show.room.id);
+    await sender.next("sync");
+    await other.next("sync");
+    for (let i = 0; i < LIMITS.chatBurst; i++) sender.send({ type: "chat", text: `m${i}`, ref: `c${i}` });
+    for (let i = 0; i < LIMITS.chatBurst; i++) {
+      const chat = await sender.next("chat");
+      expect(await sender.next("chat_sent")).toMatchObject({ ref: `c${i}`, messageId: chat.message.id, seq: chat.seq });
+    }
+    // One more than the burst: refused, and the refusal names the line, so its text stays with its sender.
+    sender.send({ type: "chat", text: "too fast", ref: "c-late" });
+    expect(await sender.next("error")).toMatchObject({ code: "rate_limited", ref: "c-late", retryAfterMs: expect.any(Number) });
+    for (let i = 0; i < LIMITS.chatBurst; i++) await other.next("chat");
+    await settle();
+    // Nobody else hears of the answers.
+    expect(other.frames.filter((f) => f.type === "chat_sent" || f.type === "error")).toEqual([]);
+    // A label is a short token, nothing else.
+    sender.send({ type: "chat", text: "hi", ref: "<script>" } as never);
+    expect(await sender.next("error")).toMatchObject({ code: "invalid_message" });
+  });
+
   it("a forged or foreign viewer token gets a new identity, not the one it names", async () => {
     const show = await createShow();
     const { viewer } = await ticketFor(show.room.id);
