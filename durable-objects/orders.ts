@@ -299,6 +299,7 @@ export function toSummary(row: OrderRow): OrderSummary {
     id: row.id,
     number: row.number,
     productId: row.product_id,
+    variant: row.variant_options ? (JSON.parse(row.variant_options) as string[]) : null,
     title: row.title,
     quantity: row.quantity,
     totalCents: row.total_cents,

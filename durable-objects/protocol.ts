@@ -203,6 +203,8 @@ export const OrderSummary = v.object({
   id: v.string(),
   number: v.number(),
   productId: v.string(),
+  /** The variant's option values (["M", "Red"]); absent or null for a product without variants. */
+  variant: v.nullish(v.array(v.string())),
   title: v.string(),
   quantity: v.number(),
   totalCents: v.number(),

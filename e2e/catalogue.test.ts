@@ -84,11 +84,12 @@ async function createAndOpen(page: Page) {
   await expect.poll(() => viewerLink.textContent(), { timeout: 20_000 }).toMatch(/\/r\/r_[0-9A-Za-z]{16}$/);
   const viewerUrl = (await viewerLink.textContent())!.trim();
   const hostKey = new URL((await byTestId(page, "host-link").textContent())!.trim()).hash.slice("#key=".length);
+  const hostUrl = (await byTestId(page, "host-link").textContent())!.trim();
   const roomId = viewerUrl.split("/r/")[1]!;
   const { room } = await api(origin, `/api/rooms/${roomId}`);
   const product = room.products[0];
   await api(origin, `/api/rooms/${roomId}/pin`, { productId: product.id }, hostKey);
-  return { viewerUrl, roomId, product };
+  return { viewerUrl, hostUrl, roomId, product };
 }
 
 const variantsLeft = async (roomId: string) =>
@@ -103,7 +104,7 @@ describe("a catalogue product with a photo and sizes", () => {
     expect(await fitsWidth(brand)).toBe(true);
     await byTestId(brand, "product-variants-0").scrollIntoViewIfNeeded();
     await brand.screenshot({ path: "/tmp/shots/catalogue-form-phone-en.png", fullPage: true });
-    const { viewerUrl, roomId, product } = await createAndOpen(brand);
+    const { viewerUrl, hostUrl, roomId, product } = await createAndOpen(brand);
 
     // The photo went up resized and is what the show's product shows.
     expect(product.photos).toEqual([{ url: expect.stringMatching(/^\/photos\/p_[0-9A-Za-z]{16}\/ph_[0-9A-Za-z]{16}\.(webp|jpg)$/), width: 1600, height: 800 }]);
@@ -143,6 +144,13 @@ describe("a catalogue product with a photo and sizes", () => {
     expect(await chip(viewer, "M").locator("input").isDisabled()).toBe(true);
     expect(await chip(viewer, "S").locator("input").isDisabled()).toBe(false);
     await viewer.screenshot({ path: "/tmp/shots/catalogue-sold-out-phone-en.png" });
+
+    // The host's order list says which size to hand over.
+    const studio = await (await desktop(browser, "en-US", 1366, 900)).newPage();
+    await studio.goto(hostUrl);
+    const row = byTestId(studio, "studio-order").first();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("Linen shirt (M) × 1");
+    await studio.context().close();
 
     await brand.context().close();
     await viewer.context().close();

@@ -317,7 +317,7 @@ describe("a show that sells per variant", () => {
 
   it("needs the variant of a product that has some (422), sells each variant from its own units, and the last one exactly once", async () => {
     const c = await catalogue();
-    const { room } = await showOf(c, { small: 1, medium: 3 });
+    const { room, hostKey } = await showOf(c, { small: 1, medium: 3 });
     await expectError(await order(room.id, { productId: c.tee.id }), 422, "variant_required");
     await expectError(await order(room.id, { productId: c.tee.id, variantId: "pv_doesNotExist0000" }), 422, "unknown_variant");
     await expectError(await order(room.id, { productId: c.mug.id, variantId: c.small.id }), 422, "unknown_variant");
@@ -343,6 +343,9 @@ describe("a show that sells per variant", () => {
     const tee = (await roomState(room.id)).products.find((p: { id: string }) => p.id === c.tee.id);
     expect([tee.left, tee.variants.map((v: { left: number }) => v.left)]).toEqual([1, [0, 1]]);
     await invariant(room.id);
+    // The studio's list names the size.
+    const hostOrders = await json(await call(`/api/rooms/${room.id}/orders`, { key: hostKey }));
+    expect(hostOrders.orders.map((o: { variant: string[] | null }) => o.variant)).toEqual([["M"], ["S"]]);
     // Viewers were told each change with the variants in it.
     let event = await viewer.next("product");
     while (event.product.left !== 1) event = await viewer.next("product");

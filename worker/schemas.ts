@@ -470,6 +470,7 @@ export const OrderSummary = z
     id: OrderId,
     number: z.number().int(),
     productId: ProductId,
+    variant: z.array(z.string()).nullish().openapi({ description: "The variant's option values, e.g. [\"M\"]; null for a product without variants." }),
     title: z.string(),
     quantity: z.number().int(),
     totalCents: z.number().int(),
