@@ -27,7 +27,7 @@ export const flashDealsSchema: RoomFeature["schema"] = {
         PRIMARY KEY (deal_id, email)
       );`,
   // A deal may be on one variant of the product only (NULL: all of them).
-  5: `ALTER TABLE deals ADD COLUMN variant_id TEXT;`,
+  6: `ALTER TABLE deals ADD COLUMN variant_id TEXT;`,
 };
 
 export const DEAL_SECONDS = { min: 10, max: 300 } as const;

@@ -47,7 +47,7 @@ export const ordersSchema: RoomFeature["schema"] = {
       );
       CREATE INDEX IF NOT EXISTS orders_awaiting ON orders (hold_expires_at) WHERE status = 'awaiting_payment';`,
   // The variant bought (id, option values as JSON, SKU), as it was then.
-  5: `ALTER TABLE orders ADD COLUMN variant_id TEXT;
+  6: `ALTER TABLE orders ADD COLUMN variant_id TEXT;
       ALTER TABLE orders ADD COLUMN variant_options TEXT;
       ALTER TABLE orders ADD COLUMN sku TEXT;`,
 };

@@ -100,7 +100,7 @@ export const showSchema: RoomFeature["schema"] = {
         CHECK (listed = available + held + sold)
       );`,
   // Variants (size × colour) with their own stock, and the product's photos.
-  5: `ALTER TABLE products ADD COLUMN option_names TEXT;
+  6: `ALTER TABLE products ADD COLUMN option_names TEXT;
       ALTER TABLE products ADD COLUMN photos TEXT;
       CREATE TABLE variants (
         id          TEXT PRIMARY KEY,

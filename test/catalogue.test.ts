@@ -460,16 +460,17 @@ describe("a show that sells per variant", () => {
 });
 
 describe("a room created before variants", () => {
-  it("upgrades its storage in place and sells its products as before", async () => {
+  it("upgrades its storage in place (version 5 to 6) and sells its products as before", async () => {
     const stub = env.Room.getByName("r_BeforeVariants01");
     await runInDurableObject(stub, (_room, state) => {
-      const upTo4 = [showSchema, eventLogSchema, chatSchema, moderationSchema, audienceSchema, ordersSchema, flashDealsSchema, stageSchema, outboxSchema, ticketsSchema]
-        .map((schema) => ({ schema: Object.fromEntries(Object.entries(schema ?? {}).filter(([version]) => Number(version) <= 4)) }));
-      expect(migrate(state.storage, upTo4)).toEqual([1, 2, 3, 4]);
+      // The room as version 5 (the version before variants) left it: every feature's steps up to 5.
+      const upTo5 = [showSchema, eventLogSchema, chatSchema, moderationSchema, audienceSchema, ordersSchema, flashDealsSchema, stageSchema, outboxSchema, ticketsSchema]
+        .map((schema) => ({ schema: Object.fromEntries(Object.entries(schema ?? {}).filter(([version]) => Number(version) <= 5)) }));
+      expect(migrate(state.storage, upTo5)).toEqual([1, 2, 3, 4, 5]);
       const sql = state.storage.sql;
       sql.exec(
         `INSERT INTO room (id, room_id, shop_id, shop_name, title, starts_at, status, host_key_hash, guest_key_hash)
-         VALUES (1, 'r_BeforeVariants01', 's_BeforeVariants01', 'Tea', 'Version four', NULL, 'live', 'h', 'g')`,
+         VALUES (1, 'r_BeforeVariants01', 's_BeforeVariants01', 'Tea', 'Version five', NULL, 'live', 'h', 'g')`,
       );
       sql.exec(
         `INSERT INTO products (id, position, title, description, price_cents, currency, image_url, listed, available, held, sold)
@@ -483,7 +484,7 @@ describe("a room created before variants", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(5);
+      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(6);
       const product = room.getState()!.products[0]!;
       expect(product).toMatchObject({ id: "p_BeforeVariants01", left: 4, imageUrl: "https://example.com/o.jpg", optionNames: [], variants: [], photos: [] });
       expect(room.getState()!.deal).toMatchObject({ id: "d_old", variantId: null });
