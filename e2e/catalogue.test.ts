@@ -215,4 +215,35 @@ describe("a catalogue product with a photo and sizes", () => {
       await context.close();
     }
   });
+
+  it("a flash deal on one size: the card says which, and the checkout charges the deal price for that size only", async () => {
+    const { shop, apiKey } = await api(origin, "/api/shops", { name: "Linen & Loom", currency: "USD" });
+    const products = `/api/shops/${shop.id}/products`;
+    const { product } = await api(origin, products, { title: "Linen shirt", priceCents: 4500, optionNames: ["Size"] }, apiKey);
+    const small = (await api(origin, `${products}/${product.id}/variants`, { options: ["S"] }, apiKey)).variant;
+    const medium = (await api(origin, `${products}/${product.id}/variants`, { options: ["M"] }, apiKey)).variant;
+    const { room } = await api(origin, `/api/shops/${shop.id}/rooms`, {
+      title: "Deal on M",
+      variants: [{ variantId: small.id, stock: 3 }, { variantId: medium.id, stock: 3 }],
+    }, apiKey);
+    await api(origin, `/api/rooms/${room.id}/status`, { status: "live" }, apiKey);
+    await api(origin, `/api/rooms/${room.id}/pin`, { productId: product.id }, apiKey);
+    await api(origin, `/api/rooms/${room.id}/deals`, { productId: product.id, variantId: medium.id, priceCents: 3000, durationSeconds: 300 }, apiKey);
+
+    const viewer = await (await phone(browser)).newPage();
+    await viewer.goto(`${origin}/r/${room.id}`);
+    await online(viewer);
+    await expect.poll(() => byTestId(viewer, "pinned-product").textContent()).toMatch(/\$30\.00.*\$45\.00.*M/);
+    await byTestId(viewer, "buy-now").click();
+    await byTestId(viewer, "checkout-sheet").waitFor({ timeout: 10_000 });
+    await chip(viewer, "S").click();
+    await expect.poll(() => byTestId(viewer, "checkout-total").textContent()).toBe("$45.00");
+    await chip(viewer, "M").click();
+    await expect.poll(() => byTestId(viewer, "checkout-total").textContent()).toBe("$30.00");
+    await viewer.screenshot({ path: "/tmp/shots/catalogue-variant-deal-phone-en.png" });
+    await checkout(viewer, { name: "Mei Lin", email: "mei@example.com" });
+    await byTestId(viewer, "order-confirmation").waitFor({ timeout: 10_000 });
+    expect(await byTestId(viewer, "order-total").textContent()).toBe("$30.00");
+    await viewer.context().close();
+  });
 });

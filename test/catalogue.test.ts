@@ -268,6 +268,8 @@ describe("photos", () => {
   it("reorders and deletes photos; a show lists them with the first as its picture", async () => {
     const c = await catalogue();
     const path = `${c.base}/${c.tee.id}/photos`;
+    const none = await call(`${path}/order`, { method: "PUT", json: { photoIds: [] }, key: c.apiKey });
+    expect([none.status, (await json(none)).photos]).toEqual([200, []]);
     const a = (await json(await upload(path, await png(4, 4), c.apiKey))).photo;
     const b = (await json(await upload(path, await png(8, 4), c.apiKey))).photo;
     await expectError(await call(`${path}/order`, { method: "PUT", json: { photoIds: [b.id] }, key: c.apiKey }), 400, "invalid_request");

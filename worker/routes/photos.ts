@@ -97,9 +97,12 @@ photos.openapi(
     if (photoIds.length !== current.length || new Set(photoIds).size !== current.length || !photoIds.every((id) => current.includes(id))) {
       throw new ApiError(400, "invalid_request", `photoIds: list each of the product's ${current.length} photos once (${current.join(", ") || "it has none"}).`);
     }
-    await c.env.DB.batch(
-      photoIds.map((id, position) => c.env.DB.prepare("UPDATE product_photos SET position = ? WHERE id = ? AND product_id = ?").bind(position, id, productId)),
-    );
+    // D1 refuses an empty batch: a product without photos has nothing to reorder.
+    if (photoIds.length) {
+      await c.env.DB.batch(
+        photoIds.map((id, position) => c.env.DB.prepare("UPDATE product_photos SET position = ? WHERE id = ? AND product_id = ?").bind(position, id, productId)),
+      );
+    }
     const byId = new Map(product.photos.map((p) => [p.id, p]));
     return c.json({ photos: photoIds.map((id) => byId.get(id)!) }, 200);
   },
