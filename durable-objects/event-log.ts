@@ -11,7 +11,7 @@
  * Hearts and presence are not sequenced events (they would make every client
  * resync on every heart); they are kept per second in `tallies` (audience.ts).
  */
-import { LIMITS, MODERATORS, type Actor, type RoomEvent } from "./protocol.ts";
+import { LIMITS, MODERATORS, type Actor, type ChatMessage, type RoomEvent } from "./protocol.ts";
 import type { Peer, RoomFeature } from "./room-kit.ts";
 
 export const eventLogSchema: RoomFeature["schema"] = {
@@ -82,5 +82,16 @@ export function eventFor(event: RoomEvent, peer: Peer): RoomEvent {
   if (event.type === "blocked_words" || (event.type === "restricted" && event.viewerId !== peer.viewerId)) {
     return { type: "private", seq: event.seq };
   }
+  if (event.type === "chat") return { ...event, message: messageFor(event.message, peer) };
+  if (event.type === "chat_pinned" && event.message) return { ...event, message: messageFor(event.message, peer) };
   return event;
+}
+
+/**
+ * A chat message as one socket may read it: who wrote it (the author's
+ * stable viewer identity, what bans key on) is for the host and moderators;
+ * to everyone else a chatter is only the name they typed.
+ */
+export function messageFor(message: ChatMessage, peer: Peer): ChatMessage {
+  return MODERATORS.includes(peer.role) || !message.author ? message : { ...message, author: null };
 }

@@ -251,6 +251,34 @@ export interface Order {
   holdExpiresAt: number | null;
 }
 
+/**
+ * Where an order is on its way to the buyer: the shop's side, kept in D1
+ * (GET /api/orders/{id} and the shop's order routes); never on the socket.
+ * unfulfilled → packed → shipped (shipping) or picked_up (pickup: packed is
+ * "ready for pickup"); or cancelled by the shop.
+ */
+export const FULFILMENT_STATUSES = ["unfulfilled", "packed", "shipped", "picked_up", "cancelled"] as const;
+export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
+export interface FulfilmentProgress {
+  fulfilmentStatus: FulfilmentStatus;
+  carrier: string | null;
+  trackingUrl: string | null;
+  packedAt: number | null;
+  shippedAt: number | null;
+  pickedUpAt: number | null;
+  cancelledAt: number | null;
+}
+/** An order as its buyer reads it (GET /api/orders/{id}). */
+export interface OrderView {
+  order: Order;
+  progress: FulfilmentProgress;
+  shop: { id: string; name: string; contactEmail: string | null; contactPhone: string | null };
+  show: { id: string; title: string };
+  pickupStore: { address: Address; hours: string } | null;
+}
+/** An order as the shop lists it (GET /api/shops/{id}/orders). */
+export type ShopOrder = Omit<Order, "holdExpiresAt"> & FulfilmentProgress & { showTitle: string; updatedAt: number };
+
 // ---------------------------------------------------------------- client → room
 
 const noControls = v.check((text: string) => !CONTROL_CHARACTERS.test(text), "must not contain control characters");

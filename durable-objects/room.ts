@@ -16,7 +16,7 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
-import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq } from "./event-log.ts";
+import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor } from "./event-log.ts";
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
@@ -208,6 +208,11 @@ export class Room extends Server<Env> {
     return this.#orders.get(orderId, null, true);
   }
 
+  /** The shop cancelled an order: while the show sells, its units go back on sale (once). */
+  cancelOrderByShop(orderId: string): { returned: number; showEnded: boolean } | Refusal {
+    return this.#orders.cancelByShop(orderId);
+  }
+
   /** Remembers the checkout a hold is paid through, so a retried request gets the same one. */
   attachCheckout(orderId: string, checkoutId: string, checkoutUrl: string): void {
     this.#orders.attachCheckout(orderId, checkoutId, checkoutUrl);
@@ -376,8 +381,8 @@ export class Room extends Server<Env> {
       now: Date.now(),
       you,
       room: this.#state(show),
-      messages: this.#chat.recent(),
-      chat: this.#moderation.chatState(),
+      messages: this.#chat.recent().map((message) => messageFor(message, peer)),
+      chat: chatStateFor(this.#moderation.chatState(), peer),
       ...(MODERATORS.includes(peer.role) ? { moderation: this.#moderation.moderationState() } : {}),
     });
   }
@@ -503,4 +508,9 @@ function peerOf(headers: Headers): Peer | null {
   const viewerId = headers.get(PEER_HEADERS.viewer);
   if (!role || !ROLES.includes(role as Role) || !viewerId || !VIEWER_ID.test(viewerId)) return null;
   return { role: role as Role, viewerId };
+}
+
+/** The chat's rules as one socket may read them (its pinned message without its author, for viewers). */
+function chatStateFor(chat: ChatState, peer: Peer): ChatState {
+  return chat.pinned ? { ...chat, pinned: messageFor(chat.pinned, peer) } : chat;
 }

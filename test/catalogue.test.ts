@@ -404,7 +404,7 @@ describe("a show that sells per variant", () => {
     await invariant(room.id);
   });
 
-  it("keeps the invariant per variant under any sequence of buys, holds, payments, expiries and cancels", async () => {
+  it("keeps the invariant per variant under any sequence of buys, holds, payments, expiries, cancels and the shop's cancels", async () => {
     const c = await catalogue();
     const { room } = await showOf(c, { small: 4, medium: 6, mug: 3 });
     const stub = env.Room.getByName(room.id);
@@ -417,6 +417,8 @@ describe("a show that sells per variant", () => {
     const step = fc.oneof(
       fc.record({ kind: fc.constant("buy" as const), item: fc.integer({ min: 0, max: items.length - 1 }), quantity: fc.integer({ min: 1, max: 3 }), hold: fc.boolean() }),
       fc.record({ kind: fc.constantFrom("confirmed" as const, "expired" as const, "cancelled" as const), pick: fc.nat() }),
+      // The shop cancels an order (paid or not): its units go back on sale.
+      fc.record({ kind: fc.constant("shop_cancel" as const), pick: fc.nat() }),
     );
     await runInDurableObject(stub, (r: Room, state) => {
       let n = 0;
@@ -438,6 +440,9 @@ describe("a show that sells per variant", () => {
               const placed = r.placeOrder(input);
               if (isRefusal(placed)) expect(["sold_out", "variant_required"]).toContain(placed.code);
               else expect(placed.order.variant?.id ?? null).toBe(input.variantId);
+            } else if (s.kind === "shop_cancel") {
+              const open = state.storage.sql.exec<{ id: string }>("SELECT id FROM orders WHERE status IN ('awaiting_payment', 'confirmed') ORDER BY number").toArray();
+              if (open.length) expect(isRefusal(r.cancelOrderByShop(open[s.pick % open.length]!.id))).toBe(false);
             } else {
               const holds = state.storage.sql.exec<{ id: string }>("SELECT id FROM orders WHERE status = 'awaiting_payment' ORDER BY number").toArray();
               if (holds.length) r.settle(holds[s.pick % holds.length]!.id, s.kind);

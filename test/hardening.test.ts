@@ -162,6 +162,35 @@ describe("rate limits follow the viewer, not the connection", () => {
   });
 });
 
+describe("a chatter's identity is for the people running the show", () => {
+  it("viewers read a message's name, never its author's viewer id: live, in a sync, in a replay, pinned", async () => {
+    const show = await createShow();
+    const host = await open(show.room.id, { key: show.hostKey });
+    const mod = await open(show.room.id, { key: show.moderatorKey });
+    const writer = await open(show.room.id);
+    const reader = await open(show.room.id);
+    for (const socket of [host, mod, writer, reader]) await socket.next("sync");
+    writer.send({ type: "chat", text: "who am I?", name: "Ana" });
+    const seen = await host.next("chat");
+    expect(seen.message.author).toBe(writer.viewer.id);
+    expect((await mod.next("chat")).message.author).toBe(writer.viewer.id);
+    host.send({ type: "pin_message", messageId: seen.message.id });
+    expect((await host.next("chat_pinned")).message.author).toBe(writer.viewer.id);
+
+    const live = [await reader.next("chat"), await reader.next("chat_pinned")];
+    const late = await open(show.room.id);
+    const sync = await late.next("sync");
+    const back = await open(show.room.id, { viewerToken: reader.viewer.token, since: "1" });
+    const replay = await back.next("replay");
+    for (const frame of [...live, sync, replay]) expect(JSON.stringify(frame)).not.toContain(writer.viewer.id);
+    expect(live[0]!.message).toMatchObject({ name: "Ana", text: "who am I?", author: null });
+    expect(sync.messages).toMatchObject([{ name: "Ana", author: null }]);
+    expect(sync.chat.pinned).toMatchObject({ id: seen.message.id, author: null });
+    // The author sees their own id only where it is theirs anyway: their `you`.
+    expect((await writer.next("chat")).message.author).toBeNull();
+  });
+});
+
 describe("unknown room ids never reach a Room", () => {
   it("answers 404 everywhere, and the Room at that id has no storage at all", async () => {
     const ids = Array.from({ length: 10 }, (_, i) => `r_Unknown${String(i).padStart(9, "0")}`);

@@ -14,6 +14,9 @@ export class ApiError extends Error {
   }
 }
 
+/** How a request reaches the server: the page's fetch, or one that adds a session's credentials. */
+export type Fetcher = (path: string, init: RequestInit) => Promise<Response>;
+
 type ApiRequest = {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   /** Sent as JSON; a Blob (a photo) is sent as it is, with its own type. */
@@ -22,9 +25,10 @@ type ApiRequest = {
   key?: string | null;
   /** Extra request headers, e.g. an order's Idempotency-Key. */
   headers?: Record<string, string>;
+  fetcher?: Fetcher;
 };
 
-export async function api<T>(path: string, { method = "GET", body, key, headers: extra }: ApiRequest = {}): Promise<T> {
+export async function api<T>(path: string, { method = "GET", body, key, headers: extra, fetcher = fetch }: ApiRequest = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json", ...extra };
   const raw = body instanceof Blob;
   if (body !== undefined) headers["content-type"] = raw ? body.type : "application/json";
@@ -32,7 +36,7 @@ export async function api<T>(path: string, { method = "GET", body, key, headers:
 
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
+    response = await fetcher(path, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
   } catch (error) {
     // fetch only rejects when the request never got an answer.
     throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
