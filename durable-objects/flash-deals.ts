@@ -1,12 +1,12 @@
 /**
- * Flash deals: a deal price on one product for 10–300 seconds, optionally
- * limited per buyer. Runs inside the room's transactions, on the room's clock.
+ * Flash deals: a deal price on one product (or one of its variants) for
+ * 10–300 seconds, optionally limited per buyer. Runs inside the room's transactions, on the room's clock.
  */
 import type { FlashDeal } from "./protocol.ts";
 import { randomBase62 } from "./random-ids.ts";
 import { noShow, refuse, type Refusal } from "./refusal.ts";
 import type { Change, RoomFeature, RoomKit } from "./room-kit.ts";
-import { showRow } from "./show.ts";
+import { showRow, variantRow, variantsOf } from "./show.ts";
 
 export const flashDealsSchema: RoomFeature["schema"] = {
   1: `-- At most one is running (not ended and before ends_at).
@@ -26,6 +26,8 @@ export const flashDealsSchema: RoomFeature["schema"] = {
         quantity INTEGER NOT NULL CHECK (quantity >= 0),
         PRIMARY KEY (deal_id, email)
       );`,
+  // A deal may be on one variant of the product only (NULL: all of them).
+  6: `ALTER TABLE deals ADD COLUMN variant_id TEXT;`,
 };
 
 export const DEAL_SECONDS = { min: 10, max: 300 } as const;
@@ -38,11 +40,13 @@ type DealRow = {
   ends_at: number;
   per_buyer_limit: number | null;
   ended: number;
+  variant_id: string | null;
 };
 
 const toDeal = (row: DealRow): FlashDeal => ({
   id: row.id,
   productId: row.product_id,
+  variantId: row.variant_id,
   priceCents: row.price_cents,
   startsAt: row.starts_at,
   endsAt: row.ends_at,
@@ -57,14 +61,20 @@ export function activeDeal(sql: SqlStorage, now: number): FlashDeal | null {
   return row ? toDeal(row) : null;
 }
 
-export type StartDeal = { productId: string; priceCents: number; durationSeconds: number; perBuyerLimit: number | null };
+export type StartDeal = { productId: string; variantId: string | null; priceCents: number; durationSeconds: number; perBuyerLimit: number | null };
 
 function startDeal(sql: SqlStorage, roomStatus: string, input: StartDeal, now: number): { ok: true; deal: FlashDeal } | Refusal {
   if (roomStatus !== "live") return refuse("show_not_live", "Flash deals run during the live show: go live first.");
   if (activeDeal(sql, now)) return refuse("deal_running", "A flash deal is running; end it before starting another.");
   const product = sql.exec<{ price_cents: number }>("SELECT price_cents FROM products WHERE id = ?", input.productId).toArray()[0];
   if (!product) return refuse("not_found", `Product ${input.productId} is not part of this show.`);
-  if (input.priceCents >= product.price_cents) return refuse("invalid_request", "The deal price must be below the product's regular price.");
+  const variant = input.variantId ? variantRow(sql, input.variantId) : null;
+  if (input.variantId && variant?.product_id !== input.productId) {
+    return refuse("unknown_variant", `Variant ${input.variantId} is not a variant of product ${input.productId} in this show.`);
+  }
+  // On the whole product, the deal must beat every variant's price: no variant may cost less than its "deal".
+  const prices = variant ? [variant.price_cents ?? product.price_cents] : [product.price_cents, ...variantsOf(sql, input.productId).map((v) => v.price_cents ?? product.price_cents)];
+  if (input.priceCents >= Math.min(...prices)) return refuse("invalid_request", "The deal price must be below the regular price.");
   const seconds = Math.min(DEAL_SECONDS.max, Math.max(DEAL_SECONDS.min, Math.round(input.durationSeconds)));
   const row: DealRow = {
     id: `d_${randomBase62(12)}`,
@@ -74,10 +84,11 @@ function startDeal(sql: SqlStorage, roomStatus: string, input: StartDeal, now: n
     ends_at: now + seconds * 1000,
     per_buyer_limit: input.perBuyerLimit,
     ended: 0,
+    variant_id: variant?.id ?? null,
   };
   sql.exec(
-    "INSERT INTO deals (id, product_id, price_cents, starts_at, ends_at, per_buyer_limit, ended) VALUES (?, ?, ?, ?, ?, ?, 0)",
-    row.id, row.product_id, row.price_cents, row.starts_at, row.ends_at, row.per_buyer_limit,
+    "INSERT INTO deals (id, product_id, price_cents, starts_at, ends_at, per_buyer_limit, ended, variant_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+    row.id, row.product_id, row.price_cents, row.starts_at, row.ends_at, row.per_buyer_limit, row.variant_id,
   );
   return { ok: true, deal: toDeal(row) };
 }

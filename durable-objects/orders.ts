@@ -14,7 +14,7 @@ import type { TopicWriter } from "./outbox.ts";
 import { randomBase62 } from "./random-ids.ts";
 import { noShow, refuse, type Refusal } from "./refusal.ts";
 import type { Change, RoomFeature, RoomKit } from "./room-kit.ts";
-import { emitProduct, showRow } from "./show.ts";
+import { emitProduct, moveUnits, showRow, variantRow, variantsOf } from "./show.ts";
 
 export const ordersSchema: RoomFeature["schema"] = {
   1: `CREATE TABLE IF NOT EXISTS orders (
@@ -46,6 +46,10 @@ export const ordersSchema: RoomFeature["schema"] = {
         version          INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS orders_awaiting ON orders (hold_expires_at) WHERE status = 'awaiting_payment';`,
+  // The variant bought (id, option values as JSON, SKU), as it was then.
+  6: `ALTER TABLE orders ADD COLUMN variant_id TEXT;
+      ALTER TABLE orders ADD COLUMN variant_options TEXT;
+      ALTER TABLE orders ADD COLUMN sku TEXT;`,
 };
 
 export interface PlaceOrder {
@@ -53,6 +57,8 @@ export interface PlaceOrder {
   /** A hash of the request body: the same key with another body is refused. */
   requestHash: string;
   productId: string;
+  /** Required when the product has variants in this show; null otherwise. */
+  variantId: string | null;
   quantity: number;
   buyer: Buyer;
   fulfilment: Fulfilment;
@@ -91,6 +97,9 @@ export type OrderRow = {
   created_at: number;
   updated_at: number;
   version: number;
+  variant_id: string | null;
+  variant_options: string | null;
+  sku: string | null;
 };
 
 type RoomIds = { room_id: string; shop_id: string; status: string };
@@ -100,7 +109,12 @@ export function findOrder(sql: SqlStorage, id: string): OrderRow | undefined {
 }
 
 /** What an accepted order will take: decided by `checkOrder`, written by `commitOrder`. */
-export type OrderPlan = { input: PlaceOrder; product: { title: string; price_cents: number; currency: string }; deal: FlashDeal | null };
+export type OrderPlan = {
+  input: PlaceOrder;
+  product: { title: string; price_cents: number; currency: string };
+  variant: { id: string; options: string; sku: string | null; price_cents: number | null } | null;
+  deal: FlashDeal | null;
+};
 
 /**
  * Decides an order without writing anything: a repeated idempotency key gets
@@ -128,13 +142,21 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
     )
     .toArray()[0];
   if (!product) return refuse("not_found", `Product ${input.productId} is not part of this show.`);
-  if (product.available < input.quantity) {
-    return refuse("sold_out", product.available === 0 ? "Sold out." : `Only ${product.available} left; choose fewer.`);
+  const variant = input.variantId ? variantRow(sql, input.variantId) : undefined;
+  if (input.variantId && variant?.product_id !== input.productId) {
+    return refuse("unknown_variant", `Variant ${input.variantId} is not a variant of product ${input.productId} in this show.`);
+  }
+  if (!variant && variantsOf(sql, input.productId).length > 0) {
+    return refuse("variant_required", "This product comes in several variants (e.g. sizes or colours): send the variantId of the one to buy.");
+  }
+  const available = variant ? variant.available : product.available;
+  if (available < input.quantity) {
+    return refuse("sold_out", available === 0 ? "Sold out." : `Only ${available} left; choose fewer.`);
   }
 
   // The room's clock decides whether the deal still applies, not the buyer's.
   const deal = activeDeal(sql, now);
-  const onDeal = deal?.productId === input.productId ? deal : null;
+  const onDeal = deal?.productId === input.productId && (!deal.variantId || deal.variantId === input.variantId) ? deal : null;
   const email = input.buyer.email.toLowerCase();
   if (onDeal?.perBuyerLimit != null) {
     const already = dealPurchases(sql, onDeal.id, email);
@@ -144,7 +166,7 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
     }
   }
 
-  return { ok: true, plan: { input, product, deal: onDeal } };
+  return { ok: true, plan: { input, product, variant: variant ?? null, deal: onDeal } };
 }
 
 /**
@@ -152,9 +174,9 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
  * a hold (online payment: held until paid or expired), with its outbox entry.
  */
 export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: OrderPlan, now: number): Placed {
-  const { input, product, deal: onDeal } = plan;
+  const { input, product, variant, deal: onDeal } = plan;
   const email = input.buyer.email.toLowerCase();
-  const unitPrice = onDeal ? onDeal.priceCents : product.price_cents;
+  const unitPrice = onDeal ? onDeal.priceCents : (variant?.price_cents ?? product.price_cents);
   const paidNow = input.payment === "offline";
   const number = sql.exec<{ n: number }>("SELECT coalesce(max(number), 0) + 1 AS n FROM orders").one().n;
   const row: OrderRow = {
@@ -184,13 +206,11 @@ export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: Or
     created_at: now,
     updated_at: now,
     version: 1,
+    variant_id: variant?.id ?? null,
+    variant_options: variant?.options ?? null,
+    sku: variant?.sku ?? null,
   };
-  sql.exec(
-    paidNow
-      ? "UPDATE products SET available = available - ?, sold = sold + ? WHERE id = ?"
-      : "UPDATE products SET available = available - ?, held = held + ? WHERE id = ?",
-    input.quantity, input.quantity, input.productId,
-  );
+  moveUnits(sql, input.productId, row.variant_id, "available", paidNow ? "sold" : "held", input.quantity);
   insertOrder(sql, row);
   if (onDeal) addDealPurchase(sql, onDeal.id, email, input.quantity);
   tx.enqueue("order", row.id, row.version);
@@ -207,10 +227,8 @@ export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: Or
 export function settleOrder(sql: SqlStorage, tx: Change, id: string, to: "confirmed" | "expired" | "cancelled", now: number): OrderRow | null {
   const order = findOrder(sql, id);
   if (!order || order.status !== "awaiting_payment") return null;
-  if (to === "confirmed") {
-    sql.exec("UPDATE products SET held = held - ?, sold = sold + ? WHERE id = ?", order.quantity, order.quantity, order.product_id);
-  } else {
-    sql.exec("UPDATE products SET held = held - ?, available = available + ? WHERE id = ?", order.quantity, order.quantity, order.product_id);
+  moveUnits(sql, order.product_id, order.variant_id, "held", to === "confirmed" ? "sold" : "available", order.quantity);
+  if (to !== "confirmed") {
     if (order.deal_id) removeDealPurchase(sql, order.deal_id, order.buyer_email.toLowerCase(), order.quantity);
   }
   sql.exec(
@@ -232,7 +250,7 @@ export function returnUnits(sql: SqlStorage, tx: Change, id: string, now: number
   if (!order) return 0;
   if (order.status === "awaiting_payment") return settleOrder(sql, tx, id, "cancelled", now) ? order.quantity : 0;
   if (order.status !== "confirmed") return 0;
-  sql.exec("UPDATE products SET sold = sold - ?, available = available + ? WHERE id = ?", order.quantity, order.quantity, order.product_id);
+  moveUnits(sql, order.product_id, order.variant_id, "sold", "available", order.quantity);
   if (order.deal_id) removeDealPurchase(sql, order.deal_id, order.buyer_email.toLowerCase(), order.quantity);
   sql.exec("UPDATE orders SET status = 'cancelled', updated_at = ?, version = version + 1 WHERE id = ?", now, id);
   tx.enqueue("order", id, findOrder(sql, id)!.version);
@@ -274,6 +292,7 @@ export function toOrder(row: OrderRow, room: { room_id: string; shop_id: string 
     roomId: room.room_id,
     shopId: room.shop_id,
     productId: row.product_id,
+    variant: row.variant_id ? { id: row.variant_id, options: JSON.parse(row.variant_options ?? "[]") as string[], sku: row.sku } : null,
     title: row.title,
     quantity: row.quantity,
     unitPriceCents: row.unit_price_cents,
@@ -297,6 +316,7 @@ export function toSummary(row: OrderRow): OrderSummary {
     id: row.id,
     number: row.number,
     productId: row.product_id,
+    variant: row.variant_options ? (JSON.parse(row.variant_options) as string[]) : null,
     title: row.title,
     quantity: row.quantity,
     totalCents: row.total_cents,
@@ -318,8 +338,9 @@ export function toSummary(row: OrderRow): OrderSummary {
 export const writeOrders: TopicWriter = async ({ db, sql, show }, entries) => {
   const stmt = db.prepare(
     `INSERT INTO orders (id, number, room_id, shop_id, product_id, title, quantity, unit_price_cents, total_cents, currency,
-       status, payment, buyer_name, buyer_email, buyer_phone, fulfilment, address, ref, deal_id, token_hash, created_at, updated_at, version)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       status, payment, buyer_name, buyer_email, buyer_phone, fulfilment, address, ref, deal_id, token_hash, created_at, updated_at, version,
+       variant_id, variant_options, sku)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = excluded.version
      WHERE excluded.version > orders.version`,
   );
@@ -333,7 +354,7 @@ export const writeOrders: TopicWriter = async ({ db, sql, show }, entries) => {
           stmt.bind(
             o.id, o.number, show.room_id, show.shop_id, o.product_id, o.title, o.quantity, o.unit_price_cents, o.total_cents, o.currency,
             o.status, o.payment, o.buyer_name, o.buyer_email, o.buyer_phone, o.fulfilment, o.address, o.ref, o.deal_id,
-            tokenHash, o.created_at, o.updated_at, o.version,
+            tokenHash, o.created_at, o.updated_at, o.version, o.variant_id, o.variant_options, o.sku,
           ),
         ),
       ];

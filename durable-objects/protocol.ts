@@ -77,15 +77,38 @@ export type RoomStatus = (typeof ROOM_STATUSES)[number];
 
 // ---------------------------------------------------------------- shared shapes
 
+/** One sellable combination of a product's options (e.g. M / Red), with its own units in this show. */
+export const RoomVariant = v.object({
+  id: v.string(),
+  /** One value per option name of its product, in the same order. */
+  options: v.array(v.string()),
+  sku: v.nullable(v.string()),
+  /** Its price: the product's, unless the variant has its own. */
+  priceCents: v.number(),
+  left: v.number(),
+});
+export type RoomVariant = v.InferOutput<typeof RoomVariant>;
+
+/** A product photo: an uploaded one (/photos/…) or an https URL; its size when known, so a page reserves the space. */
+export const ProductPhoto = v.object({ url: v.string(), width: v.nullable(v.number()), height: v.nullable(v.number()) });
+export type ProductPhoto = v.InferOutput<typeof ProductPhoto>;
+
 export const RoomProduct = v.object({
   id: v.string(),
   title: v.string(),
   description: v.nullable(v.string()),
   priceCents: v.number(),
   currency: v.string(),
+  /** The first photo (or the product's image link): what a small card shows. */
   imageUrl: v.nullable(v.string()),
-  /** Units this show can still sell. */
+  /** Units this show can still sell (for a product with variants: the sum of theirs). */
   left: v.number(),
+  // The three below are absent from events logged before variants existed (a replay may carry them).
+  /** The names of its options (["Size", "Colour"]); empty when it has no variants. */
+  optionNames: v.optional(v.array(v.string())),
+  /** Its variants in this show; empty when it is sold as one thing. */
+  variants: v.optional(v.array(RoomVariant)),
+  photos: v.optional(v.array(ProductPhoto)),
 });
 export type RoomProduct = v.InferOutput<typeof RoomProduct>;
 
@@ -93,6 +116,8 @@ export type RoomProduct = v.InferOutput<typeof RoomProduct>;
 export const FlashDeal = v.object({
   id: v.string(),
   productId: v.string(),
+  /** The one variant the deal is on; null (or absent, in events from before variants): all of the product's. */
+  variantId: v.optional(v.nullable(v.string())),
   priceCents: v.number(),
   /** Milliseconds since the epoch, server clock. */
   startsAt: v.number(),
@@ -178,6 +203,8 @@ export const OrderSummary = v.object({
   id: v.string(),
   number: v.number(),
   productId: v.string(),
+  /** The variant's option values (["M", "Red"]); absent or null for a product without variants. */
+  variant: v.nullish(v.array(v.string())),
   title: v.string(),
   quantity: v.number(),
   totalCents: v.number(),
@@ -199,12 +226,16 @@ export type Address = { line1: string; line2?: string; city: string; postalCode:
 export type Fulfilment = { type: "pickup"; address: null } | { type: "shipping"; address: Address };
 export type Buyer = { name: string; email: string; phone: string | null };
 export type Payment = "offline" | "stripe";
+/** The variant an order is for, as it was when bought. */
+export type OrderVariant = { id: string; options: string[]; sku: string | null };
 export interface Order {
   id: string;
   number: number;
   roomId: string;
   shopId: string;
   productId: string;
+  /** The variant bought; null for a product without variants. */
+  variant: OrderVariant | null;
   title: string;
   quantity: number;
   unitPriceCents: number;

@@ -14,6 +14,9 @@ export const REFUSAL_CODES = [
   "deal_limit_reached",
   "idempotency_key_reused",
   "forbidden",
+  // An order names no variant of a product that has some, or one the product does not have.
+  "variant_required",
+  "unknown_variant",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -2,9 +2,11 @@
  * The show itself: what was set up (shop, title, start, the products and the
  * units each may sell), its status (scheduled → live → ended) and the pinned
  * product. CHECK constraints make the database refuse an impossible stock:
- * per product, listed = available + held + sold, each ≥ 0.
+ * per product, listed = available + held + sold, each ≥ 0; the same per
+ * variant, and a product with variants counts the sum of theirs (every
+ * change moves the variant's row and its product's row together).
  */
-import type { RoomProduct, RoomStatus } from "./protocol.ts";
+import type { ProductPhoto, RoomProduct, RoomStatus, RoomVariant } from "./protocol.ts";
 import { noShow, refuse, type Refusal } from "./refusal.ts";
 import type { Change, Handlers, RoomFeature, RoomKit } from "./room-kit.ts";
 
@@ -17,8 +19,17 @@ export interface RoomSetup {
   startsAt: string | null;
   hostKeyHash: string;
   guestKeyHash: string;
-  products: Array<Omit<RoomProduct, "left"> & { listed: number }>;
+  products: Array<ProductSetup>;
 }
+
+/** A product as the show lists it: what viewers see of it, and the units of it (or of each of its variants) for sale. */
+export type ProductSetup = Omit<RoomProduct, "left" | "variants" | "optionNames" | "photos"> & {
+  listed: number;
+  optionNames?: string[];
+  photos?: ProductPhoto[];
+  /** When present and not empty, `listed` must be their sum. */
+  variants?: Array<Omit<RoomVariant, "left" | "priceCents"> & { priceCents: number | null; listed: number }>;
+};
 
 export type ShowRow = {
   room_id: string;
@@ -42,6 +53,21 @@ export type ProductRow = {
   currency: string;
   image_url: string | null;
   available: number;
+  option_names: string | null;
+  photos: string | null;
+};
+
+export type VariantRow = {
+  id: string;
+  product_id: string;
+  position: number;
+  options: string;
+  sku: string | null;
+  price_cents: number | null;
+  listed: number;
+  available: number;
+  held: number;
+  sold: number;
 };
 
 export const showSchema: RoomFeature["schema"] = {
@@ -73,6 +99,23 @@ export const showSchema: RoomFeature["schema"] = {
         sold        INTEGER NOT NULL CHECK (sold >= 0),
         CHECK (listed = available + held + sold)
       );`,
+  // Variants (size × colour) with their own stock, and the product's photos.
+  6: `ALTER TABLE products ADD COLUMN option_names TEXT;
+      ALTER TABLE products ADD COLUMN photos TEXT;
+      CREATE TABLE variants (
+        id          TEXT PRIMARY KEY,
+        product_id  TEXT NOT NULL REFERENCES products(id),
+        position    INTEGER NOT NULL,
+        options     TEXT NOT NULL,
+        sku         TEXT,
+        price_cents INTEGER CHECK (price_cents >= 0),
+        listed      INTEGER NOT NULL CHECK (listed >= 0),
+        available   INTEGER NOT NULL CHECK (available >= 0),
+        held        INTEGER NOT NULL CHECK (held >= 0),
+        sold        INTEGER NOT NULL CHECK (sold >= 0),
+        CHECK (listed = available + held + sold)
+      );
+      CREATE INDEX variants_by_product ON variants (product_id, position);`,
 };
 
 export function showRow(sql: SqlStorage): ShowRow | undefined {
@@ -83,7 +126,27 @@ export function productRow(sql: SqlStorage, id: string): ProductRow | undefined 
   return sql.exec<ProductRow>("SELECT * FROM products WHERE id = ?", id).toArray()[0];
 }
 
-export function productView(row: ProductRow): RoomProduct {
+export function variantRow(sql: SqlStorage, id: string): VariantRow | undefined {
+  return sql.exec<VariantRow>("SELECT * FROM variants WHERE id = ?", id).toArray()[0];
+}
+
+export function variantsOf(sql: SqlStorage, productId: string): VariantRow[] {
+  return sql.exec<VariantRow>("SELECT * FROM variants WHERE product_id = ? ORDER BY position", productId).toArray();
+}
+
+/** Moves `quantity` units of a product (and of its variant, if any) from one counter to another, in the caller's transaction. */
+export function moveUnits(sql: SqlStorage, productId: string, variantId: string | null, from: StockCounter, to: StockCounter, quantity: number): void {
+  const set = `${from} = ${from} - ?, ${to} = ${to} + ?`;
+  sql.exec(`UPDATE products SET ${set} WHERE id = ?`, quantity, quantity, productId);
+  if (variantId) sql.exec(`UPDATE variants SET ${set} WHERE id = ? AND product_id = ?`, quantity, quantity, variantId, productId);
+}
+export type StockCounter = "available" | "held" | "sold";
+
+function variantView(row: VariantRow, product: ProductRow): RoomVariant {
+  return { id: row.id, options: JSON.parse(row.options) as string[], sku: row.sku, priceCents: row.price_cents ?? product.price_cents, left: row.available };
+}
+
+export function productView(row: ProductRow, variants: VariantRow[]): RoomProduct {
   return {
     id: row.id,
     title: row.title,
@@ -92,16 +155,23 @@ export function productView(row: ProductRow): RoomProduct {
     currency: row.currency,
     imageUrl: row.image_url,
     left: row.available,
+    optionNames: row.option_names ? (JSON.parse(row.option_names) as string[]) : [],
+    variants: variants.map((variant) => variantView(variant, row)),
+    photos: row.photos ? (JSON.parse(row.photos) as ProductPhoto[]) : [],
   };
 }
 
 export function productList(sql: SqlStorage): RoomProduct[] {
-  return sql.exec<ProductRow>("SELECT * FROM products ORDER BY position").toArray().map(productView);
+  const variants = sql.exec<VariantRow>("SELECT * FROM variants ORDER BY position").toArray();
+  return sql
+    .exec<ProductRow>("SELECT * FROM products ORDER BY position")
+    .toArray()
+    .map((row) => productView(row, variants.filter((variant) => variant.product_id === row.id)));
 }
 
 /** The `product` event that tells every viewer a product's new count; emitted in the change that moved it. */
 export function emitProduct(sql: SqlStorage, tx: Change, productId: string): void {
-  tx.emit({ type: "product", product: productView(productRow(sql, productId)!) });
+  tx.emit({ type: "product", product: productView(productRow(sql, productId)!, variantsOf(sql, productId)) });
 }
 
 export class Show implements RoomFeature {
@@ -136,11 +206,22 @@ export class Show implements RoomFeature {
         input.id, input.shopId, input.shopName, input.title, input.startsAt, input.hostKeyHash, input.guestKeyHash,
       );
       input.products.forEach((p, position) => {
+        const variants = p.variants ?? [];
+        // A product with variants has exactly their units: the CHECKs then hold for the sum as for each.
+        const listed = variants.length ? variants.reduce((sum, v) => sum + v.listed, 0) : p.listed;
         sql.exec(
-          `INSERT INTO products (id, position, title, description, price_cents, currency, image_url, listed, available, held, sold)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`,
-          p.id, position, p.title, p.description, p.priceCents, p.currency, p.imageUrl, p.listed, p.listed,
+          `INSERT INTO products (id, position, title, description, price_cents, currency, image_url, listed, available, held, sold, option_names, photos)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
+          p.id, position, p.title, p.description, p.priceCents, p.currency, p.imageUrl, listed, listed,
+          variants.length ? JSON.stringify(p.optionNames ?? []) : null, p.photos?.length ? JSON.stringify(p.photos) : null,
         );
+        variants.forEach((v, i) => {
+          sql.exec(
+            `INSERT INTO variants (id, product_id, position, options, sku, price_cents, listed, available, held, sold)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`,
+            v.id, p.id, i, JSON.stringify(v.options), v.sku, v.priceCents, v.listed, v.listed,
+          );
+        });
       });
     });
     return null;

@@ -53,7 +53,7 @@ describe("products", () => {
     const { product } = await json(res);
     expect(product).toEqual({
       id: expect.stringMatching(/^p_/), shopId: shop.id, title: "Oolong", description: "Roasted",
-      priceCents: 1250, currency: "EUR", imageUrl: "https://example.com/o.jpg",
+      priceCents: 1250, currency: "EUR", imageUrl: "https://example.com/o.jpg", optionNames: [], variants: [], photos: [],
     });
     const list = await json(await call(`/api/shops/${shop.id}/products`));
     expect(list.products).toEqual([product]);
@@ -280,7 +280,10 @@ describe("the API document", () => {
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
       "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
-      "/shops/{shopId}/pickup", "/shops/{shopId}/products", "/shops/{shopId}/referral-codes", "/shops/{shopId}/referral-codes/{code}", "/shops/{shopId}/rooms",
+      "/shops/{shopId}/pickup", "/shops/{shopId}/products", "/shops/{shopId}/products/{productId}",
+      "/shops/{shopId}/products/{productId}/photos", "/shops/{shopId}/products/{productId}/photos/order",
+      "/shops/{shopId}/products/{productId}/photos/{photoId}", "/shops/{shopId}/products/{productId}/variants",
+      "/shops/{shopId}/products/{productId}/variants/{variantId}", "/shops/{shopId}/referral-codes", "/shops/{shopId}/referral-codes/{code}", "/shops/{shopId}/rooms",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));

@@ -5,6 +5,8 @@ declare namespace Cloudflare {
     DB: D1Database;
     Room: DurableObjectNamespace<import("../durable-objects/room.ts").Room>;
     ASSETS: Fetcher;
+    /** Product photos (R2), served at /photos/{key}. */
+    PHOTOS: R2Bucket;
     /** Absolute origin for share links; empty means the request's origin. */
     PUBLIC_URL: string;
     /** Stripe: both set switches checkout from the offline provider to Stripe Checkout. */

@@ -13,6 +13,8 @@ import { calls } from "./routes/calls.ts";
 import { deals } from "./routes/deals.ts";
 import { moderation } from "./routes/moderation.ts";
 import { orders } from "./routes/orders.ts";
+import { PHOTO_UPLOAD_PATH, photoFiles, photos } from "./routes/photos.ts";
+import { products } from "./routes/products.ts";
 import { referrals } from "./routes/referrals.ts";
 import { rooms } from "./routes/rooms.ts";
 import { webhooks } from "./routes/webhooks.ts";
@@ -27,16 +29,18 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-api.use(
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB.`);
-    },
-  }),
-);
+const jsonBodyLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB.`);
+  },
+});
+// A photo upload has its own, larger limit (routes/photos.ts); every other body stays within 64 KB.
+api.use((c, next) => (c.req.method === "POST" && PHOTO_UPLOAD_PATH.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 api.route("/shops", shops);
 api.route("/shops", referrals);
+api.route("/shops", products);
+api.route("/shops", photos);
 api.route("/rooms", rooms);
 api.route("/rooms", deals);
 api.route("/rooms", moderation);
@@ -74,6 +78,7 @@ const app = new OpenAPIHono<AppEnv>();
 app.use(securityHeaders);
 app.route("/api", api);
 app.route("/", pages);
+app.route("/photos", photoFiles);
 app.all("/parties/*", async (c) => (await routeRoomSocket(c.req.raw, c.env)) ?? c.json({ error: { code: "not_found", message: "No such room." } }, 404));
 app.notFound((c) =>
   c.req.path.startsWith("/api/")

@@ -17,6 +17,8 @@ const STATUS: Record<RefusalCode, ContentfulStatusCode> = {
   deal_limit_reached: 409,
   idempotency_key_reused: 422,
   forbidden: 403,
+  variant_required: 422,
+  unknown_variant: 422,
 };
 
 /** The Room's answer, or the ApiError its refusal becomes. */

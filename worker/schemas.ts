@@ -30,7 +30,9 @@ export const ErrorBody = z
   .openapi("Error");
 
 const ShopId = z.string().regex(/^s_[0-9A-Za-z]{16}$/, "not a shop id").openapi({ example: "s_3fK9x0aZbQ1mN2pL" });
-const ProductId = z.string().regex(/^p_[0-9A-Za-z]{16}$/, "not a product id").openapi({ example: "p_7Hq2LwX9cV4bN1mZ" });
+export const ProductId = z.string().regex(/^p_[0-9A-Za-z]{16}$/, "not a product id").openapi({ example: "p_7Hq2LwX9cV4bN1mZ" });
+export const VariantId = z.string().regex(/^pv_[0-9A-Za-z]{16}$/, "not a variant id").openapi({ example: "pv_9Jd3KsL0qW2eR5tY" });
+export const PhotoId = z.string().regex(/^ph_[0-9A-Za-z]{16}$/, "not a photo id").openapi({ example: "ph_4Gh7JkL1zX8cV2bN" });
 export const RoomId = z.string().regex(/^r_[0-9A-Za-z]{16}$/, "not a room id").openapi({ example: "r_Q8s2mK0vT5yH3nB6" });
 
 /**
@@ -38,7 +40,7 @@ export const RoomId = z.string().regex(/^r_[0-9A-Za-z]{16}$/, "not a room id").o
  * https only (their Content-Security-Policy: img-src 'self' https:), so an
  * http:// image would be accepted here and then never shown.
  */
-const imageUrl = z
+export const imageUrl = z
   .string()
   .max(2048)
   .refine(
@@ -59,7 +61,7 @@ const START_SKEW_MS = 5 * 60_000;
  * get wrong. Multi-line text keeps tabs and line breaks; Windows line ends
  * become \n, so every description breaks lines the same way.
  */
-function text({ min = 0, max, multiline = false }: { min?: number; max: number; multiline?: boolean }) {
+export function text({ min = 0, max, multiline = false }: { min?: number; max: number; multiline?: boolean }) {
   const trimmed = multiline ? z.string().trim().overwrite((value) => value.replace(/\r\n?/g, "\n")) : z.string().trim();
   return (min ? trimmed.min(min) : trimmed)
     .max(max)
@@ -94,6 +96,24 @@ export const ShopParams = z.object({ shopId: ShopId.openapi({ param: { name: "sh
 
 // ------------------------------------------------------------------ products
 
+export const Photo = z
+  .object({
+    id: PhotoId,
+    url: z.string().openapi({ description: "An uploaded photo's address on this site (/photos/…), or the https URL it was added with.", example: "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg" }),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+  })
+  .openapi("Photo");
+
+export const Variant = z
+  .object({
+    id: VariantId,
+    options: z.array(z.string()).openapi({ description: "One value per option name of the product, in its order.", example: ["M", "Red"] }),
+    sku: z.string().nullable(),
+    priceCents: z.number().int().nullable().openapi({ description: "Its own price; null: the product's." }),
+  })
+  .openapi("Variant");
+
 export const Product = z
   .object({
     id: ProductId,
@@ -103,9 +123,22 @@ export const Product = z
     priceCents: z.number().int(),
     currency: z.enum(CURRENCIES),
     imageUrl: z.string().nullable(),
+    optionNames: z.array(z.string()).openapi({ description: "Up to two option names (e.g. Size, Colour); empty when the product has no variants.", example: ["Size", "Colour"] }),
+    variants: z.array(Variant),
+    photos: z.array(Photo).openapi({ description: "In the order the shop gave them; the first is the one small cards show." }),
   })
   .openapi("Product");
 export type Product = z.infer<typeof Product>;
+
+export const MAX_OPTIONS = 2;
+export const MAX_VARIANTS = 100;
+export const MAX_PHOTOS = 12;
+const optionName = text({ min: 1, max: 30 });
+const optionNames = z
+  .array(optionName)
+  .max(MAX_OPTIONS)
+  .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, "each option name may appear once")
+  .openapi({ description: "Up to two option names, e.g. [\"Size\", \"Colour\"].", example: ["Size"] });
 
 export const CreateProduct = z
   .object({
@@ -113,10 +146,52 @@ export const CreateProduct = z
     priceCents: z.number().int().min(0).max(100_000_000).openapi({ description: "Price in the currency's minor unit.", example: 1899 }),
     imageUrl: imageUrl.optional(),
     description: text({ max: 2000, multiline: true }).optional(),
+    optionNames: optionNames.optional(),
   })
   .openapi("CreateProduct");
 
+export const UpdateProduct = z
+  .object({
+    title: text({ min: 1, max: 120 }),
+    priceCents: z.number().int().min(0).max(100_000_000),
+    imageUrl: imageUrl.nullable(),
+    description: text({ max: 2000, multiline: true }).nullable(),
+    optionNames: optionNames.openapi({ description: "Renaming is always allowed; changing how many there are only while the product has no variants." }),
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, "send at least one field to change")
+  .openapi("UpdateProduct");
+
+const sku = text({ min: 1, max: 64 }).openapi({ example: "TEE-M-RED" });
+export const CreateVariant = z
+  .object({
+    options: z.array(text({ min: 1, max: 40 })).min(1).max(MAX_OPTIONS).openapi({ description: "One value per option name of the product.", example: ["M", "Red"] }),
+    sku: sku.optional(),
+    priceCents: z.number().int().min(0).max(100_000_000).optional().openapi({ description: "Its own price; leave out for the product's." }),
+  })
+  .openapi("CreateVariant");
+export const UpdateVariant = z
+  .object({
+    options: CreateVariant.shape.options,
+    sku: sku.nullable(),
+    priceCents: z.number().int().min(0).max(100_000_000).nullable(),
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, "send at least one field to change")
+  .openapi("UpdateVariant");
+
+export const ProductParams = ShopParams.extend({ productId: ProductId.openapi({ param: { name: "productId", in: "path" } }) });
+export const VariantParams = ProductParams.extend({ variantId: VariantId.openapi({ param: { name: "variantId", in: "path" } }) });
+export const PhotoParams = ProductParams.extend({ photoId: PhotoId.openapi({ param: { name: "photoId", in: "path" } }) });
+export const PhotoOrder = z
+  .object({ photoIds: z.array(PhotoId).max(MAX_PHOTOS).openapi({ description: "Every photo of the product, once, in the new order." }) })
+  .openapi("PhotoOrder");
+
 export const ProductList = z.object({ products: z.array(Product) }).openapi("ProductList");
+export const ProductBody = z.object({ product: Product }).openapi("ProductResponse");
+export const VariantBody = z.object({ variant: Variant }).openapi("VariantResponse");
+export const PhotoBody = z.object({ photo: Photo }).openapi("PhotoResponse");
+export const PhotoList = z.object({ photos: z.array(Photo) }).openapi("PhotoList");
 
 // ------------------------------------------------------------------ rooms
 
@@ -128,7 +203,17 @@ export const RoomProduct = z
     priceCents: z.number().int(),
     currency: z.string(),
     imageUrl: z.string().nullable(),
-    left: z.number().int().openapi({ description: "Units this show can still sell." }),
+    left: z.number().int().openapi({ description: "Units this show can still sell; for a product with variants, the sum of theirs." }),
+    optionNames: z.array(z.string()).optional(),
+    variants: z
+      .array(
+        z
+          .object({ id: VariantId, options: z.array(z.string()), sku: z.string().nullable(), priceCents: z.number().int(), left: z.number().int() })
+          .openapi("RoomVariant"),
+      )
+      .optional()
+      .openapi({ description: "The variants on sale in this show, each with its own units; empty for a product sold as one thing." }),
+    photos: z.array(z.object({ url: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable() })).optional(),
   })
   .openapi("RoomProduct");
 
@@ -136,6 +221,7 @@ export const FlashDeal = z
   .object({
     id: z.string(),
     productId: ProductId,
+    variantId: VariantId.nullish().openapi({ description: "The one variant on deal; null: all of the product's." }),
     priceCents: z.number().int(),
     startsAt: z.number().int().openapi({ description: "Milliseconds since the epoch (server clock)." }),
     endsAt: z.number().int().openapi({ description: "Milliseconds since the epoch (server clock)." }),
@@ -193,10 +279,18 @@ export const CreateRoom = z
       .openapi({ description: "Planned start (ISO 8601), not in the past (5 minutes of clock skew allowed); shown to viewers as a countdown." }),
     products: z
       .array(z.object({ productId: ProductId, stock: z.number().int().min(0).max(1_000_000) }))
-      .min(1)
       .max(100)
-      .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, "each product may appear once"),
+      .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, "each product may appear once")
+      .default([])
+      .openapi({ description: "Products without variants, with the units this show may sell." }),
+    variants: z
+      .array(z.object({ variantId: VariantId, stock: z.number().int().min(0).max(1_000_000) }))
+      .max(1000)
+      .refine((items) => new Set(items.map((i) => i.variantId)).size === items.length, "each variant may appear once")
+      .default([])
+      .openapi({ description: "Variants of products that have them, with the units of each; their products are listed in the order they first appear, after `products`." }),
   })
+  .refine((room) => room.products.length + room.variants.length > 0, { message: "list at least one product or variant", path: ["products"] })
   .openapi("CreateRoom");
 
 export const RoomLinks = z
@@ -315,6 +409,7 @@ const Fulfilment = z
 export const CreateOrder = z
   .object({
     productId: ProductId,
+    variantId: VariantId.optional().openapi({ description: "Required when the product has variants in this show (422 `variant_required` otherwise)." }),
     quantity: z.number().int().min(1).max(10).openapi({ example: 1 }),
     buyer: z.object({
       name: text({ min: 1, max: 80 }).openapi({ example: "Mei Lin" }),
@@ -342,6 +437,10 @@ export const Order = z
     roomId: RoomId,
     shopId: ShopId,
     productId: ProductId,
+    variant: z
+      .object({ id: z.string(), options: z.array(z.string()), sku: z.string().nullable() })
+      .nullable()
+      .openapi("OrderVariant", { description: "The variant bought, as it was then; null for a product without variants." }),
     title: z.string(),
     quantity: z.number().int(),
     unitPriceCents: z.number().int(),
@@ -374,6 +473,7 @@ export const OrderSummary = z
     id: OrderId,
     number: z.number().int(),
     productId: ProductId,
+    variant: z.array(z.string()).nullish().openapi({ description: "The variant's option values, e.g. [\"M\"]; null for a product without variants." }),
     title: z.string(),
     quantity: z.number().int(),
     totalCents: z.number().int(),
@@ -391,6 +491,7 @@ export const RoomOrders = z.object({ orders: z.array(OrderSummary) }).openapi("R
 export const StartDeal = z
   .object({
     productId: ProductId,
+    variantId: VariantId.optional().openapi({ description: "Put the deal on this variant only; leave out for all of the product's." }),
     priceCents: z.number().int().min(0),
     durationSeconds: z.number().int().min(10).max(300),
     perBuyerLimit: z.number().int().min(1).max(100).optional(),

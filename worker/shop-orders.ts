@@ -15,6 +15,7 @@ export type OrderRow = {
   fulfilment_status: FulfilmentStatus; carrier: string | null; tracking_url: string | null;
   packed_at: number | null; shipped_at: number | null; picked_up_at: number | null; cancelled_at: number | null;
   show_title: string;
+  variant_id: string | null; variant_options: string | null; sku: string | null;
 };
 
 /** Orders with their show's title (the shop's board names the show of each order). */
@@ -31,6 +32,7 @@ export function toShopOrder(r: OrderRow): ShopOrderView {
     showTitle: r.show_title,
     shopId: r.shop_id,
     productId: r.product_id,
+    variant: r.variant_id ? { id: r.variant_id, options: JSON.parse(r.variant_options ?? "[]") as string[], sku: r.sku } : null,
     title: r.title,
     quantity: r.quantity,
     unitPriceCents: r.unit_price_cents,
@@ -109,6 +111,8 @@ const COLUMNS = [
   "order_id", "number", "room_id", "created_at", "status", "payment", "product_id", "title", "quantity",
   "unit_price", "total", "currency", "buyer_name", "buyer_email", "buyer_phone", "fulfilment", "address", "ref", "deal_id", "show_title",
   "fulfilment_status", "carrier", "tracking_url", "packed_at", "shipped_at", "picked_up_at", "cancelled_at",
+  // Added with variants: at the end, so that sheets reading the columns by position still read them.
+  "variant", "sku",
 ] as const;
 
 /** RFC 4180 CSV. Cells that a spreadsheet would run as a formula are prefixed with a quote. */
@@ -128,6 +132,7 @@ export function ordersCsv(orders: ShopOrderView[]): string {
       money(o.unitPriceCents, o.currency), money(o.totalCents, o.currency), o.currency, o.buyer.name, o.buyer.email,
       o.buyer.phone, o.fulfilment.type, address, o.ref, o.dealId, o.showTitle,
       o.fulfilmentStatus, o.carrier, o.trackingUrl, time(o.packedAt), time(o.shippedAt), time(o.pickedUpAt), time(o.cancelledAt),
+      o.variant?.options.join(" / ") ?? null, o.variant?.sku ?? null,
     ].map(cell).join(",");
   });
   return [COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";

@@ -19,6 +19,7 @@ export type Fetcher = (path: string, init: RequestInit) => Promise<Response>;
 
 type ApiRequest = {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** Sent as JSON; a Blob (a photo) is sent as it is, with its own type. */
   body?: unknown;
   /** An API key, host key (hk_…) or guest key, sent as a Bearer token. */
   key?: string | null;
@@ -29,12 +30,13 @@ type ApiRequest = {
 
 export async function api<T>(path: string, { method = "GET", body, key, headers: extra, fetcher = fetch }: ApiRequest = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json", ...extra };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers["content-type"] = raw ? body.type : "application/json";
   if (key) headers.authorization = `Bearer ${key}`;
 
   let response: Response;
   try {
-    response = await fetcher(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetcher(path, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
   } catch (error) {
     // fetch only rejects when the request never got an answer.
     throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));

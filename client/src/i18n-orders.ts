@@ -37,6 +37,11 @@ export const ordersText = /* @__PURE__ */ section(
     retrying: "Connection lost. Retrying…",
     tryAgain: "Try again",
     errSoldOut: "Sold out: the last units just went.",
+    errChooseVariant: "Choose your {options} first.",
+    chipSoldOut: "Sold out",
+    errVariant: "That choice is no longer on sale here: choose another and try again.",
+    photosOf: "Photos of {title}",
+    photoNumber: "{title}, photo {n} of {total}",
     errNotEnough: "Only {count} left. Lower the quantity and try again.",
     errDealLimit: "You've reached this flash deal's limit per buyer.",
     errDealLimitOf: "This flash deal is limited to {limit} per buyer, and this email has reached it.",
@@ -106,6 +111,11 @@ export const ordersText = /* @__PURE__ */ section(
     retrying: "网络中断，正在重试…",
     tryAgain: "重试",
     errSoldOut: "已售罄：最后几件刚刚被抢光。",
+    errChooseVariant: "请先选择{options}。",
+    chipSoldOut: "已售罄",
+    errVariant: "该规格已不再销售，请重新选择后再试。",
+    photosOf: "{title} 的照片",
+    photoNumber: "{title}，第 {n} 张，共 {total} 张",
     errNotEnough: "仅剩 {count} 件，请减少数量后重试。",
     errDealLimit: "你已达到本次秒杀的每人限购数量。",
     errDealLimitOf: "本次秒杀每人限购 {limit} 件，该邮箱已达上限。",
@@ -181,6 +191,8 @@ export function orderErrorText(code: string, fallback: string): string {
     payment_unavailable: "errPayment",
     invalid_request: "errInvalid",
     idempotency_key_reused: "errKeyReused",
+    variant_required: "errVariant",
+    unknown_variant: "errVariant",
   };
   const key = keys[code];
   // Network, rate limits and the rest: the words every page shares.

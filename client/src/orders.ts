@@ -13,6 +13,8 @@ export type Fulfilment = { type: "pickup" } | { type: "shipping"; address: Addre
 
 export type OrderRequest = {
   productId: string;
+  /** Required for a product with variants. */
+  variantId?: string;
   quantity: number;
   buyer: { name: string; email: string; phone?: string };
   fulfilment: Fulfilment;
@@ -50,6 +52,9 @@ export function placeOrder(roomId: string, idempotencyKey: string, request: Orde
 export function fetchOrder(orderId: string, token: string): Promise<OrderView> {
   return api<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, { key: token });
 }
+
+/** What was bought, as a line says it: the title, and the variant's options when it has some ("T-shirt (M / Red)"). */
+export const itemTitle = (order: Pick<Order, "title" | "variant">) => (order.variant ? `${order.title} (${order.variant.options.join(" / ")})` : order.title);
 
 /** The link a buyer keeps: the token rides in the fragment, which never reaches a server's logs. */
 export function orderLink(orderId: string, token: string): string {

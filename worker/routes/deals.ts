@@ -25,7 +25,7 @@ deals.openapi(
   }),
   async (c) => {
     const input = c.req.valid("json");
-    const { deal, room } = unwrap(await c.get("roomStub").startDeal({ ...input, perBuyerLimit: input.perBuyerLimit ?? null }));
+    const { deal, room } = unwrap(await c.get("roomStub").startDeal({ ...input, variantId: input.variantId ?? null, perBuyerLimit: input.perBuyerLimit ?? null }));
     return c.json({ deal, room }, 201);
   },
 );

@@ -62,6 +62,7 @@ orders.openapi(
       idempotencyKey,
       requestHash: await hashKey(JSON.stringify(body)),
       productId: body.productId,
+      variantId: body.variantId ?? null,
       quantity: body.quantity,
       buyer: { name: body.buyer.name, email: body.buyer.email, phone: body.buyer.phone || null },
       fulfilment: body.fulfilment.type === "shipping" ? body.fulfilment : { type: "pickup", address: null },

@@ -1,20 +1,10 @@
-/** Shops, their products, and creating a show (room) for a shop. */
+/** Shops, and creating a show (room) for a shop. The catalogue's routes are in products.ts and photos.ts. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { hashKey, requireShopKey } from "../auth.ts";
-import { ApiError, notFound } from "../errors.ts";
-import { guestKeyFor, moderatorKeyFor, newApiKey, newHostKey, newProductId, newRoomId, newShopId } from "../ids.ts";
-import {
-  CreateProduct,
-  CreateRoom,
-  CreateShop,
-  type Product,
-  ProductCreated,
-  ProductList,
-  RoomCreated,
-  ShopCreated,
-  ShopParams,
-} from "../schemas.ts";
+import { listShow } from "../catalogue/show-listing.ts";
+import { guestKeyFor, moderatorKeyFor, newApiKey, newHostKey, newRoomId, newShopId } from "../ids.ts";
+import { CreateRoom, CreateShop, RoomCreated, ShopCreated, ShopParams } from "../schemas.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
 import { validationHook } from "../validation.ts";
@@ -46,85 +36,21 @@ shops.openapi(
 shops.openapi(
   createRoute({
     method: "post",
-    path: "/{shopId}/products",
-    tags: ["Products"],
-    summary: "Add a product",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
-    request: { params: ShopParams, body: jsonBody(CreateProduct) },
-    responses: { 201: jsonContent(ProductCreated, "The product"), ...errorResponses(400, 401, 403, 413) },
-  }),
-  async (c) => {
-    const shop = c.get("shop");
-    const input = c.req.valid("json");
-    const product = {
-      id: newProductId(),
-      shopId: shop.id,
-      title: input.title,
-      description: input.description || null,
-      priceCents: input.priceCents,
-      currency: shop.currency,
-      imageUrl: input.imageUrl ?? null,
-    };
-    await c.env.DB.prepare(
-      "INSERT INTO products (id, shop_id, title, description, price_cents, image_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-      .bind(product.id, product.shopId, product.title, product.description, product.priceCents, product.imageUrl, Date.now())
-      .run();
-    return c.json({ product }, 201);
-  },
-);
-
-shops.openapi(
-  createRoute({
-    method: "get",
-    path: "/{shopId}/products",
-    tags: ["Products"],
-    summary: "List a shop's products",
-    request: { params: ShopParams },
-    responses: { 200: jsonContent(ProductList, "The shop's products, oldest first"), ...errorResponses(400, 404) },
-  }),
-  async (c) => {
-    const { shopId } = c.req.valid("param");
-    const shop = await c.env.DB.prepare("SELECT currency FROM shops WHERE id = ?").bind(shopId).first<{ currency: string }>();
-    if (!shop) throw notFound(`Shop ${shopId}`);
-    const { results } = await c.env.DB.prepare(
-      `SELECT id, shop_id AS shopId, title, description, price_cents AS priceCents, image_url AS imageUrl
-       FROM products WHERE shop_id = ? ORDER BY created_at, id`,
-    )
-      .bind(shopId)
-      .all<Omit<Product, "currency">>();
-    const products = results.map((p) => ({ ...p, currency: shop.currency as Product["currency"] }));
-    return c.json({ products }, 200);
-  },
-);
-
-shops.openapi(
-  createRoute({
-    method: "post",
     path: "/{shopId}/rooms",
     tags: ["Rooms"],
     summary: "Create a show (room)",
     description:
-      "Lists products with the units this show may sell and returns the viewer share link, plus the host, guest and moderator links, which carry their own secret keys.",
+      "Lists products with the units this show may sell (`products` for products sold as one thing, `variants` for each size / colour of " +
+      "those that have variants) and returns the viewer share link, plus the host, guest and moderator links, which carry their own secret keys.",
     security: [{ bearer: [] }],
     middleware: [requireShopKey()] as const,
     request: { params: ShopParams, body: jsonBody(CreateRoom) },
-    responses: { 201: jsonContent(RoomCreated, "The room and its links"), ...errorResponses(400, 401, 403, 404, 413) },
+    responses: { 201: jsonContent(RoomCreated, "The room and its links"), ...errorResponses(400, 401, 403, 404, 413, 422) },
   }),
   async (c) => {
     const shop = c.get("shop");
     const input = c.req.valid("json");
-    const ids = input.products.map((p) => p.productId);
-    const { results: found } = await c.env.DB.prepare(
-      `SELECT id, title, description, price_cents AS priceCents, image_url AS imageUrl
-       FROM products WHERE shop_id = ? AND id IN (SELECT value FROM json_each(?))`,
-    )
-      .bind(shop.id, JSON.stringify(ids))
-      .all<{ id: string; title: string; description: string | null; priceCents: number; imageUrl: string | null }>();
-    const byId = new Map(found.map((p) => [p.id, p]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) throw new ApiError(404, "not_found", `Not products of this shop: ${missing.join(", ")}.`);
+    const listed = await listShow(c.env.DB, shop, input);
 
     const roomId = newRoomId();
     const hostKey = newHostKey();
@@ -139,9 +65,14 @@ shops.openapi(
         `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).bind(roomId, shop.id, input.title, startsAt, hostKeyHash, guestKeyHash, moderatorKeyHash, Date.now()),
-      ...input.products.map((p, position) =>
+      ...listed.products.map((p, position) =>
         c.env.DB.prepare("INSERT INTO room_products (room_id, product_id, position, listed) VALUES (?, ?, ?, ?)").bind(
-          roomId, p.productId, position, p.stock,
+          roomId, p.productId, position, p.listed,
+        ),
+      ),
+      ...listed.variants.map((v, position) =>
+        c.env.DB.prepare("INSERT INTO room_variants (room_id, variant_id, product_id, position, listed) VALUES (?, ?, ?, ?, ?)").bind(
+          roomId, v.variantId, v.productId, position, v.listed,
         ),
       ),
     ]);
@@ -153,10 +84,7 @@ shops.openapi(
       startsAt,
       hostKeyHash,
       guestKeyHash,
-      products: input.products.map((p) => {
-        const product = byId.get(p.productId)!;
-        return { ...product, currency: shop.currency, listed: p.stock };
-      }),
+      products: listed.setup,
     }));
     const links = roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: hostKey, guest: guestKey, moderator: moderatorKey });
     return c.json({ room, links }, 201);

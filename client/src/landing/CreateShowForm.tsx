@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { ApiError } from "../api.ts";
 import { errorText, tLanding as t } from "../i18n.ts";
 import { createShow, type CreatedShow, type Progress } from "./create-show.ts";
-import { ProductFields } from "./ProductFields.tsx";
+import { ProductEditor } from "../catalogue/ProductEditor.tsx";
 import {
   CURRENCIES,
   defaultCurrency,
@@ -135,7 +135,7 @@ export function CreateShowForm({ onCreated }: { onCreated: (show: CreatedShow) =
       <fieldset class="form-section" disabled={progress !== null}>
         <legend class="section-title">{t("sectionProducts")}</legend>
         {draft.products.map((product, i) => (
-          <ProductFields
+          <ProductEditor
             key={product.key}
             index={i}
             product={product}

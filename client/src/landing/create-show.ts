@@ -1,11 +1,13 @@
 /**
- * Creating a show is three kinds of API call: the shop, each product, then
- * the room listing those products. If a later call fails, the brand fixes the
- * problem and presses the button again; the shop and the products already
- * made are reused (remembered here, for this page) rather than created twice.
+ * Creating a show is a few kinds of API call: the shop, each product (with
+ * its photo and its variants), then the room listing those products or
+ * their variants. If a later call fails, the brand fixes the problem and
+ * presses the button again; the shop and what was already made of each
+ * product are reused (remembered here, for this page) rather than made twice.
  */
 import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { api } from "../api.ts";
+import { uploadPhoto } from "../catalogue/photo-upload.ts";
 import type { ShowRequest } from "./show-draft.ts";
 
 export type CreatedShow = {
@@ -18,7 +20,9 @@ export type Progress = { step: "shop" } | { step: "products"; done: number; tota
 type Shop = { id: string; name: string; currency: string };
 
 const shopsMade = new Map<string, { shop: Shop; apiKey: string }>();
-const productsMade = new Map<string, string>();
+/** What was made of a product so far: a retry picks up where a failed call stopped. */
+type ProductMade = { productId: string; photoSent: boolean; variantIds: string[] };
+const productsMade = new Map<string, ProductMade>();
 
 export async function createShow(request: ShowRequest, onProgress: (progress: Progress) => void): Promise<CreatedShow> {
   onProgress({ step: "shop" });
@@ -30,27 +34,38 @@ export async function createShow(request: ShowRequest, onProgress: (progress: Pr
   }
   const { shop, apiKey } = made;
 
+  const products = `/api/shops/${encodeURIComponent(shop.id)}/products`;
   const listed: { productId: string; stock: number }[] = [];
-  for (const [i, { stock, ...product }] of request.products.entries()) {
+  const listedVariants: { variantId: string; stock: number }[] = [];
+  for (const [i, { stock, photo, variants, ...product }] of request.products.entries()) {
     onProgress({ step: "products", done: i, total: request.products.length });
-    const productKey = JSON.stringify([shop.id, product]);
-    let productId = productsMade.get(productKey);
-    if (!productId) {
-      const created = await api<{ product: { id: string } }>(`/api/shops/${encodeURIComponent(shop.id)}/products`, {
+    const productKey = JSON.stringify([shop.id, product, photo?.id ?? null, variants?.map((v) => v.options) ?? null]);
+    let made = productsMade.get(productKey);
+    if (!made) {
+      const created = await api<{ product: { id: string } }>(products, { method: "POST", key: apiKey, body: product });
+      made = { productId: created.product.id, photoSent: false, variantIds: [] };
+      productsMade.set(productKey, made);
+    }
+    if (photo && !made.photoSent) {
+      await uploadPhoto(shop.id, made.productId, apiKey, photo.blob);
+      made.photoSent = true;
+    }
+    for (const variant of (variants ?? []).slice(made.variantIds.length)) {
+      const created = await api<{ variant: { id: string } }>(`${products}/${encodeURIComponent(made.productId)}/variants`, {
         method: "POST",
         key: apiKey,
-        body: product,
+        body: { options: variant.options },
       });
-      productId = created.product.id;
-      productsMade.set(productKey, productId);
+      made.variantIds.push(created.variant.id);
     }
-    listed.push({ productId, stock });
+    if (variants) listedVariants.push(...variants.map((variant, k) => ({ variantId: made.variantIds[k]!, stock: variant.stock })));
+    else listed.push({ productId: made.productId, stock });
   }
 
   onProgress({ step: "room" });
   return api<CreatedShow>(`/api/shops/${encodeURIComponent(shop.id)}/rooms`, {
     method: "POST",
     key: apiKey,
-    body: { ...request.room, products: listed },
+    body: { ...request.room, products: listed, variants: listedVariants },
   });
 }

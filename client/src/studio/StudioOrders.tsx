@@ -47,7 +47,8 @@ export function StudioOrders({ orders, loadError }: StudioOrdersProps) {
             </div>
             <div class="studio-order-body small">
               <span class="studio-order-item">
-                {order.title} × {order.quantity}
+                {order.title}
+                {order.variant?.length ? ` (${order.variant.join(" / ")})` : ""} × {order.quantity}
               </span>
               <strong class="studio-order-total">{formatPrice(order.totalCents, order.currency, lang.value)}</strong>
             </div>

@@ -15,7 +15,9 @@ import { formatPrice } from "../format.ts";
 import { lang, unitsLeftText } from "../i18n.ts";
 import { orderErrorText, paymentText, statusText, tOrders as t } from "../i18n-orders.ts";
 import { rememberOrder } from "../my-orders.ts";
-import { MAX_QUANTITY, newIdempotencyKey, orderLink, placeOrder, type Order, type OrderRequest, type PlacedOrder } from "../orders.ts";
+import { chosenVariant, firstChoice, type Choice } from "../catalogue/variant-choice.ts";
+import { VariantPicker } from "../catalogue/VariantPicker.tsx";
+import { itemTitle, MAX_QUANTITY, newIdempotencyKey, orderLink, placeOrder, type Order, type OrderRequest, type PlacedOrder } from "../orders.ts";
 import { referral } from "../referral.ts";
 import "../styles/status-badge.css";
 import "../styles/checkout.css";
@@ -102,10 +104,11 @@ function validate(form: BuyerForm): Problem | null {
   return null;
 }
 
-function orderRequest(form: BuyerForm, product: RoomProduct, quantity: number): OrderRequest {
+function orderRequest(form: BuyerForm, product: RoomProduct, variantId: string | undefined, quantity: number): OrderRequest {
   const optional = (value: string) => value.trim() || undefined;
   return {
     productId: product.id,
+    variantId,
     quantity,
     buyer: { name: form.name.trim(), email: form.email.trim(), phone: optional(form.phone) },
     fulfilment:
@@ -143,10 +146,18 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
     if (problem?.fields) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [problem]);
 
-  const running = useActiveDeal(deal, product.id);
-  const max = Math.max(1, Math.min(MAX_QUANTITY, product.left, running?.perBuyerLimit ?? MAX_QUANTITY));
+  // A product with variants is bought as one of them (its size, its colour): its own units, price and deal.
+  const variants = product.variants ?? [];
+  const optionNames = product.optionNames ?? [];
+  const [choice, setChoice] = useState<Choice>(() => firstChoice(variants, optionNames.length));
+  const variant = variants.length ? chosenVariant(variants, choice) : null;
+  const left = variant ? variant.left : product.left;
+  const regularCents = variant ? variant.priceCents : product.priceCents;
+  const productDeal = useActiveDeal(deal, product.id);
+  const running = productDeal && (!productDeal.variantId || productDeal.variantId === variant?.id) ? productDeal : null;
+  const max = Math.max(1, Math.min(MAX_QUANTITY, left, running?.perBuyerLimit ?? MAX_QUANTITY));
   const quantity = Math.min(Math.max(1, wanted), max);
-  const unitCents = running ? running.priceCents : product.priceCents;
+  const unitCents = running ? running.priceCents : regularCents;
   const price = (cents: number) => formatPrice(cents, product.currency, lang.value);
 
   // The same sheet turns into the confirmation: no second slide-in, focus stays put.
@@ -165,17 +176,17 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
 
   // What the room says now outranks what the last answer said.
   const shown: Problem | null =
-    product.left <= 0
+    left <= 0
       ? { code: "sold_out", text: t("errSoldOut") }
       : showEnded
         ? { code: "show_ended", text: t("errShowEnded") }
         : problem;
-  const closed = product.left <= 0 || showEnded;
+  const closed = left <= 0 || showEnded;
   const busy = phase !== "form";
 
   function explain(error: ApiError): Problem {
-    if (error.code === "sold_out" && product.left > 0 && product.left < quantity) {
-      return { code: error.code, text: t("errNotEnough", { count: product.left }) };
+    if (error.code === "sold_out" && left > 0 && left < quantity) {
+      return { code: error.code, text: t("errNotEnough", { count: left }) };
     }
     if (error.code === "deal_limit_reached" && running?.perBuyerLimit) {
       return { code: error.code, text: t("errDealLimitOf", { limit: running.perBuyerLimit }) };
@@ -186,12 +197,16 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
   async function submit(event: Event) {
     event.preventDefault();
     if (busy || closed) return;
+    if (variants.length && !variant) {
+      setProblem({ code: "choose_variant", text: t("errChooseVariant", { options: optionNames.join(" / ") }) });
+      return;
+    }
     const invalid = validate(form);
     if (invalid) {
       setProblem(invalid);
       return;
     }
-    const request = orderRequest(form, product, quantity);
+    const request = orderRequest(form, product, variant?.id, quantity);
     const body = JSON.stringify(request);
     // Retrying the same submission keeps its key, so the room places it at
     // most once even if an earlier answer was lost; any change is a new one.
@@ -227,7 +242,7 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
   function showConfirmation(result: PlacedOrder) {
     const { order, orderToken, checkoutUrl } = result;
     rememberOrder({
-      id: order.id, token: orderToken, number: order.number, roomId, title: order.title,
+      id: order.id, token: orderToken, number: order.number, roomId, title: itemTitle(order),
       quantity: order.quantity, totalCents: order.totalCents, currency: order.currency, createdAt: order.createdAt,
     });
     if (checkoutUrl) {
@@ -259,8 +274,10 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
             <p class="product-title">{product.title}</p>
             <p class="product-figures">
               <span class={running ? "price price-deal" : "price"}>{price(unitCents)}</span>
-              {running && <s class="price-was">{price(product.priceCents)}</s>}
-              <span class="left">{product.left > 0 ? unitsLeftText(product.left) : t("soldOut")}</span>
+              {running && <s class="price-was">{price(regularCents)}</s>}
+              <span class="left" data-testid="checkout-left" data-left={left}>
+                {left > 0 ? unitsLeftText(left) : t("soldOut")}
+              </span>
             </p>
             {running && (
               <div class="deal-banner">
@@ -270,6 +287,19 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
             )}
           </div>
         </div>
+
+        {variants.length > 0 && (
+          <VariantPicker
+            optionNames={optionNames}
+            variants={variants}
+            choice={choice}
+            disabled={busy}
+            onChoose={(next) => {
+              setChoice(next);
+              if (problem?.code === "choose_variant") setProblem(null);
+            }}
+          />
+        )}
 
         <div class="checkout-row">
           <label class="checkout-label" for="checkout-quantity">
@@ -412,7 +442,7 @@ function Confirmation({ placed, onClose }: { placed: PlacedOrder; onClose: () =>
         <dl class="order-lines">
           <div>
             <dt>{t("item")}</dt>
-            <dd>{t("itemLine", { title: order.title, quantity: order.quantity })}</dd>
+            <dd data-testid="order-item">{t("itemLine", { title: itemTitle(order), quantity: order.quantity })}</dd>
           </div>
           <div>
             <dt>{t("total")}</dt>

@@ -13,7 +13,9 @@ type ProductFiguresProps = {
 
 /** Price (the deal price, with the regular one struck through, while a deal runs) and units left. */
 export function ProductFigures({ product, deal, pinned }: ProductFiguresProps) {
-  const regular = formatPrice(product.priceCents, product.currency, lang.value);
+  // A deal on one variant (one size) says which, and strikes through that variant's price.
+  const dealVariant = deal?.variantId ? product.variants?.find((v) => v.id === deal.variantId) : undefined;
+  const regular = formatPrice(dealVariant?.priceCents ?? product.priceCents, product.currency, lang.value);
   return (
     <p class="product-figures">
       <span
@@ -27,6 +29,7 @@ export function ProductFigures({ product, deal, pinned }: ProductFiguresProps) {
           {regular}
         </s>
       )}
+      {dealVariant && <span class="deal-variant">{dealVariant.options.join(" / ")}</span>}
       <span class="left" data-testid={pinned ? "pinned-left" : "product-left"} data-left={product.left}>
         {product.left > 0 ? (
           unitsLeftText(product.left)

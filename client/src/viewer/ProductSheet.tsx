@@ -5,6 +5,7 @@ import { Sheet } from "../components/Sheet.tsx";
 import { formatPrice } from "../format.ts";
 import { lang, tViewer as t } from "../i18n.ts";
 import { myOrders } from "../my-orders.ts";
+import { PhotoGallery } from "../catalogue/PhotoGallery.tsx";
 import { DealBanner, ProductFigures } from "./ProductFigures.tsx";
 import "../styles/product-sheet.css";
 
@@ -37,8 +38,9 @@ export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, o
 
 function ProductRow({ product, pinned, deal, onBuy }: { product: RoomProduct; pinned: boolean; deal: FlashDeal | null; onBuy: (product: RoomProduct) => void }) {
   const running = useActiveDeal(deal, product.id);
+  const photos = product.photos ?? [];
   return (
-    <li class="product-row" data-product-id={product.id}>
+    <li class={photos.length > 1 ? "product-row has-gallery" : "product-row"} data-product-id={product.id}>
       <ProductImage url={product.imageUrl} title={product.title} size={72} />
       <div class="product-info">
         {running && <DealBanner deal={running} />}
@@ -56,6 +58,7 @@ function ProductRow({ product, pinned, deal, onBuy }: { product: RoomProduct; pi
       >
         {t("buyNow")}
       </button>
+      {photos.length > 1 && <PhotoGallery title={product.title} photos={photos} />}
     </li>
   );
 }
