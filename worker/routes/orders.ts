@@ -6,7 +6,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { PlaceOrder } from "../../durable-objects/orders.ts";
 import type { AppEnv } from "../app-env.ts";
-import { bearerKey, hashKey, requireHost, requireRoom, requireShopKey, shopForKey } from "../auth.ts";
+import { bearerKey, hashKey, requireHost, requireRoom, requireShopAccess, shopAccessSecurity, shopForKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { roomOfOrder } from "../ids.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
@@ -145,8 +145,8 @@ orders.openapi(
     tags: ["Orders"],
     summary: "All of a shop's orders (JSON or CSV)",
     description: "Across shows, newest first, with buyer, items, totals, status and referral code. `?format=csv` (or `Accept: text/csv`) for a spreadsheet.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, query: ShopOrdersQuery },
     responses: {
       200: {

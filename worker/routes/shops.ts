@@ -1,8 +1,9 @@
 /** Shops, their products, and creating a show (room) for a shop. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
-import { hashKey, requireShopKey } from "../auth.ts";
+import { hashKey, requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
+import { newApiKeyId } from "../accounts/secrets.ts";
 import { guestKeyFor, moderatorKeyFor, newApiKey, newHostKey, newProductId, newRoomId, newShopId } from "../ids.ts";
 import {
   CreateProduct,
@@ -36,9 +37,13 @@ shops.openapi(
     const { name, currency } = c.req.valid("json");
     const shop = { id: newShopId(), name, currency };
     const apiKey = newApiKey();
-    await c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(shop.id, shop.name, shop.currency, await hashKey(apiKey), Date.now())
-      .run();
+    const keyHash = await hashKey(apiKey);
+    const now = Date.now();
+    // The shop's first key, in api_keys (what authenticates) and, as before, on the shop.
+    await c.env.DB.batch([
+      c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at) VALUES (?, ?, ?, ?, ?)").bind(shop.id, shop.name, shop.currency, keyHash, now),
+      c.env.DB.prepare("INSERT INTO api_keys (id, shop_id, name, key_hash, created_at) VALUES (?, ?, 'Created with the shop', ?, ?)").bind(newApiKeyId(), shop.id, keyHash, now),
+    ]);
     return c.json({ shop, apiKey }, 201);
   },
 );
@@ -49,8 +54,8 @@ shops.openapi(
     path: "/{shopId}/products",
     tags: ["Products"],
     summary: "Add a product",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(CreateProduct) },
     responses: { 201: jsonContent(ProductCreated, "The product"), ...errorResponses(400, 401, 403, 413) },
   }),
@@ -107,8 +112,8 @@ shops.openapi(
     summary: "Create a show (room)",
     description:
       "Lists products with the units this show may sell and returns the viewer share link, plus the host, guest and moderator links, which carry their own secret keys.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(CreateRoom) },
     responses: { 201: jsonContent(RoomCreated, "The room and its links"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
