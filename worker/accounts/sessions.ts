@@ -5,10 +5,11 @@
  *
  * The cookie is `__Host-session` (Secure, Path=/, no Domain) on https. On
  * plain http, which only a local `wrangler dev` serves, it is `session`
- * without Secure: a `__Host-` cookie must be Secure, and browsers other than
- * Chromium refuse Secure cookies from http pages (Chromium accepts them from
- * http://localhost and http://127.0.0.1, as potentially trustworthy origins,
- * but one name per scheme works in all of them).
+ * without Secure: a `__Host-` cookie must be Secure, and not every browser
+ * takes a Secure cookie from an http page. (Chromium does, from
+ * http://localhost and http://127.0.0.1 alike, `__Host-` ones included, as
+ * potentially trustworthy origins; Safari does not. One name per scheme
+ * works in all of them.)
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
