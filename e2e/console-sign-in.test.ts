@@ -152,6 +152,17 @@ describe("the brand's console", () => {
     await phoneContext.close();
   });
 
+  it("is served with the site's security headers", async () => {
+    for (const path of ["/console", "/console.html"]) {
+      const res = await fetch(`${origin}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('src="/assets/console-');
+      expect(res.headers.get("Content-Security-Policy")).toMatch(/^default-src 'self';.*frame-ancestors 'self'/);
+      expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    }
+  });
+
   it("asking for a link for an unknown email looks the same, and sends nothing", async () => {
     const page = await (await desktop(browser, "en-US", 1366, 900)).newPage();
     await page.goto(`${origin}/console`);

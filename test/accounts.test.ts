@@ -176,6 +176,20 @@ describe("cross-site requests with the session cookie", () => {
     expect((await send(owner, "/api/auth/me")).status).toBe(200);
   });
 
+  it("refuses another site's page signing a visitor in (login CSRF), even without a cookie", async () => {
+    const { accountId } = await ownedShop();
+    const token = await issueEmailToken(env.DB, accountId, "csrf@example.com");
+    const visitor = browser();
+    await expectError(
+      await send(visitor, "/api/auth/email-link/sign-in", { method: "POST", json: { token }, headers: { Origin: "https://evil.example" } }),
+      403,
+      "cross_site_request",
+    );
+    expect(visitor.cookie).toBeNull();
+    // The token was not used up: the owner's own page still signs in with it.
+    expect((await post(browser(), "/api/auth/email-link/sign-in", { token })).status).toBe(200);
+  });
+
   it("lets the site's own pages write, and API keys without a cookie are not affected", async () => {
     const { shop, apiKey, owner } = await ownedShop();
     const res = await send(owner, `/api/shops/${shop.id}/products`, { method: "POST", json: { title: "Oolong", priceCents: 1250 } });
