@@ -152,6 +152,17 @@ describe("the brand's console", () => {
     await phoneContext.close();
   });
 
+  it("offers the passkey card in Chinese on a laptop, below the new show's links", async () => {
+    const page = await (await desktop(browser, "zh-CN", 1366, 900)).newPage();
+    await createShowOnLanding(page, "拾光陶艺", "周五晚间新品釉色首发");
+    const card = byTestId(page, "secure-shop");
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.textContent()).toContain("用通行密钥保护你的店铺");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/console-secure-shop-desktop-zh-CN.png`, fullPage: true });
+    await page.context().close();
+  });
+
   it("is served with the site's security headers", async () => {
     for (const path of ["/console", "/console.html"]) {
       const res = await fetch(`${origin}${path}`);
