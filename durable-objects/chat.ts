@@ -7,11 +7,11 @@
  * is shown.
  */
 import type { Moderation } from "./moderation.ts";
-import { LIMITS, type ChatMessage, type Role } from "./protocol.ts";
+import { LIMITS, type Actor, type ChatMessage, type Role } from "./protocol.ts";
 import type { RateLimits } from "./rate-limits.ts";
 import { refuse, type Refusal } from "./refusal.ts";
 import { showRow, type ShowRow } from "./show.ts";
-import type { Handlers, RoomFeature, RoomKit } from "./room-kit.ts";
+import { actorOf, type Handlers, type RoomFeature, type RoomKit } from "./room-kit.ts";
 
 export const chatSchema: RoomFeature["schema"] = {
   1: `CREATE TABLE IF NOT EXISTS messages (
@@ -48,7 +48,7 @@ export class Chat implements RoomFeature {
       const wait = this.limits.take("chat", socket.peer.viewerId);
       if (wait > 0) return socket.refuse("rate_limited", "You are sending messages too fast; wait a moment.", wait);
       const name = message.name?.trim() || defaultName(socket.peer.role, show, socket.peer.viewerId);
-      this.kit.commit((tx) => {
+      const sent = this.kit.commit((tx) => {
         const { message: chat } = tx.emit((seq) => ({
           type: "chat" as const,
           message: {
@@ -68,10 +68,13 @@ export class Chat implements RoomFeature {
         );
         sql.exec("DELETE FROM messages WHERE seq <= (SELECT seq FROM messages ORDER BY seq DESC LIMIT 1 OFFSET ?)", LIMITS.historyKept);
         this.moderation.taken(socket.peer, chat.at);
+        return chat;
       });
+      // After the broadcast: the sender may clear its box.
+      if (socket.ref) socket.send({ type: "chat_sent", seq: sent.seq, ref: socket.ref, messageId: sent.id });
     },
     delete: (socket, message) => {
-      const refusal = this.delete(message.messageId);
+      const refusal = this.delete(message.messageId, actorOf(socket.peer));
       if (refusal) socket.refuse("not_found", refusal.message);
     },
   };
@@ -83,7 +86,7 @@ export class Chat implements RoomFeature {
   ) {}
 
   /** Deletes a message for everyone (and takes it off the top if it was pinned); null when done. */
-  delete(messageId: string): Refusal | null {
+  delete(messageId: string, by: Actor): Refusal | null {
     // A pinned message may have left the kept history and still be on top.
     if (!messageById(this.kit.sql, messageId) && this.moderation.chatState().pinned?.id !== messageId) {
       return refuse("not_found", "That message is already gone.");
@@ -92,7 +95,7 @@ export class Chat implements RoomFeature {
       this.kit.sql.exec("DELETE FROM messages WHERE id = ?", messageId);
       tx.emit({ type: "chat_deleted", messageId });
       this.moderation.deleted(tx, messageId);
-    });
+    }, { by });
     return null;
   }
 

@@ -11,7 +11,7 @@
  * Hearts and presence are not sequenced events (they would make every client
  * resync on every heart); they are kept per second in `tallies` (audience.ts).
  */
-import { LIMITS, MODERATORS, type RoomEvent } from "./protocol.ts";
+import { LIMITS, MODERATORS, type Actor, type ChatMessage, type RoomEvent } from "./protocol.ts";
 import type { Peer, RoomFeature } from "./room-kit.ts";
 
 export const eventLogSchema: RoomFeature["schema"] = {
@@ -23,6 +23,8 @@ export const eventLogSchema: RoomFeature["schema"] = {
   // last 1,000 events, without times; chat events carry theirs in the body.
   2: `ALTER TABLE events ADD COLUMN at INTEGER;
       UPDATE events SET at = json_extract(body, '$.message.at') WHERE at IS NULL;`,
+  // Who took a moderation decision (JSON Actor); null for everything else.
+  5: `ALTER TABLE events ADD COLUMN by TEXT;`,
 };
 
 /** The sequence number of the newest event (0 before the first). */
@@ -31,9 +33,9 @@ export function headSeq(sql: SqlStorage): number {
 }
 
 /** Writes one event as the next entry; the caller is inside the change's transaction. */
-export function appendEvent(sql: SqlStorage, event: RoomEvent, at: number): void {
+export function appendEvent(sql: SqlStorage, event: RoomEvent, at: number, by: Actor | null = null): void {
   sql.exec("UPDATE room SET head_seq = ? WHERE id = 1", event.seq);
-  sql.exec("INSERT INTO events (seq, at, body) VALUES (?, ?, ?)", event.seq, at, JSON.stringify(event));
+  sql.exec("INSERT INTO events (seq, at, body, by) VALUES (?, ?, ?, ?)", event.seq, at, JSON.stringify(event), by && JSON.stringify(by));
 }
 
 /**
@@ -53,11 +55,19 @@ export function eventsAfter(sql: SqlStorage, since: number): RoomEvent[] | null 
 }
 
 /** The whole history, oldest first, with each event's time (for replays and tests). */
-export function history(sql: SqlStorage, afterSeq = 0, limit = 10_000): Array<{ seq: number; at: number | null; event: RoomEvent }> {
+export function history(
+  sql: SqlStorage,
+  afterSeq = 0,
+  limit = 10_000,
+): Array<{ seq: number; at: number | null; event: RoomEvent; by: Actor | null }> {
   return sql
-    .exec<{ seq: number; at: number | null; body: string }>("SELECT seq, at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+    .exec<{ seq: number; at: number | null; body: string; by: string | null }>(
+      "SELECT seq, at, body, by FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+      afterSeq,
+      limit,
+    )
     .toArray()
-    .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.body) as RoomEvent }));
+    .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.body) as RoomEvent, by: row.by === null ? null : (JSON.parse(row.by) as Actor) }));
 }
 
 /**
@@ -72,5 +82,16 @@ export function eventFor(event: RoomEvent, peer: Peer): RoomEvent {
   if (event.type === "blocked_words" || (event.type === "restricted" && event.viewerId !== peer.viewerId)) {
     return { type: "private", seq: event.seq };
   }
+  if (event.type === "chat") return { ...event, message: messageFor(event.message, peer) };
+  if (event.type === "chat_pinned" && event.message) return { ...event, message: messageFor(event.message, peer) };
   return event;
+}
+
+/**
+ * A chat message as one socket may read it: who wrote it (the author's
+ * stable viewer identity, what bans key on) is for the host and moderators;
+ * to everyone else a chatter is only the name they typed.
+ */
+export function messageFor(message: ChatMessage, peer: Peer): ChatMessage {
+  return MODERATORS.includes(peer.role) || !message.author ? message : { ...message, author: null };
 }

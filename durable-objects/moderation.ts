@@ -20,9 +20,9 @@
  * timeout for moderators and the viewer concerned.
  */
 import { messageById } from "./chat.ts";
-import { LIMITS, type ChatMessage, type ChatState, type ErrorCode, type ModerationState, type Restriction } from "./protocol.ts";
+import { LIMITS, type Actor, type ChatMessage, type ChatState, type ErrorCode, type ModerationFrame, type ModerationState, type Restriction } from "./protocol.ts";
 import { refuse, type Refusal } from "./refusal.ts";
-import type { Change, Handlers, Peer, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
+import { actorOf, type Change, type Handlers, type Peer, type RoomFeature, type RoomKit, type Socket } from "./room-kit.ts";
 
 export const moderationSchema: RoomFeature["schema"] = {
   4: `CREATE TABLE IF NOT EXISTS chat_rules (
@@ -85,12 +85,12 @@ export class Moderation implements RoomFeature {
   readonly schema = moderationSchema;
 
   readonly handlers: Handlers = {
-    pin_message: (socket, message) => answer(socket, this.pin(message.messageId)),
-    timeout: (socket, message) => answer(socket, this.restrict(message.viewerId, "timeout")),
-    ban: (socket, message) => answer(socket, this.restrict(message.viewerId, "ban")),
-    unban: (socket, message) => answer(socket, this.lift(message.viewerId)),
-    slow_mode: (socket, message) => answer(socket, this.setSlowMode(message.seconds)),
-    blocked_words: (socket, message) => answer(socket, this.setBlockedWords(message.words)),
+    pin_message: (socket, message) => answer(socket, this.decide(message, actorOf(socket.peer))),
+    timeout: (socket, message) => answer(socket, this.decide(message, actorOf(socket.peer))),
+    ban: (socket, message) => answer(socket, this.decide(message, actorOf(socket.peer))),
+    unban: (socket, message) => answer(socket, this.decide(message, actorOf(socket.peer))),
+    slow_mode: (socket, message) => answer(socket, this.decide(message, actorOf(socket.peer))),
+    blocked_words: (socket, message) => answer(socket, this.decide(message, actorOf(socket.peer))),
   };
 
   constructor(private readonly kit: RoomKit) {}
@@ -158,18 +158,35 @@ export class Moderation implements RoomFeature {
 
   // ------------------------------------------------------------ the decisions (null when done)
 
+  /** One decision of `by` (the log keeps who took it); a chat message's deletion is chat.ts's. */
+  decide(action: Exclude<ModerationFrame, { type: "delete" }>, by: Actor): Refusal | null {
+    switch (action.type) {
+      case "pin_message":
+        return this.pin(action.messageId, by);
+      case "timeout":
+      case "ban":
+        return this.restrict(action.viewerId, action.type, by);
+      case "unban":
+        return this.lift(action.viewerId, by);
+      case "slow_mode":
+        return this.setSlowMode(action.seconds, by);
+      case "blocked_words":
+        return this.setBlockedWords(action.words, by);
+    }
+  }
+
   /** Pins a kept message on top of the chat; null unpins. */
-  pin(messageId: string | null): Refusal | null {
+  pin(messageId: string | null, by: Actor): Refusal | null {
     const current = this.chatState().pinned;
     if ((current?.id ?? null) === messageId) return null;
     const message = messageId === null ? null : messageById(this.kit.sql, messageId);
     if (message === undefined) return refuse("not_found", "That message is gone; only a message still in the chat can be pinned.");
-    this.kit.commit((tx) => this.#setPinned(tx, message));
+    this.kit.commit((tx) => this.#setPinned(tx, message), { by });
     return null;
   }
 
   /** Bans a viewer, or times them out for LIMITS.timeoutMs (again: from now). */
-  restrict(viewerId: string, kind: Restriction["kind"]): Refusal | null {
+  restrict(viewerId: string, kind: Restriction["kind"], by: Actor): Refusal | null {
     const sql = this.kit.sql;
     if (sql.exec("SELECT 1 FROM messages WHERE author = ? AND role != 'viewer' LIMIT 1", viewerId).toArray().length > 0) {
       return refuse("forbidden", "The host, guests and moderators cannot be timed out or banned.");
@@ -193,19 +210,19 @@ export class Moderation implements RoomFeature {
       );
       tx.emit({ type: "restricted", viewerId, name, restriction: { kind, until } });
       if (until !== null) tx.rearm();
-    });
+    }, { by });
     return null;
   }
 
   /** Lets a banned or timed-out viewer chat again. */
-  lift(viewerId: string): Refusal | null {
+  lift(viewerId: string, by: Actor): Refusal | null {
     const row = this.kit.sql.exec<RestrictionRow>("SELECT viewer_id, kind, until, name FROM restrictions WHERE viewer_id = ?", viewerId).toArray()[0];
     if (!row) return null;
-    this.kit.commit((tx) => this.#free(tx, row));
+    this.kit.commit((tx) => this.#free(tx, row), { by });
     return null;
   }
 
-  setSlowMode(seconds: number): Refusal | null {
+  setSlowMode(seconds: number, by: Actor): Refusal | null {
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > LIMITS.slowModeMaxSeconds) {
       return refuse("invalid_request", `Slow mode takes a whole number of seconds from 0 (off) to ${LIMITS.slowModeMaxSeconds}.`);
     }
@@ -213,12 +230,12 @@ export class Moderation implements RoomFeature {
     this.kit.commit((tx) => {
       this.kit.sql.exec("UPDATE chat_rules SET slow_mode_seconds = ? WHERE id = 1", seconds);
       tx.emit({ type: "slow_mode", seconds });
-    });
+    }, { by });
     return null;
   }
 
   /** Replaces the list; the same word twice (in any case) is kept once. */
-  setBlockedWords(words: string[]): Refusal | null {
+  setBlockedWords(words: string[], by: Actor): Refusal | null {
     const list: string[] = [];
     const seen = new Set<string>();
     for (const word of words.map((w) => w.trim())) {
@@ -234,7 +251,7 @@ export class Moderation implements RoomFeature {
     this.kit.commit((tx) => {
       this.kit.sql.exec("UPDATE chat_rules SET blocked_words = ? WHERE id = 1", text);
       tx.emit({ type: "blocked_words", words: list });
-    });
+    }, { by });
     return null;
   }
 

@@ -222,6 +222,23 @@ export function settleOrder(sql: SqlStorage, tx: Change, id: string, to: "confir
   return updated;
 }
 
+/**
+ * The shop cancels an order while the show still sells: its units go back on
+ * sale (sold or held → available), exactly once: an order already cancelled
+ * or expired returns nothing. Returns the units given back.
+ */
+export function returnUnits(sql: SqlStorage, tx: Change, id: string, now: number): number {
+  const order = findOrder(sql, id);
+  if (!order) return 0;
+  if (order.status === "awaiting_payment") return settleOrder(sql, tx, id, "cancelled", now) ? order.quantity : 0;
+  if (order.status !== "confirmed") return 0;
+  sql.exec("UPDATE products SET sold = sold - ?, available = available + ? WHERE id = ?", order.quantity, order.quantity, order.product_id);
+  if (order.deal_id) removeDealPurchase(sql, order.deal_id, order.buyer_email.toLowerCase(), order.quantity);
+  sql.exec("UPDATE orders SET status = 'cancelled', updated_at = ?, version = version + 1 WHERE id = ?", now, id);
+  tx.enqueue("order", id, findOrder(sql, id)!.version);
+  return order.quantity;
+}
+
 /** Holds whose time is up. */
 export function expiredHolds(sql: SqlStorage, now: number): string[] {
   return sql
@@ -377,6 +394,30 @@ export class Orders implements RoomFeature {
     });
     if (settled && to !== "expired") this.kit.drainSoon();
     return settled;
+  }
+
+  /**
+   * The shop cancelled an order: while the show has not ended its units go
+   * back on sale, and every viewer sees the new count; after the end nothing
+   * changes here (the units stay sold; the shop's cancellation lives in D1).
+   */
+  cancelByShop(orderId: string): { returned: number; showEnded: boolean } | Refusal {
+    const show = showRow(this.kit.sql);
+    if (!show) return noShow();
+    const row = findOrder(this.kit.sql, orderId);
+    if (!row) return refuse("not_found", `Order ${orderId} is not an order of this show.`);
+    if (show.status === "ended") return { returned: 0, showEnded: true };
+    const sql = this.kit.sql;
+    const returned = this.kit.commit((tx) => {
+      const units = returnUnits(sql, tx, orderId, this.kit.now());
+      if (units > 0) {
+        emitProduct(sql, tx, row.product_id);
+        this.#tellHosts(tx, orderId);
+      }
+      return units;
+    });
+    if (returned > 0) this.kit.drainSoon();
+    return { returned, showEnded: false };
   }
 
   attachCheckout(orderId: string, checkoutId: string, checkoutUrl: string): void {

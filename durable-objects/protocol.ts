@@ -65,6 +65,13 @@ export type Role = (typeof ROLES)[number];
 /** Who moderates the chat: the host, and whoever opened the moderator link. */
 export const MODERATORS: ReadonlyArray<Role> = ["host", "moderator"];
 
+/**
+ * Who took a moderation decision, as the room's log keeps it (never sent to
+ * viewers): the host's or a moderator's browser (its viewer identity), or
+ * the HTTP API with the host key, a moderator key or the shop's API key.
+ */
+export type Actor = { role: "host" | "moderator" | "shop"; viewerId: string | null };
+
 export const ROOM_STATUSES = ["scheduled", "live", "ended"] as const;
 export type RoomStatus = (typeof ROOM_STATUSES)[number];
 
@@ -213,6 +220,34 @@ export interface Order {
   holdExpiresAt: number | null;
 }
 
+/**
+ * Where an order is on its way to the buyer: the shop's side, kept in D1
+ * (GET /api/orders/{id} and the shop's order routes); never on the socket.
+ * unfulfilled → packed → shipped (shipping) or picked_up (pickup: packed is
+ * "ready for pickup"); or cancelled by the shop.
+ */
+export const FULFILMENT_STATUSES = ["unfulfilled", "packed", "shipped", "picked_up", "cancelled"] as const;
+export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
+export interface FulfilmentProgress {
+  fulfilmentStatus: FulfilmentStatus;
+  carrier: string | null;
+  trackingUrl: string | null;
+  packedAt: number | null;
+  shippedAt: number | null;
+  pickedUpAt: number | null;
+  cancelledAt: number | null;
+}
+/** An order as its buyer reads it (GET /api/orders/{id}). */
+export interface OrderView {
+  order: Order;
+  progress: FulfilmentProgress;
+  shop: { id: string; name: string; contactEmail: string | null; contactPhone: string | null };
+  show: { id: string; title: string };
+  pickupStore: { address: Address; hours: string } | null;
+}
+/** An order as the shop lists it (GET /api/shops/{id}/orders). */
+export type ShopOrder = Omit<Order, "holdExpiresAt"> & FulfilmentProgress & { showTitle: string; updatedAt: number };
+
 // ---------------------------------------------------------------- client → room
 
 const noControls = v.check((text: string) => !CONTROL_CHARACTERS.test(text), "must not contain control characters");
@@ -220,6 +255,7 @@ const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName), noContro
 const messageId = v.pipe(v.string(), v.maxLength(64));
 export const VIEWER_ID = /^v_[0-9A-Za-z]{16}$/;
 const viewerId = v.pipe(v.string(), v.regex(VIEWER_ID));
+const frameRef = v.pipe(v.string(), v.regex(/^[0-9A-Za-z_-]{1,32}$/));
 const blockedWord = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.blockedWordLength), noControls);
 
 export const ClientMessage = v.variant("type", [
@@ -227,6 +263,8 @@ export const ClientMessage = v.variant("type", [
     type: v.literal("chat"),
     text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.chatText), noControls),
     name: v.optional(displayName),
+    /** The sender's own label for this line: the room answers `chat_sent` or an `error` carrying it, to this socket only. */
+    ref: v.optional(frameRef),
   }),
   v.object({ type: v.literal("react") }),
   /** Ask for everything after `since` again (sent when a gap is detected). */
@@ -343,7 +381,11 @@ export const ServerMessage = v.variant("type", [
     code: v.picklist(ERROR_CODES),
     message: v.string(),
     retryAfterMs: v.optional(v.number()),
+    /** The `ref` of the refused frame, when it had one: the sender keeps that line's text. */
+    ref: v.optional(v.string()),
   }),
+  /** To the sender only: the chat line it labelled `ref` is in the chat, as `messageId`. */
+  v.object({ type: v.literal("chat_sent"), seq: v.number(), ref: v.string(), messageId: v.string() }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 

@@ -15,7 +15,7 @@
  * only after it commits does one place publish the events (room.ts).
  */
 import type { Connection } from "partyserver";
-import type { ClientMessage, ErrorCode, Role, RoomEvent, ServerMessage } from "./protocol.ts";
+import type { Actor, ClientMessage, ErrorCode, Role, RoomEvent, ServerMessage } from "./protocol.ts";
 
 /** A room event before the log gives it its sequence number. */
 export type EventBody = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, "seq"> : never) : never;
@@ -26,6 +26,9 @@ export type Peer = {
   /** The stable, server-issued identity of the browser (rate limits and bans, and later analytics, key on it). */
   viewerId: string;
 };
+
+/** A moderating socket as the log names it. */
+export const actorOf = (peer: Peer): Actor => ({ role: peer.role === "host" ? "host" : "moderator", viewerId: peer.viewerId });
 
 /** Topics of the outbox: what the room still has to write elsewhere. */
 export type OutboxTopic = "order";
@@ -53,8 +56,11 @@ export interface RoomKit {
   readonly env: Env;
   /** The room's clock (milliseconds since the epoch): the truth for deals, holds and countdowns. */
   now(): number;
-  /** Runs `change` in one transaction; what it emitted is published once it committed. */
-  commit<R>(change: (tx: Change) => R): R;
+  /**
+   * Runs `change` in one transaction; what it emitted is published once it
+   * committed. `by`: who decided it (moderation), kept with its events in the log.
+   */
+  commit<R>(change: (tx: Change) => R, options?: { by?: Actor | null }): R;
   /** An ephemeral frame (presence, hearts) to every socket; not logged, never replayed. */
   broadcast(frame: ServerMessage): void;
   /** Viewers connected now (everyone but the host and moderators). */
@@ -67,6 +73,8 @@ export interface RoomKit {
 export interface Socket {
   readonly connection: Connection;
   readonly peer: Peer;
+  /** The label the client put on the frame being handled, if any. */
+  readonly ref?: string;
   send(frame: ServerMessage): void;
   /** An `error` frame: the client is told, never silently dropped. */
   refuse(code: ErrorCode, message: string, retryAfterMs?: number): void;

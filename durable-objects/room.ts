@@ -16,7 +16,7 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
-import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq } from "./event-log.ts";
+import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor } from "./event-log.ts";
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
@@ -30,6 +30,7 @@ import {
   ROLES,
   VIEWER_ID,
   parseClientMessage,
+  type Actor,
   type ChatState,
   type ClientMessage,
   type ErrorCode,
@@ -85,7 +86,7 @@ export class Room extends Server<Env> {
         return room.env;
       },
       now: () => Date.now(),
-      commit: (change) => this.#commit(change),
+      commit: (change, options) => this.#commit(change, options?.by ?? null),
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
       viewers: () => this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator")),
       drainSoon: () => this.ctx.waitUntil(this.#outbox.drain()),
@@ -138,28 +139,22 @@ export class Room extends Server<Env> {
     return { chat: this.#moderation.chatState(), moderation: this.#moderation.moderationState() };
   }
 
-  /** What a moderation frame does from a socket, asked over HTTP (the Worker checked the host's key). */
-  moderate(action: ModerationFrame): { chat: ChatState; moderation: ModerationState } | Refusal {
+  /**
+   * What a moderation frame does from a socket, asked over HTTP: the Worker
+   * checked the key and says whose it was (`by`, kept in the log).
+   */
+  moderate(action: ModerationFrame, by: Actor): { chat: ChatState; moderation: ModerationState } | Refusal {
     if (!showRow(this.ctx.storage.sql)) return noShow();
-    const refusal = this.#decide(action);
+    const refusal = this.#decide(action, by);
     return refusal ?? this.moderation();
   }
 
-  #decide(action: ModerationFrame): Refusal | null {
+  #decide(action: ModerationFrame, by: Actor): Refusal | null {
     switch (action.type) {
       case "delete":
-        return this.#chat.delete(action.messageId);
-      case "pin_message":
-        return this.#moderation.pin(action.messageId);
-      case "timeout":
-      case "ban":
-        return this.#moderation.restrict(action.viewerId, action.type);
-      case "unban":
-        return this.#moderation.lift(action.viewerId);
-      case "slow_mode":
-        return this.#moderation.setSlowMode(action.seconds);
-      case "blocked_words":
-        return this.#moderation.setBlockedWords(action.words);
+        return this.#chat.delete(action.messageId, by);
+      default:
+        return this.#moderation.decide(action, by);
     }
   }
 
@@ -211,6 +206,11 @@ export class Room extends Server<Env> {
   settle(orderId: string, to: "confirmed" | "cancelled" | "expired"): Order | null {
     this.#orders.settle(orderId, to);
     return this.#orders.get(orderId, null, true);
+  }
+
+  /** The shop cancelled an order: while the show sells, its units go back on sale (once). */
+  cancelOrderByShop(orderId: string): { returned: number; showEnded: boolean } | Refusal {
+    return this.#orders.cancelByShop(orderId);
   }
 
   /** Remembers the checkout a hold is paid through, so a retried request gets the same one. */
@@ -331,12 +331,15 @@ export class Room extends Server<Env> {
   }
 
   onMessage(connection: Connection<Peer>, raw: WSMessage): void {
-    const socket = this.#socket(connection);
-    if (!socket) return connection.close(CLOSE.unauthorized, "no ticket");
+    const peerSocket = this.#socket(connection);
+    if (!peerSocket) return connection.close(CLOSE.unauthorized, "no ticket");
+    let socket = peerSocket;
     try {
+      // Parsed before the frame limit, so that even that refusal names the line it refused.
+      const message = parseClientMessage(raw);
+      if (message && "ref" in message && message.ref) socket = this.#socket(connection, message.ref)!;
       const wait = this.#limits.take("frame", socket.peer.viewerId);
       if (wait > 0) return socket.refuse("rate_limited", "Too many messages at once; slow down a little.", wait);
-      const message = parseClientMessage(raw);
       if (!message) return socket.refuse("invalid_message", "Messages must be JSON matching the room protocol; chat text is 1–280 characters.");
       if (!showRow(this.ctx.storage.sql)) return connection.close(CLOSE.roomNotFound, "room not found");
       if (HOST_ONLY.includes(message.type) && socket.peer.role !== "host") {
@@ -378,8 +381,8 @@ export class Room extends Server<Env> {
       now: Date.now(),
       you,
       room: this.#state(show),
-      messages: this.#chat.recent(),
-      chat: this.#moderation.chatState(),
+      messages: this.#chat.recent().map((message) => messageFor(message, peer)),
+      chat: chatStateFor(this.#moderation.chatState(), peer),
       ...(MODERATORS.includes(peer.role) ? { moderation: this.#moderation.moderationState() } : {}),
     });
   }
@@ -394,7 +397,7 @@ export class Room extends Server<Env> {
    * frames sent by the `role:host` tag (which only the Worker can give), and
    * the alarm re-armed if a clock moved.
    */
-  #commit<R>(change: (tx: Change) => R): R {
+  #commit<R>(change: (tx: Change) => R, by: Actor | null = null): R {
     const sql = this.ctx.storage.sql;
     const events: RoomEvent[] = [];
     const hostFrames: ServerMessage[] = [];
@@ -404,7 +407,7 @@ export class Room extends Server<Env> {
         const seq = headSeq(sql) + 1;
         const body = typeof event === "function" ? event(seq) : event;
         const logged = { ...body, seq } as RoomEvent;
-        appendEvent(sql, logged, Date.now());
+        appendEvent(sql, logged, Date.now(), by);
         events.push(logged);
         return logged as never;
       },
@@ -450,16 +453,25 @@ export class Room extends Server<Env> {
 
   // ------------------------------------------------------------ helpers
 
-  #socket(connection: Connection<Peer>): Socket | null {
+  /** The socket as handlers see it; with `ref`, for the frame so labelled (its refusals carry the label). */
+  #socket(connection: Connection<Peer>, ref?: string): Socket | null {
     const peer = connection.state;
     if (!peer || !ROLES.includes(peer.role)) return null;
     return {
       connection,
       peer,
+      ref,
       send: (frame) => connection.send(JSON.stringify(frame)),
       refuse: (code: ErrorCode, message: string, retryAfterMs?: number) =>
         connection.send(
-          JSON.stringify({ type: "error", seq: headSeq(this.ctx.storage.sql), code, message, ...(retryAfterMs ? { retryAfterMs } : {}) } satisfies ServerMessage),
+          JSON.stringify({
+            type: "error",
+            seq: headSeq(this.ctx.storage.sql),
+            code,
+            message,
+            ...(retryAfterMs ? { retryAfterMs } : {}),
+            ...(ref ? { ref } : {}),
+          } satisfies ServerMessage),
         ),
     };
   }
@@ -496,4 +508,9 @@ function peerOf(headers: Headers): Peer | null {
   const viewerId = headers.get(PEER_HEADERS.viewer);
   if (!role || !ROLES.includes(role as Role) || !viewerId || !VIEWER_ID.test(viewerId)) return null;
   return { role: role as Role, viewerId };
+}
+
+/** The chat's rules as one socket may read them (its pinned message without its author, for viewers). */
+function chatStateFor(chat: ChatState, peer: Peer): ChatState {
+  return chat.pinned ? { ...chat, pinned: messageFor(chat.pinned, peer) } : chat;
 }

@@ -14,9 +14,13 @@ const ORDER = "o_00000000000000000000000000";
 
 // Through the Worker: its pages and its docs. Straight from the static assets (run_worker_first
 // does not list them): the landing page and the built pages.
-const PAGES = ["/", "/index.html", "/api/docs", `/r/${ROOM}`, `/guest/${ROOM}`, `/studio/${ROOM}`, `/o/${ORDER}`, "/room", "/room.html", "/studio", "/order"];
+const SHOP = "s_0000000000000000";
+const PAGES = [
+  "/", "/index.html", "/api/docs", `/r/${ROOM}`, `/guest/${ROOM}`, `/studio/${ROOM}`, `/o/${ORDER}`, `/orders/${SHOP}`,
+  "/room", "/room.html", "/studio", "/order", "/orders",
+];
 // Not found: an id that is not one (the Worker), paths no asset has (the assets, then the Worker).
-const MISSING = ["/r/not-a-room", "/no-such-page", "/no/such/page.html"];
+const MISSING = ["/r/not-a-room", "/orders/not-a-shop", "/no-such-page", "/no/such/page.html"];
 const PATHS = [...PAGES, ...MISSING];
 
 async function headersOf(path: string) {

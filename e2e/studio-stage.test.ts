@@ -146,6 +146,34 @@ describe("the stage as the studio runs it", () => {
     await host.locator("[data-testid=host-camera][data-state=on]").waitFor({ timeout: 1000 });
   });
 
+  it("camera off beside a guest: the host's place on the stage shows the host's poster, next to the guest's picture", async () => {
+    const show = await createShow(origin);
+    const host = await goLive(show);
+    const guest = await open(phone, show.links.guest);
+    await expect.poll(() => guest.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=camera-preview]")?.videoWidth ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+    await byTestId(guest, "join-stage").click();
+    await guest.locator("[data-testid=guest-panel][data-state=on]").waitFor({ timeout: 10_000 });
+    const viewer = await open(desktop, show.links.viewer);
+    // Two cameras and a viewer in one browser on a 2-core machine: give the first pictures time.
+    await expectPlaying(viewer, STAGE, 2, 30_000);
+
+    await byTestId(host, "camera-button").click();
+    const off = viewer.locator("[data-testid=stage] [data-testid=tile-off][data-role=host]");
+    await off.waitFor({ timeout: 5000 });
+    expect(await off.textContent()).toContain("Lotus Tea House");
+    const tile = (await off.boundingBox())!;
+    // A tile of its own, beside the guest's, not a sliver.
+    expect(tile.width).toBeGreaterThan(200);
+    expect(tile.height).toBeGreaterThan(200);
+    await expectPlaying(viewer, `${STAGE}[data-role=guest]`, 1);
+    expect(await viewer.locator(`${STAGE}[data-role=host]`).count()).toBe(0);
+    await viewer.screenshot({ path: "e2e/.artifacts/stage-host-camera-off-beside-guest.png" });
+
+    await byTestId(host, "camera-button").click();
+    await expect.poll(() => off.count(), { timeout: 5000 }).toBe(0);
+    await expectPlaying(viewer, STAGE, 2, 30_000);
+  });
+
   it("the studio shows every publisher's video, the guest's too, and can still remove the guest", async () => {
     const show = await createShow(origin);
     const host = await goLive(show);

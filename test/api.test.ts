@@ -282,7 +282,8 @@ describe("the API document", () => {
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
-      "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
+      "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
+      "/shops/{shopId}/pickup", "/shops/{shopId}/products", "/shops/{shopId}/rooms",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));

@@ -97,6 +97,29 @@ describe("rate limits follow the viewer, not the connection", () => {
     expect(await again.next("error")).toMatchObject({ code: "rate_limited", retryAfterMs: expect.any(Number) });
   });
 
+  it("a labelled chat line is answered to its sender: chat_sent when taken, its label on the refusal", async () => {
+    const show = await createShow();
+    const sender = await open(show.room.id);
+    const other = await open(show.room.id);
+    await sender.next("sync");
+    await other.next("sync");
+    for (let i = 0; i < LIMITS.chatBurst; i++) sender.send({ type: "chat", text: `m${i}`, ref: `c${i}` });
+    for (let i = 0; i < LIMITS.chatBurst; i++) {
+      const chat = await sender.next("chat");
+      expect(await sender.next("chat_sent")).toMatchObject({ ref: `c${i}`, messageId: chat.message.id, seq: chat.seq });
+    }
+    // One more than the burst: refused, and the refusal names the line, so its text stays with its sender.
+    sender.send({ type: "chat", text: "too fast", ref: "c-late" });
+    expect(await sender.next("error")).toMatchObject({ code: "rate_limited", ref: "c-late", retryAfterMs: expect.any(Number) });
+    for (let i = 0; i < LIMITS.chatBurst; i++) await other.next("chat");
+    await settle();
+    // Nobody else hears of the answers.
+    expect(other.frames.filter((f) => f.type === "chat_sent" || f.type === "error")).toEqual([]);
+    // A label is a short token, nothing else.
+    sender.send({ type: "chat", text: "hi", ref: "<script>" } as never);
+    expect(await sender.next("error")).toMatchObject({ code: "invalid_message" });
+  });
+
   it("a forged or foreign viewer token gets a new identity, not the one it names", async () => {
     const show = await createShow();
     const { viewer } = await ticketFor(show.room.id);
@@ -136,6 +159,35 @@ describe("rate limits follow the viewer, not the connection", () => {
     await other.next("sync");
     other.send({ type: "chat", text: "hello" });
     expect((await other.next("chat")).message.text).toBe("hello");
+  });
+});
+
+describe("a chatter's identity is for the people running the show", () => {
+  it("viewers read a message's name, never its author's viewer id: live, in a sync, in a replay, pinned", async () => {
+    const show = await createShow();
+    const host = await open(show.room.id, { key: show.hostKey });
+    const mod = await open(show.room.id, { key: show.moderatorKey });
+    const writer = await open(show.room.id);
+    const reader = await open(show.room.id);
+    for (const socket of [host, mod, writer, reader]) await socket.next("sync");
+    writer.send({ type: "chat", text: "who am I?", name: "Ana" });
+    const seen = await host.next("chat");
+    expect(seen.message.author).toBe(writer.viewer.id);
+    expect((await mod.next("chat")).message.author).toBe(writer.viewer.id);
+    host.send({ type: "pin_message", messageId: seen.message.id });
+    expect((await host.next("chat_pinned")).message.author).toBe(writer.viewer.id);
+
+    const live = [await reader.next("chat"), await reader.next("chat_pinned")];
+    const late = await open(show.room.id);
+    const sync = await late.next("sync");
+    const back = await open(show.room.id, { viewerToken: reader.viewer.token, since: "1" });
+    const replay = await back.next("replay");
+    for (const frame of [...live, sync, replay]) expect(JSON.stringify(frame)).not.toContain(writer.viewer.id);
+    expect(live[0]!.message).toMatchObject({ name: "Ana", text: "who am I?", author: null });
+    expect(sync.messages).toMatchObject([{ name: "Ana", author: null }]);
+    expect(sync.chat.pinned).toMatchObject({ id: seen.message.id, author: null });
+    // The author sees their own id only where it is theirs anyway: their `you`.
+    expect((await writer.next("chat")).message.author).toBeNull();
   });
 });
 

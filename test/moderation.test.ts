@@ -96,7 +96,7 @@ describe("who may moderate", () => {
     expect((await json(await call(`/api/rooms/${show.room.id}`))).room.viewers).toBe(1);
   });
 
-  it("over HTTP: the host key or the shop's API key; not a moderator, a guest or nobody", async () => {
+  it("over HTTP: the host key, a moderator key or the shop's API key; not a guest or nobody", async () => {
     const { show, viewer, message } = await showWithViewer();
     const roomId = show.room.id;
     const banned = await moderate(roomId, { action: "ban", viewerId: message.author }, show.apiKey);
@@ -122,10 +122,16 @@ describe("who may moderate", () => {
       expect(res.status).toBe(status);
       expect((await json(res)).error.code).toBe(code);
     };
-    await error(await moderate(roomId, { action: "unban", viewerId: message.author }, show.moderatorKey), 403, "forbidden");
     await error(await moderate(roomId, { action: "unban", viewerId: message.author }, show.guestKey), 403, "forbidden");
     await error(await moderate(roomId, { action: "unban", viewerId: message.author }), 401, "unauthorized");
-    await error(await call(`/api/rooms/${roomId}/moderation`, { key: show.moderatorKey }), 403, "forbidden");
+    await error(await moderate(roomId, { action: "unban", viewerId: message.author }, "mk_" + "0".repeat(32)), 401, "unauthorized");
+    await error(await call(`/api/rooms/${roomId}/moderation`, { key: show.guestKey }), 403, "forbidden");
+    // The moderator link's key moderates over HTTP too (and reads the rules); it still runs nothing else.
+    const unbanned = await moderate(roomId, { action: "unban", viewerId: message.author }, show.moderatorKey);
+    expect(unbanned.status).toBe(200);
+    expect((await json(unbanned)).moderation.restricted).toEqual([]);
+    expect((await call(`/api/rooms/${roomId}/moderation`, { key: show.moderatorKey })).status).toBe(200);
+    await error(await call(`/api/rooms/${roomId}/pin`, { method: "POST", json: { productId: null }, key: show.moderatorKey }), 403, "forbidden");
     await error(await moderate(roomId, { action: "ban", viewerId: "someone" }, show.hostKey), 400, "invalid_request");
     await error(await moderate(roomId, { action: "slow_mode", seconds: LIMITS.slowModeMaxSeconds + 1 }, show.hostKey), 400, "invalid_request");
     await error(await moderate(roomId, { action: "shout" }, show.hostKey), 400, "invalid_request");
@@ -192,7 +198,9 @@ describe("bans", () => {
     host.send({ type: "unban", viewerId: message.author });
     expect((await back.next("restricted")).restriction).toBeNull();
     back.send({ type: "chat", text: "thanks!" });
-    expect((await other.next("chat")).message).toMatchObject({ text: "thanks!", author: viewer.viewer.id });
+    expect((await host.next("chat")).message).toMatchObject({ text: "thanks!", author: viewer.viewer.id });
+    // Another viewer reads the name, not who it is.
+    expect((await other.next("chat")).message).toMatchObject({ text: "thanks!", author: null });
   });
 });
 
@@ -303,7 +311,7 @@ describe("the pinned message", () => {
     host.send({ type: "pin_message", messageId: message.id });
     expect((await viewer.next("chat_pinned")).message).toMatchObject({ id: message.id, text: "hello from the audience", name: "Ana" });
     const late = await open(show.room.id);
-    expect((await late.next("sync")).chat).toEqual({ slowModeSeconds: 0, pinned: message });
+    expect((await late.next("sync")).chat).toEqual({ slowModeSeconds: 0, pinned: { ...message, author: null } });
     host.send({ type: "pin_message", messageId: "not-a-message" });
     expect((await host.next("error")).code).toBe("not_found");
 
@@ -345,7 +353,31 @@ describe("the event log", () => {
     expect(log.slice(1).every((e) => e.at !== null && e.at >= start && e.at <= Date.now())).toBe(true);
     expect(log.filter((e) => e.event.type === "restricted").map((e) => (e.event as any).restriction?.kind ?? null)).toEqual(["timeout", "ban", null]);
     expect(log[4]!.event).toMatchObject({ viewerId: message.author, name: "Ana" });
-    void show;
+    // Who decided each: the host's browser; the viewer's own line was nobody's decision.
+    expect(log[0]!.by).toBeNull();
+    const hostId = (await runInDurableObject(stub, (_room, state) => history(state.storage.sql)))[1]!.by;
+    expect(log.slice(1).every((e) => e.by?.role === "host" && e.by.viewerId === hostId?.viewerId)).toBe(true);
+    expect(hostId?.viewerId).toMatch(/^v_/);
+    expect(hostId?.viewerId).not.toBe(message.author);
+  });
+
+  it("names the moderator who decided (socket or HTTP), in the log only: viewers never learn who", async () => {
+    const { show, viewer, message, stub } = await showWithViewer();
+    const mod = await open(show.room.id, { key: show.moderatorKey });
+    const modId = (await mod.next("sync")).you.id;
+    mod.send({ type: "timeout", viewerId: message.author });
+    expect((await viewer.next("restricted")).restriction.kind).toBe("timeout");
+    expect((await moderate(show.room.id, { action: "unban", viewerId: message.author }, show.moderatorKey)).status).toBe(200);
+    expect((await moderate(show.room.id, { action: "slow_mode", seconds: 5 }, show.apiKey)).status).toBe(200);
+    const unbanned = await viewer.next("restricted");
+    const slow = await viewer.next("slow_mode");
+    const log = await runInDurableObject(stub, (_room, state) => history(state.storage.sql));
+    expect(log.slice(1).map((e) => [e.event.type, e.by])).toEqual([
+      ["restricted", { role: "moderator", viewerId: modId }],
+      ["restricted", { role: "moderator", viewerId: null }],
+      ["slow_mode", { role: "shop", viewerId: null }],
+    ]);
+    for (const frame of [unbanned, slow, ...viewer.frames]) expect(JSON.stringify(frame)).not.toContain(modId);
   });
 });
 

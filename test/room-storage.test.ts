@@ -60,10 +60,12 @@ describe("storage migrations", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(4);
+      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(5);
       // Version 3: stage tracks can be turned off (camera off); an old room's tracks are on.
       expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('stage_tracks')").toArray().map((r) => r.name)).toContain("paused");
       expect(history(sql).map((e) => [e.seq, e.event.type, e.at])).toEqual([[1, "chat", at], [2, "pin", null]]);
+      // Version 5: the log keeps who took a moderation decision; what came before was nobody's.
+      expect(history(sql).map((e) => e.by)).toEqual([null, null]);
       expect(sql.exec("SELECT topic, key, version, attempts FROM outbox").toArray()).toEqual([
         { topic: "order", key: "o_LegacyRoom00001aaaaaaaaaa", version: 1, attempts: 3 },
       ]);
@@ -110,19 +112,19 @@ describe("storage migrations", () => {
     });
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
-      expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(4);
+      expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(5);
       expect(room.redeemTicket("ticket-hash")).toEqual({ role: "viewer", viewerId: "v_0000000000000001" });
       room.issueTicket("moderator-ticket", { role: "moderator", viewerId: "v_0000000000000002" });
       expect(room.redeemTicket("moderator-ticket")).toEqual({ role: "moderator", viewerId: "v_0000000000000002" });
       expect(room.moderation()).toEqual({ chat: { slowModeSeconds: 0, pinned: null }, moderation: { blockedWords: [], restricted: [] } });
-      expect(room.moderate({ type: "pin_message", messageId: "m1" })).toMatchObject({ chat: { pinned: { id: "m1", author: null } } });
+      expect(room.moderate({ type: "pin_message", messageId: "m1" }, { role: "shop", viewerId: null })).toMatchObject({ chat: { pinned: { id: "m1", author: null } } });
     });
   });
 
   it("a new room is created at the latest version", async () => {
     const show = await createShow();
     const version = await runInDurableObject(env.Room.getByName(show.room.id), (_room, state) => state.storage.sql.exec("SELECT version FROM schema_version").one().version);
-    expect(version).toBe(4);
+    expect(version).toBe(5);
   });
 });
 

@@ -15,6 +15,8 @@ export type AppEnv = {
     session: Session;
     /** The room named in the path, known to D1 (set by `requireRoom` and `requireHost`). */
     room: KnownRoom;
+    /** Who holds the Bearer key of a room control (set by `requireHost` and `requireModerator`). */
+    actor: import("../durable-objects/protocol.ts").Actor;
     /** Its Durable Object. */
     roomStub: DurableObjectStub<import("../durable-objects/room.ts").Room>;
   };

@@ -148,23 +148,46 @@ export function requireRoom() {
  */
 export function requireHost() {
   return createMiddleware<AppEnv>(async function requireHost(c, next) {
-    const room = await loadRoom(c);
-    const key = bearerKey(c);
-    if (!key) throw new ApiError(401, "unauthorized", "Send the room's host key (hk_...) or the shop's API key (sk_...) as a Bearer token.");
-    if (key.startsWith("sk_")) {
-      const shop = await shopForKey(c.env.DB, key);
-      if (!shop) throw new ApiError(401, "unauthorized", "This API key is not valid.");
-      if (shop.id !== room.shopId) throw new ApiError(403, "forbidden", "This API key belongs to another shop.");
-    } else {
-      const role = await roleForKey(room, key, c.get("roomStub"));
-      if (role === "guest") throw new ApiError(403, "forbidden", "Guests cannot run the show (pin, status, deals, stage, orders); only the host can.");
-      if (role === "moderator") {
-        throw new ApiError(403, "forbidden", "Moderators moderate from the chat (the moderator link's page); the room's HTTP controls take the host key or the shop's API key.");
-      }
-      if (role !== "host") throw new ApiError(401, "unauthorized", "This key does not open this room. Use the host link you were given.");
+    const holder = await keyHolder(c, "Send the room's host key (hk_...) or the shop's API key (sk_...) as a Bearer token.");
+    if (holder === "guest") throw new ApiError(403, "forbidden", "Guests cannot run the show (pin, status, deals, stage, orders); only the host can.");
+    if (holder === "moderator") {
+      throw new ApiError(403, "forbidden", "A moderator key moderates the chat only; the room's other controls take the host key or the shop's API key.");
     }
+    c.set("actor", { role: holder, viewerId: null });
     await next();
   });
+}
+
+/**
+ * Requires someone who may moderate the room's chat: its host key, a
+ * moderator key, or the shop's API key; puts who it was on the context
+ * (`actor`, which the room's log keeps with each decision).
+ *
+ * @example app.openapi(createRoute({ ..., middleware: [requireModerator()] }), handler)
+ */
+export function requireModerator() {
+  return createMiddleware<AppEnv>(async function requireModerator(c, next) {
+    const holder = await keyHolder(c, "Send the room's host key (hk_...), a moderator key (mk_...) or the shop's API key (sk_...) as a Bearer token.");
+    if (holder === "guest") throw new ApiError(403, "forbidden", "Guests cannot moderate the chat; the host or a moderator can.");
+    c.set("actor", { role: holder, viewerId: null });
+    await next();
+  });
+}
+
+/** Whose Bearer key this is, for the room in the path (loaded once); 401/403 when it opens nothing here. */
+async function keyHolder(c: Context<AppEnv>, missing: string): Promise<"shop" | "host" | "moderator" | "guest"> {
+  const room = await loadRoom(c);
+  const key = bearerKey(c);
+  if (!key) throw new ApiError(401, "unauthorized", missing);
+  if (key.startsWith("sk_")) {
+    const shop = await shopForKey(c.env.DB, key);
+    if (!shop) throw new ApiError(401, "unauthorized", "This API key is not valid.");
+    if (shop.id !== room.shopId) throw new ApiError(403, "forbidden", "This API key belongs to another shop.");
+    return "shop";
+  }
+  const role = await roleForKey(room, key, c.get("roomStub"));
+  if (!role || role === "viewer") throw new ApiError(401, "unauthorized", "This key does not open this room. Use the link you were given.");
+  return role;
 }
 
 async function loadRoom(c: Context<AppEnv>): Promise<KnownRoom> {

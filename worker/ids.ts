@@ -29,6 +29,7 @@ async function derivedKey(prefix: string, hostKey: string, purpose: string): Pro
   return `${prefix}${[...mac].map((byte) => ALPHABET[byte % 62]).join("")}`;
 }
 
+export const SHOP_ID = /^s_[0-9A-Za-z]{16}$/;
 export const ROOM_ID = /^r_[0-9A-Za-z]{16}$/;
 /** Order ids carry their room's id (`o_` + the room's 16 characters + 10 more), so any order can be routed to its room. */
 export const ORDER_ID = /^o_([0-9A-Za-z]{16})[0-9A-Za-z]{10}$/;

@@ -54,7 +54,7 @@ api.route("/webhooks", webhooks);
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
-  description: "A shop's API key (sk_...), or for room controls the room's host key (hk_...); a room's guest (gk_...) or moderator key (mk_...) for its socket ticket.",
+  description: "A shop's API key (sk_...), or for room controls the room's host key (hk_...); a room's moderator key (mk_...) for its chat's moderation and socket ticket, its guest key (gk_...) for its socket ticket.",
 });
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",

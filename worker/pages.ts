@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
-import { ORDER_ID, ROOM_ID } from "./ids.ts";
+import { ORDER_ID, ROOM_ID, SHOP_ID } from "./ids.ts";
 
 export const pages = new Hono<AppEnv>();
 
@@ -16,8 +16,10 @@ export async function notFoundPage(request: Request, env: Env): Promise<Response
   return new Response(asset.body, { status: 404, headers: asset.headers });
 }
 
-async function servePage(request: Request, env: Env, page: "room" | "studio" | "order", id: string): Promise<Response> {
-  if (!(page === "order" ? ORDER_ID : ROOM_ID).test(id)) return notFoundPage(request, env);
+const PAGE_ID = { room: ROOM_ID, studio: ROOM_ID, order: ORDER_ID, orders: SHOP_ID } as const;
+
+async function servePage(request: Request, env: Env, page: keyof typeof PAGE_ID, id: string): Promise<Response> {
+  if (!PAGE_ID[page].test(id)) return notFoundPage(request, env);
   const asset = await env.ASSETS.fetch(new URL(`/${page}`, request.url));
   const response = new Response(asset.body, asset);
   response.headers.set("Cache-Control", "no-cache");
@@ -99,3 +101,5 @@ pages.get("/studio/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.
 // The moderator link opens the studio, which then shows the chat and its moderation only.
 pages.get("/mod/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.param("roomId")));
 pages.get("/o/:orderId", (c) => servePage(c.req.raw, c.env, "order", c.req.param("orderId")));
+// The shop's orders board; the shop's key rides in the fragment (#key=sk_…).
+pages.get("/orders/:shopId", (c) => servePage(c.req.raw, c.env, "orders", c.req.param("shopId")));

@@ -5,10 +5,14 @@
 import { z } from "@hono/zod-openapi";
 import {
   CONTROL_CHARACTERS,
+  FULFILMENT_STATUSES,
   LIMITS,
   ROLES,
   VIEWER_ID,
   type ChatState as WireChatState,
+  type FulfilmentStatus,
+  type OrderView as WireOrderView,
+  type ShopOrder as WireShopOrder,
   type ModerationFrame,
   type ModerationState as WireModerationState,
   type RoomState as WireRoomState,
@@ -364,7 +368,6 @@ export const OrderCreated = z
     checkoutUrl: z.string().nullable().openapi({ description: "Where to pay (Stripe Checkout), or null when no online payment is due." }),
   })
   .openapi("OrderCreated");
-export const OrderBody = z.object({ order: Order }).openapi("OrderResponse");
 
 export const OrderSummary = z
   .object({
@@ -384,12 +387,6 @@ export const OrderSummary = z
   })
   .openapi("OrderSummary");
 export const RoomOrders = z.object({ orders: z.array(OrderSummary) }).openapi("RoomOrders");
-
-export const ShopOrder = Order.omit({ holdExpiresAt: true }).extend({ updatedAt: z.number().int() }).openapi("ShopOrder");
-export const ShopOrders = z.object({ orders: z.array(ShopOrder) }).openapi("ShopOrders");
-export const ShopOrdersQuery = z.object({
-  format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" }, description: "`csv` for a spreadsheet." }),
-});
 
 export const StartDeal = z
   .object({
@@ -429,6 +426,110 @@ export const TicketBody = z
     }),
   })
   .openapi("SocketTicket");
+
+// ------------------------------------------------------------------ fulfilment (the shop's side of an order)
+
+export { FULFILMENT_STATUSES, type FulfilmentStatus };
+
+const trackingUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((value) => /^https:\/\/[^\s]+$/i.test(value) && URL.canParse(value), "must be an https:// link (the buyer's page opens it)")
+  .openapi({ example: "https://tracking.example.com/1Z999AA10123456784" });
+
+/** Where an order is on its way to the buyer; the shop's own columns, never written by the room. */
+const FulfilmentProgress = {
+  fulfilmentStatus: z.enum(FULFILMENT_STATUSES).openapi({
+    description: "unfulfilled → packed → shipped (shipping) or picked_up (pickup: packed means ready for pickup); or cancelled by the shop.",
+  }),
+  carrier: z.string().nullable(),
+  trackingUrl: z.string().nullable(),
+  packedAt: z.number().int().nullable(),
+  shippedAt: z.number().int().nullable(),
+  pickedUpAt: z.number().int().nullable(),
+  cancelledAt: z.number().int().nullable(),
+};
+
+export const FulfilmentStep = z
+  .object({
+    status: z.enum(["packed", "shipped", "picked_up", "cancelled"]),
+    at: z.number().int(),
+    actor: z.string().openapi({ description: "Who did it: `api_key` (the shop's key), or a signed-in member once accounts land." }),
+    carrier: z.string().nullable(),
+    trackingUrl: z.string().nullable(),
+  })
+  .openapi("FulfilmentStep");
+
+export const ShopOrder = Order.omit({ holdExpiresAt: true })
+  .extend({ showTitle: z.string(), updatedAt: z.number().int(), ...FulfilmentProgress })
+  .openapi("ShopOrder");
+export const ShopOrders = z
+  .object({
+    orders: z.array(ShopOrder),
+    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next (older) page; null on the last page." }),
+  })
+  .openapi("ShopOrders");
+export const ShopOrderDetail = z
+  .object({ order: ShopOrder.extend({ history: z.array(FulfilmentStep) }) })
+  .openapi("ShopOrderDetail");
+
+/** A time bound: an ISO 8601 date-time with offset, or a date (a whole UTC day). */
+const timeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+export const ShopOrdersQuery = z.object({
+  format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" }, description: "`csv` for a spreadsheet." }),
+  roomId: RoomId.optional().openapi({ param: { name: "roomId", in: "query" }, description: "Only this show's orders." }),
+  status: z.enum(ORDER_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, description: "Payment status." }),
+  fulfilmentStatus: z.enum(FULFILMENT_STATUSES).optional().openapi({ param: { name: "fulfilmentStatus", in: "query" } }),
+  from: timeBound.optional().openapi({ param: { name: "from", in: "query" }, description: "Placed at or after (ISO 8601 date-time, or a date: from its start, UTC).", example: "2026-12-01" }),
+  to: timeBound.optional().openapi({ param: { name: "to", in: "query" }, description: "Placed before (a date: up to its end, UTC).", example: "2026-12-31" }),
+  limit: z.coerce.number().int().min(1).max(5000).default(5000).openapi({ param: { name: "limit", in: "query" }, description: "Orders per page (JSON); the CSV holds up to 5,000." }),
+  cursor: z.string().max(200).optional().openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." }),
+});
+
+export const ShopOrderParams = ShopParams.extend({ orderId: OrderId.openapi({ param: { name: "orderId", in: "path" } }) });
+
+export const UpdateFulfilment = z
+  .object({
+    fulfilmentStatus: z.enum(["packed", "shipped", "picked_up"]).openapi({ description: "To cancel, POST …/cancel." }),
+    carrier: text({ min: 1, max: 60 }).optional().openapi({ example: "SF Express" }),
+    trackingUrl: trackingUrl.optional(),
+  })
+  .refine((body) => body.fulfilmentStatus === "shipped" || (body.carrier === undefined && body.trackingUrl === undefined), {
+    message: "carrier and trackingUrl go with fulfilmentStatus \"shipped\" only",
+    path: ["fulfilmentStatus"],
+  })
+  .openapi("UpdateFulfilment");
+
+export const PickupStore = z
+  .object({
+    address: Address,
+    hours: text({ min: 1, max: 500, multiline: true }).openapi({ description: "Opening hours, as buyers will read them.", example: "Mon–Fri 10:00–19:00\nSat 10:00–16:00" }),
+    contactEmail: z.email().max(254).nullable().default(null).openapi({ description: "Shown to buyers, to reach the shop." }),
+    contactPhone: text({ min: 1, max: 30 }).nullable().default(null),
+  })
+  .openapi("PickupStore");
+export const PickupStoreBody = z.object({ store: PickupStore.nullable() }).openapi("PickupStoreResponse");
+
+/** An order as its buyer (or the shop) reads it: the room's order, where it is, and who to ask. */
+export const OrderView = z
+  .object({
+    order: Order,
+    progress: z.object(FulfilmentProgress).openapi("FulfilmentProgress"),
+    shop: z.object({ id: ShopId, name: z.string(), contactEmail: z.string().nullable(), contactPhone: z.string().nullable() }),
+    show: z.object({ id: RoomId, title: z.string() }),
+    pickupStore: z
+      .object({ address: Address, hours: z.string() })
+      .nullable()
+      .openapi({ description: "For a pickup order: the store's address and opening hours (null if the shop has not set them)." }),
+  })
+  .openapi("OrderView");
+
+const orderViewsAgree: Same<z.infer<typeof OrderView>, WireOrderView> = true;
+const shopOrdersAgree: Same<z.infer<typeof ShopOrder>, WireShopOrder> = true;
+void orderViewsAgree;
+void shopOrdersAgree;
 
 // ------------------------------------------------------------------ accounts (sign-in, sessions, the console)
 

@@ -14,23 +14,27 @@ export class ApiError extends Error {
   }
 }
 
+/** How a request reaches the server: the page's fetch, or one that adds a session's credentials. */
+export type Fetcher = (path: string, init: RequestInit) => Promise<Response>;
+
 type ApiRequest = {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PATCH" | "PUT";
   body?: unknown;
   /** An API key, host key (hk_…) or guest key, sent as a Bearer token. */
   key?: string | null;
   /** Extra request headers, e.g. an order's Idempotency-Key. */
   headers?: Record<string, string>;
+  fetcher?: Fetcher;
 };
 
-export async function api<T>(path: string, { method = "GET", body, key, headers: extra }: ApiRequest = {}): Promise<T> {
+export async function api<T>(path: string, { method = "GET", body, key, headers: extra, fetcher = fetch }: ApiRequest = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json", ...extra };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (key) headers.authorization = `Bearer ${key}`;
 
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetcher(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (error) {
     // fetch only rejects when the request never got an answer.
     throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));

@@ -5,8 +5,8 @@
  */
 import { api } from "./api.ts";
 
-export type { Address, Order } from "../../durable-objects/protocol.ts";
-import type { Address, Order } from "../../durable-objects/protocol.ts";
+export type { Address, FulfilmentStatus, Order, OrderView, ShopOrder } from "../../durable-objects/protocol.ts";
+import type { Address, Order, OrderView } from "../../durable-objects/protocol.ts";
 
 /** What a buyer sends: the order's fulfilment without the address for pickup. */
 export type Fulfilment = { type: "pickup" } | { type: "shipping"; address: Address };
@@ -46,8 +46,9 @@ export function placeOrder(roomId: string, idempotencyKey: string, request: Orde
   });
 }
 
-export async function fetchOrder(orderId: string, token: string): Promise<Order> {
-  return (await api<{ order: Order }>(`/api/orders/${encodeURIComponent(orderId)}`, { key: token })).order;
+/** The order, where it is on its way, the shop and the show (GET /api/orders/{id}). */
+export function fetchOrder(orderId: string, token: string): Promise<OrderView> {
+  return api<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, { key: token });
 }
 
 /** The link a buyer keeps: the token rides in the fragment, which never reaches a server's logs. */

@@ -62,6 +62,9 @@ export type RoomModelOptions = {
 
 export type You = Extract<ServerMessage, { type: "sync" }>["you"];
 
+/** What became of a chat line: in the chat, or refused (by the room, or lost with the connection: `network`). */
+export type ChatReply = { ok: true } | { ok: false; code: string; message: string; retryAfterMs?: number };
+
 export type RoomModel = ReturnType<typeof createRoomModel>;
 
 export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: RoomModelOptions) {
@@ -79,6 +82,9 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
   const seq = signal(0);
   const hearts = signal<FloatingHeart[]>([]);
 
+  /** Chat lines waiting for the room's answer, by their ref; `sent`: on a socket that has since opened. */
+  const chatsInFlight = new Map<string, { resolve: (reply: ChatReply) => void; sent: boolean }>();
+  let nextChatRef = 1;
   let everOnline = false;
   let resyncRequestedAt = 0;
   let ownHeartTimes: number[] = [];
@@ -90,12 +96,20 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
     url: async () => `${roomUrl}?${new URLSearchParams({ since: String(seq.peek()), ticket: await ticket() })}`,
     shouldReconnect: (event) => event.code !== CLOSE.roomNotFound,
     onOpen() {
+      // Lines queued while offline went out just before this.
+      for (const line of chatsInFlight.values()) line.sent = true;
       everOnline = true;
       refused.value = false;
       resyncRequestedAt = 0;
       connection.value = "online";
     },
     onClose(event) {
+      // A line sent on this socket may or may not have been taken: its text goes back to its sender's box.
+      for (const [ref, line] of chatsInFlight) {
+        if (!line.sent) continue;
+        chatsInFlight.delete(ref);
+        line.resolve({ ok: false, code: "network", message: "" });
+      }
       if (event.code === CLOSE.roomNotFound) {
         notFound.value = true;
         return;
@@ -142,8 +156,17 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
   window.addEventListener("online", reconnectNow);
   window.addEventListener("offline", markOffline);
 
-  function send(message: ClientMessage) {
-    socket.send(JSON.stringify(message));
+  function send(message: ClientMessage): boolean {
+    return socket.send(JSON.stringify(message));
+  }
+
+  /** The answer to the line labelled `ref`; false when no line of ours waits for it. */
+  function answerChat(ref: string | undefined, reply: ChatReply): boolean {
+    const line = ref ? chatsInFlight.get(ref) : undefined;
+    if (!line) return false;
+    chatsInFlight.delete(ref!);
+    line.resolve(reply);
+    return true;
   }
 
   function requestResync() {
@@ -201,7 +224,14 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
         checkHead(frame.seq);
         return;
       case "error":
-        onError?.({ code: frame.code, message: frame.message });
+        // A refused chat line is its sender's box's to tell (once, with the text kept); other errors are toasts.
+        if (!answerChat(frame.ref, { ok: false, code: frame.code, message: frame.message, retryAfterMs: frame.retryAfterMs })) {
+          onError?.({ code: frame.code, message: frame.message });
+        }
+        checkHead(frame.seq);
+        return;
+      case "chat_sent":
+        answerChat(frame.ref, { ok: true });
         checkHead(frame.seq);
         return;
       default:
@@ -316,13 +346,20 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
     seq,
     hearts,
 
-    /** Sends a chat line; false when it is empty or too long to send. */
-    sendChat(text: string, name?: string): boolean {
+    /**
+     * Sends a chat line and resolves with the room's answer (a line sent
+     * while offline goes when the socket is back); null when it is empty or
+     * too long to send.
+     */
+    sendChat(text: string, name?: string): Promise<ChatReply> | null {
       const trimmed = text.trim();
-      if (!trimmed || trimmed.length > LIMITS.chatText) return false;
+      if (!trimmed || trimmed.length > LIMITS.chatText) return null;
       const displayName = name?.trim().slice(0, LIMITS.displayName);
-      send({ type: "chat", text: trimmed, name: displayName || undefined } satisfies ClientMessage);
-      return true;
+      const ref = `c${nextChatRef++}`;
+      return new Promise((resolve) => {
+        chatsInFlight.set(ref, { resolve, sent: false });
+        chatsInFlight.get(ref)!.sent = send({ type: "chat", text: trimmed, name: displayName || undefined, ref } satisfies ClientMessage);
+      });
     },
 
     react() {

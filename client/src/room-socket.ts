@@ -88,9 +88,14 @@ export function openRoomSocket({ url, shouldReconnect, onOpen, onMessage, onClos
   schedule();
 
   return {
-    send(frame: string) {
-      if (ws?.readyState === WebSocket.OPEN) ws.send(frame);
-      else queue.push(frame);
+    /** Sends now (true), or queues the frame for the next socket to open (false). */
+    send(frame: string): boolean {
+      if (ws?.readyState === WebSocket.OPEN) {
+        ws.send(frame);
+        return true;
+      }
+      queue.push(frame);
+      return false;
     },
     reconnect() {
       if (stopped) return;

@@ -16,9 +16,11 @@ const MAX_VISIBLE = 3;
 export const toasts = signal<Toast[]>([]);
 let nextId = 1;
 
+/** Shows a notice; the same words again replace the one on screen (and its time) rather than stack. */
 export function showToast(toast: Omit<Toast, "id">): void {
   const id = nextId++;
-  toasts.value = [...toasts.value, { ...toast, id }].slice(-MAX_VISIBLE);
+  const others = toasts.value.filter((shown) => shown.text !== toast.text);
+  toasts.value = [...others, { ...toast, id }].slice(-MAX_VISIBLE);
   setTimeout(() => dismissToast(id), SHOW_FOR_MS);
 }
 

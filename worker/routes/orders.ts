@@ -16,15 +16,17 @@ import { findRoom } from "../room-directory.ts";
 import {
   CreateOrder,
   IdempotencyHeader,
-  OrderBody,
   OrderCreated,
   OrderParams,
+  OrderView,
   RoomOrders,
   RoomParams,
   ShopOrders,
   ShopOrdersQuery,
   ShopParams,
 } from "../schemas.ts";
+import { fulfilment } from "../fulfilment/routes.ts";
+import { orderView } from "../fulfilment/store.ts";
 import { ordersCsv, shopOrders } from "../shop-orders.ts";
 import { validationHook } from "../validation.ts";
 
@@ -87,6 +89,11 @@ orders.openapi(
       }
     }
     if (result.replayed) c.header("Idempotent-Replayed", "true");
+    else if (order.status === "confirmed") {
+      // EMAIL: once worker/email/ lands, queue the buyer's confirmation here:
+      //   sendEmail(c.env, confirmationEmail({ ...from orderView(c.env.DB, order), origin, token: result.token, language: visitorLang(c.req.raw) }))
+      // (worker/fulfilment/order-emails.ts). A Stripe order is confirmed by its webhook (routes/webhooks.ts): queue it there, without the token.
+    }
     return c.json({ order, orderToken: result.token, checkoutUrl }, 201);
   },
 );
@@ -97,10 +104,13 @@ orders.openapi(
     path: "/orders/{orderId}",
     tags: ["Orders"],
     summary: "Read an order",
-    description: "With the order's token (`Authorization: Bearer ot_...`, as returned when it was placed) or the shop's API key. Always current: read from the room.",
+    description:
+      "With the order's token (`Authorization: Bearer ot_...`, as returned when it was placed) or the shop's API key. The order is always " +
+      "current (read from the room); beside it, where it is on its way (packed, shipped with carrier and tracking link, picked up), the shop " +
+      "and how to reach it, the show, and for a pickup order the store's address and opening hours.",
     security: [{ bearer: [] }],
     request: { params: OrderParams },
-    responses: { 200: jsonContent(OrderBody, "The order"), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonContent(OrderView, "The order and its progress"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { orderId } = c.req.valid("param");
@@ -114,12 +124,12 @@ orders.openapi(
       const order = await room.getOrder(orderId, null, true);
       if (!order) throw notFound(`Order ${orderId}`);
       if (order.shopId !== shop.id) throw new ApiError(403, "forbidden", "This order belongs to another shop.");
-      return c.json({ order }, 200);
+      return c.json(await orderView(c.env.DB, order), 200);
     }
     // A wrong token answers like a missing order, so tokens cannot be probed.
     const order = await room.getOrder(orderId, key);
     if (!order) throw notFound(`Order ${orderId}`);
-    return c.json({ order }, 200);
+    return c.json(await orderView(c.env.DB, order), 200);
   },
 );
 
@@ -143,8 +153,11 @@ orders.openapi(
     method: "get",
     path: "/shops/{shopId}/orders",
     tags: ["Orders"],
-    summary: "All of a shop's orders (JSON or CSV)",
-    description: "Across shows, newest first, with buyer, items, totals, status and referral code. `?format=csv` (or `Accept: text/csv`) for a spreadsheet.",
+    summary: "A shop's orders (JSON or CSV)",
+    description:
+      "Across shows, newest first, with buyer, items, totals, payment and fulfilment status and referral code; filtered by show (`roomId`), " +
+      "`status`, `fulfilmentStatus` and time placed (`from`, `to`), a page at a time (`limit`, then `cursor` = the last page's `nextCursor`). " +
+      "`?format=csv` (or `Accept: text/csv`) for a spreadsheet of up to 5,000 matching orders.",
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, query: ShopOrdersQuery },
@@ -158,14 +171,17 @@ orders.openapi(
   }),
   async (c) => {
     const shop = c.get("shop");
-    const list = await shopOrders(c.env.DB, shop.id);
-    const wantsCsv = c.req.valid("query").format === "csv" || (c.req.header("Accept") ?? "").includes("text/csv");
+    const { format, ...filters } = c.req.valid("query");
+    const wantsCsv = format === "csv" || (c.req.header("Accept") ?? "").includes("text/csv");
     if (wantsCsv) {
+      const { orders: list } = await shopOrders(c.env.DB, shop.id, { ...filters, limit: 5000 });
       return c.body(ordersCsv(list), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="orders-${shop.id}.csv"`,
       });
     }
-    return c.json({ orders: list }, 200);
+    return c.json(await shopOrders(c.env.DB, shop.id, filters), 200);
   },
 );
+
+orders.route("/", fulfilment);

@@ -7,7 +7,10 @@ import { formatPrice, formatStartTime } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
 import { paymentText, statusText, tOrders as t } from "../i18n-orders.ts";
 import { rememberOrder } from "../my-orders.ts";
-import { fetchOrder, orderLink, type Address, type Order } from "../orders.ts";
+import { fetchOrder, orderLink, type OrderView } from "../orders.ts";
+import { fulfilmentStatusText, tFulfilment } from "../i18n-fulfilment.ts";
+import { AddressLines } from "./AddressLines.tsx";
+import { OrderProgress, ShopContact } from "./OrderProgress.tsx";
 
 /** How often an order awaiting payment is asked for again (the payment may land any moment). */
 const REFRESH_MS = 5000;
@@ -15,7 +18,7 @@ const REFRESH_MS = 5000;
 type Problem = "no_token" | "not_found" | "rejected" | "network";
 
 export function OrderPage({ orderId, token }: { orderId: string | null; token: string | null }) {
-  const [order, setOrder] = useState<Order | null>(null);
+  const [view, setView] = useState<OrderView | null>(null);
   const [problem, setProblem] = useState<Problem | null>(!orderId ? "not_found" : !token ? "no_token" : null);
   const [attempt, setAttempt] = useState(0);
 
@@ -25,9 +28,10 @@ export function OrderPage({ orderId, token }: { orderId: string | null; token: s
     let timer: ReturnType<typeof setTimeout> | undefined;
     async function load() {
       try {
-        const fresh = await fetchOrder(orderId!, token!);
+        const fetched = await fetchOrder(orderId!, token!);
         if (stopped) return;
-        setOrder(fresh);
+        const fresh = fetched.order;
+        setView(fetched);
         setProblem(null);
         rememberOrder({
           id: fresh.id, token: token!, number: fresh.number, roomId: fresh.roomId, title: fresh.title,
@@ -66,8 +70,8 @@ export function OrderPage({ orderId, token }: { orderId: string | null; token: s
         <LangSwitch class="chip chip-light" />
       </header>
       <main class="order-page" data-testid="order-page" data-problem={problem ?? undefined}>
-        {order && !problem ? (
-          <OrderCard order={order} token={token!} />
+        {view && !problem ? (
+          <OrderCard view={view} token={token!} />
         ) : problem ? (
           <section class="card order-problem" role="alert">
             <h1>{problem === "not_found" ? t("orderNotFound") : t("orderPageTitle")}</h1>
@@ -98,33 +102,28 @@ export function OrderPage({ orderId, token }: { orderId: string | null; token: s
   );
 }
 
-function AddressLines({ address }: { address: Address }) {
-  const country = new Intl.DisplayNames([lang.value], { type: "region" }).of(address.country) ?? address.country;
-  const lines = [address.line1, address.line2, `${address.postalCode} ${address.city}`, address.region, country];
-  return (
-    <>
-      {lines
-        .filter((line): line is string => Boolean(line && line.trim()))
-        .map((line, i) => (
-          <span key={i} class="order-address-line">
-            {line}
-          </span>
-        ))}
-    </>
-  );
-}
-
-function OrderCard({ order, token }: { order: Order; token: string }) {
+function OrderCard({ view, token }: { view: OrderView; token: string }) {
+  const { order, progress } = view;
   const price = (cents: number) => formatPrice(cents, order.currency, lang.value);
   const link = orderLink(order.id, token);
+  const cancelled = progress.fulfilmentStatus === "cancelled" || order.status === "cancelled" || order.status === "expired";
   return (
     <section class="card order-card">
-      <p class="muted small">{t("orderPageTitle")}</p>
+      <p class="muted small" data-testid="order-from">
+        {tFulfilment("fromShow", { shop: view.shop.name, show: view.show.title })}
+      </p>
       <div class="order-head">
         <h1 data-testid="order-number">{t("orderNumber", { number: order.number })}</h1>
-        <span class="status-badge" data-testid="order-status" data-state={order.status}>
-          {statusText(order.status)}
-        </span>
+        {/* Once the shop has moved it on, that is the news; until then, the payment's status. */}
+        {progress.fulfilmentStatus === "unfulfilled" || order.status !== "confirmed" ? (
+          <span class="status-badge" data-testid="order-status" data-state={progress.fulfilmentStatus === "cancelled" ? "cancelled" : order.status}>
+            {progress.fulfilmentStatus === "cancelled" ? statusText("cancelled") : statusText(order.status)}
+          </span>
+        ) : (
+          <span class="status-badge" data-testid="order-status" data-state={progress.fulfilmentStatus}>
+            {fulfilmentStatusText(progress.fulfilmentStatus, order.fulfilment.type)}
+          </span>
+        )}
       </div>
       <p class="muted small">{t("placedAt", { time: formatStartTime(new Date(order.createdAt).toISOString(), lang.value) })}</p>
       {order.status === "awaiting_payment" && order.holdExpiresAt && (
@@ -164,9 +163,11 @@ function OrderCard({ order, token }: { order: Order; token: string }) {
         </div>
         <div>
           <dt>{t("payment")}</dt>
-          <dd data-testid="order-payment">{paymentText(order)}</dd>
+          <dd data-testid="order-payment">{cancelled ? tFulfilment("nothingToPay") : paymentText(order)}</dd>
         </div>
       </dl>
+      {order.status !== "awaiting_payment" && order.status !== "expired" && <OrderProgress view={view} />}
+      <ShopContact shop={view.shop} />
       <div class="order-actions">
         <a class="button button-primary" href={`/r/${encodeURIComponent(order.roomId)}`}>
           {t("backToShow")}

@@ -1,9 +1,11 @@
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { LIMITS, type ChatMessage, type ChatState, type ModerationFrame, type ModerationState } from "../../../durable-objects/protocol.ts";
+import { useLayoutEffect, useRef } from "preact/hooks";
+import { type ChatMessage, type ChatState, type ModerationFrame, type ModerationState } from "../../../durable-objects/protocol.ts";
+import { useChatDraft } from "../chat-draft.ts";
 import { RoleBadge } from "../components/RoleBadge.tsx";
 import { TrashIcon } from "../components/icons.tsx";
 import { formatClock } from "../format.ts";
 import { lang, tStudio as t } from "../i18n.ts";
+import type { ChatReply } from "../room-model.ts";
 
 type StudioChatProps = {
   messages: ChatMessage[];
@@ -11,7 +13,7 @@ type StudioChatProps = {
   /** The blocked words and who is kept out; null until the room has said. */
   moderation: ModerationState | null;
   placeholder: string;
-  onSend: (text: string) => boolean;
+  onSend: (text: string) => Promise<ChatReply> | null;
   onModerate: (frame: ModerationFrame) => void;
 };
 
@@ -21,7 +23,7 @@ type StudioChatProps = {
  * them (by the author's viewer identity, which outlasts reloads).
  */
 export function StudioChat({ messages, chat, moderation, placeholder, onSend, onModerate }: StudioChatProps) {
-  const [text, setText] = useState("");
+  const draft = useChatDraft(onSend);
   const list = useRef<HTMLOListElement>(null);
   const restricted = new Map(moderation?.restricted.map((entry) => [entry.viewerId, entry.restriction]));
 
@@ -32,7 +34,7 @@ export function StudioChat({ messages, chat, moderation, placeholder, onSend, on
 
   function submit(event: Event) {
     event.preventDefault();
-    if (onSend(text)) setText("");
+    draft.submit();
   }
 
   return (
@@ -112,17 +114,27 @@ export function StudioChat({ messages, chat, moderation, placeholder, onSend, on
           );
         })}
       </ol>
+      {draft.notice && (
+        <p class="studio-chat-notice" data-testid="chat-notice" role="status">
+          {draft.notice}
+        </p>
+      )}
       <form class="studio-composer" onSubmit={submit}>
         <input
           data-testid="chat-input"
           aria-label={placeholder}
           placeholder={placeholder}
-          maxLength={LIMITS.chatText}
           autocomplete="off"
-          value={text}
-          onInput={(event) => setText(event.currentTarget.value)}
+          aria-invalid={draft.over}
+          value={draft.text}
+          onInput={(event) => draft.edit(event.currentTarget.value)}
         />
-        <button type="submit" class="button button-primary" data-testid="chat-send">
+        {draft.counter && (
+          <span class="composer-count" data-testid="chat-count" data-over={draft.over}>
+            {draft.counter}
+          </span>
+        )}
+        <button type="submit" class="button button-primary" data-testid="chat-send" disabled={draft.blocked}>
           {t("send")}
         </button>
       </form>

@@ -17,8 +17,12 @@ import type { StageTrack } from "../../../durable-objects/protocol.ts";
 import type { RoomModel } from "../room-model.ts";
 import { hasWebRTC, openSession, type CallsSession } from "./calls.ts";
 
-/** `audio`: a microphone without a camera, or a camera turned off (black frames): played but not shown. */
-export type Tile = { key: string; role: StageTrack["role"]; source: StageTrack["source"]; stream: MediaStream; audio: boolean };
+/**
+ * `audio`: a microphone without a camera, or a camera turned off (black
+ * frames): played but not shown; `off`: that camera, whose place on the
+ * stage gets its person's poster while others are seen.
+ */
+export type Tile = { key: string; role: StageTrack["role"]; source: StageTrack["source"]; stream: MediaStream; audio: boolean; off: boolean };
 /** reconnecting: the media stopped and a new session is on its way; relay: the relay cannot be reached; webrtc: this browser has none. */
 export type PlayerProblem = "reconnecting" | "relay" | "webrtc" | null;
 
@@ -108,7 +112,7 @@ export function createStagePlayer(roomId: string, model: RoomModel, skip?: Reado
       const stream = old && old.getTracks().length == tracks.length && tracks.every((x) => old.getTrackById(x.id)) ? old : new MediaStream(tracks);
       next.set(key, stream);
       // A camera turned off sends black frames: heard, not seen (with no picture left, the stage shows the host's poster).
-      shown.push({ key, role: t.role, source: t.source, stream, audio: t.paused || audio });
+      shown.push({ key, role: t.role, source: t.source, stream, audio: t.paused || audio, off: !!t.paused && camera(t) });
     }
     streams = next;
     tiles.value = shown;

@@ -4,6 +4,7 @@ import { dealClock } from "../components/DealCountdown.tsx";
 import { RoleBadge } from "../components/RoleBadge.tsx";
 import { SendIcon } from "../components/icons.tsx";
 import { tViewer as t } from "../i18n.ts";
+import type { ChatDraft } from "../chat-draft.ts";
 import { serverNow } from "../server-clock.ts";
 
 const NAME_KEY = "shop-along:name";
@@ -88,21 +89,19 @@ function savedName(): string {
 }
 
 type ChatComposerProps = {
-  onSend: (text: string, name: string) => boolean;
+  draft: ChatDraft;
   /** Banned or timed out: the input is closed (the page says why). */
   locked: boolean;
   slowModeSeconds: number;
 };
 
-/** Name (remembered on this device) and message; Enter sends. */
-export function ChatComposer({ onSend, locked, slowModeSeconds }: ChatComposerProps) {
+/** Name (remembered on this device) and message; Enter sends. The line stays in the box until the room takes it. */
+export function ChatComposer({ draft, locked, slowModeSeconds }: ChatComposerProps) {
   const [name, setName] = useState(savedName);
-  const [text, setText] = useState("");
 
   function submit(event: Event) {
     event.preventDefault();
-    // maxLength keeps the text within the room's limit; empty text is not sent.
-    if (onSend(text, name)) setText("");
+    draft.submit(name);
   }
 
   function rememberName(value: string) {
@@ -126,19 +125,25 @@ export function ChatComposer({ onSend, locked, slowModeSeconds }: ChatComposerPr
         value={name}
         onInput={(event) => rememberName(event.currentTarget.value)}
       />
+      {/* No maxLength: a paste is never cut silently; the counter and the notice say by how much it is over. */}
       <input
         class="composer-text"
         data-testid="chat-input"
         aria-label={t("chatPlaceholder")}
         placeholder={slowModeSeconds ? t("slowModePlaceholder", { seconds: slowModeSeconds }) : t("chatPlaceholder")}
-        maxLength={LIMITS.chatText}
         enterKeyHint="send"
         autocomplete="off"
         disabled={locked}
-        value={text}
-        onInput={(event) => setText(event.currentTarget.value)}
+        aria-invalid={draft.over}
+        value={draft.text}
+        onInput={(event) => draft.edit(event.currentTarget.value)}
       />
-      <button type="submit" class="composer-send" data-testid="chat-send" aria-label={t("send")} disabled={locked}>
+      {draft.counter && (
+        <span class="composer-count" data-testid="chat-count" data-over={draft.over}>
+          {draft.counter}
+        </span>
+      )}
+      <button type="submit" class="composer-send" data-testid="chat-send" aria-label={t("send")} disabled={locked || draft.blocked}>
         <SendIcon size={18} />
       </button>
     </form>

@@ -22,9 +22,19 @@ export function Stage({ room, tiles, problem }: { room: RoomState | null; tiles:
       {tiles.map((tile) => tile.audio && <audio key={tile.key} srcObject={tile.stream} autoplay muted={muted} />)}
       {seen.length ? (
         <div class="tiles">
-          {seen.map((tile) => (
-            <video key={tile.key} srcObject={tile.stream} data-role={tile.role} data-source={tile.source} autoplay playsInline muted={muted} />
-          ))}
+          {/* In the stage's order; a camera turned off keeps its place: who it is, not a black box. */}
+          {tiles.map((tile) =>
+            tile.off && room ? (
+              <div key={tile.key} class="poster tile-off" data-testid="tile-off" data-role={tile.role}>
+                <div class="poster-avatar" aria-hidden="true">{tile.role === "host" ? initialOf(room.shopName) : "G"}</div>
+                <p class="poster-note">{tile.role === "host" ? room.shopName : t("stageGuest")}</p>
+              </div>
+            ) : (
+              !tile.audio && (
+                <video key={tile.key} srcObject={tile.stream} data-role={tile.role} data-source={tile.source} autoplay playsInline muted={muted} />
+              )
+            ),
+          )}
         </div>
       ) : room ? (
         <Poster room={room} />
@@ -58,8 +68,10 @@ export function Stage({ room, tiles, problem }: { room: RoomState | null; tiles:
   );
 }
 
+const initialOf = (name: string) => Array.from(name.trim())[0]?.toUpperCase();
+
 function Poster({ room }: { room: RoomState }) {
-  const initial = Array.from(room.shopName.trim())[0]?.toUpperCase();
+  const initial = initialOf(room.shopName);
   if (room.status === "live") {
     return (
       <div class="poster poster-live">

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
 import { Toasts } from "../components/Toasts.tsx";
+import { useChatDraft } from "../chat-draft.ts";
 import { tViewer as t } from "../i18n.ts";
 import type { RoomModel } from "../room-model.ts";
 import type { StagePlayer } from "../video/stage-player.ts";
@@ -35,6 +36,9 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const pinned = room?.products.find((product) => product.id === room.pinnedProductId) ?? null;
   const chat = model.chat.value;
   const chatLock = useChatLock(model.you.value?.restriction);
+  const draft = useChatDraft(model.sendChat);
+  // One notice at a time: why the chat is closed to you, else what became of your line.
+  const chatNotice = chatLock ?? draft.notice;
   const onDeal = room?.deal && room.deal.productId !== pinned?.id ? room.products.find((product) => product.id === room.deal!.productId) : null;
   // After the end: nothing to buy, say or tap; the chat stays readable.
   const ended = room?.status === "ended";
@@ -60,9 +64,9 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
         <ChatMessages messages={model.messages.value} />
         {!ended && onDeal && <PinnedProduct key={`deal-${onDeal.id}`} product={onDeal} deal={room!.deal} onBuy={buy} dealCard />}
         {!ended && pinned && <PinnedProduct key={pinned.id} product={pinned} deal={room?.deal ?? null} onBuy={buy} />}
-        {!ended && chatLock && (
+        {!ended && chatNotice && (
           <p class="chat-bubble chat-notice" data-testid="chat-notice" role="status">
-            {chatLock}
+            {chatNotice}
           </p>
         )}
         {ended ? (
@@ -71,7 +75,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
           </p>
         ) : (
         <div class="viewer-bar">
-          <ChatComposer onSend={model.sendChat} locked={chatLock !== null} slowModeSeconds={chat.slowModeSeconds} />
+          <ChatComposer draft={draft} locked={chatLock !== null} slowModeSeconds={chat.slowModeSeconds} />
           <button
             type="button"
             class="round-button"
