@@ -9,17 +9,25 @@ const here = import.meta.dirname;
 const outDir = resolve(here, "../dist/client");
 
 /**
- * Six pages, each built on its own: the landing page (create a
+ * Seven pages, each built on its own: the landing page (create a
  * shop-along), the viewer page (also the guest page), the host studio,
  * the buyer's order page (/o/{orderId}), the shop's orders board
- * (/orders/{shopId}) and the 404 page.
+ * (/orders/{shopId}), the brand's console (/console) and the 404 page.
  *
  * Separate builds rather than one build with three inputs, because a shared
  * chunk carries every export any page uses: the viewer page would ship the
  * landing page's and the studio's words too. Built apart, each page gets one
  * script with only what it uses, which keeps the viewer within its budget.
  */
-const pages = { index: "index.html", room: "room.html", studio: "studio.html", order: "order.html", orders: "orders.html", "404": "404.html" } as const;
+const pages = {
+  index: "index.html",
+  room: "room.html",
+  studio: "studio.html",
+  order: "order.html",
+  orders: "orders.html",
+  console: "console.html",
+  "404": "404.html",
+} as const;
 
 function page(html: string, first: boolean): EnvironmentOptions {
   return {

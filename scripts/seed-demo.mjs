@@ -5,9 +5,12 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { latestEmailTo } from "./local-emails.mjs";
 
 const DEMO = {
   shop: { name: "Lotus Tea House", currency: "USD" },
+  /** The demo shop's owner signs in to the console with links sent here (shown locally, never sent). */
+  ownerEmail: "owner@lotus-tea.example",
   title: "Spring tea tasting, live from the shop",
   products: [
     { title: "Jasmine pearls, 100 g", priceCents: 1899, imageUrl: "/demo/jasmine-pearls.svg", description: "Hand-rolled green tea scented with fresh jasmine.", stock: 40 },
@@ -29,24 +32,51 @@ async function waitUntilUp(api, timeoutMs = 60_000) {
   throw new Error(`the Worker did not answer on ${api} within ${timeoutMs / 1000} s`);
 }
 
-async function call(api, path, { key, json } = {}) {
+async function call(api, path, { key, json, allow = [] } = {}) {
   const res = await fetch(`${api}${path}`, {
     method: json ? "POST" : "GET",
     headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
     body: json ? JSON.stringify(json) : undefined,
   });
   const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${body.error?.message ?? ""}`);
+  if (!res.ok && !allow.includes(res.status)) throw new Error(`${path}: ${res.status} ${body.error?.message ?? ""}`);
   return body;
 }
 
-/** Returns `{shopId, apiKey, roomId, links}` for the demo, creating it if needed. */
+const tokenOf = (email) => /#token=(el_[0-9A-Za-z]+)/.exec(email.text)?.[1];
+
+/**
+ * A fresh sign-in link to the console for the demo's owner, sent as any
+ * sign-in link is: through the Worker's email queue to wrangler's local
+ * `send_email` simulation, read back from it. The first time, the demo's
+ * owner claims the shop with its email and follows the confirmation link,
+ * so that the address can ask for sign-in links from then on.
+ */
+export async function demoSignInLink(api, file, demo) {
+  if (!demo.ownerEmail) {
+    const since = Date.now();
+    const claim = await call(api, "/api/auth/claim", { key: demo.apiKey, json: { email: DEMO.ownerEmail }, allow: [409] });
+    if (!claim.error) {
+      const token = tokenOf(await latestEmailTo(api, DEMO.ownerEmail, { since }));
+      await call(api, "/api/auth/email-link/sign-in", { json: { token } });
+    }
+    demo.ownerEmail = DEMO.ownerEmail;
+    const { shopId, apiKey, roomId, savedLinks, ownerEmail } = demo;
+    await writeFile(file, JSON.stringify({ shopId, apiKey, roomId, links: savedLinks, ownerEmail }, null, 2));
+  }
+  const since = Date.now();
+  await call(api, "/api/auth/email-link", { json: { email: demo.ownerEmail } });
+  const email = await latestEmailTo(api, demo.ownerEmail, { since });
+  return { email: demo.ownerEmail, link: /\S+\/console#token=el_\S+/.exec(email.text)?.[0] };
+}
+
+/** Returns `{shopId, apiKey, roomId, links, savedLinks, ownerEmail?}` for the demo, creating it if needed (`links` with today's origin). */
 export async function seedDemo(api, file, origin) {
   await waitUntilUp(api);
   try {
     const saved = JSON.parse(await readFile(file, "utf8"));
     const res = await fetch(`${api}/api/rooms/${saved.roomId}`);
-    if (res.ok) return { ...saved, links: withOrigin(saved.links, origin) };
+    if (res.ok) return { ...saved, savedLinks: saved.links, links: withOrigin(saved.links, origin) };
   } catch {
     // no demo yet, or its state was wiped
   }
@@ -62,7 +92,7 @@ export async function seedDemo(api, file, origin) {
   const demo = { shopId: shop.id, apiKey, roomId: room.id, links };
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify(demo, null, 2));
-  return { ...demo, links: withOrigin(links, origin) };
+  return { ...demo, savedLinks: links, links: withOrigin(links, origin) };
 }
 
 /** Links are stored with the origin they were made on; show them with today's. */

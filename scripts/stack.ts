@@ -15,6 +15,8 @@ import { delimiter, join, resolve } from "node:path";
 import { signalGroup, spawnChild, stopChild } from "./child-processes.mjs";
 // @ts-expect-error: a plain .mjs module shared with `npm start`.
 import { startLocalSfu } from "./local-sfu.mjs";
+// @ts-expect-error: a plain .mjs module shared with `npm start`.
+import { latestEmailTo } from "./local-emails.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const wrangler = resolve(root, "node_modules/.bin/wrangler");
@@ -157,6 +159,15 @@ export async function api(origin: string, path: string, json?: unknown, key?: st
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/**
+ * The newest email the stack sent to `to` (since `since`, ms), as wrangler's
+ * local `send_email` simulation kept it: `{from, to, subject, text, html}`.
+ * Waits for it, since emails go through a queue first.
+ */
+export function latestEmail(origin: string, to: string, options: { since?: number; timeoutMs?: number } = {}): Promise<{ from: string; to: string[]; subject: string; text: string; html?: string }> {
+  return latestEmailTo(origin, to, options);
 }
 
 /** The WebSocket URL of a room for a new socket: a fresh single-use ticket, traded for the key (if any) as a page does. */

@@ -19,7 +19,8 @@ import { resolve } from "node:path";
 import { renderUnicodeCompact } from "uqr";
 import { exitAfterStopping, exitOnSignals, shuttingDown, spawnChild } from "./child-processes.mjs";
 import { assertNode22, LOCAL_ENV } from "./local-env.mjs";
-import { seedDemo } from "./seed-demo.mjs";
+import { demoSignInLink, seedDemo } from "./seed-demo.mjs";
+import { watchSentEmails } from "./local-emails.mjs";
 import { startLocalSfu, usesRealCalls } from "./local-sfu.mjs";
 
 // Before anything starts: however this process is stopped, what it started
@@ -79,8 +80,16 @@ const dev = spawnChild(
 // wrangler dev ending on its own ends npm start, with its exit code.
 dev.on("exit", (code) => void exitAfterStopping(code ?? 0));
 
+/** Emails are never sent locally: each one the Worker sends is printed here (wrangler's send_email simulation keeps them). */
+function printEmail(email) {
+  console.log(`\n  ✉ Email to ${email.to.join(", ")} (local only, not sent): ${email.subject}\n${email.text.replace(/^/gm, "    ")}`);
+}
+
 try {
-  const demo = await seedDemo(`http://127.0.0.1:${port}`, state ? resolve(state, "demo.json") : resolve(root, ".wrangler/demo.json"), origin);
+  const api = `http://127.0.0.1:${port}`;
+  const demoFile = state ? resolve(state, "demo.json") : resolve(root, ".wrangler/demo.json");
+  const demo = await seedDemo(api, demoFile, origin);
+  const owner = await demoSignInLink(api, demoFile, demo);
   console.log(`
   ┌──────────────────────────────────────────────────────────────
   │ Shop-along is running at ${origin}
@@ -92,11 +101,16 @@ try {
     // A demo seeded before moderator links (kept in .wrangler/demo.json) has none.
     demo.links.moderator ? `\n  │ Demo moderator link:   ${demo.links.moderator}` : ""
   }
+  │ Brand console:         ${origin}/console
+  │ Sign in as the demo's owner (${owner.email}, link valid 15 min, once):
+  │   ${owner.link}
+  │ Emails sent locally are printed below (they are never really sent).
   │ API docs:              ${origin}/api/docs
   └──────────────────────────────────────────────────────────────
   Scan to open the viewer link${lan ? "" : " (a phone needs `npm start -- --lan`)"}:
 ${renderUnicodeCompact(demo.links.viewer, { border: 1 }).replace(/^/gm, "    ")}
   Press Ctrl+C to stop.`);
+  watchSentEmails(api, printEmail);
 } catch (error) {
   await fail(`\n✗ Could not seed the demo: ${error.message}`, 1);
 }

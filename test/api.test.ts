@@ -272,6 +272,9 @@ describe("the API document", () => {
     const doc = await json(res);
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/auth/claim", "/auth/email", "/auth/email-link", "/auth/email-link/sign-in", "/auth/me", "/auth/passkeys",
+      "/auth/passkeys/register", "/auth/passkeys/register/options", "/auth/passkeys/sign-in", "/auth/passkeys/sign-in/options",
+      "/auth/passkeys/{passkeyId}/revoke", "/auth/recovery-code", "/auth/sessions", "/auth/sessions/{sessionId}/revoke", "/auth/sign-out",
       "/orders/{orderId}",
       "/rooms/{roomId}", "/rooms/{roomId}/calls/ice-servers", "/rooms/{roomId}/calls/sessions/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",

@@ -1,10 +1,14 @@
 /**
  * Who may do what. Keys are bearer secrets: `sk_` (a shop's API key), `hk_`
  * (a room's host key), `gk_` (a room's guest key), `mk_` (a room's moderator
- * key). Only their SHA-256 hashes are stored, in D1 and in the room.
+ * key). Only their SHA-256 hashes are stored, in D1 and in the room. A
+ * signed-in brand (a session cookie, worker/accounts/sessions.ts) reaches its
+ * shops through its memberships, with a role in each (`requireShopAccess`).
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
+import { findAccount, roleIn, type Role } from "./accounts/accounts.ts";
+import { currentSession, hasSessionCookie } from "./accounts/sessions.ts";
 import type { AppEnv } from "./app-env.ts";
 import { ApiError } from "./errors.ts";
 import { sha256Hex } from "./digests.ts";
@@ -24,13 +28,26 @@ export function bearerKey(c: Context): string | null {
 const missingKey = () =>
   new ApiError(401, "unauthorized", "Send the shop's API key as `Authorization: Bearer sk_...`.");
 
-/** Looks up the shop an API key belongs to; null when no shop has it. */
+/** `api_keys.last_used_at` is written at most this often per key: using a key does not cost a write per request. */
+const KEY_USE_RECORDED_EVERY_MS = 60_000;
+
+/** Looks up the shop a live (not revoked) API key belongs to, and records the key's use; null when no shop has it. */
 export async function shopForKey(db: D1Database, key: string): Promise<Shop | null> {
   if (!key.startsWith("sk_")) return null;
-  return db
-    .prepare("SELECT id, name, currency FROM shops WHERE api_key_hash = ?")
+  const row = await db
+    .prepare(
+      `SELECT s.id, s.name, s.currency, k.id AS keyId, k.last_used_at AS lastUsedAt
+       FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
+    )
     .bind(await hashKey(key))
-    .first<Shop>();
+    .first<Shop & { keyId: string; lastUsedAt: number | null }>();
+  if (!row) return null;
+  const { keyId, lastUsedAt, ...shop } = row;
+  const now = Date.now();
+  if (lastUsedAt === null || now - lastUsedAt >= KEY_USE_RECORDED_EVERY_MS) {
+    await db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(now, keyId).run();
+  }
+  return shop;
 }
 
 /**
@@ -48,6 +65,62 @@ export function requireShopKey() {
     if (shop.id !== c.req.param("shopId")) {
       throw new ApiError(403, "forbidden", "This API key belongs to another shop.");
     }
+    c.set("shop", shop);
+    await next();
+  });
+}
+
+/**
+ * Requires a signed-in account (a live session cookie) and puts it and its
+ * session on the context.
+ *
+ * @example auth.openapi(createRoute({ ..., middleware: [requireSession()] }), handler)
+ */
+export function requireSession() {
+  return createMiddleware<AppEnv>(async function requireSession(c, next) {
+    await loadSession(c);
+    await next();
+  });
+}
+
+async function loadSession(c: Context<AppEnv>): Promise<void> {
+  const session = await currentSession(c);
+  if (!session) {
+    throw new ApiError(401, "signed_out", hasSessionCookie(c) ? "Your session has ended (it expired or was signed out). Sign in again." : "Sign in first.");
+  }
+  const account = await findAccount(c.env.DB, session.accountId);
+  if (!account) throw new ApiError(401, "signed_out", "Sign in first.");
+  c.set("session", session);
+  c.set("account", account);
+}
+
+/** How `requireShopAccess` routes are described in the OpenAPI document: an API key, or a signed-in session. */
+export const shopAccessSecurity: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
+
+/**
+ * Requires either a live API key of the shop named in the path (`:shopId`)
+ * or a session whose account has one of `roles` in that shop; puts the shop
+ * (and, for a session, the account) on the context. A Bearer key, when sent,
+ * is what counts; otherwise the session cookie.
+ *
+ * @example shops.openapi(createRoute({ ..., middleware: [requireShopAccess("owner", "manager")] }), handler)
+ */
+export function requireShopAccess(...roles: [Role, ...Role[]]): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async function requireShopAccess(c, next) {
+    const shopId = c.req.param("shopId") ?? "";
+    if (bearerKey(c) || !hasSessionCookie(c)) {
+      if (!bearerKey(c)) {
+        throw new ApiError(401, "unauthorized", "Send the shop's API key as `Authorization: Bearer sk_...`, or sign in to the console.");
+      }
+      return requireShopKey()(c, next);
+    }
+    await loadSession(c);
+    const role = await roleIn(c.env.DB, c.get("account").id, shopId);
+    if (!role || !roles.includes(role)) {
+      throw new ApiError(403, "forbidden", role ? `Your role in this shop (${role}) may not do this.` : "Your account is not a member of this shop.");
+    }
+    const shop = await c.env.DB.prepare("SELECT id, name, currency FROM shops WHERE id = ?").bind(shopId).first<Shop>();
+    if (!shop) throw new ApiError(404, "not_found", `Shop ${shopId} does not exist.`);
     c.set("shop", shop);
     await next();
   });

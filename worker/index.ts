@@ -1,14 +1,18 @@
 /**
  * The Worker: the public HTTP API under /api, the room sockets under
  * /parties/room/{roomId}, and the pages that take a room id. Everything else
- * is a static asset of the client, served before this code runs.
+ * is a static asset of the client, served before this code runs. It is also
+ * the consumer of the email queue (worker/email/).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { refuseCrossSiteWrites } from "./accounts/csrf.ts";
 import type { AppEnv } from "./app-env.ts";
 import { renderDocs } from "./docs.ts";
+import { deliverEmails } from "./email/deliver-emails.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { pages } from "./pages.ts";
+import { auth } from "./routes/auth.ts";
 import { calls } from "./routes/calls.ts";
 import { deals } from "./routes/deals.ts";
 import { moderation } from "./routes/moderation.ts";
@@ -18,6 +22,7 @@ import { products } from "./routes/products.ts";
 import { referrals } from "./routes/referrals.ts";
 import { rooms } from "./routes/rooms.ts";
 import { webhooks } from "./routes/webhooks.ts";
+import { shopShows } from "./routes/shop-shows.ts";
 import { shops } from "./routes/shops.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { routeRoomSocket } from "./sockets.ts";
@@ -37,7 +42,11 @@ const jsonBodyLimit = bodyLimit({
 });
 // A photo upload has its own, larger limit (routes/photos.ts); every other body stays within 64 KB.
 api.use((c, next) => (c.req.method === "POST" && PHOTO_UPLOAD_PATH.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
+// Before any handler: a write that carries the session cookie must come from this site's own pages.
+api.use(refuseCrossSiteWrites());
+api.route("/auth", auth);
 api.route("/shops", shops);
+api.route("/shops", shopShows);
 api.route("/shops", referrals);
 api.route("/shops", products);
 api.route("/shops", photos);
@@ -52,6 +61,13 @@ api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
   description: "A shop's API key (sk_...), or for room controls the room's host key (hk_...); a room's moderator key (mk_...) for its chat's moderation and socket ticket, its guest key (gk_...) for its socket ticket.",
+});
+api.openAPIRegistry.registerComponent("securitySchemes", "session", {
+  type: "apiKey",
+  in: "cookie",
+  name: "__Host-session",
+  description:
+    "A signed-in browser's session (set by the /api/auth sign-in routes; named `session` on plain-http localhost). Writes with it must come from this site (Origin checked).",
 });
 api.openAPIRegistry.registerComponent("securitySchemes", "sessionToken", {
   type: "apiKey",
@@ -87,4 +103,9 @@ app.notFound((c) =>
 );
 app.onError(renderError);
 
-export default app satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  queue: (batch, env) => deliverEmails(batch, env),
+  /** Hono's `app.request(path, init, env)`, for tests that call the app with bindings of their own. */
+  request: app.request,
+} satisfies ExportedHandler<Env> & Pick<typeof app, "request">;

@@ -677,3 +677,103 @@ export const ReferralCodeList = z
 export const ReferralCodeParams = ShopParams.extend({
   code: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).openapi({ param: { name: "code", in: "path" } }),
 });
+
+// ------------------------------------------------------------------ accounts (sign-in, sessions, the console)
+
+const Email = z.email().max(254).openapi({ example: "owner@lotus-tea.example" });
+const AccountRole = z.enum(["owner", "manager", "host", "moderator"]);
+
+export const AccountBody = z
+  .object({
+    account: z.object({
+      id: z.string(),
+      email: z.string().nullable().openapi({ description: "Set once confirmed through a link sent to it." }),
+      displayName: z.string(),
+      createdAt: z.number().int(),
+    }),
+    shops: z.array(z.object({ id: ShopId, name: z.string(), currency: z.string(), role: AccountRole })),
+    session: z.object({ id: z.string(), expiresAt: z.number().int() }),
+  })
+  .openapi("Me", { description: "The signed-in account, its shops with its role in each, and this session." });
+
+export const ClaimShop = z
+  .object({ email: Email.optional().openapi({ description: "The owner's email: a link is sent to confirm it (it then signs in too)." }) })
+  .openapi("ClaimShop");
+
+export const EmailBody = z.object({ email: Email }).openapi("EmailAddress");
+export const EmailLinkSent = z
+  .object({ sent: z.literal(true) })
+  .openapi("EmailLinkSent", { description: "The same answer whether or not an account has this email." });
+export const ConsumeEmailLink = z
+  .object({ token: z.string().regex(/^el_[0-9A-Za-z]{32}$/, "not a sign-in link's token").openapi({ example: "el_..." }) })
+  .openapi("ConsumeEmailLink");
+export const RecoveryCodeBody = z
+  .object({ code: z.string().trim().min(16).max(40).openapi({ example: "7K2M-9QXD-…" }) })
+  .openapi("RecoveryCodeSignIn");
+
+/** A browser's WebAuthn answer as @simplewebauthn/browser returns it; SimpleWebAuthn checks the rest. */
+const WebAuthnResponse = z
+  .looseObject({ id: z.string().min(1).max(1024), type: z.literal("public-key"), response: z.looseObject({}) })
+  .openapi({ description: "The object @simplewebauthn/browser's startRegistration / startAuthentication resolves with." });
+
+export const PasskeyOptions = z
+  .object({
+    challengeId: z.string(),
+    options: z.looseObject({ challenge: z.string() }).openapi({ description: "For @simplewebauthn/browser's optionsJSON." }),
+  })
+  .openapi("PasskeyOptions");
+export const RegisterPasskey = z
+  .object({
+    challengeId: z.string().max(40),
+    name: text({ min: 1, max: 60 }).openapi({ description: "What this device is, to recognise it in the list.", example: "Phone" }),
+    response: WebAuthnResponse,
+  })
+  .openapi("RegisterPasskey");
+export const SignInWithPasskey = z.object({ challengeId: z.string().max(40), response: WebAuthnResponse }).openapi("SignInWithPasskey");
+
+const Passkey = z
+  .object({ id: z.string(), name: z.string(), createdAt: z.number().int(), lastUsedAt: z.number().int().nullable() })
+  .openapi("Passkey");
+export const PasskeyAdded = z
+  .object({
+    passkey: Passkey,
+    recoveryCode: z.string().nullable().openapi({ description: "With the account's first passkey: its recovery code, shown this once." }),
+  })
+  .openapi("PasskeyAdded");
+export const PasskeyList = z.object({ passkeys: z.array(Passkey) }).openapi("PasskeyList");
+export const SignedInWithCode = AccountBody.extend({
+  recoveryCode: z.string().openapi({ description: "The account's new recovery code (the one used is gone), shown this once." }),
+}).openapi("SignedInWithRecoveryCode");
+
+export const SessionList = z
+  .object({
+    sessions: z.array(
+      z.object({
+        id: z.string(),
+        createdAt: z.number().int(),
+        lastSeenAt: z.number().int(),
+        expiresAt: z.number().int(),
+        userAgent: z.string(),
+        current: z.boolean(),
+      }),
+    ),
+  })
+  .openapi("SessionList");
+export const SessionParams = z.object({ sessionId: z.string().max(40).openapi({ param: { name: "sessionId", in: "path" } }) });
+export const PasskeyParams = z.object({ passkeyId: z.string().max(1024).openapi({ param: { name: "passkeyId", in: "path" } }) });
+export const Done = z.object({ ok: z.literal(true) }).openapi("Done");
+
+export const ShopShows = z
+  .object({
+    shows: z.array(
+      z.object({
+        id: RoomId,
+        title: z.string(),
+        status: z.enum(["scheduled", "live", "ended"]),
+        startsAt: z.string().nullable(),
+        createdAt: z.number().int(),
+        viewerLink: z.string(),
+      }),
+    ),
+  })
+  .openapi("ShopShows", { description: "The shop's shows, newest first, with each room's status now." });

@@ -1,12 +1,12 @@
 /**
  * The shop's fulfilment routes: one order in full, moving it on (packed,
  * shipped, picked up), cancelling it, and the shop's pickup store. Mounted
- * by routes/orders.ts; every route takes the shop's key (requireShopKey).
+ * by routes/orders.ts; every route takes the shop's key, or the session of its owner or a manager (requireShopAccess).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { requireShopKey } from "../auth.ts";
+import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { unwrap } from "../refusals.ts";
@@ -57,8 +57,8 @@ fulfilment.openapi(
     tags: ["Fulfilment"],
     summary: "One order in full",
     description: "The buyer's contact and address, items, payment and fulfilment status, and the fulfilment history (who, when).",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopOrderParams },
     responses: { 200: jsonContent(ShopOrderDetail, "The order"), ...errorResponses(400, 401, 403, 404) },
   }),
@@ -75,8 +75,8 @@ fulfilment.openapi(
       "unfulfilled → packed → shipped (shipping orders, with an optional carrier and https tracking link) or picked_up (pickup orders; " +
       "packed means ready for pickup). A step the order cannot take is 409 `invalid_transition`; repeating the order's current status " +
       "changes nothing (a repeated `shipped` may correct the carrier or tracking link).",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopOrderParams, body: jsonBody(UpdateFulfilment) },
     responses: { 200: jsonContent(ShopOrderDetail, "The order after the step"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
@@ -107,8 +107,8 @@ fulfilment.openapi(
     description:
       "Marks it cancelled. While the show has not ended, its units go back on sale in the show (once; viewers see the count change); " +
       "after the end, only the order is cancelled. A shipped or picked-up order cannot be cancelled (409); cancelling again changes nothing.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopOrderParams },
     responses: { 200: jsonContent(CancelResult, "The cancelled order"), ...errorResponses(400, 401, 403, 404, 409) },
   }),
@@ -133,8 +133,8 @@ fulfilment.openapi(
     path: "/shops/{shopId}/pickup",
     tags: ["Fulfilment"],
     summary: "The shop's pickup store and contact",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams },
     responses: { 200: jsonContent(PickupStoreBody, "The store, or null if not set yet"), ...errorResponses(400, 401, 403) },
   }),
@@ -148,8 +148,8 @@ fulfilment.openapi(
     tags: ["Fulfilment"],
     summary: "Set the shop's pickup store and contact",
     description: "The address and opening hours buyers of pickup orders see on their order page, and the email and phone every buyer may reach the shop at.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(PickupStore) },
     responses: { 200: jsonContent(PickupStoreBody, "The store as saved"), ...errorResponses(400, 401, 403, 413) },
   }),

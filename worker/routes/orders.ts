@@ -6,7 +6,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { PlaceOrder } from "../../durable-objects/orders.ts";
 import type { AppEnv } from "../app-env.ts";
-import { bearerKey, hashKey, requireHost, requireRoom, requireShopKey, shopForKey } from "../auth.ts";
+import { bearerKey, hashKey, requireHost, requireRoom, requireShopAccess, shopAccessSecurity, shopForKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { roomOfOrder } from "../ids.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
@@ -159,8 +159,8 @@ orders.openapi(
       "Across shows, newest first, with buyer, items, totals, payment and fulfilment status and referral code; filtered by show (`roomId`), " +
       "`status`, `fulfilmentStatus` and time placed (`from`, `to`), a page at a time (`limit`, then `cursor` = the last page's `nextCursor`). " +
       "`?format=csv` (or `Accept: text/csv`) for a spreadsheet of up to 5,000 matching orders.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, query: ShopOrdersQuery },
     responses: {
       200: {

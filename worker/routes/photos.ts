@@ -7,7 +7,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.ts";
-import { requireShopKey } from "../auth.ts";
+import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { photoUrl, readProduct } from "../catalogue/catalogue.ts";
 import { MAX_PHOTO_BYTES, readPhotoFile } from "../catalogue/photo-file.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -36,9 +36,9 @@ photos.openapi(
     description:
       `The image itself as the body (JPEG, PNG or WebP, recognised by its bytes; at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB). ` +
       `It goes after the product's other photos (at most ${MAX_PHOTOS}); the first photo is the one small cards show.`,
-    security: [{ bearer: [] }],
+    security: shopAccessSecurity,
     middleware: [
-      requireShopKey(),
+      requireShopAccess("owner", "manager"),
       bodyLimit({
         maxSize: MAX_PHOTO_BYTES,
         onError: () => {
@@ -84,8 +84,8 @@ photos.openapi(
     path: "/{shopId}/products/{productId}/photos/order",
     tags: ["Products"],
     summary: "Reorder the photos",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ProductParams, body: jsonBody(PhotoOrder) },
     responses: { 200: jsonContent(PhotoList, "The photos in their new order"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
@@ -115,8 +115,8 @@ photos.openapi(
     tags: ["Products"],
     summary: "Delete a photo",
     description: "Removes it from the product and its bytes from storage.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: PhotoParams },
     responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
   }),

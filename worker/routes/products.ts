@@ -6,7 +6,7 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
-import { requireShopKey } from "../auth.ts";
+import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { readProduct, readProducts, variantView, type VariantRow } from "../catalogue/catalogue.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { newProductId, newVariantId } from "../ids.ts";
@@ -38,8 +38,8 @@ products.openapi(
     tags: ["Products"],
     summary: "Add a product",
     description: "With `optionNames` (e.g. `[\"Size\", \"Colour\"]`) the product can then be given variants; without, it is sold as one thing.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(CreateProduct) },
     responses: { 201: jsonContent(ProductCreated, "The product"), ...errorResponses(400, 401, 403, 413) },
   }),
@@ -95,8 +95,8 @@ products.openapi(
     tags: ["Products"],
     summary: "Change a product",
     description: "Only the fields sent change; `null` clears the image link or the description. Shows already set up keep what they listed.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ProductParams, body: jsonBody(UpdateProduct) },
     responses: { 200: jsonContent(ProductBody, "The product after the change"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
@@ -136,8 +136,8 @@ products.openapi(
     description:
       "The product leaves the catalogue and can no longer be listed in a new show. It is archived rather than erased: orders and past " +
       "shows still name it, and a show that is set up (even live now) keeps selling the copy it listed, so deleting never breaks a running show.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ProductParams },
     responses: { ...archived, ...errorResponses(400, 401, 403, 404) },
   }),
@@ -160,8 +160,8 @@ products.openapi(
     tags: ["Products"],
     summary: "Add a variant",
     description: "One value per option name of the product (give it `optionNames` first), an optional SKU and an optional price of its own.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ProductParams, body: jsonBody(CreateVariant) },
     responses: { 201: jsonContent(VariantBody, "The variant"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
@@ -192,8 +192,8 @@ products.openapi(
     tags: ["Products"],
     summary: "Change a variant",
     description: "Only the fields sent change; `null` clears the SKU or the variant's own price (it then costs the product's).",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: VariantParams, body: jsonBody(UpdateVariant) },
     responses: { 200: jsonContent(VariantBody, "The variant after the change"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
@@ -228,8 +228,8 @@ products.openapi(
     tags: ["Products"],
     summary: "Delete (archive) a variant",
     description: "As for a product: gone from the catalogue and from new shows; orders and shows already set up keep it.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: VariantParams },
     responses: { ...archived, ...errorResponses(400, 401, 403, 404) },
   }),

@@ -4,7 +4,7 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
-import { requireShopKey } from "../auth.ts";
+import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { createCode, deleteCode, referralReport } from "../referrals/store.ts";
@@ -22,8 +22,8 @@ referrals.openapi(
     tags: ["Referral codes"],
     summary: "Name a referral code",
     description: "A code for one person who shares the shop's shows; orders from a viewer link with `?ref=<code>` count for it.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(CreateReferralCode) },
     responses: { 201: jsonContent(ReferralCodeCreated, "The code, with what it sold so far"), ...errorResponses(400, 401, 403, 409, 413) },
   }),
@@ -44,8 +44,8 @@ referrals.openapi(
     path: "/{shopId}/referral-codes",
     tags: ["Referral codes"],
     summary: "Referral codes and what each sold",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams },
     responses: { 200: jsonContent(ReferralCodeList, "Every code with its orders, units and revenue, per show and in total"), ...errorResponses(400, 401, 403) },
   }),
@@ -62,8 +62,8 @@ referrals.openapi(
     tags: ["Referral codes"],
     summary: "Delete a referral code",
     description: "Its orders keep their code; it then shows as a code without a name.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ReferralCodeParams },
     responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
   }),

@@ -1,7 +1,8 @@
 /** Shops, and creating a show (room) for a shop. The catalogue's routes are in products.ts and photos.ts. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
-import { hashKey, requireShopKey } from "../auth.ts";
+import { hashKey, requireShopAccess, shopAccessSecurity } from "../auth.ts";
+import { newApiKeyId } from "../accounts/secrets.ts";
 import { listShow } from "../catalogue/show-listing.ts";
 import { guestKeyFor, moderatorKeyFor, newApiKey, newHostKey, newRoomId, newShopId } from "../ids.ts";
 import { CreateRoom, CreateShop, RoomCreated, ShopCreated, ShopParams } from "../schemas.ts";
@@ -26,9 +27,13 @@ shops.openapi(
     const { name, currency } = c.req.valid("json");
     const shop = { id: newShopId(), name, currency };
     const apiKey = newApiKey();
-    await c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(shop.id, shop.name, shop.currency, await hashKey(apiKey), Date.now())
-      .run();
+    const keyHash = await hashKey(apiKey);
+    const now = Date.now();
+    // The shop's first key, in api_keys (what authenticates) and, as before, on the shop.
+    await c.env.DB.batch([
+      c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at) VALUES (?, ?, ?, ?, ?)").bind(shop.id, shop.name, shop.currency, keyHash, now),
+      c.env.DB.prepare("INSERT INTO api_keys (id, shop_id, name, key_hash, created_at) VALUES (?, ?, 'Created with the shop', ?, ?)").bind(newApiKeyId(), shop.id, keyHash, now),
+    ]);
     return c.json({ shop, apiKey }, 201);
   },
 );
@@ -42,8 +47,8 @@ shops.openapi(
     description:
       "Lists products with the units this show may sell (`products` for products sold as one thing, `variants` for each size / colour of " +
       "those that have variants) and returns the viewer share link, plus the host, guest and moderator links, which carry their own secret keys.",
-    security: [{ bearer: [] }],
-    middleware: [requireShopKey()] as const,
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(CreateRoom) },
     responses: { 201: jsonContent(RoomCreated, "The room and its links"), ...errorResponses(400, 401, 403, 404, 413, 422) },
   }),

@@ -3,11 +3,13 @@ import { formatStartTime } from "../format.ts";
 import { lang, tLanding as t } from "../i18n.ts";
 import type { CreatedShow } from "./create-show.ts";
 import { QrCode } from "../components/QrCode.tsx";
+import { SecureShop } from "./SecureShop.tsx";
 
 /** The links a new show comes with: viewer (to share), host (secret), guest (for a co-host), moderator (for the chat). */
 export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother: () => void }) {
   const { viewer, host, guest, moderator } = show.links;
   return (
+    <>
     <section class="card result" aria-labelledby="result-title">
       <div class="result-head">
         <span class="result-mark" aria-hidden="true">✓</span>
@@ -79,5 +81,7 @@ export function ShareResult({ show, onAnother }: { show: CreatedShow; onAnother:
         </button>
       </div>
     </section>
+    <SecureShop shopId={show.room.shopId} />
+    </>
   );
 }

@@ -4,6 +4,8 @@
  * their variants. If a later call fails, the brand fixes the problem and
  * presses the button again; the shop and what was already made of each
  * product are reused (remembered here, for this page) rather than made twice.
+ * Once the shop exists, this browser claims it in the background: the brand
+ * is then signed in to its console as the shop's owner.
  */
 import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { api } from "../api.ts";
@@ -23,6 +25,34 @@ const shopsMade = new Map<string, { shop: Shop; apiKey: string }>();
 /** What was made of a product so far: a retry picks up where a failed call stopped. */
 type ProductMade = { productId: string; photoSent: boolean; variantIds: string[] };
 const productsMade = new Map<string, ProductMade>();
+/** Each new shop's claim (its owner's account and this browser's session), by shop id: made in the background. */
+const claims = new Map<string, Promise<boolean>>();
+
+/**
+ * Makes this browser the new shop's signed-in owner (POST /api/auth/claim),
+ * without holding up the products and the room: nothing waits for it but the
+ * "Secure your shop with a passkey" card.
+ */
+function claimShop(shopId: string, apiKey: string) {
+  claims.set(
+    shopId,
+    api("/api/auth/claim", { method: "POST", key: apiKey, body: {} }).then(
+      () => true,
+      () => false,
+    ),
+  );
+}
+
+/** Whether this browser is signed in as the shop's owner: the claim made on this page, else what the session says (after a reload). */
+export function ownsShop(shopId: string): Promise<boolean> {
+  return (
+    claims.get(shopId) ??
+    api<{ shops: { id: string; role: string }[] }>("/api/auth/me").then(
+      (me) => me.shops.some((shop) => shop.id === shopId && shop.role === "owner"),
+      () => false,
+    )
+  );
+}
 
 export async function createShow(request: ShowRequest, onProgress: (progress: Progress) => void): Promise<CreatedShow> {
   onProgress({ step: "shop" });
@@ -31,6 +61,7 @@ export async function createShow(request: ShowRequest, onProgress: (progress: Pr
   if (!made) {
     made = await api<{ shop: Shop; apiKey: string }>("/api/shops", { method: "POST", body: request.shop });
     shopsMade.set(shopKey, made);
+    claimShop(made.shop.id, made.apiKey);
   }
   const { shop, apiKey } = made;
 
