@@ -50,6 +50,8 @@ export const ordersSchema: RoomFeature["schema"] = {
   6: `ALTER TABLE orders ADD COLUMN variant_id TEXT;
       ALTER TABLE orders ADD COLUMN variant_options TEXT;
       ALTER TABLE orders ADD COLUMN sku TEXT;`,
+  // Where and in which language to tell the buyer (JSON Notify): the confirmation goes out when the order is confirmed.
+  7: `ALTER TABLE orders ADD COLUMN notify TEXT;`,
 };
 
 export interface PlaceOrder {
@@ -66,7 +68,12 @@ export interface PlaceOrder {
   payment: Payment;
   /** How long an unpaid order holds its units. */
   holdMs: number;
+  /** The site the buyer ordered on and their language, for the confirmation email; none: no email. */
+  notify?: Notify | null;
 }
+
+/** What the buyer's emails need from the request: the site's origin (for the order link) and the buyer's language. */
+export type Notify = { origin: string; language: string | null };
 
 export type Placed = { ok: true; order: Order; token: string; checkoutUrl: string | null; replayed: boolean };
 
@@ -100,6 +107,8 @@ export type OrderRow = {
   variant_id: string | null;
   variant_options: string | null;
   sku: string | null;
+  /** JSON Notify, or null (rooms from before; orders placed without one). */
+  notify: string | null;
 };
 
 type RoomIds = { room_id: string; shop_id: string; status: string };
@@ -209,13 +218,20 @@ export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: Or
     variant_id: variant?.id ?? null,
     variant_options: variant?.options ?? null,
     sku: variant?.sku ?? null,
+    notify: input.notify ? JSON.stringify(input.notify) : null,
   };
   moveUnits(sql, input.productId, row.variant_id, "available", paidNow ? "sold" : "held", input.quantity);
   insertOrder(sql, row);
   if (onDeal) addDealPurchase(sql, onDeal.id, email, input.quantity);
   tx.enqueue("order", row.id, row.version);
+  if (paidNow) queueConfirmation(tx, row);
   if (!paidNow) tx.rearm();
   return { ok: true, order: toOrder(row, room), token: row.token, checkoutUrl: null, replayed: false };
+}
+
+/** A confirmed order's email to its buyer, in the same transaction: the outbox sends it (buyer-emails.ts), retrying until it goes. */
+function queueConfirmation(tx: Change, row: OrderRow): void {
+  if (row.notify) tx.enqueue("email", `confirmed:${row.id}`, 1);
 }
 
 /**
@@ -237,6 +253,7 @@ export function settleOrder(sql: SqlStorage, tx: Change, id: string, to: "confir
   );
   const updated = findOrder(sql, id)!;
   tx.enqueue("order", id, updated.version);
+  if (to === "confirmed") queueConfirmation(tx, updated);
   return updated;
 }
 

@@ -21,6 +21,8 @@ export type OutboxEntry = { topic: OutboxTopic; key: string; version: number; pa
 
 /** Turns due entries of one topic into D1 statements (each statement an idempotent, versioned upsert). */
 export type TopicWriter = (room: { db: D1Database; sql: SqlStorage; show: ShowRow }, entries: OutboxEntry[]) => Promise<D1PreparedStatement[]>;
+/** Does what one entry of a topic asks outside D1 (an email handed to the email queue); throws to be retried. */
+export type TopicSender = (room: { db: D1Database; sql: SqlStorage; show: ShowRow; env: Env }, entry: OutboxEntry) => Promise<void>;
 
 export const outboxSchema: RoomFeature["schema"] = {
   1: `CREATE TABLE IF NOT EXISTS outbox (
@@ -61,7 +63,8 @@ export class Outbox implements RoomFeature {
   constructor(
     private readonly kit: RoomKit,
     private readonly show: () => ShowRow | undefined,
-    private readonly writers: Record<OutboxTopic, TopicWriter>,
+    private readonly writers: Partial<Record<OutboxTopic, TopicWriter>>,
+    private readonly senders: Partial<Record<OutboxTopic, TopicSender>> = {},
   ) {}
 
   nextDue(): number | null {
@@ -90,24 +93,56 @@ export class Outbox implements RoomFeature {
       .exec<OutboxEntry>("SELECT topic, key, version, payload, attempts FROM outbox WHERE next_at <= ? ORDER BY next_at LIMIT ?", this.kit.now(), BATCH)
       .toArray();
     if (due.length === 0) return { written: 0, failed: 0 };
-    const byTopic = new Map<OutboxTopic, OutboxEntry[]>();
-    for (const entry of due) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
-    try {
-      const statements = (await Promise.all([...byTopic].map(([topic, entries]) => this.writers[topic]({ db: this.kit.env.DB, sql, show }, entries)))).flat();
-      if (statements.length) await this.kit.env.DB.batch(statements);
-    } catch (error) {
-      console.warn(`outbox: writing ${due.length} entr${due.length === 1 ? "y" : "ies"} to D1 failed, will retry`, String(error));
-      this.kit.storage.transactionSync(() => {
-        for (const e of due) {
-          const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** e.attempts);
-          sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE topic = ? AND key = ?", Date.now() + backoff, e.topic, e.key);
-        }
-      });
-      return { written: 0, failed: due.length };
+    const rows = due.filter((e) => this.writers[e.topic]);
+    const sends = due.filter((e) => !this.writers[e.topic]);
+    let written = 0;
+    let failed = 0;
+    // D1 writes first, all in one batch: it all goes, or it all waits.
+    if (rows.length) {
+      const byTopic = new Map<OutboxTopic, OutboxEntry[]>();
+      for (const entry of rows) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+      try {
+        const statements = (await Promise.all([...byTopic].map(([topic, entries]) => this.writers[topic]!({ db: this.kit.env.DB, sql, show }, entries)))).flat();
+        if (statements.length) await this.kit.env.DB.batch(statements);
+        this.#done(rows);
+        written += rows.length;
+      } catch (error) {
+        console.warn(`outbox: writing ${rows.length} entr${rows.length === 1 ? "y" : "ies"} to D1 failed, will retry`, String(error));
+        this.#later(rows);
+        failed += rows.length;
+      }
     }
+    // Then each send on its own, so one that fails is retried without repeating the others.
+    for (const entry of sends) {
+      try {
+        await this.senders[entry.topic]!({ db: this.kit.env.DB, sql, show, env: this.kit.env }, entry);
+        this.#done([entry]);
+        written += 1;
+      } catch (error) {
+        console.warn(`outbox: ${entry.topic} ${entry.key} failed, will retry`, String(error));
+        this.#later([entry]);
+        failed += 1;
+      }
+    }
+    return { written, failed };
+  }
+
+  /** Written: gone from the outbox, unless a newer version was queued meanwhile. */
+  #done(entries: OutboxEntry[]): void {
+    const sql = this.kit.sql;
     this.kit.storage.transactionSync(() => {
-      for (const e of due) sql.exec("DELETE FROM outbox WHERE topic = ? AND key = ? AND version = ?", e.topic, e.key, e.version);
+      for (const e of entries) sql.exec("DELETE FROM outbox WHERE topic = ? AND key = ? AND version = ?", e.topic, e.key, e.version);
     });
-    return { written: due.length, failed: 0 };
+  }
+
+  /** Failed: tried again after a backoff that grows with each attempt. */
+  #later(entries: OutboxEntry[]): void {
+    const sql = this.kit.sql;
+    this.kit.storage.transactionSync(() => {
+      for (const e of entries) {
+        const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** e.attempts);
+        sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE topic = ? AND key = ?", Date.now() + backoff, e.topic, e.key);
+      }
+    });
   }
 }

@@ -20,7 +20,8 @@ import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
-import { Orders, writeOrders, type Order, type PlaceOrder, type Placed } from "./orders.ts";
+import { findOrder, Orders, writeOrders, type Notify, type Order, type PlaceOrder, type Placed } from "./orders.ts";
+import { sendBuyerEmails } from "./buyer-emails.ts";
 import { enqueue, Outbox } from "./outbox.ts";
 import {
   CLOSE,
@@ -97,7 +98,7 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders });
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails });
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
     const log: RoomFeature = { schema: eventLogSchema };
@@ -206,6 +207,12 @@ export class Room extends Server<Env> {
   settle(orderId: string, to: "confirmed" | "cancelled" | "expired"): Order | null {
     this.#orders.settle(orderId, to);
     return this.#orders.get(orderId, null, true);
+  }
+
+  /** Where and in which language the buyer of an order is told about it (for the shop's status emails); null if unknown. */
+  buyerNotify(orderId: string): Notify | null {
+    const row = findOrder(this.ctx.storage.sql, orderId);
+    return row?.notify ? (JSON.parse(row.notify) as Notify) : null;
   }
 
   /** The shop cancelled an order: while the show sells, its units go back on sale (once). */

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { latestEmail } from "../scripts/stack.ts";
 import { byTestId, checkout, createShow, desktop, hostKeyOf, launchBrowser, online, phone } from "./browser.ts";
 
 const origin = inject("origin");
@@ -54,12 +55,19 @@ describe("fulfilment: the shop ships, the buyer sees it", () => {
     await buyer.goto(`${show.links.viewer}?ref=KOL_MEI`);
     await online(buyer);
     await byTestId(buyer, "buy-now").click();
-    await checkout(buyer, { name: "Mei Lin", email: "mei@example.com", shipping: { line1: "12 Tea Street", city: "Hangzhou", postalCode: "310000", country: "CN" } });
+    // Her own address, so that her emails are hers in the local email view.
+    const mei = `mei-${Date.now()}@example.com`;
+    await checkout(buyer, { name: "Mei Lin", email: mei, shipping: { line1: "12 Tea Street", city: "Hangzhou", postalCode: "310000", country: "CN" } });
     const confirmation = byTestId(buyer, "order-confirmation");
     await confirmation.waitFor({ timeout: 10_000 });
     const orderId = (await confirmation.getAttribute("data-order-id"))!;
     const orderLink = (await byTestId(buyer, "order-link").getAttribute("href"))!;
     await inD1(show.shop.id, orderId, show.apiKey);
+    // The confirmation email, sent through the room's outbox and the email queue, links to the order with its token.
+    const confirmed = await latestEmail(origin, mei);
+    expect(confirmed.subject).toMatch(/^Order #\d+ confirmed · Lotus Tea House$/);
+    expect(confirmed.text).toContain(orderLink);
+    expect(confirmed.text).toContain("Spring tasting");
 
     // The brand's board, on a laptop.
     const brand = await (await desktop(browser, "en-US", 1366, 900)).newPage();
@@ -70,7 +78,7 @@ describe("fulfilment: the shop ships, the buyer sees it", () => {
     expect(brand.url()).toBe(`${origin}/orders/${show.shop.id}`);
     expect(await row.getAttribute("data-fulfilment")).toBe("unfulfilled");
     expect(await row.textContent()).toContain("Mei Lin");
-    expect(await row.textContent()).toContain("mei@example.com");
+    expect(await row.textContent()).toContain(mei);
     expect(await row.locator("[data-testid=board-delivery]").textContent()).toContain("12 Tea Street");
     expect(await row.textContent()).toContain("KOL_MEI");
     expect(await row.textContent()).toContain("Jasmine pearls × 1");
@@ -82,9 +90,15 @@ describe("fulfilment: the shop ships, the buyer sees it", () => {
     await row.locator("[data-testid=ship-tracking]").fill("http://track.example.com/SF1");
     expect(await row.locator("[data-testid=ship-save]").isDisabled()).toBe(true);
     await row.locator("[data-testid=ship-tracking]").fill("https://track.example.com/SF1");
+    const beforeShip = Date.now();
     await row.locator("[data-testid=ship-save]").click();
     await expect.poll(() => row.getAttribute("data-fulfilment")).toBe("shipped");
     expect(await row.locator("[data-testid=board-fulfilment]").textContent()).toBe("Shipped");
+    // And an email that it is on its way, with the tracking link.
+    const shipped = await latestEmail(origin, mei, { since: beforeShip });
+    expect(shipped.subject).toMatch(/is on its way/);
+    expect(shipped.text).toContain("https://track.example.com/SF1");
+    expect(shipped.text).toContain("SF Express");
     await brand.screenshot({ path: `${SHOTS}/board-desktop-en.png`, fullPage: true });
 
     // The CSV export downloads the board's orders.

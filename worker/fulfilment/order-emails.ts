@@ -6,11 +6,11 @@
  * else English. The order page link carries the order's token in its
  * fragment (`#token=`), never in the query: fragments never reach a server.
  *
- * Sending is the email module's job (worker/email/, queue-backed). Where each
- * message gets sent once it lands: the confirmation in routes/orders.ts
- * (POST /rooms/{roomId}/orders, offline orders; Stripe orders when the
- * webhook confirms them), the status emails in fulfilment/routes.ts (PATCH
- * …/orders/{orderId}, when a step moved the order); both marked `EMAIL:`.
+ * Sending is the email module's job (worker/email/, queue-backed). The
+ * confirmation is sent by the show's room through its outbox once the order
+ * is confirmed (durable-objects/buyer-emails.ts: at once for offline orders,
+ * when Stripe's webhook confirms the others); the status emails by
+ * fulfilment/routes.ts when a step moved the order (shipped, ready for pickup).
  */
 import type { Address, Order } from "../../durable-objects/protocol.ts";
 import { formatPrice } from "../../client/src/format.ts";

@@ -15,11 +15,36 @@ import type { ShopOrderView } from "../shop-orders.ts";
 import { validationHook } from "../validation.ts";
 import { correctTracking, findShopOrder, fulfilmentHistory, pickupStore, recordStep, savePickupStore } from "./store.ts";
 import { decideStep, type Step } from "./transitions.ts";
+import { sendEmail } from "../email/send-email.ts";
+import { readyForPickupEmail, shippedEmail } from "./order-emails.ts";
 
 export const fulfilment = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 /** Who took a step: the shop's key for now; a signed-in member's id once accounts land. */
 const actorOf = (_c: Context<AppEnv>) => "api_key";
+
+/**
+ * The buyer's status email for a step just taken (shipped, or ready for
+ * pickup), queued (worker/email/) before the step is answered; in the
+ * language the buyer ordered in, which the show's room remembers.
+ */
+async function tellBuyer(c: Context<AppEnv>, order: ShopOrderView): Promise<void> {
+  const shop = c.get("shop");
+  const [store, notify] = await Promise.all([pickupStore(c.env.DB, shop.id), c.env.Room.getByName(order.roomId).buyerNotify(order.id)]);
+  const context = {
+    order,
+    shop: { name: shop.name, contactEmail: store?.contactEmail ?? null, contactPhone: store?.contactPhone ?? null },
+    show: { title: order.showTitle },
+    origin: c.env.PUBLIC_URL || new URL(c.req.url).origin,
+    language: notify?.language ?? null,
+  };
+  await sendEmail(
+    c.env,
+    order.fulfilmentStatus === "shipped"
+      ? shippedEmail({ ...context, carrier: order.carrier, trackingUrl: order.trackingUrl })
+      : readyForPickupEmail({ ...context, store: store && { address: store.address, hours: store.hours } }),
+  );
+}
 
 async function loadOrder(c: Context<AppEnv>, orderId: string): Promise<ShopOrderView> {
   const order = await findShopOrder(c.env.DB, c.get("shop").id, orderId);
@@ -86,9 +111,7 @@ fulfilment.openapi(
     const { moved } = await takeStep(c, orderId, body.fulfilmentStatus, { carrier: body.carrier ?? null, trackingUrl: body.trackingUrl ?? null });
     const order = await detail(c, orderId);
     if (moved && (order.fulfilmentStatus === "shipped" || (order.fulfilmentStatus === "packed" && order.fulfilment.type === "pickup"))) {
-      // EMAIL: once worker/email/ lands, send the buyer their status email here (queued, so it survives a crash):
-      //   sendEmail(c.env, order.fulfilmentStatus === "shipped" ? shippedEmail({...}) : readyForPickupEmail({...}))
-      // with the messages of ./order-emails.ts (shop name, show title and store from orderView in ./store.ts).
+      await tellBuyer(c, order);
     }
     return c.json({ order }, 200);
   },

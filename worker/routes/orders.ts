@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { PlaceOrder } from "../../durable-objects/orders.ts";
 import type { AppEnv } from "../app-env.ts";
+import { visitorLang } from "../pages.ts";
 import { bearerKey, hashKey, requireHost, requireRoom, requireShopAccess, shopAccessSecurity, shopForKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { roomOfOrder } from "../ids.ts";
@@ -69,6 +70,8 @@ orders.openapi(
       ref: body.ref ?? null,
       payment: stripe ? "stripe" : "offline",
       holdMs: STRIPE_HOLD_MS,
+      // The confirmation email (sent by the room's outbox once the order is confirmed) links back here, in the buyer's words.
+      notify: { origin: c.env.PUBLIC_URL || new URL(c.req.url).origin, language: visitorLang(c.req.raw) },
     };
     const result = unwrap(await room.placeOrder(input));
     let { order, checkoutUrl } = result;
@@ -90,11 +93,6 @@ orders.openapi(
       }
     }
     if (result.replayed) c.header("Idempotent-Replayed", "true");
-    else if (order.status === "confirmed") {
-      // EMAIL: once worker/email/ lands, queue the buyer's confirmation here:
-      //   sendEmail(c.env, confirmationEmail({ ...from orderView(c.env.DB, order), origin, token: result.token, language: visitorLang(c.req.raw) }))
-      // (worker/fulfilment/order-emails.ts). A Stripe order is confirmed by its webhook (routes/webhooks.ts): queue it there, without the token.
-    }
     return c.json({ order, orderToken: result.token, checkoutUrl }, 201);
   },
 );
