@@ -46,15 +46,16 @@ async function liveShowWithDeal(deal: { price: string; seconds: number; limit?: 
 const closeAll = (...pages: Page[]) => Promise.all(pages.map((page) => page.context().close()));
 
 describe("flash deals", () => {
-  it("a 10-second deal: the countdown runs on the room's clock, an order gets the deal price, then the price reverts", async () => {
-    const { show, host, viewer } = await liveShowWithDeal({ price: "12.00", seconds: 10 });
+  // 20 seconds: long enough for a checkout on a busy 2-core machine to land inside the deal.
+  it("a 20-second deal: the countdown runs on the room's clock, an order gets the deal price, then the price reverts", async () => {
+    const { show, host, viewer } = await liveShowWithDeal({ price: "12.00", seconds: 20 });
     const dealId = await byTestId(host, "deal-running").getAttribute("data-deal-id");
     expect(await byTestId(viewer, "deal-banner").getAttribute("data-deal-id")).toBe(dealId);
     expect(await byTestId(viewer, "deal-price").textContent()).toContain("12.00");
     expect(await byTestId(viewer, "pinned-price").textContent()).toContain("18.99");
     const first = seconds(await byTestId(viewer, "deal-countdown").textContent());
-    expect(first).toBeGreaterThan(5);
-    expect(first).toBeLessThanOrEqual(10);
+    expect(first).toBeGreaterThan(10);
+    expect(first).toBeLessThanOrEqual(20);
     await expect.poll(async () => seconds(await byTestId(viewer, "deal-countdown").textContent()), { timeout: 2500 }).toBeLessThan(first);
 
     // A phone whose clock is five minutes fast still counts down the room's time.
@@ -80,7 +81,7 @@ describe("flash deals", () => {
 
     // The deal ends on its own: the viewer sees the regular price again, the studio no running deal.
     await viewer.keyboard.press("Escape");
-    await expect.poll(() => byTestId(viewer, "deal-banner").count(), { timeout: 12_000 }).toBe(0);
+    await expect.poll(() => byTestId(viewer, "deal-banner").count(), { timeout: 22_000 }).toBe(0);
     expect(await byTestId(viewer, "deal-price").count()).toBe(0);
     expect(await byTestId(viewer, "pinned-price").textContent()).toContain("18.99");
     await expect.poll(() => byTestId(host, "deal-running").count(), { timeout: 3000 }).toBe(0);
@@ -93,7 +94,7 @@ describe("flash deals", () => {
     await byTestId(viewer, "order-confirmation").waitFor({ timeout: 10_000 });
     expect(await byTestId(viewer, "order-total").textContent()).toContain("18.99");
     await closeAll(host, viewer, skewed);
-  });
+  }, 120_000);
 
   it("a per-buyer limit of 1 holds across tabs, and the host can end the deal early", async () => {
     const { host, viewer } = await liveShowWithDeal({ price: "9.99", seconds: 300, limit: 1 });

@@ -45,6 +45,8 @@ const HEART_FLIGHT_MS = 2600;
 const MAX_FLOATING_HEARTS = 40;
 /** A reactions frame counts our own taps too; taps older than this are assumed counted. */
 const OWN_HEART_WINDOW_MS = 3000;
+/** A chat line the room has not answered by then (on an open socket) goes back to its box, to be sent again. */
+const CHAT_ANSWER_MS = 10_000;
 /** A resync answer that has not come by then is asked for again. */
 const RESYNC_RETRY_MS = 3000;
 
@@ -356,10 +358,18 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
       if (!trimmed || trimmed.length > LIMITS.chatText) return null;
       const displayName = name?.trim().slice(0, LIMITS.displayName);
       const ref = `c${nextChatRef++}`;
-      return new Promise((resolve) => {
+      const promise = new Promise<ChatReply>((resolve) => {
         chatsInFlight.set(ref, { resolve, sent: false });
         chatsInFlight.get(ref)!.sent = send({ type: "chat", text: trimmed, name: displayName || undefined, ref } satisfies ClientMessage);
       });
+      const expire = () =>
+        setTimeout(() => {
+          const line = chatsInFlight.get(ref);
+          if (line && !line.sent) expire(); // Still waiting for a socket: its time starts when it goes.
+          else answerChat(ref, { ok: false, code: "network", message: "" });
+        }, CHAT_ANSWER_MS);
+      expire();
+      return promise;
     },
 
     react() {
