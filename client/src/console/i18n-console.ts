@@ -77,6 +77,12 @@ export const consoleText = /* @__PURE__ */ section(
     emailIs: "Sign-in links go to {email}.",
     emailConfirm: "Send a confirmation link",
     emailConfirmSent: "We sent a link to {email}. Open it to confirm the address.",
+    sectionsLabel: "Your shop's sections",
+    sectionShows: "Shows",
+    sectionProducts: "Products",
+    sectionOrders: "Orders",
+    sectionReferrals: "Referral codes",
+    sectionApiKeys: "API keys",
   },
   {
     consoleTitle: "店铺控制台",
@@ -149,6 +155,12 @@ export const consoleText = /* @__PURE__ */ section(
     emailIs: "登录链接将发送到 {email}。",
     emailConfirm: "发送确认链接",
     emailConfirmSent: "已向 {email} 发送链接，打开它即可确认邮箱。",
+    sectionsLabel: "店铺功能",
+    sectionShows: "直播",
+    sectionProducts: "商品",
+    sectionOrders: "订单",
+    sectionReferrals: "推荐码",
+    sectionApiKeys: "API 密钥",
   },
 );
 
