@@ -68,7 +68,7 @@ export function ConsolePage() {
                   <h2 class="console-shop-name">
                     <span data-testid="console-shop-name">{shop.name}</span> <span class="tag">{t(ROLE_WORDS[shop.role])}</span>
                   </h2>
-                  <ShopSections shopId={shop.id} role={shop.role} />
+                  <ShopSections shopId={shop.id} role={shop.role} currency={shop.currency} />
                 </article>
               ))}
               <a class="button button-quiet" href="/">

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { Role } from "./account.ts";
 import { tConsole as t, type ConsoleKey } from "./i18n-console.ts";
 import { OrdersSection, ReferralsSection } from "./OrdersSection.tsx";
+import { ProductsSection } from "./ProductsSection.tsx";
 import { ShopShows } from "./ShopShows.tsx";
 
 /**
@@ -22,18 +23,18 @@ export type SectionId = (typeof SECTIONS)[number]["id"];
 
 export const sectionsFor = (role: Role) => SECTIONS.filter((section) => (section.roles as readonly Role[]).includes(role));
 
-type Panel = (props: { shopId: string; role: Role }) => JSX.Element;
+type Panel = (props: { shopId: string; role: Role; currency: string }) => JSX.Element;
 
 const PANELS: Record<SectionId, Panel> = {
   shows: ({ shopId }) => <ShopShows shopId={shopId} />,
-  products: ({ shopId }) => <p>{shopId}</p>,
+  products: ({ shopId, currency }) => <ProductsSection shopId={shopId} currency={currency} />,
   orders: ({ shopId }) => <OrdersSection shopId={shopId} />,
   referrals: ({ shopId }) => <ReferralsSection shopId={shopId} />,
   "api-keys": ({ shopId }) => <p>{shopId}</p>,
 };
 
 /** One shop's console: the tab bar of the sections its role opens, and the picked section under it. */
-export function ShopSections({ shopId, role }: { shopId: string; role: Role }) {
+export function ShopSections({ shopId, role, currency }: { shopId: string; role: Role; currency: string }) {
   const [current, setCurrent] = useState<SectionId>("shows");
   const sections = sectionsFor(role);
   const Panel = PANELS[current];
@@ -54,7 +55,7 @@ export function ShopSections({ shopId, role }: { shopId: string; role: Role }) {
         ))}
       </nav>
       <div class="section-panel" data-testid={`panel-${current}`}>
-        <Panel shopId={shopId} role={role} />
+        <Panel shopId={shopId} role={role} currency={currency} />
       </div>
     </>
   );
