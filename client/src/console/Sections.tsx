@@ -2,6 +2,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { Role } from "./account.ts";
 import { tConsole as t, type ConsoleKey } from "./i18n-console.ts";
+import { ApiKeysSection } from "./ApiKeysSection.tsx";
 import { OrdersSection, ReferralsSection } from "./OrdersSection.tsx";
 import { ProductsSection } from "./ProductsSection.tsx";
 import { ShopShows } from "./ShopShows.tsx";
@@ -26,11 +27,11 @@ export const sectionsFor = (role: Role) => SECTIONS.filter((section) => (section
 type Panel = (props: { shopId: string; role: Role; currency: string }) => JSX.Element;
 
 const PANELS: Record<SectionId, Panel> = {
-  shows: ({ shopId }) => <ShopShows shopId={shopId} />,
+  shows: ({ shopId, role, currency }) => <ShopShows shopId={shopId} currency={currency} manage={role === "owner" || role === "manager"} />,
   products: ({ shopId, currency }) => <ProductsSection shopId={shopId} currency={currency} />,
   orders: ({ shopId }) => <OrdersSection shopId={shopId} />,
   referrals: ({ shopId }) => <ReferralsSection shopId={shopId} />,
-  "api-keys": ({ shopId }) => <p>{shopId}</p>,
+  "api-keys": ({ shopId, role }) => <ApiKeysSection shopId={shopId} role={role} />,
 };
 
 /** One shop's console: the tab bar of the sections its role opens, and the picked section under it. */
