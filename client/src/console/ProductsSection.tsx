@@ -14,6 +14,8 @@ import { ProductImage } from "../components/ProductImage.tsx";
 import { formatPrice, minorDigits } from "../format.ts";
 import { errorText, lang, tLanding } from "../i18n.ts";
 import { tConsole as t } from "./i18n-console.ts";
+// The product editor's card and variant rows are styled with the landing form that it came from.
+import "../styles/landing.css";
 
 export type CatalogueProduct = {
   id: string;

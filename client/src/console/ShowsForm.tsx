@@ -118,7 +118,7 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
   }
 
   return (
-    <form class="card console-card show-form" data-testid="show-form" onSubmit={(event) => void submit(event)}>
+    <form class="card console-card show-form" data-testid="show-form" noValidate onSubmit={(event) => void submit(event)}>
       <h3 class="card-title">{t(mode.kind === "edit" ? "showEditTitle" : mode.from ? "showDuplicateTitle" : "showCreateTitle")}</h3>
       <fieldset disabled={busy}>
         <label class="field">
