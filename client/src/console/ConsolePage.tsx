@@ -72,7 +72,7 @@ export function ConsolePage() {
                 </article>
               ))}
               <a class="button button-quiet" href="/">
-                {t("createShow")}
+                {t("newShop")}
               </a>
             </section>
             <Passkeys />
