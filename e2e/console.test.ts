@@ -1,6 +1,6 @@
 /**
- * The console's sections in Chromium, as a signed-in owner uses them on a
- * phone: a product with a photo from the file input and two sizes; a show
+ * The console's sections in Chromium, as an owner signed in with a passkey
+ * (Chromium's virtual authenticator) uses them on a phone: a product with a photo from the file input and two sizes; a show
  * made from it with a start time; its title changed while a viewer watches
  * the show's page (the new title appears there at once); an order on the
  * Orders tab marked packed; an API key made, used with fetch, revoked (the
@@ -8,11 +8,12 @@
  * and on the narrowest phone.
  */
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { byTestId, desktop, launchBrowser, phone } from "./browser.ts";
 
-const origin = inject("origin");
+// WebAuthn takes a domain as the passkeys' owner, never an IP address: the stack's 127.0.0.1 is reached as localhost.
+const origin = inject("origin").replace("//127.0.0.1:", "//localhost:");
 const SHOTS = "/tmp/shots";
 let browser: Browser;
 
@@ -39,6 +40,36 @@ async function ownShop(page: Page, name: string): Promise<{ shopId: string; apiK
   }, name);
 }
 
+/** A platform authenticator that says yes (user present and verified), with resident keys: what a phone's passkeys are. */
+async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  return { cdp, authenticatorId };
+}
+
+/**
+ * The owner as they come back: a shop claimed on one device that added a
+ * passkey there, then this phone signing in to /console with that passkey.
+ */
+async function signInWithPasskey(page: Page, shopName: string): Promise<{ shopId: string }> {
+  const first = await (await phone(browser)).newPage();
+  const device = await virtualAuthenticator(first);
+  const { shopId } = await ownShop(first, shopName);
+  await first.reload();
+  await byTestId(first, "add-passkey").click();
+  await byTestId(first, "passkey-added").waitFor({ timeout: 10_000 });
+  const { credentials } = (await device.cdp.send("WebAuthn.getCredentials", { authenticatorId: device.authenticatorId })) as { credentials: object[] };
+  await first.context().close();
+  const here = await virtualAuthenticator(page);
+  await here.cdp.send("WebAuthn.addCredential", { authenticatorId: here.authenticatorId, credential: credentials[0] as never });
+  await page.goto(`${origin}/console`);
+  await byTestId(page, "sign-in-passkey").click();
+  return { shopId };
+}
+
 const section = async (page: Page, id: string) => {
   await byTestId(page, `section-${id}`).click();
   await byTestId(page, `panel-${id}`).waitFor();
@@ -61,8 +92,7 @@ describe("the console's sections", () => {
       dialogs.push(dialog.message());
       void dialog.accept();
     });
-    ({ shopId } = await ownShop(page, "Maple & Moss"));
-    await page.reload();
+    ({ shopId } = await signInWithPasskey(page, "Maple & Moss"));
     await expect.poll(() => byTestId(page, "console-shop-name").textContent(), { timeout: 10_000 }).toBe("Maple & Moss");
     expect(await byTestId(page, "section-api-keys").isVisible()).toBe(true);
 

@@ -47,7 +47,8 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
   const [description, setDescription] = useState(base?.description ?? "");
   const [cover, setCover] = useState(base?.coverImageUrl ?? "");
   // A duplicate gets a new date: the old one is past.
-  const [startsAt, setStartsAt] = useState(mode.kind === "edit" ? localInput(mode.show.startsAt) : "");
+  const startedAs = mode.kind === "edit" ? localInput(mode.show.startsAt) : "";
+  const [startsAt, setStartsAt] = useState(startedAs);
   const [units, setUnits] = useState<Units>(() =>
     Object.fromEntries([...(base?.products.map((p) => [p.productId, String(p.stock)]) ?? []), ...(base?.variants.map((v) => [v.variantId, String(v.stock)]) ?? [])]),
   );
@@ -72,7 +73,7 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
 
   function check(): string | null {
     if (!title.trim()) return t("errShowTitle");
-    if (startsAt && new Date(startsAt).getTime() < Date.now() - 60_000) return t("errShowStartPast");
+    if (startsAt && startsAt !== startedAs && new Date(startsAt).getTime() < Date.now() - 60_000) return t("errShowStartPast");
     if (cover.trim() && !/^https:\/\//i.test(cover.trim())) return t("errShowCover");
     if (mode.kind === "create") {
       const typed = Object.values(units);
@@ -96,7 +97,9 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
     };
     try {
       if (mode.kind === "edit") {
-        await api(`${showsPath(shopId)}/${mode.show.id}`, { method: "PATCH", body: details });
+        // An unchanged start is not sent: one a little past (a show running late) would be refused.
+        const { startsAt: _, ...rest } = details;
+        await api(`${showsPath(shopId)}/${mode.show.id}`, { method: "PATCH", body: startsAt === startedAs ? rest : details });
       } else {
         const picked = catalogue ?? [];
         const products = picked.filter((p) => !p.variants.length && p.id in units).map((p) => ({ productId: p.id, stock: Number(units[p.id]) }));
