@@ -338,6 +338,8 @@ const roomEvents = [
   v.object({ type: v.literal("chat_deleted"), seq: v.number(), messageId: v.string() }),
   v.object({ type: v.literal("pin"), seq: v.number(), productId: v.nullable(v.string()) }),
   v.object({ type: v.literal("status"), seq: v.number(), status: v.picklist(ROOM_STATUSES) }),
+  /** The shop changed the show's title or planned start before it went live. */
+  v.object({ type: v.literal("details"), seq: v.number(), title: v.string(), startsAt: v.nullable(v.string()) }),
   /** A product's live figures changed (units left). */
   v.object({ type: v.literal("product"), seq: v.number(), product: RoomProduct }),
   /** A flash deal started (`deal`) or ended (null). */

@@ -48,7 +48,7 @@ import {
 import { RateLimits } from "./rate-limits.ts";
 import { noShow, type Refusal } from "./refusal.ts";
 import type { Change, Handler, Handlers, Peer, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
-import { productList, Show, showRow, type RoomSetup, type ShowRow } from "./show.ts";
+import { productList, Show, showRow, type RoomSetup, type ShowEdit, type ShowRow } from "./show.ts";
 import { isPublisher, onStage, publisherTag, sessionRole, stageTracks, Stage, type PublishedTrack } from "./stage.ts";
 import { Tickets } from "./tickets.ts";
 
@@ -130,6 +130,11 @@ export class Room extends Server<Env> {
 
   setStatus(status: "live" | "ended"): RoomState | Refusal {
     return this.#show.setStatus(status) ?? this.#state();
+  }
+
+  /** The shop changes (or cancels) a show before it goes live; refused once it is live or ended. */
+  editShow(change: ShowEdit): RoomState | Refusal {
+    return this.#show.edit(change) ?? this.#state();
   }
 
   // ------------------------------------------------------------ RPC: moderation

@@ -31,6 +31,9 @@ export type ProductSetup = Omit<RoomProduct, "left" | "variants" | "optionNames"
   variants?: Array<Omit<RoomVariant, "left" | "priceCents"> & { priceCents: number | null; listed: number }>;
 };
 
+/** A change to a show that has not started: its title or planned start, or "cancel". */
+export type ShowEdit = { title?: string; startsAt?: string | null } | "cancel";
+
 export type ShowRow = {
   room_id: string;
   shop_id: string;
@@ -236,6 +239,29 @@ export class Show implements RoomFeature {
     this.kit.commit((tx) => {
       this.kit.sql.exec("UPDATE room SET pinned_product_id = ? WHERE id = 1", productId);
       tx.emit({ type: "pin", productId });
+    });
+    return null;
+  }
+
+  /**
+   * Before the show goes live, the shop may change its title and planned
+   * start (every viewer is told at once: a `details` event), or cancel it
+   * (it ends without having been live). Once live or ended, refused; an
+   * empty change only checks that it is still allowed.
+   */
+  edit(change: ShowEdit): Refusal | null {
+    const show = showRow(this.kit.sql);
+    if (!show) return noShow();
+    if (show.status !== "scheduled") {
+      return refuse("invalid_transition", show.status === "live" ? "This show is live: it can no longer be changed or cancelled." : "This show has ended: it can no longer be changed or cancelled.");
+    }
+    if (change === "cancel") return this.setStatus("ended");
+    const title = change.title ?? show.title;
+    const startsAt = change.startsAt === undefined ? show.starts_at : change.startsAt;
+    if (title === show.title && startsAt === show.starts_at) return null;
+    this.kit.commit((tx) => {
+      this.kit.sql.exec("UPDATE room SET title = ?, starts_at = ? WHERE id = 1", title, startsAt);
+      tx.emit({ type: "details", title, startsAt });
     });
     return null;
   }

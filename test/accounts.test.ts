@@ -341,7 +341,17 @@ describe("requireShopAccess on the shop's routes", () => {
     expect(room.status).toBe(201);
     const { shows } = await json(await send(owner, `/api/shops/${shop.id}/rooms`));
     expect(shows).toEqual([
-      { id: (await json(room)).room.id, title: "Tasting", status: "scheduled", startsAt: null, createdAt: expect.any(Number), viewerLink: expect.stringMatching(/\/r\/r_/) },
+      {
+        id: (await json(room)).room.id,
+        title: "Tasting",
+        status: "scheduled",
+        cancelled: false,
+        startsAt: null,
+        createdAt: expect.any(Number),
+        viewerLink: expect.stringMatching(/\/r\/r_/),
+        orders: 0,
+        revenueCents: 0,
+      },
     ]);
   });
 

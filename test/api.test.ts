@@ -282,11 +282,12 @@ describe("the API document", () => {
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
-      "/shops", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
+      "/shops", "/shops/{shopId}/api-keys", "/shops/{shopId}/api-keys/{keyId}/revoke", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
       "/shops/{shopId}/pickup", "/shops/{shopId}/products", "/shops/{shopId}/products/{productId}",
       "/shops/{shopId}/products/{productId}/photos", "/shops/{shopId}/products/{productId}/photos/order",
       "/shops/{shopId}/products/{productId}/photos/{photoId}", "/shops/{shopId}/products/{productId}/variants",
       "/shops/{shopId}/products/{productId}/variants/{variantId}", "/shops/{shopId}/referral-codes", "/shops/{shopId}/referral-codes/{code}", "/shops/{shopId}/rooms",
+      "/shops/{shopId}/rooms/{roomId}", "/shops/{shopId}/rooms/{roomId}/cancel",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));

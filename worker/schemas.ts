@@ -763,17 +763,82 @@ export const SessionParams = z.object({ sessionId: z.string().max(40).openapi({ 
 export const PasskeyParams = z.object({ passkeyId: z.string().max(1024).openapi({ param: { name: "passkeyId", in: "path" } }) });
 export const Done = z.object({ ok: z.literal(true) }).openapi("Done");
 
-export const ShopShows = z
+
+// ------------------------------------------------------------------ the console's shows
+
+export const ShowParams = z.object({
+  shopId: ShopParams.shape.shopId,
+  roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }),
+});
+
+/** What a show's page says about it before it starts; the Room keeps the title and start, D1 the rest. */
+export const EditShow = z
   .object({
-    shows: z.array(
-      z.object({
-        id: RoomId,
-        title: z.string(),
-        status: z.enum(["scheduled", "live", "ended"]),
-        startsAt: z.string().nullable(),
-        createdAt: z.number().int(),
-        viewerLink: z.string(),
-      }),
-    ),
+    title: CreateRoom.shape.title,
+    startsAt: CreateRoom.shape.startsAt.unwrap().nullable().openapi({ description: "The new planned start (not in the past), or null for none." }),
+    description: text({ max: 2000, multiline: true }).nullable().openapi({ description: "What the show is about; null clears it." }),
+    coverImageUrl: imageUrl.nullable().openapi({ description: "The show's cover image (https); null clears it." }),
   })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, "send at least one field to change")
+  .openapi("EditShow");
+
+const ShowFigures = {
+  orders: z.number().int().openapi({ description: "Orders placed (not counting expired or cancelled ones)." }),
+  revenueCents: z.number().int().openapi({ description: "Their total, in the shop's currency's minor unit." }),
+};
+
+export const ShopShow = z
+  .object({
+    id: RoomId,
+    title: z.string(),
+    status: z.enum(["scheduled", "live", "ended"]),
+    cancelled: z.boolean().openapi({ description: "Cancelled before it started (its status is then ended)." }),
+    startsAt: z.string().nullable(),
+    createdAt: z.number().int(),
+    viewerLink: z.string(),
+    ...ShowFigures,
+  })
+  .openapi("ShopShow");
+export type ShopShow = z.infer<typeof ShopShow>;
+
+export const ShopShowDetails = z
+  .object({
+    show: ShopShow.extend({
+      description: z.string().nullable(),
+      coverImageUrl: z.string().nullable(),
+      products: z.array(z.object({ productId: ProductId, stock: z.number().int() })).openapi({ description: "Products sold as one thing, with the units listed." }),
+      variants: z.array(z.object({ variantId: VariantId, productId: ProductId, stock: z.number().int() })).openapi({ description: "Variants listed, with their units." }),
+    }),
+  })
+  .openapi("ShopShowDetails", { description: "One show as listed, what it sells, and what it sold; enough to duplicate it." });
+export type ShopShowDetails = z.infer<typeof ShopShowDetails>;
+
+export const ShopShows = z
+  .object({ shows: z.array(ShopShow) })
   .openapi("ShopShows", { description: "The shop's shows, newest first, with each room's status now." });
+
+// ------------------------------------------------------------------ the console's API keys
+
+export const ApiKey = z
+  .object({
+    id: z.string().openapi({ example: "ak_Q8s2mK0vT5yH3nB6" }),
+    name: z.string(),
+    createdAt: z.number().int(),
+    lastUsedAt: z.number().int().nullable().openapi({ description: "When it was last used (recorded at most once a minute)." }),
+    revokedAt: z.number().int().nullable(),
+  })
+  .openapi("ApiKey", { description: "A shop's API key as listed: never the key itself, which is shown once when made." });
+export type ApiKey = z.infer<typeof ApiKey>;
+export const ApiKeyList = z.object({ apiKeys: z.array(ApiKey) }).openapi("ApiKeyList");
+export const CreateApiKey = z.object({ name: text({ min: 1, max: 60 }).openapi({ example: "Order sync" }) }).openapi("CreateApiKey");
+export const ApiKeyCreated = z
+  .object({ apiKey: ApiKey, key: z.string().openapi({ description: "Shown once; store it. Send it as `Authorization: Bearer <key>`.", example: "sk_..." }) })
+  .openapi("ApiKeyCreated");
+export const RevokeApiKey = z
+  .object({ confirmLast: z.boolean().default(false).openapi({ description: "Needed to revoke the shop's last live key (scripts using it then stop working)." }) })
+  .openapi("RevokeApiKey");
+export const ApiKeyParams = z.object({
+  shopId: ShopParams.shape.shopId,
+  keyId: z.string().regex(/^ak_[0-9A-Za-z]{16}$/, "not an API key id").openapi({ param: { name: "keyId", in: "path" } }),
+});

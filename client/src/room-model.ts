@@ -274,6 +274,9 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
       case "status":
         updateRoom({ status: event.status });
         return;
+      case "details":
+        updateRoom({ title: event.title, startsAt: event.startsAt });
+        return;
       case "product": {
         const products = room.peek()?.products ?? [];
         const known = products.some((product) => product.id === event.product.id);

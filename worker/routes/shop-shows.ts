@@ -1,9 +1,18 @@
-/** A shop's shows for its console: D1's list of its rooms, each with its status now (from its Room). */
+/**
+ * A shop's shows for its console: D1's list of its rooms, each with its
+ * status, title and start now (from its Room) and what it sold (from D1's
+ * orders); one show with what it lists (to duplicate it); and, until it
+ * goes live, changing or cancelling it. The Room decides whether a change is
+ * still allowed and tells its viewers at once; D1 then keeps its copy.
+ */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
-import { errorResponses, jsonContent } from "../openapi.ts";
-import { ShopParams, ShopShows } from "../schemas.ts";
+import { notFound } from "../errors.ts";
+import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
+import { unwrap } from "../refusals.ts";
+import { EditShow, ShopParams, ShopShow, ShopShowDetails, ShopShows, ShowParams } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 
 export const shopShows = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -11,33 +20,141 @@ export const shopShows = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 /** The newest this many; the console shows a first page. */
 const SHOWS_LISTED = 50;
 
+type ShowRow = { id: string; title: string; startsAt: string | null; createdAt: number; cancelledAt: number | null; orders: number; revenueCents: number };
+
+/** Orders that count: placed and not given up (expired or cancelled). */
+const SHOW_COLUMNS = `r.id, r.title, r.starts_at AS startsAt, r.created_at AS createdAt, r.cancelled_at AS cancelledAt,
+  (SELECT COUNT(*) FROM orders o WHERE o.room_id = r.id AND o.status IN ('awaiting_payment', 'confirmed')) AS orders,
+  (SELECT COALESCE(SUM(o.total_cents), 0) FROM orders o WHERE o.room_id = r.id AND o.status IN ('awaiting_payment', 'confirmed')) AS revenueCents`;
+
+/** A D1 row as the console shows it, with the Room's word on status, title and start. */
+async function showOf(c: Context<AppEnv>, row: ShowRow): Promise<ShopShow> {
+  const state = await c.env.Room.getByName(row.id).getState();
+  const origin = c.env.PUBLIC_URL || new URL(c.req.url).origin;
+  return {
+    id: row.id,
+    title: state?.title ?? row.title,
+    status: state?.status ?? "scheduled",
+    cancelled: row.cancelledAt !== null,
+    startsAt: state ? state.startsAt : row.startsAt,
+    createdAt: row.createdAt,
+    viewerLink: `${origin}/r/${row.id}`,
+    orders: row.orders,
+    revenueCents: row.revenueCents,
+  };
+}
+
+async function findShow(c: Context<AppEnv>, roomId: string) {
+  const row = await c.env.DB.prepare(`SELECT ${SHOW_COLUMNS}, r.description, r.cover_image_url AS coverImageUrl FROM rooms r WHERE r.id = ? AND r.shop_id = ?`)
+    .bind(roomId, c.get("shop").id)
+    .first<ShowRow & { description: string | null; coverImageUrl: string | null }>();
+  if (!row) throw notFound(`Show ${roomId} of this shop`);
+  return row;
+}
+
+async function showDetails(c: Context<AppEnv>, roomId: string): Promise<ShopShowDetails["show"]> {
+  const row = await findShow(c, roomId);
+  const [products, variants] = await Promise.all([
+    c.env.DB.prepare(
+      `SELECT product_id AS productId, listed AS stock FROM room_products
+       WHERE room_id = ? AND product_id NOT IN (SELECT product_id FROM room_variants WHERE room_id = ?) ORDER BY position`,
+    )
+      .bind(roomId, roomId)
+      .all<{ productId: string; stock: number }>(),
+    c.env.DB.prepare("SELECT variant_id AS variantId, product_id AS productId, listed AS stock FROM room_variants WHERE room_id = ? ORDER BY position")
+      .bind(roomId)
+      .all<{ variantId: string; productId: string; stock: number }>(),
+  ]);
+  return { ...(await showOf(c, row)), description: row.description, coverImageUrl: row.coverImageUrl, products: products.results, variants: variants.results };
+}
+
 shopShows.openapi(
   createRoute({
     method: "get",
     path: "/{shopId}/rooms",
     tags: ["Rooms"],
     summary: "A shop's shows",
-    description: "Newest first (at most 50), each with its status now: scheduled, live or ended.",
+    description: "Newest first (at most 50), each with its status now (scheduled, live or ended; a cancelled show has ended), its orders and revenue.",
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager", "host", "moderator")] as const,
     request: { params: ShopParams },
     responses: { 200: jsonContent(ShopShows, "The shows"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
-    const shop = c.get("shop");
-    const { results } = await c.env.DB.prepare(
-      "SELECT id, title, starts_at AS startsAt, created_at AS createdAt FROM rooms WHERE shop_id = ? ORDER BY created_at DESC, id LIMIT ?",
-    )
-      .bind(shop.id, SHOWS_LISTED)
-      .all<{ id: string; title: string; startsAt: string | null; createdAt: number }>();
-    const origin = c.env.PUBLIC_URL || new URL(c.req.url).origin;
-    const shows = await Promise.all(
-      results.map(async (room) => {
-        const state = await c.env.Room.getByName(room.id).getState();
-        return { ...room, status: state?.status ?? "scheduled", viewerLink: `${origin}/r/${room.id}` };
-      }),
-    );
+    const { results } = await c.env.DB.prepare(`SELECT ${SHOW_COLUMNS} FROM rooms r WHERE r.shop_id = ? ORDER BY r.created_at DESC, r.id LIMIT ?`)
+      .bind(c.get("shop").id, SHOWS_LISTED)
+      .all<ShowRow>();
+    const shows = await Promise.all(results.map((row) => showOf(c, row)));
     c.header("Cache-Control", "no-store");
     return c.json({ shows }, 200);
+  },
+);
+
+shopShows.openapi(
+  createRoute({
+    method: "get",
+    path: "/{shopId}/rooms/{roomId}",
+    tags: ["Rooms"],
+    summary: "One of the shop's shows",
+    description: "As listed, with its description, cover image and the products and variants it lists with their units (to duplicate it).",
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
+    request: { params: ShowParams },
+    responses: { 200: jsonContent(ShopShowDetails, "The show"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json({ show: await showDetails(c, c.req.valid("param").roomId) }, 200);
+  },
+);
+
+shopShows.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{shopId}/rooms/{roomId}",
+    tags: ["Rooms"],
+    summary: "Change a show before it starts",
+    description:
+      "Title, description, cover image and planned start; only the fields sent change. Viewers on its page see the new title and start at once. " +
+      "Refused with 409 once the show is live or has ended.",
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
+    request: { params: ShowParams, body: jsonBody(EditShow) },
+    responses: { 200: jsonContent(ShopShowDetails, "The show after the change"), ...errorResponses(400, 401, 403, 404, 409, 413) },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    const edit = c.req.valid("json");
+    await findShow(c, roomId);
+    const startsAt = edit.startsAt === undefined ? undefined : edit.startsAt && new Date(edit.startsAt).toISOString();
+    // The Room first: it refuses once the show is live, and tells its viewers.
+    unwrap(await c.env.Room.getByName(roomId).editShow({ title: edit.title, startsAt }));
+    const columns = { title: edit.title, starts_at: startsAt, description: edit.description, cover_image_url: edit.coverImageUrl };
+    const set = Object.entries(columns).filter(([, value]) => value !== undefined);
+    await c.env.DB.prepare(`UPDATE rooms SET ${set.map(([name]) => `${name} = ?`).join(", ")} WHERE id = ?`)
+      .bind(...set.map(([, value]) => value), roomId)
+      .run();
+    return c.json({ show: await showDetails(c, roomId) }, 200);
+  },
+);
+
+shopShows.openapi(
+  createRoute({
+    method: "post",
+    path: "/{shopId}/rooms/{roomId}/cancel",
+    tags: ["Rooms"],
+    summary: "Cancel a show that has not started",
+    description: "The show ends without going live: its page says it has ended, and it sells nothing. Refused with 409 once it is live or has ended.",
+    security: shopAccessSecurity,
+    middleware: [requireShopAccess("owner", "manager")] as const,
+    request: { params: ShowParams },
+    responses: { 200: jsonContent(ShopShowDetails, "The cancelled show"), ...errorResponses(400, 401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { roomId } = c.req.valid("param");
+    await findShow(c, roomId);
+    unwrap(await c.env.Room.getByName(roomId).editShow("cancel"));
+    await c.env.DB.prepare("UPDATE rooms SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL").bind(Date.now(), roomId).run();
+    return c.json({ show: await showDetails(c, roomId) }, 200);
   },
 );

@@ -5,8 +5,8 @@ import { loadMe, me, signInWithEmailToken, signOut, takeEmailToken, type Role } 
 import { AccountEmail } from "./AccountEmail.tsx";
 import { tConsole as t } from "./i18n-console.ts";
 import { Passkeys } from "./Passkeys.tsx";
+import { ShopSections } from "./Sections.tsx";
 import { Sessions } from "./Sessions.tsx";
-import { ShopShows } from "./ShopShows.tsx";
 import { problemText, SignIn } from "./SignIn.tsx";
 
 const ROLE_WORDS: Record<Role, Parameters<typeof t>[0]> = { owner: "roleOwner", manager: "roleManager", host: "roleHost", moderator: "roleModerator" };
@@ -68,11 +68,11 @@ export function ConsolePage() {
                   <h2 class="console-shop-name">
                     <span data-testid="console-shop-name">{shop.name}</span> <span class="tag">{t(ROLE_WORDS[shop.role])}</span>
                   </h2>
-                  <ShopShows shopId={shop.id} />
+                  <ShopSections shopId={shop.id} role={shop.role} currency={shop.currency} />
                 </article>
               ))}
               <a class="button button-quiet" href="/">
-                {t("createShow")}
+                {t("newShop")}
               </a>
             </section>
             <Passkeys />

@@ -14,7 +14,18 @@ export type Me = {
   shops: { id: string; name: string; currency: string; role: Role }[];
   session: { id: string; expiresAt: number };
 };
-export type Show = { id: string; title: string; status: "scheduled" | "live" | "ended"; startsAt: string | null; createdAt: number; viewerLink: string };
+export type Show = {
+  id: string;
+  title: string;
+  status: "scheduled" | "live" | "ended";
+  /** Cancelled before it started (its status is then ended). */
+  cancelled: boolean;
+  startsAt: string | null;
+  createdAt: number;
+  viewerLink: string;
+  orders: number;
+  revenueCents: number;
+};
 export type SessionInfo = { id: string; createdAt: number; lastSeenAt: number; expiresAt: number; userAgent: string; current: boolean };
 
 /** undefined while loading; null when signed out. */
