@@ -1,9 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { formatStartTime } from "../format.ts";
 import { lang } from "../i18n.ts";
-import { listShows, type Show } from "./account.ts";
+import { listShows, type Role, type Show } from "./account.ts";
 import { tConsole as t } from "./i18n-console.ts";
 import { problemText } from "./SignIn.tsx";
+import { TeamShowHosts } from "./TeamShowHosts.tsx";
+import "./team.css";
 
 const GROUPS = [
   { status: "live", title: "showsLive" },
@@ -13,8 +15,15 @@ const GROUPS = [
 
 const STATUS_WORDS = { live: "statusLive", scheduled: "statusScheduled", ended: "statusEnded" } as const;
 
-/** A shop's shows, live now first, then upcoming, then past: title, date, status and the viewer link. */
-export function ShopShows({ shopId }: { shopId: string }) {
+/**
+ * A shop's shows, live now first, then upcoming, then past: title, date,
+ * status and the viewer link; the studio (or, for a moderator, the chat's
+ * moderation) opened with the account's session; owners and managers
+ * assign each show's hosts.
+ */
+export function ShopShows({ shopId, role }: { shopId: string; role: Role }) {
+  const runs = role !== "moderator";
+  const assigns = role === "owner" || role === "manager";
   const [shows, setShows] = useState<Show[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -49,16 +58,28 @@ export function ShopShows({ shopId }: { shopId: string }) {
                         : t("showCreated", { time: formatStartTime(new Date(show.createdAt).toISOString(), lang.value) })}
                     </p>
                   </div>
-                  <a class="button button-quiet copy-button" href={show.viewerLink} target="_blank" rel="noopener" data-testid="console-show-viewer">
-                    {t("openViewer")}
-                  </a>
+                  <div class="show-actions">
+                    {show.status !== "ended" && (
+                      <a
+                        class="button button-primary copy-button"
+                        href={`/${runs ? "studio" : "mod"}/${encodeURIComponent(show.id)}`}
+                        data-testid={runs ? "console-show-studio" : "console-show-moderate"}
+                      >
+                        {t(runs ? "openStudio" : "openModeration")}
+                      </a>
+                    )}
+                    <a class="button button-quiet copy-button" href={show.viewerLink} target="_blank" rel="noopener" data-testid="console-show-viewer">
+                      {t("openViewer")}
+                    </a>
+                  </div>
+                  {assigns && <TeamShowHosts shopId={shopId} roomId={show.id} />}
                 </li>
               ))}
             </ul>
           </section>
         );
       })}
-      <p class="card-note">{t("studioNote")}</p>
+      <p class="card-note">{t("studioNoteTeam")}</p>
     </div>
   );
 }
