@@ -75,6 +75,7 @@ export function TeamSection({ shopId, role }: { shopId: string; role: Role }) {
               {owner ? (
                 <div class="team-actions">
                   <select
+                    class="team-select"
                     aria-label={t("roleLabel")}
                     data-testid="team-member-role"
                     value={member.role}
@@ -119,7 +120,7 @@ export function TeamSection({ shopId, role }: { shopId: string; role: Role }) {
                 </div>
                 {owner && (
                   <button type="button" class="button button-quiet copy-button" data-testid="team-invite-revoke" onClick={() => attempt(() => revokeInvite(shopId, pending.id))}>
-                    {t("revoke")}
+                    {t("revokeInvite")}
                   </button>
                 )}
               </li>

@@ -42,6 +42,7 @@ export function TeamShowHosts({ shopId, roomId }: { shopId: string; roomId: stri
       )}
       {free.length > 0 && (
         <select
+          class="team-select"
           aria-label={t("assignHost")}
           data-testid="assign-host"
           value=""
