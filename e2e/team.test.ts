@@ -133,6 +133,51 @@ describe("a team of hosts", () => {
     await Promise.all([ownerContext.close(), meiContext.close(), viewer.context().close()]);
   });
 
+  it("a moderator opens the chat's moderation from her console, without a link, and bans a troll; she cannot run the show", async () => {
+    const show = await createShow(origin, 5);
+    const ownerContext = await desktop(browser);
+    const owner = await ownerContext.newPage();
+    await owner.goto(`${origin}/console`);
+    const link = await owner.evaluate(async (apiKey) => {
+      await fetch("/api/auth/claim", { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body: "{}" });
+      const shopId = (await (await fetch("/api/auth/me")).json()).shops[0].id;
+      const res = await fetch(`/api/shops/${shopId}/team/invites`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"role":"moderator"}' });
+      return (await res.json()).link as string;
+    }, show.apiKey);
+
+    // She joins from the link, then opens the show's moderation from her console.
+    const modContext = await phone(browser);
+    const mod = await modContext.newPage();
+    await virtualAuthenticator(mod);
+    await mod.goto(link);
+    await byTestId(mod, "invite-display-name").fill("Ana");
+    await byTestId(mod, "invite-create-account").click();
+    await byTestId(mod, "recovery-code-done").click({ timeout: 10_000 });
+    await byTestId(mod, "invite-continue").click();
+    await byTestId(mod, "console-show-moderate").waitFor({ timeout: 10_000 });
+    expect(await byTestId(mod, "console-show-studio").count()).toBe(0);
+    await byTestId(mod, "console-show-moderate").click();
+    await mod.waitForURL(`${origin}/mod/${show.room.id}`);
+    const viewer = await (await phone(browser)).newPage();
+    await viewer.goto(show.links.viewer.replace("//127.0.0.1:", "//localhost:"));
+    await online(mod);
+    await online(viewer);
+    await byTestId(viewer, "chat-name").fill("Troll");
+    await byTestId(viewer, "chat-input").fill("cheap followers at spam.example");
+    await byTestId(viewer, "chat-input").press("Enter");
+    const message = mod.locator("[data-testid=chat-message]", { hasText: "cheap followers" });
+    await message.locator("[data-testid=ban-viewer]").click();
+    await expect.poll(() => byTestId(viewer, "chat-notice").textContent(), { timeout: 5000 }).toContain("closed the chat");
+    await mod.screenshot({ path: `${SHOTS}/team-moderator-phone-en.png` });
+    // Her session moderates; it does not pin.
+    const pin = await mod.evaluate(
+      (roomId) => fetch(`/api/rooms/${roomId}/pin`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"productId":null}' }).then((r) => r.status),
+      show.room.id,
+    );
+    expect(pin).toBe(403);
+    await Promise.all([ownerContext.close(), modContext.close(), viewer.context().close()]);
+  });
+
   it("the team card fits a phone (320 and 390 px, en) and a laptop in Chinese", async () => {
     for (const [context, name] of [
       [await phone(browser, "en-US", 320), "phone320-en"],

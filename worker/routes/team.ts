@@ -21,6 +21,7 @@ import {
   ChangeRole,
   CreateInvite,
   Done,
+  ErrorBody,
   InviteAccepted,
   InviteCreated,
   InviteParams,
@@ -126,7 +127,6 @@ function refuseOtherSites(c: Context<AppEnv>) {
 }
 
 const liveInvite = async (c: Context<AppEnv>, shopId: string, token: string) => {
-  await countAttempt(c.env.DB, { ip: clientIp(c.req) });
   const invite = await findInvite(c.env.DB, shopId, token);
   if (!invite) throw new ApiError(404, "invite_expired", "This invite link has expired, was already used or was revoked. Ask the shop's owner for a new one.");
   return invite;
@@ -160,10 +160,16 @@ team.openapi(
       "Signed in: the account joins the shop with the invite's role. Signed out: send `displayName`; an account is made, joins, and is signed in " +
       "(add a passkey next, POST /api/auth/passkeys/register). The invite works once.",
     request: { params: ShopParams, body: jsonBody(AcceptInvite) },
-    responses: { 201: jsonContent(InviteAccepted, "Joined"), ...errorResponses(400, 403, 404, 409, 413) },
+    responses: {
+      201: jsonContent(InviteAccepted, "Joined"),
+      ...errorResponses(400, 403, 404, 409, 413),
+      429: jsonContent(ErrorBody, "Too many sign-in attempts from this IP; try again later"),
+    },
   }),
   async (c) => {
     refuseOtherSites(c);
+    // Accepting signs in (and may make an account): it counts as a sign-in attempt.
+    await countAttempt(c.env.DB, { ip: clientIp(c.req) });
     const { shopId } = c.req.valid("param");
     const { token, displayName } = c.req.valid("json");
     const invite = await liveInvite(c, shopId, token);
