@@ -53,9 +53,9 @@ describe("a team of hosts", () => {
     await byTestId(owner, "invite-role").selectOption("host");
     await byTestId(owner, "invite-name").fill("Mei");
     await byTestId(owner, "invite-create").click();
-    const link = await byTestId(owner, "invite-link").inputValue();
+    const link = await byTestId(owner, "invite-link").inputValue({ timeout: 10_000 });
     expect(link).toMatch(new RegExp(`^${origin}/console#invite=${show.shop.id}\\.iv_[0-9A-Za-z]{32}$`));
-    await expect.poll(() => byTestId(owner, "team-invite").count()).toBe(1);
+    await expect.poll(() => byTestId(owner, "team-invite").count(), { timeout: 10_000 }).toBe(1);
     await owner.screenshot({ path: `${SHOTS}/team-invite-desktop-en.png`, fullPage: true });
 
     // Mei, on her phone, in Chinese: the link, her name, a passkey; she is in.
@@ -79,7 +79,7 @@ describe("a team of hosts", () => {
     await byTestId(mei, "invite-continue").click();
     await expect.poll(() => byTestId(mei, "console-shop-name").textContent(), { timeout: 10_000 }).toBe("Lotus Tea House");
     // Not assigned yet: a host sees no show of the shop, and no team card.
-    await byTestId(mei, "no-shows").waitFor();
+    await byTestId(mei, "no-shows").waitFor({ timeout: 10_000 });
     expect(await byTestId(mei, "team").count()).toBe(0);
 
     // The owner sees her on the team, and assigns her the show.
@@ -88,7 +88,7 @@ describe("a team of hosts", () => {
     expect(await byTestId(owner, "team-invite").count()).toBe(0);
     const row = owner.locator(`[data-testid=console-show]`).filter({ hasText: "Spring tasting" });
     await row.locator("[data-testid=assign-host]").selectOption({ label: "Mei Lin" });
-    await expect.poll(() => row.locator("[data-testid=show-host]").allTextContents()).toEqual([expect.stringContaining("Mei Lin")]);
+    await expect.poll(() => row.locator("[data-testid=show-host]").allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining("Mei Lin")]);
     await owner.screenshot({ path: `${SHOTS}/team-assigned-desktop-en.png`, fullPage: true });
 
     // Mei's console now lists the show; she opens its studio from there.
@@ -109,13 +109,13 @@ describe("a team of hosts", () => {
 
     await byTestId(mei, "go-live").click();
     const live = byTestId(mei, "live-mode");
-    await live.waitFor({ timeout: 5000 });
+    await live.waitFor({ timeout: 15_000 });
     // Her camera is on the stage, published with her session.
     await expect.poll(async () => (await show.api(`/api/rooms/${show.room.id}`)).room.stage.some((t: { role: string }) => t.role === "host"), { timeout: 15_000 }).toBe(true);
     expect((await show.api(`/api/rooms/${show.room.id}`)).room.status).toBe("live");
     const card = live.locator(`[data-testid=live-product][data-product-id="${jasmine.id}"]`);
     await card.locator("[data-testid=live-pin]").click();
-    await expect.poll(() => byTestId(viewer, "pinned-product").getAttribute("data-product-id"), { timeout: 5000 }).toBe(jasmine.id);
+    await expect.poll(() => byTestId(viewer, "pinned-product").getAttribute("data-product-id"), { timeout: 10_000 }).toBe(jasmine.id);
     await mei.screenshot({ path: `${SHOTS}/team-host-live-phone-zh.png` });
     await viewer.screenshot({ path: `${SHOTS}/team-viewer-pin-phone-en.png` });
 
@@ -124,7 +124,7 @@ describe("a team of hosts", () => {
     const meiRow = owner.locator("[data-testid=team-member]").filter({ hasText: "Mei Lin" });
     owner.once("dialog", (dialog) => void dialog.accept());
     await meiRow.locator("[data-testid=team-member-remove]").click();
-    await expect.poll(() => byTestId(owner, "team-member-name").allTextContents()).toEqual(["Lotus Tea House"]);
+    await expect.poll(() => byTestId(owner, "team-member-name").allTextContents(), { timeout: 10_000 }).toEqual(["Lotus Tea House"]);
     const refused = await mei.evaluate(
       (roomId) => fetch(`/api/rooms/${roomId}/pin`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"productId":null}' }).then((r) => r.status),
       show.room.id,
@@ -167,7 +167,7 @@ describe("a team of hosts", () => {
     await byTestId(viewer, "chat-input").press("Enter");
     const message = mod.locator("[data-testid=chat-message]", { hasText: "cheap followers" });
     await message.locator("[data-testid=ban-viewer]").click();
-    await expect.poll(() => byTestId(viewer, "chat-notice").textContent(), { timeout: 5000 }).toContain("closed the chat");
+    await expect.poll(() => byTestId(viewer, "chat-notice").textContent(), { timeout: 10_000 }).toContain("closed the chat");
     await mod.screenshot({ path: `${SHOTS}/team-moderator-phone-en.png` });
     // Her session moderates; it does not pin.
     const pin = await mod.evaluate(
