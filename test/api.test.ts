@@ -288,6 +288,9 @@ describe("the API document", () => {
       "/shops/{shopId}/products/{productId}/photos/{photoId}", "/shops/{shopId}/products/{productId}/variants",
       "/shops/{shopId}/products/{productId}/variants/{variantId}", "/shops/{shopId}/referral-codes", "/shops/{shopId}/referral-codes/{code}", "/shops/{shopId}/rooms",
       "/shops/{shopId}/rooms/{roomId}", "/shops/{shopId}/rooms/{roomId}/cancel",
+      "/shops/{shopId}/team", "/shops/{shopId}/team/invites", "/shops/{shopId}/team/invites/accept", "/shops/{shopId}/team/invites/preview",
+      "/shops/{shopId}/team/invites/{inviteId}/revoke", "/shops/{shopId}/team/members/{accountId}/remove", "/shops/{shopId}/team/members/{accountId}/role",
+      "/shops/{shopId}/team/shows/{roomId}/hosts", "/shops/{shopId}/team/shows/{roomId}/hosts/{accountId}/remove",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));

@@ -15,6 +15,7 @@ import { sha256Hex } from "./digests.ts";
 import { ROOM_ID } from "./ids.ts";
 import { findRoom, roleForKey, type KnownRoom } from "./room-directory.ts";
 import type { Shop } from "./schemas.ts";
+import { roomPowerOf, type RoomPower } from "./team/show-hosts.ts";
 
 export const hashKey = sha256Hex;
 
@@ -141,8 +142,9 @@ export function requireRoom() {
 }
 
 /**
- * Requires the room's host: its host key, or the API key of the shop that
- * owns it. Guests and viewers may not. Loads the room once, like requireRoom.
+ * Requires the room's host: its host key, the API key of the shop that
+ * owns it, or a signed-in team member who runs this show (sessionPower).
+ * Guests and viewers may not. Loads the room once, like requireRoom.
  *
  * @example app.openapi(createRoute({ ..., middleware: [requireHost()] }), handler)
  */
@@ -151,7 +153,7 @@ export function requireHost() {
     const holder = await keyHolder(c, "Send the room's host key (hk_...) or the shop's API key (sk_...) as a Bearer token.");
     if (holder === "guest") throw new ApiError(403, "forbidden", "Guests cannot run the show (pin, status, deals, stage, orders); only the host can.");
     if (holder === "moderator") {
-      throw new ApiError(403, "forbidden", "A moderator key moderates the chat only; the room's other controls take the host key or the shop's API key.");
+      throw new ApiError(403, "forbidden", "A moderator moderates the chat only; the room's other controls take the host key, the shop's API key or a host's session.");
     }
     c.set("actor", { role: holder, viewerId: null });
     await next();
@@ -160,7 +162,8 @@ export function requireHost() {
 
 /**
  * Requires someone who may moderate the room's chat: its host key, a
- * moderator key, or the shop's API key; puts who it was on the context
+ * moderator key, the shop's API key, or a signed-in team member of its shop
+ * who hosts or moderates it; puts who it was on the context
  * (`actor`, which the room's log keeps with each decision).
  *
  * @example app.openapi(createRoute({ ..., middleware: [requireModerator()] }), handler)
@@ -174,10 +177,41 @@ export function requireModerator() {
   });
 }
 
-/** Whose Bearer key this is, for the room in the path (loaded once); 401/403 when it opens nothing here. */
+/**
+ * What the signed-in team member may be in this room (their session cookie,
+ * no key): owners and managers host every show of their shop, a host the
+ * shows assigned to them, a moderator moderates. 401 signed out, 403 otherwise.
+ */
+export async function sessionPower(c: Context<AppEnv>, room: KnownRoom): Promise<RoomPower> {
+  await loadSession(c);
+  const accountId = c.get("account").id;
+  const role = await roleIn(c.env.DB, accountId, room.shopId);
+  if (!role) throw new ApiError(403, "forbidden", "Your account is not a member of this show's shop.");
+  const power = await roomPowerOf(c.env.DB, role, accountId, room.id);
+  if (!power) throw new ApiError(403, "forbidden", "This show is not assigned to you; ask the shop's owner or a manager to assign it.");
+  return power;
+}
+
+/**
+ * The room role a signed-in page asks for with `X-Room-Role` (the studio
+ * sends host, the moderator page moderator), if its session allows it; null
+ * when it asks for none (a page with a key, or a viewer's). Asking is what
+ * keeps an owner's viewer page a viewer.
+ */
+export async function askedRoomRole(c: Context<AppEnv>, room: KnownRoom): Promise<RoomPower | null> {
+  const asked = c.req.header("X-Room-Role");
+  if (!asked || bearerKey(c)) return null;
+  if (asked !== "host" && asked !== "moderator") throw new ApiError(400, "invalid_request", "X-Room-Role: host or moderator");
+  const power = await sessionPower(c, room);
+  if (asked === "host" && power !== "host") throw new ApiError(403, "forbidden", "Your role in this shop moderates its shows' chat; it does not run the show.");
+  return asked;
+}
+
+/** Whose Bearer key (or, without one, whose session) this is, for the room in the path (loaded once); 401/403 when it opens nothing here. */
 async function keyHolder(c: Context<AppEnv>, missing: string): Promise<"shop" | "host" | "moderator" | "guest"> {
   const room = await loadRoom(c);
   const key = bearerKey(c);
+  if (!key && hasSessionCookie(c)) return sessionPower(c, room);
   if (!key) throw new ApiError(401, "unauthorized", missing);
   if (key.startsWith("sk_")) {
     const shop = await shopForKey(c.env.DB, key);

@@ -842,3 +842,81 @@ export const ApiKeyParams = z.object({
   shopId: ShopParams.shape.shopId,
   keyId: z.string().regex(/^ak_[0-9A-Za-z]{16}$/, "not an API key id").openapi({ param: { name: "keyId", in: "path" } }),
 });
+
+// ------------------------------------------------------------------ the team (invites, members, hosts of shows)
+
+const InviteRole = z.enum(["manager", "host", "moderator"]);
+const AccountId = z.string().regex(/^a_[0-9A-Za-z]{16}$/, "not an account id").openapi({ example: "a_3fK9x0aZbQ1mN2pL" });
+const InviteToken = z.string().regex(/^iv_[0-9A-Za-z]{32}$/, "not an invite token").openapi({ description: "From the invite link's fragment (`#invite={shopId}.{token}`)." });
+
+export const Invite = z
+  .object({
+    id: z.string(),
+    role: InviteRole,
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    createdAt: z.number().int(),
+    expiresAt: z.number().int(),
+  })
+  .openapi("Invite");
+
+export const Member = z
+  .object({
+    accountId: AccountId,
+    displayName: z.string(),
+    email: z.string().nullable(),
+    role: AccountRole,
+    since: z.number().int(),
+    shows: z.array(RoomId).openapi({ description: "The shows assigned to this member (hosts only)." }),
+  })
+  .openapi("Member");
+
+export const Team = z.object({ members: z.array(Member), invites: z.array(Invite) }).openapi("Team", { description: "The shop's members, oldest first, and its invites not yet accepted." });
+
+export const CreateInvite = z
+  .object({
+    role: InviteRole,
+    name: text({ min: 1, max: 80 }).optional().openapi({ description: "Who it is for, to recognise the invite in the list." }),
+    email: Email.optional().openapi({ description: "When given, the link is also emailed there." }),
+  })
+  .openapi("CreateInvite");
+
+export const InviteCreated = z
+  .object({ invite: Invite, link: z.url().openapi({ description: "Shown once: the invite's token is in its fragment. Single use, 7 days." }) })
+  .openapi("InviteCreated");
+
+export const InviteTokenBody = z.object({ token: InviteToken }).openapi("InviteToken");
+
+export const InvitePreview = z
+  .object({ shop: z.object({ id: ShopId, name: z.string() }), role: InviteRole, name: z.string().nullable(), expiresAt: z.number().int() })
+  .openapi("InvitePreview", { description: "What the invite gives, for the invitee to read before accepting." });
+
+export const AcceptInvite = z
+  .object({
+    token: InviteToken,
+    displayName: text({ min: 1, max: 80 })
+      .optional()
+      .openapi({ description: "Signed out: the name of the account to create (then signed in; add a passkey next). Signed in: not used." }),
+  })
+  .openapi("AcceptInvite");
+
+export const InviteAccepted = z
+  .object({ shop: z.object({ id: ShopId, name: z.string() }), role: InviteRole, accountId: AccountId, newAccount: z.boolean() })
+  .openapi("InviteAccepted");
+
+export const InviteParams = ShopParams.extend({ inviteId: z.string().regex(/^in_[0-9A-Za-z]{16}$/).openapi({ param: { name: "inviteId", in: "path" } }) });
+export const MemberParams = ShopParams.extend({ accountId: AccountId.openapi({ param: { name: "accountId", in: "path" } }) });
+export const ChangeRole = z.object({ role: AccountRole }).openapi("ChangeRole");
+export const ShowHostParams = ShopParams.extend({ roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }) });
+export const ShowHostMemberParams = ShowHostParams.extend({ accountId: AccountId.openapi({ param: { name: "accountId", in: "path" } }) });
+export const AssignHost = z.object({ accountId: AccountId }).openapi("AssignHost");
+export const ShowHosts = z.object({ roomId: RoomId, hosts: z.array(AccountId) }).openapi("ShowHosts", { description: "The members assigned to host this show." });
+export const RoomRoleHeader = z.object({
+  "x-room-role": z
+    .enum(["host", "moderator"])
+    .optional()
+    .openapi({
+      param: { name: "x-room-role", in: "header" },
+      description: "Without a key: the role a signed-in team member's page asks for with its session cookie (owners and managers host any show of their shop, hosts the shows assigned to them, moderators moderate).",
+    }),
+});

@@ -54,6 +54,8 @@ export type RoomModelOptions = {
   roomId: string;
   /** hk_… (host) or gk_… (guest); none for viewers. The room derives the role from it. */
   roomKey?: string | null;
+  /** Without a key: the role a signed-in team member's page asks for with its session cookie (the studio, the moderator page). */
+  teamRole?: "host" | "moderator" | null;
   /** An `error` frame from the room (rate limited, forbidden, …). */
   onError?: (error: { code: ErrorCode; message: string }) => void;
   /** Host connections only: an order was placed or changed status. */
@@ -69,7 +71,7 @@ export type ChatReply = { ok: true } | { ok: false; code: string; message: strin
 
 export type RoomModel = ReturnType<typeof createRoomModel>;
 
-export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: RoomModelOptions) {
+export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, onFrame }: RoomModelOptions) {
   const room = signal<RoomState | null>(null);
   const messages = signal<ChatMessage[]>([]);
   /** Slow mode and the pinned message. */
@@ -139,9 +141,10 @@ export function createRoomModel({ roomId, roomKey, onError, onOrder, onFrame }: 
     const token = viewerToken();
     if (token) headers["x-viewer-token"] = token;
     if (roomKey) headers.authorization = `Bearer ${roomKey}`;
+    else if (teamRole) headers["x-room-role"] = teamRole;
     const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/tickets`, { method: "POST", headers });
     if (response.status == 404 || response.status == 400) notFound.value = true;
-    else if (response.status == 401) refused.value = true;
+    else if (response.status == 401 || response.status == 403) refused.value = true;
     if (notFound.peek() || refused.peek()) socket.close();
     if (!response.ok) throw new Error(`ticket: ${response.status}`);
     const answer = (await response.json()) as { ticket: string; viewer: { token: string } };

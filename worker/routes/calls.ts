@@ -8,13 +8,13 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { bearerKey, hashKey, requireHost, requireRoom } from "../auth.ts";
+import { askedRoomRole, bearerKey, hashKey, requireHost, requireRoom } from "../auth.ts";
 import { callsConfig, callsFetch, iceServers, relayError, type CallsConfig, type CallsResponse } from "../calls/calls-api.ts";
 import { CallsAnswer, CallsParams, CloseTracks, IceServers, NewSession, NewTracks, PauseTracks, RemoveFromStage, Renegotiate, SessionOpened } from "../calls/schemas.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { roleForKey } from "../room-directory.ts";
-import { RoomBody, RoomParams, StageTrack, ViewerTokenHeader } from "../schemas.ts";
+import { RoomBody, RoomParams, RoomRoleHeader, StageTrack, ViewerTokenHeader } from "../schemas.ts";
 import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import { validationHook } from "../validation.ts";
 import { verifyViewerToken } from "../viewer-identity.ts";
@@ -67,16 +67,16 @@ calls.openapi(
     tags: ["Video"],
     summary: "Open a Calls session",
     description:
-      "Calls' `sessions/new`. With the host or guest key as Bearer the session may publish; without a key it may only pull. Returns a `sessionToken` for the session's later calls. " +
+      "Calls' `sessions/new`. With the host or guest key as Bearer (or a host's session cookie with `X-Room-Role: host`) the session may publish; without a key it may only pull. Returns a `sessionToken` for the session's later calls. " +
       "A publisher sends its `X-Viewer-Token` (from its socket ticket): when all its pages have been gone for 20 s, its tracks leave the stage.",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams, headers: ViewerTokenHeader, body: jsonBody(NewSession) },
+    request: { params: RoomParams, headers: ViewerTokenHeader.extend(RoomRoleHeader.shape), body: jsonBody(NewSession) },
     responses: { 201: jsonContent(SessionOpened, "The session"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");
     const calls = config(c);
-    const keyRole = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
+    const keyRole = (await askedRoomRole(c, c.get("room"))) ?? (await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub")));
     if (!keyRole) throw new ApiError(401, "unauthorized", "This key does not open this room.");
     // Moderators watch as viewers do: the stage is the host's and the guests'.
     const role = keyRole === "moderator" ? "viewer" : keyRole;

@@ -3,7 +3,8 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import type { AppEnv } from "../app-env.ts";
-import { bearerKey, requireHost, requireRoom } from "../auth.ts";
+import { askedRoomRole, bearerKey, requireHost, requireRoom, sessionPower } from "../auth.ts";
+import { hasSessionCookie } from "../accounts/sessions.ts";
 import { callsConfig, callsFetch } from "../calls/calls-api.ts";
 import { sha256Hex } from "../digests.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -12,7 +13,7 @@ import { guestKeyFor, moderatorKeyFor } from "../ids.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
 import { recordModeratorKey, roleForKey } from "../room-directory.ts";
-import { PinBody, RoleBody, RoomBody, RoomLinksBody, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
+import { PinBody, RoleBody, RoomRoleHeader, RoomBody, RoomLinksBody, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 import { viewerIdentity } from "../viewer-identity.ts";
 
@@ -43,15 +44,15 @@ rooms.openapi(
     tags: ["Rooms"],
     summary: "A ticket for the room's socket",
     description:
-      "Trades a room key (host, guest or moderator key as Bearer; none for viewers) for a ticket that opens one WebSocket " +
+      "Trades a room key (host, guest or moderator key as Bearer; none for viewers), or a signed-in team member's session with `X-Room-Role: host | moderator`, for a ticket that opens one WebSocket " +
       "(`/parties/room/{roomId}?ticket=…`), once, within 30 seconds, so keys never travel in a URL. " +
       "Send the `X-Viewer-Token` from an earlier answer to keep the same identity (rate limits follow it); without one, a new identity is issued.",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams, headers: ViewerTokenHeader },
-    responses: { 201: jsonContent(TicketBody, "The ticket, and the viewer identity to keep"), ...errorResponses(400, 401, 404) },
+    request: { params: RoomParams, headers: ViewerTokenHeader.extend(RoomRoleHeader.shape) },
+    responses: { 201: jsonContent(TicketBody, "The ticket, and the viewer identity to keep"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
-    const role = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
+    const role = (await askedRoomRole(c, c.get("room"))) ?? (await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub")));
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room. Check that you copied the whole link.");
     const viewer = await viewerIdentity(c.env.DB, c.req.valid("header")["x-viewer-token"]);
     const ticket = `tk_${randomBase62(32)}`;
@@ -67,13 +68,13 @@ rooms.openapi(
     path: "/{roomId}/role",
     tags: ["Rooms"],
     summary: "Check a key against a room",
-    description: "Answers which role the Bearer key (host, guest or moderator key) gives in this room; without a key, `viewer`.",
+    description: "Answers which role the Bearer key (host, guest or moderator key), or the session asking with `X-Room-Role`, gives in this room; without either, `viewer`.",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams },
-    responses: { 200: jsonContent(RoleBody, "The role"), ...errorResponses(400, 401, 404) },
+    request: { params: RoomParams, headers: RoomRoleHeader },
+    responses: { 200: jsonContent(RoleBody, "The role"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
-    const role = await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub"));
+    const role = (await askedRoomRole(c, c.get("room"))) ?? (await roleForKey(c.get("room"), bearerKey(c), c.get("roomStub")));
     if (!role) throw new ApiError(401, "unauthorized", "This key does not open this room. Check that you copied the whole link.");
     return c.json({ role }, 200);
   },
@@ -146,6 +147,10 @@ rooms.openapi(
 /** The request's key, if it is this room's host key (the links are derived from it, so the shop's API key cannot stand in). */
 async function hostKeyOnly(c: Context<AppEnv>): Promise<string> {
   const key = bearerKey(c);
+  if (!key && hasSessionCookie(c)) {
+    await sessionPower(c, c.get("room"));
+    throw new ApiError(403, "host_key_needed", "The room's guest and moderator links are made from its host key, which the server does not keep: open the host link the show was made with.");
+  }
   const role = await roleForKey(c.get("room"), key, c.get("roomStub"));
   if (!key || role !== "host") throw new ApiError(key ? 403 : 401, key ? "forbidden" : "unauthorized", "Only the host key opens the room's links.");
   return key;

@@ -7,6 +7,7 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { roleIn } from "../accounts/accounts.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { notFound } from "../errors.ts";
@@ -74,15 +75,24 @@ shopShows.openapi(
     path: "/{shopId}/rooms",
     tags: ["Rooms"],
     summary: "A shop's shows",
-    description: "Newest first (at most 50), each with its status now (scheduled, live or ended; a cancelled show has ended), its orders and revenue.",
+    description:
+      "Newest first (at most 50), each with its status now (scheduled, live or ended; a cancelled show has ended), its orders and revenue. " +
+      "A host sees only the shows assigned to them.",
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager", "host", "moderator")] as const,
     request: { params: ShopParams },
     responses: { 200: jsonContent(ShopShows, "The shows"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
-    const { results } = await c.env.DB.prepare(`SELECT ${SHOW_COLUMNS} FROM rooms r WHERE r.shop_id = ? ORDER BY r.created_at DESC, r.id LIMIT ?`)
-      .bind(c.get("shop").id, SHOWS_LISTED)
+    const shop = c.get("shop");
+    // A host sees only the shows assigned to them (worker/team/show-hosts.ts).
+    const account = c.get("account");
+    const hostOnly = account && (await roleIn(c.env.DB, account.id, shop.id)) === "host" ? account.id : null;
+    const { results } = await c.env.DB.prepare(
+      `SELECT ${SHOW_COLUMNS} FROM rooms r WHERE r.shop_id = ?1
+       AND (?3 IS NULL OR r.id IN (SELECT room_id FROM show_hosts WHERE account_id = ?3)) ORDER BY r.created_at DESC, r.id LIMIT ?2`,
+    )
+      .bind(shop.id, SHOWS_LISTED, hostOnly)
       .all<ShowRow>();
     const shows = await Promise.all(results.map((row) => showOf(c, row)));
     c.header("Cache-Control", "no-store");

@@ -1,19 +1,21 @@
 import { useEffect, useState } from "preact/hooks";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { Toasts } from "../components/Toasts.tsx";
-import { loadMe, me, signInWithEmailToken, signOut, takeEmailToken, type Role } from "./account.ts";
+import { loadMe, me, signInWithEmailToken, signOut, takeEmailToken } from "./account.ts";
 import { AccountEmail } from "./AccountEmail.tsx";
 import { tConsole as t } from "./i18n-console.ts";
 import { Passkeys } from "./Passkeys.tsx";
 import { ShopSections } from "./Sections.tsx";
 import { Sessions } from "./Sessions.tsx";
+import { InviteAccept } from "./InviteAccept.tsx";
 import { problemText, SignIn } from "./SignIn.tsx";
-
-const ROLE_WORDS: Record<Role, Parameters<typeof t>[0]> = { owner: "roleOwner", manager: "roleManager", host: "roleHost", moderator: "roleModerator" };
+import { ROLE_WORDS, takeInvite } from "./team.ts";
 
 /** /console: signed out, the ways to sign in; signed in, the account's shops and their shows, its passkeys and sessions. */
 export function ConsolePage() {
   const [notice, setNotice] = useState<string | null>(null);
+  // Taken while rendering, before the email-link effect clears the fragment.
+  const [invite, setInvite] = useState(takeInvite);
 
   useEffect(() => {
     // An emailed link (`/console#token=el_…`) signs in first; otherwise, whoever the cookie says.
@@ -52,8 +54,9 @@ export function ConsolePage() {
       </header>
       <main class="console">
         {signedIn === undefined && <p class="muted">{t("loading")}</p>}
+        {invite && signedIn !== undefined && <InviteAccept ticket={invite} onDone={() => setInvite(null)} />}
         {signedIn === null && <SignIn notice={notice} />}
-        {signedIn && (
+        {signedIn && !invite && (
           <>
             <p class="muted small" data-testid="signed-in-as">
               {t("signedInAs", { name: signedIn.account.email ?? signedIn.account.displayName })}

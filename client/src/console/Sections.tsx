@@ -6,11 +6,11 @@ import { ApiKeysSection } from "./ApiKeysSection.tsx";
 import { OrdersSection, ReferralsSection } from "./OrdersSection.tsx";
 import { ProductsSection } from "./ProductsSection.tsx";
 import { ShopShows } from "./ShopShows.tsx";
+import { TeamSection } from "./TeamSection.tsx";
 
 /**
  * The console's sections for one shop, and who sees each (the server checks
- * again). The team's section goes in this list too: one entry here, one
- * panel in PANELS below.
+ * again): one entry here, one panel in PANELS below.
  */
 export const SECTIONS = [
   { id: "shows", label: "sectionShows", roles: ["owner", "manager", "host", "moderator"] },
@@ -18,6 +18,7 @@ export const SECTIONS = [
   { id: "orders", label: "sectionOrders", roles: ["owner", "manager"] },
   { id: "referrals", label: "sectionReferrals", roles: ["owner", "manager"] },
   { id: "api-keys", label: "sectionApiKeys", roles: ["owner", "manager"] },
+  { id: "team", label: "sectionTeam", roles: ["owner", "manager"] },
 ] as const satisfies ReadonlyArray<{ id: string; label: ConsoleKey; roles: readonly Role[] }>;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];
@@ -27,11 +28,12 @@ export const sectionsFor = (role: Role) => SECTIONS.filter((section) => (section
 type Panel = (props: { shopId: string; role: Role; currency: string }) => JSX.Element;
 
 const PANELS: Record<SectionId, Panel> = {
-  shows: ({ shopId, role, currency }) => <ShopShows shopId={shopId} currency={currency} manage={role === "owner" || role === "manager"} />,
+  shows: ({ shopId, role, currency }) => <ShopShows shopId={shopId} role={role} currency={currency} />,
   products: ({ shopId, currency }) => <ProductsSection shopId={shopId} currency={currency} />,
   orders: ({ shopId }) => <OrdersSection shopId={shopId} />,
   referrals: ({ shopId }) => <ReferralsSection shopId={shopId} />,
   "api-keys": ({ shopId, role }) => <ApiKeysSection shopId={shopId} role={role} />,
+  team: ({ shopId, role }) => <TeamSection shopId={shopId} role={role} />,
 };
 
 /** One shop's console: the tab bar of the sections its role opens, and the picked section under it. */

@@ -1,11 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { formatStartTime } from "../format.ts";
 import { lang } from "../i18n.ts";
-import { listShows, type Show } from "./account.ts";
+import { listShows, type Role, type Show } from "./account.ts";
 import { tConsole as t } from "./i18n-console.ts";
 import { ShowActions, ShowFigures } from "./ShowsActions.tsx";
 import { ShowsForm, type ShowFormMode } from "./ShowsForm.tsx";
 import { problemText } from "./SignIn.tsx";
+import { TeamShowHosts } from "./TeamShowHosts.tsx";
+import "./team.css";
 
 const GROUPS = [
   { status: "live", title: "showsLive" },
@@ -17,11 +19,16 @@ const STATUS_WORDS = { live: "statusLive", scheduled: "statusScheduled", ended: 
 
 /**
  * A shop's shows, live now first, then upcoming, then past: title, date,
- * status and the viewer link. An owner or manager (`manage`) also creates a
- * show from the catalogue, changes or cancels one before it starts, and
- * duplicates a past one (ShowsForm, ShowsActions).
+ * status and the viewer link; the studio (or, for a moderator, the chat's
+ * moderation) opened with the account's session. An owner or manager also
+ * creates a show from the catalogue, changes or cancels one before it
+ * starts, duplicates a past one (ShowsForm, ShowsActions) and assigns each
+ * show's hosts.
  */
-export function ShopShows({ shopId, currency = "USD", manage = false }: { shopId: string; currency?: string; manage?: boolean }) {
+export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; role: Role; currency?: string }) {
+  const runs = role !== "moderator";
+  const manage = role === "owner" || role === "manager";
+  const assigns = manage;
   const [shows, setShows] = useState<Show[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [form, setForm] = useState<ShowFormMode | null>(null);
@@ -80,16 +87,28 @@ export function ShopShows({ shopId, currency = "USD", manage = false }: { shopId
                     {manage && show.status === "ended" && <ShowFigures show={show} currency={currency} />}
                   </div>
                   {manage && <ShowActions shopId={shopId} show={show} onForm={setForm} onChanged={reload} />}
-                  <a class="button button-quiet copy-button" href={show.viewerLink} target="_blank" rel="noopener" data-testid="console-show-viewer">
-                    {t("openViewer")}
-                  </a>
+                  <div class="show-actions">
+                    {show.status !== "ended" && (
+                      <a
+                        class="button button-primary copy-button"
+                        href={`/${runs ? "studio" : "mod"}/${encodeURIComponent(show.id)}`}
+                        data-testid={runs ? "console-show-studio" : "console-show-moderate"}
+                      >
+                        {t(runs ? "openStudio" : "openModeration")}
+                      </a>
+                    )}
+                    <a class="button button-quiet copy-button" href={show.viewerLink} target="_blank" rel="noopener" data-testid="console-show-viewer">
+                      {t("openViewer")}
+                    </a>
+                  </div>
+                  {assigns && <TeamShowHosts shopId={shopId} roomId={show.id} />}
                 </li>
               ))}
             </ul>
           </section>
         );
       })}
-      <p class="card-note">{t("studioNote")}</p>
+      <p class="card-note">{t("studioNoteTeam")}</p>
     </div>
   );
 }

@@ -29,7 +29,7 @@ type StudioPageProps = {
    * page is the chat and its moderation only.
    */
   mode: "host" | "moderator";
-  /** The host (or moderator) key from the link; null when the link came without one. */
+  /** The host (or moderator) key from the link; null without one: then the signed-in team member's session answers. */
   hostKey: string | null;
   model: RoomModel | null;
   /** The blocked words and who is kept out of the chat. */
@@ -130,8 +130,8 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
   const orders = feed?.orders.value ?? [];
 
   let problem: string | null = null;
-  if (!hostKey) problem = t(mode === "host" ? "keyMissing" : "modKeyMissing");
-  else if (model?.notFound.value) problem = t("studioNotFound");
+  if (model?.notFound.value) problem = t("studioNotFound");
+  else if (rejected && !hostKey) problem = t(mode === "host" ? "keyMissing" : "modKeyMissing");
   else if (rejected) problem = t(mode === "host" ? "keyRejected" : "modKeyRejected");
   else problem = actionError;
 

@@ -1,7 +1,10 @@
 /**
  * The host studio (/studio/{id}#key=hk_…), and the moderator's page
  * (/mod/{id}#key=mk_…): the same page showing only the chat and its
- * moderation, with no camera, orders or show controls.
+ * moderation, with no camera, orders or show controls. Opened from the
+ * console, without a key, the page runs on the signed-in team member's
+ * session cookie instead (asking for its role with X-Room-Role); the server
+ * decides whether that account may.
  */
 import { computed, effect } from "@preact/signals";
 import { render } from "preact";
@@ -21,21 +24,20 @@ import "../styles/studio.css";
 const mode = pageKind() === "moderator" ? "moderator" : "host";
 const roomId = roomIdFromPath() ?? "";
 const hostKey = roomId ? takeRoomKey(roomId) : null;
-const feed = roomId && hostKey && mode === "host" ? createOrdersFeed(roomId, hostKey) : null;
+const feed = roomId && mode === "host" ? createOrdersFeed(roomId, hostKey) : null;
 const moderation = createModerationFeed();
-// Without a key there is nothing to run; the page says how to get the right link.
-const model =
-  roomId && hostKey
-    ? createRoomModel({
-        roomId,
-        roomKey: hostKey,
-        onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
-        onOrder: (order) => feed?.upsert(order),
-        onFrame: moderation.receive,
-      })
-    : null;
+const model = roomId
+  ? createRoomModel({
+    roomId,
+    roomKey: hostKey,
+    teamRole: hostKey ? null : mode,
+    onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
+    onOrder: (order) => feed?.upsert(order),
+    onFrame: moderation.receive,
+  })
+  : null;
 
-const publisher = model && hostKey && mode === "host" ? createPublisher(roomId, hostKey) : null;
+const publisher = model && mode === "host" ? createPublisher(roomId, hostKey) : null;
 // Everyone else on the stage (guests), pulled as viewers get them; the host's own camera is shown from its preview.
 const player = model && publisher ? createStagePlayer(roomId, model, publisher.sessionId) : null;
 

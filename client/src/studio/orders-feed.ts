@@ -12,7 +12,8 @@ export type OrdersFeed = ReturnType<typeof createOrdersFeed>;
 
 const newestFirst = (a: OrderSummary, b: OrderSummary) => b.createdAt - a.createdAt || b.number - a.number;
 
-export function createOrdersFeed(roomId: string, hostKey: string) {
+/** `hostKey` null: the signed-in team member's session cookie answers for the host. */
+export function createOrdersFeed(roomId: string, hostKey: string | null) {
   const orders = signal<OrderSummary[]>([]);
   /** Why the list could not be loaded, in words; null when it was. */
   const loadError = signal<string | null>(null);

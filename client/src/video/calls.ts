@@ -40,17 +40,19 @@ export const hasWebRTC = () => typeof RTCPeerConnection == "function";
 
 /**
  * Opens a session: with the host's or a guest's key it may publish, without
- * one it may only pull. The ICE servers are fetched alongside, not after.
+ * one it may only pull; `asTeamHost` (no key) publishes as the signed-in
+ * team member who runs the show, with the session cookie. The ICE servers are fetched alongside, not after.
  * A publisher presents this browser's viewer token: when all its pages are
  * gone for good, the room takes its tracks off the stage.
  */
-export async function openSession(roomId: string, key?: string | null) {
+export async function openSession(roomId: string, key?: string | null, asTeamHost = false) {
   const base = `/api/rooms/${encodeURIComponent(roomId)}/calls/`;
   const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Answer> => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers["x-session-token"] = token;
-    else if (key) {
-      headers.authorization = `Bearer ${key}`;
+    else if (key || asTeamHost) {
+      if (key) headers.authorization = `Bearer ${key}`;
+      else headers["x-room-role"] = "host";
       const viewer = viewerToken();
       if (viewer) headers["x-viewer-token"] = viewer;
     }

@@ -35,7 +35,8 @@ type StageMemory = string | "off" | null;
 
 export type Publisher = ReturnType<typeof createPublisher>;
 
-export function createPublisher(roomId: string, key: string) {
+/** `key`: the host's or a guest's; null for a signed-in team member hosting with the session cookie (the studio opened from the console). */
+export function createPublisher(roomId: string, key: string | null) {
   /** The camera and microphone, as previewed and published. */
   const preview = signal<MediaStream | null>(null);
   const cameras = signal<MediaDeviceInfo[]>([]);
@@ -230,7 +231,7 @@ export function createPublisher(roomId: string, key: string) {
         });
         dead.shift();
       }
-      const s = await openSession(roomId, key);
+      const s = await openSession(roomId, key, !key);
       if (!wanted) return s.pc.close();
       session = s;
       sessionId.value = s.id;
