@@ -20,19 +20,13 @@ import type { Room } from "../durable-objects/room.ts";
 import { showSchema } from "../durable-objects/show.ts";
 import { stageSchema } from "../durable-objects/stage.ts";
 import { ticketsSchema } from "../durable-objects/tickets.ts";
-import { call, json, open, warmUp } from "./helpers.ts";
+import { call, expectError, json, open, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp);
 
 const buyer = { name: "Mei Lin", email: "mei@example.com" };
 let keyCounter = 0;
 const newKey = () => `cat-key-${Date.now()}-${++keyCounter}`;
-
-async function expectError(res: Response, status: number, code: string) {
-  const body = await json(res);
-  expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
-  return body.error.message as string;
-}
 
 const post = (path: string, body: unknown, key?: string) => call(path, { method: "POST", json: body, key });
 const patch = (path: string, body: unknown, key?: string) => call(path, { method: "PATCH", json: body, key });

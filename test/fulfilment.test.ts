@@ -1,8 +1,8 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { confirmationEmail, readyForPickupEmail, shippedEmail, type OrderEmailContext } from "../worker/fulfilment/order-emails.ts";
-import { call, createShow, json, open, warmUp } from "./helpers.ts";
+import { call, counters, createShow, drainOutbox, expectError, json, open, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp, 30_000);
 
@@ -38,34 +38,6 @@ const step = (show: Show, orderId: string, body: unknown, key = show.apiKey) =>
   call(`/api/shops/${show.shop.id}/orders/${orderId}`, { method: "PATCH", key, json: body });
 const cancel = (show: Show, orderId: string, key = show.apiKey) => call(`/api/shops/${show.shop.id}/orders/${orderId}/cancel`, { method: "POST", key });
 const list = (show: Show, query = "") => call(`/api/shops/${show.shop.id}/orders${query}`, { key: show.apiKey });
-
-async function expectError(res: Response, status: number, code: string) {
-  const body = await json(res);
-  expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
-  return body.error.message as string;
-}
-
-function counters(roomId: string) {
-  return runInDurableObject(env.Room.getByName(roomId), (_room, state) =>
-    state.storage.sql.exec<{ id: string; listed: number; available: number; held: number; sold: number }>(
-      "SELECT id, listed, available, held, sold FROM products ORDER BY position",
-    ).toArray(),
-  );
-}
-
-/** Runs the room's alarm until its outbox is empty, retrying at once instead of after the backoff. */
-async function drainNow(roomId: string) {
-  const stub = env.Room.getByName(roomId);
-  for (let i = 0; i < 20; i++) {
-    const left = await runInDurableObject(stub, (_room, state) => {
-      state.storage.sql.exec("UPDATE outbox SET next_at = 0");
-      return state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
-    });
-    if (left === 0) return;
-    await runDurableObjectAlarm(stub);
-  }
-  throw new Error("the outbox did not drain");
-}
 
 describe("the shop's order list", () => {
   it("filters by show, status, fulfilment status and date, and pages with a cursor", async () => {
@@ -235,7 +207,7 @@ describe("the room's outbox and the shop's columns", () => {
         order.id,
       );
     });
-    await drainNow(show.room.id);
+    await drainOutbox(show.room.id);
     const after = await d1(order.id);
     expect(after!.version).toBe(before!.version + 1); // the room's write did land…
     expect(after).toMatchObject({ fulfilment_status: "shipped", carrier: "SF Express", tracking_url: "https://track.example.com/SF9", shipped_at: before!.shipped_at });
@@ -270,7 +242,7 @@ describe("cancelling an order", () => {
     expect(await counters(show.room.id)).toContainEqual({ id: show.products[0].id, listed: 5, available: 5, held: 0, sold: 0 });
 
     // The room's word reaches D1 too (status), and the shop's cancellation stays.
-    await drainNow(show.room.id);
+    await drainOutbox(show.room.id);
     expect(await d1(order.id)).toMatchObject({ status: "cancelled", fulfilment_status: "cancelled" });
     await expectError(await step(show, order.id, { fulfilmentStatus: "packed" }), 409, "invalid_transition");
     viewer.ws.close();

@@ -1,4 +1,6 @@
-import { exports } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 
 export const BASE = "http://shop.test";
 
@@ -127,4 +129,34 @@ export async function warmUp(): Promise<void> {
   const socket = await open(show.room.id);
   await socket.next("sync", 10_000);
   socket.ws.close();
+}
+
+/** Checks an error answer's status and code; returns its message. */
+export async function expectError(res: Response, status: number, code: string): Promise<string> {
+  const body = await json(res);
+  expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
+  return body.error.message as string;
+}
+
+/** A room's stock counters per product, straight from its storage. */
+export function counters(roomId: string) {
+  return runInDurableObject(env.Room.getByName(roomId), (_room, state) =>
+    state.storage.sql.exec<{ id: string; listed: number; available: number; held: number; sold: number }>(
+      "SELECT id, listed, available, held, sold FROM products ORDER BY position",
+    ).toArray(),
+  );
+}
+
+/** Runs the room's alarm until its outbox is empty, retrying at once instead of after the backoff (bounded). */
+export async function drainOutbox(roomId: string): Promise<void> {
+  const stub = env.Room.getByName(roomId);
+  for (let i = 0; i < 20; i++) {
+    const left = await runInDurableObject(stub, (_room, state) => {
+      state.storage.sql.exec("UPDATE outbox SET next_at = 0");
+      return state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
+    });
+    if (left === 0) return;
+    await runDurableObjectAlarm(stub);
+  }
+  throw new Error("the outbox did not drain");
 }

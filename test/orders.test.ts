@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Room } from "../durable-objects/room.ts";
-import { call, createShow, json, open } from "./helpers.ts";
+import { call, counters, createShow, drainOutbox, expectError, json, open } from "./helpers.ts";
 
 const buyer = { name: "Mei Lin", email: "mei@example.com" };
 const pickup = { type: "pickup" };
@@ -15,33 +15,6 @@ function order(roomId: string, body: Record<string, unknown>, idempotencyKey: st
     json: { quantity: 1, buyer, fulfilment: pickup, ...body },
     headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {},
   });
-}
-
-async function expectError(res: Response, status: number, code: string) {
-  const body = await json(res);
-  expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
-  return body.error.message as string;
-}
-
-/** The room's counters, straight from its storage. */
-function counters(roomId: string) {
-  return runInDurableObject(env.Room.getByName(roomId), (_room, state) =>
-    state.storage.sql.exec<{ id: string; listed: number; available: number; held: number; sold: number }>(
-      "SELECT id, listed, available, held, sold FROM products ORDER BY position",
-    ).toArray(),
-  );
-}
-
-/** Runs the room's alarm until its outbox is empty (bounded). */
-async function drain(roomId: string) {
-  const stub = env.Room.getByName(roomId);
-  for (let i = 0; i < 20; i++) {
-    const pending = await runInDurableObject(stub, (_room, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n);
-    if (pending === 0) return;
-    await runInDurableObject(stub, (_room, state) => state.storage.sql.exec("UPDATE outbox SET next_at = 0"));
-    await runDurableObjectAlarm(stub);
-  }
-  throw new Error("outbox did not drain");
 }
 
 async function d1Order(id: string) {
@@ -70,7 +43,7 @@ describe("buying with the offline provider (the default)", () => {
     expect(update.product).toMatchObject({ id: show.products[0].id, left: 3 });
     expect(await counters(show.room.id)).toContainEqual({ id: show.products[0].id, listed: 5, available: 3, held: 0, sold: 2 });
 
-    await drain(show.room.id);
+    await drainOutbox(show.room.id);
     const row = await d1Order(placed.id);
     expect(row).toMatchObject({ status: "confirmed", quantity: 2, total_cents: 3798, ref: "KOL_MEI", shop_id: show.shop.id, room_id: show.room.id });
     expect(row!.token_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -269,7 +242,7 @@ describe("the order outbox", () => {
     await runInDurableObject(stub, (room: Room) => {
       (room as unknown as { env: Env }).env = { ...room["env" as never] as Env, DB: env.DB };
     });
-    await drain(show.room.id);
+    await drainOutbox(show.room.id);
     expect(await d1Order(placed.id)).toMatchObject({ status: "confirmed", number: 1 });
   });
 
@@ -277,7 +250,7 @@ describe("the order outbox", () => {
     const show = await createShow();
     await order(show.room.id, { productId: show.products[0].id, quantity: 2, ref: "STORE_7" });
     await order(show.room.id, { productId: show.products[1].id, buyer: { name: '=HYPERLINK("x")', email: "eve@example.com" } });
-    await drain(show.room.id);
+    await drainOutbox(show.room.id);
     const list = await json(await call(`/api/shops/${show.shop.id}/orders`, { key: show.apiKey }));
     expect(list.orders).toHaveLength(2);
     expect(list.orders.map((o: any) => [o.number, o.title, o.quantity, o.totalCents, o.status, o.ref])).toEqual([

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createShow, json, warmUp } from "./helpers.ts";
+import { call, createShow, expectError, json, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp, 30_000);
 
@@ -32,10 +32,6 @@ async function buy(show: Show, ref: string | undefined, quantity = 1, product = 
 
 const codes = (show: Show, key = show.apiKey) => call(`/api/shops/${show.shop.id}/referral-codes`, { key });
 const create = (show: Show, body: unknown, key = show.apiKey) => call(`/api/shops/${show.shop.id}/referral-codes`, { method: "POST", key, json: body });
-
-async function expectError(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: (await json(res)).error?.code }).toEqual({ status, code });
-}
 
 describe("referral codes", () => {
   it("count confirmed orders per code, per show and in total; a code's share link credits it", async () => {
