@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { LangSwitch } from "../components/LangSwitch.tsx";
+import { TopBar } from "../components/TopBar.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { loadMe, me, signInWithEmailToken, signOut, takeEmailToken } from "./account.ts";
 import { AccountEmail } from "./AccountEmail.tsx";
@@ -38,11 +39,7 @@ export function ConsolePage() {
   const signedIn = me.value;
   return (
     <>
-      <header class="topbar">
-        <a class="logo" href="/">
-          <span class="logo-mark" aria-hidden="true" />
-          {t("brand")}
-        </a>
+      <TopBar>
         <div class="topbar-end">
           {signedIn && (
             <button type="button" class="button button-quiet copy-button" data-testid="sign-out" onClick={() => void signOut()}>
@@ -51,7 +48,7 @@ export function ConsolePage() {
           )}
           <LangSwitch class="chip chip-light" />
         </div>
-      </header>
+      </TopBar>
       <main class="console">
         {signedIn === undefined && <p class="muted">{t("loading")}</p>}
         {invite && signedIn !== undefined && <InviteAccept ticket={invite} onDone={() => setInvite(null)} />}

@@ -8,6 +8,7 @@
 import { effect } from "@preact/signals";
 import { render } from "preact";
 import { LangSwitch } from "../components/LangSwitch.tsx";
+import { TopBar } from "../components/TopBar.tsx";
 import { tFulfilment as t } from "../i18n-fulfilment.ts";
 import { ReferralCodes } from "../referrals/ReferralCodes.tsx";
 import { OrdersBoard } from "./OrdersBoard.tsx";
@@ -47,13 +48,7 @@ effect(() => {
 function OrdersPage() {
   return (
     <>
-      <header class="topbar">
-        <a class="logo" href="/">
-          <span class="logo-mark" aria-hidden="true" />
-          shop-along
-        </a>
-        <LangSwitch class="chip chip-light" />
-      </header>
+      <TopBar />
       <main class="orders-page">
         {shopId && key ? (
           <>

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { LangSwitch } from "../components/LangSwitch.tsx";
+import { TopBar } from "../components/TopBar.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { tLanding as t } from "../i18n.ts";
 import type { CreatedShow } from "./create-show.ts";
@@ -27,13 +28,7 @@ export function LandingPage() {
 
   return (
     <>
-      <header class="topbar">
-        <a class="logo" href="/">
-          <span class="logo-mark" aria-hidden="true" />
-          {t("brand")}
-        </a>
-        <LangSwitch class="chip chip-light" />
-      </header>
+      <TopBar />
       <main class="landing">
         <section class="hero">
           <p class="eyebrow">

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../api.ts";
 import { CopyButton } from "../components/CopyButton.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
+import { TopBar } from "../components/TopBar.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { formatPrice, formatStartTime } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
@@ -62,13 +63,7 @@ export function OrderPage({ orderId, token }: { orderId: string | null; token: s
 
   return (
     <>
-      <header class="topbar">
-        <a class="logo" href="/">
-          <span class="logo-mark" aria-hidden="true" />
-          shop-along
-        </a>
-        <LangSwitch class="chip chip-light" />
-      </header>
+      <TopBar />
       <main class="order-page" data-testid="order-page" data-problem={problem ?? undefined}>
         {view && !problem ? (
           <OrderCard view={view} token={token!} />

@@ -3,6 +3,7 @@ import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { api, ApiError } from "../api.ts";
 import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
+import { TopBar } from "../components/TopBar.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { errorText, tStudio as t } from "../i18n.ts";
 import { viewerUrl } from "../room-address.ts";
@@ -176,17 +177,12 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
 
   return (
     <>
-      <header class="topbar">
-        <a class="logo" href="/">
-          <span class="logo-mark" aria-hidden="true" />
-          {t("brand")}
-          <span class="logo-sub">{t(mode === "host" ? "studioTitle" : "moderatorPage")}</span>
-        </a>
+      <TopBar sub={t(mode === "host" ? "studioTitle" : "moderatorPage")}>
         <div class="topbar-end">
           {model && !rejected && !model.notFound.value && <ConnectionStatus state={model.connection.value} />}
           <LangSwitch class="chip chip-light" />
         </div>
-      </header>
+      </TopBar>
       <main class="studio">
         {problem && (
           <p class="studio-error" data-testid="studio-error" role="alert">
