@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
+import { LangSwitch } from "../components/LangSwitch.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { useChatDraft } from "../chat-draft.ts";
 import { tViewer as t } from "../i18n.ts";
@@ -12,6 +13,7 @@ import { GuestPanelLoader } from "./guest-loader.tsx";
 import { FloatingHearts, ReactButton } from "./Hearts.tsx";
 import { GuestKeyRejected, NotFound } from "./NotFound.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
+import { useCancelled, usePreLivePage } from "./prelive-loader.tsx";
 import { Products } from "./products-loader.tsx";
 import { ShowHeader } from "./ShowHeader.tsx";
 import { Stage } from "./Stage.tsx";
@@ -42,9 +44,21 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const onDeal = room?.deal && room.deal.productId !== pinned?.id ? room.products.find((product) => product.id === room.deal!.productId) : null;
   // After the end: nothing to buy, say or tap; the chat stays readable.
   const ended = room?.status === "ended";
+  // Before the show: its own page (not for a guest, who gets ready on the stage's page).
+  const PreLive = usePreLivePage(room?.status === "scheduled" && !guestKey);
+  const cancelled = useCancelled(roomId, ended);
 
   if (model.notFound.value) return <NotFound />;
   if (model.refused.value) return <GuestKeyRejected />;
+  if (PreLive && room?.status === "scheduled") {
+    return (
+      <>
+        {/* When merging "Remind me": remind={(target) => <RemindButton {...target} />} */}
+        <PreLive roomId={roomId} room={room} langSwitch={<LangSwitch class="chip" />} />
+        <Toasts />
+      </>
+    );
+  }
 
   function buy(product: RoomProduct) {
     setProductsOpen(false);
@@ -71,7 +85,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
         )}
         {ended ? (
           <p class="ended-note" data-testid="show-ended" role="status">
-            {t("showEnded", { shop: room!.shopName })}
+            {t(cancelled ? "showCancelled" : "showEnded", { shop: room!.shopName })}
           </p>
         ) : (
         <div class="viewer-bar">
