@@ -833,6 +833,7 @@ export const ShopShowDetails = z
     show: ShopShow.extend({
       description: z.string().nullable(),
       coverImageUrl: z.string().nullable(),
+      trailerUrl: z.string().nullable().openapi({ description: "The uploaded trailer (POST …/trailer), or null." }),
       products: z.array(z.object({ productId: ProductId, stock: z.number().int() })).openapi({ description: "Products sold as one thing, with the units listed." }),
       variants: z.array(z.object({ variantId: VariantId, productId: ProductId, stock: z.number().int() })).openapi({ description: "Variants listed, with their units." }),
     }),

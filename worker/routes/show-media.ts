@@ -67,7 +67,9 @@ showMedia.openapi(
     const url = `${SERVED}${key}`;
     await c.env.DB.prepare("UPDATE rooms SET cover_image_url = ? WHERE id = ?").bind(url, roomId).run();
     const old = ownCoverKey(roomId, before.coverImageUrl);
-    if (old) await c.env.PHOTOS.delete(old);
+    // A duplicated show starts with its original's cover: that file goes only when no show shows it any more.
+    const shared = old && (await c.env.DB.prepare("SELECT 1 AS yes FROM rooms WHERE cover_image_url = ? LIMIT 1").bind(before.coverImageUrl).first());
+    if (old && !shared) await c.env.PHOTOS.delete(old);
     return c.json(view({ ...before, coverImageUrl: url }), 200);
   },
 );
