@@ -31,7 +31,7 @@ export function ProductDetails({ product, remind, onClose }: ProductDetailsProps
   return (
     <Sheet title={product.title} onClose={onClose}>
       <div class="prelive-details" data-testid="prelive-product-details" data-product-id={product.id}>
-        {photos.length > 0 ? <PhotoGallery title={product.title} photos={photos} /> : <ProductImage url={product.imageUrl} title={product.title} size={96} />}
+        {photos.length > 0 ? <PhotoGallery title={product.title} photos={photos} /> : <ProductImage url={product.imageUrl} title={product.title} />}
         <p class="prelive-details-figures">
           <span class="price" data-testid="prelive-details-price">
             {formatPrice(variant?.priceCents ?? product.priceCents, product.currency, lang.value)}
