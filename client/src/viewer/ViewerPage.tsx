@@ -44,13 +44,15 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const onDeal = room?.deal && room.deal.productId !== pinned?.id ? room.products.find((product) => product.id === room.deal!.productId) : null;
   // After the end: nothing to buy, say or tap; the chat stays readable.
   const ended = room?.status === "ended";
-  // Before the show: its own page (not for a guest, who gets ready on the stage's page).
-  const PreLive = usePreLivePage(room?.status === "scheduled" && !guestKey);
+  // Before a planned show (one with a start time): its own page. A show made to start any moment keeps the
+  // stage's page, with its chat and pins; so does a guest, who gets ready there.
+  const planned = room?.status === "scheduled" && room.startsAt !== null && !guestKey;
+  const PreLive = usePreLivePage(planned);
   const cancelled = useCancelled(roomId, ended);
 
   if (model.notFound.value) return <NotFound />;
   if (model.refused.value) return <GuestKeyRejected />;
-  if (PreLive && room?.status === "scheduled") {
+  if (PreLive && planned) {
     return (
       <>
         {/* When merging "Remind me": remind={(target) => <RemindButton {...target} />} */}
