@@ -320,6 +320,17 @@ describe("the show's page before it starts", () => {
       expect(await banner.textContent()).toContain(locale === "en-US" ? "You are 11 minutes late" : "你已迟到 11 分钟");
       await studio.screenshot({ path: `${SHOTS}/studio-late-desktop-${locale}.png` });
       await studio.context().close();
+
+      // The host at the ready on a phone, in live mode: the banner is there too, over the camera.
+      const handset = await (await phone(browser, locale)).newPage();
+      await shiftRoomClock(handset, shift);
+      await handset.goto(show.links.host);
+      await byTestId(handset, "live-mode-open").click({ timeout: 15_000 });
+      const overCamera = byTestId(handset, "live-mode").locator("[data-testid=start-banner]");
+      await overCamera.waitFor({ timeout: 10_000 });
+      expect(await overCamera.getAttribute("data-phase")).toBe("late");
+      await handset.screenshot({ path: `${SHOTS}/studio-late-live-mode-phone-${locale}.png` });
+      await handset.context().close();
       await viewer.context().close();
     }
     // Without the shift (the real room clock), it still counts down: the page did not decide by itself.

@@ -12,11 +12,11 @@ import type { AppEnv } from "../app-env.ts";
 import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { MAX_PHOTO_BYTES, readPhotoFile } from "../catalogue/photo-file.ts";
 import { ApiError, notFound } from "../errors.ts";
+import { newCoverId, newTrailerId } from "../ids.ts";
 import { MAX_TRAILER_BYTES, readVideoFile } from "../media/video-file.ts";
 import { uploadLimit } from "../media/upload-limit.ts";
 import { errorResponses, jsonContent } from "../openapi.ts";
 import { ShowMedia, ShowParams } from "../schemas.ts";
-import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import { validationHook } from "../validation.ts";
 
 export const showMedia = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -62,7 +62,7 @@ showMedia.openapi(
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const file = readPhotoFile(bytes);
     if (!file) throw new ApiError(415, "unsupported_image", "Send a JPEG, PNG or WebP image as the request body (its bytes decide, not its Content-Type).");
-    const key = `${roomId}/cv_${randomBase62(16)}.${file.extension}`;
+    const key = `${roomId}/${newCoverId()}.${file.extension}`;
     await c.env.PHOTOS.put(key, bytes, { httpMetadata: { contentType: file.contentType } });
     const url = `${SERVED}${key}`;
     await c.env.DB.prepare("UPDATE rooms SET cover_image_url = ? WHERE id = ?").bind(url, roomId).run();
@@ -97,7 +97,7 @@ showMedia.openapi(
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const file = readVideoFile(bytes);
     if (!file) throw new ApiError(415, "unsupported_video", "Send an MP4 or WebM video as the request body (its bytes decide, not its Content-Type).");
-    const key = `${roomId}/tr_${randomBase62(16)}.${file.extension}`;
+    const key = `${roomId}/${newTrailerId()}.${file.extension}`;
     await c.env.PHOTOS.put(key, bytes, { httpMetadata: { contentType: file.contentType } });
     await c.env.DB.prepare("UPDATE rooms SET trailer_r2_key = ? WHERE id = ?").bind(key, roomId).run();
     if (before.trailerKey) await c.env.PHOTOS.delete(before.trailerKey);

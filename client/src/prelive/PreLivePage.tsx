@@ -128,6 +128,12 @@ export function PreLivePage({ roomId, room, langSwitch, remind }: PreLivePagePro
                       {product.variants && product.variants.length > 1 && <span class="muted">{t("optionsCount", { count: product.variants.length })}</span>}
                     </span>
                   </button>
+                  {/* Slot: this product's "Remind me" ("tell me when this is on"). */}
+                  {remind && target && (
+                    <div class="prelive-remind" data-slot="remind-product">
+                      {remind({ ...target, productId: product.id, productTitle: product.title })}
+                    </div>
+                  )}
                 </li>
               ))}
             </ul>
