@@ -7,7 +7,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BASE, call, createShow, json, open, warmUp } from "./helpers.ts";
+import { BASE, call, claimShop, createShow, json, open, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp);
 
@@ -43,14 +43,7 @@ async function signedIn(): Promise<{ browser: Browser; accountId: string }> {
   return { browser, accountId: account.id };
 }
 
-async function claimWith(apiKey: string): Promise<Browser> {
-  const browser: Browser = { cookie: null };
-  const headers = { Authorization: `Bearer ${apiKey}`, Origin: BASE, "Content-Type": "application/json" };
-  const res = await exports.default.fetch(new Request(`${BASE}/api/auth/claim`, { method: "POST", headers, body: "{}" }));
-  expect(res.status).toBe(201);
-  browser.cookie = res.headers.getSetCookie().at(-1)!.split(";")[0]!;
-  return browser;
-}
+const claimWith = async (apiKey: string): Promise<Browser> => ({ cookie: await claimShop(apiKey) });
 
 /** A shop with a show, and one caller of each kind. */
 async function team() {

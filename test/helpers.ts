@@ -160,3 +160,11 @@ export async function drainOutbox(roomId: string): Promise<void> {
   }
   throw new Error("the outbox did not drain");
 }
+
+/** Claims the shop of `apiKey` for a new account, as the landing page does; the session cookie (`name=value`). */
+export async function claimShop(apiKey: string): Promise<string> {
+  const headers = { Authorization: `Bearer ${apiKey}`, Origin: BASE, "Content-Type": "application/json" };
+  const res = await exports.default.fetch(new Request(`${BASE}/api/auth/claim`, { method: "POST", headers, body: "{}" }));
+  if (res.status !== 201) throw new Error(`claim: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().at(-1)!.split(";")[0]!;
+}

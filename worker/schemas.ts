@@ -556,7 +556,7 @@ export const FulfilmentStep = z
   .object({
     status: z.enum(["packed", "shipped", "picked_up", "cancelled"]),
     at: z.number().int(),
-    actor: z.string().openapi({ description: "Who did it: `api_key` (the shop's key), or a signed-in member once accounts land." }),
+    actor: z.string().openapi({ description: "Who did it: `api_key` (one of the shop's keys), or `account:{accountId}` for a signed-in member." }),
     carrier: z.string().nullable(),
     trackingUrl: z.string().nullable(),
   })
