@@ -16,7 +16,7 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
-import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor } from "./event-log.ts";
+import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor, statusTimes } from "./event-log.ts";
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
@@ -122,6 +122,11 @@ export class Room extends Server<Env> {
   /** The room as the public API shows it, or null when no show was set up here. */
   getState(): RoomState | null {
     return showRow(this.ctx.storage.sql) ? this.#state() : null;
+  }
+
+  /** When the show went live and ended (the console's duration of a past show). */
+  liveTimes(): { liveAt: number | null; endedAt: number | null } {
+    return statusTimes(this.ctx.storage.sql);
   }
 
   pin(productId: string | null): RoomState | Refusal {

@@ -796,6 +796,8 @@ export const ShopShow = z
     cancelled: z.boolean().openapi({ description: "Cancelled before it started (its status is then ended)." }),
     startsAt: z.string().nullable(),
     createdAt: z.number().int(),
+    liveAt: z.number().int().nullable().openapi({ description: "When it went live (ms since the epoch, the room's clock); null if it never did." }),
+    endedAt: z.number().int().nullable().openapi({ description: "When it ended (ms since the epoch); null while it has not." }),
     viewerLink: z.string(),
     ...ShowFigures,
   })

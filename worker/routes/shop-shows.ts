@@ -30,7 +30,8 @@ const SHOW_COLUMNS = `r.id, r.title, r.starts_at AS startsAt, r.created_at AS cr
 
 /** A D1 row as the console shows it, with the Room's word on status, title and start. */
 async function showOf(c: Context<AppEnv>, row: ShowRow): Promise<ShopShow> {
-  const state = await c.env.Room.getByName(row.id).getState();
+  const room = c.env.Room.getByName(row.id);
+  const [state, times] = await Promise.all([room.getState(), room.liveTimes()]);
   const origin = c.env.PUBLIC_URL || new URL(c.req.url).origin;
   return {
     id: row.id,
@@ -39,6 +40,8 @@ async function showOf(c: Context<AppEnv>, row: ShowRow): Promise<ShopShow> {
     cancelled: row.cancelledAt !== null,
     startsAt: state ? state.startsAt : row.startsAt,
     createdAt: row.createdAt,
+    liveAt: times.liveAt,
+    endedAt: times.endedAt,
     viewerLink: `${origin}/r/${row.id}`,
     orders: row.orders,
     revenueCents: row.revenueCents,

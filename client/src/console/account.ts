@@ -22,6 +22,9 @@ export type Show = {
   cancelled: boolean;
   startsAt: string | null;
   createdAt: number;
+  /** When it went live and ended (ms); null if it has not. */
+  liveAt: number | null;
+  endedAt: number | null;
   viewerLink: string;
   orders: number;
   revenueCents: number;
