@@ -365,18 +365,40 @@ describe("room controls with a session instead of a key", () => {
     });
   });
 
-  it("the links are made from the host key: a session gets a clear refusal, the host key still gets them", async () => {
+  it("the links go to the show's hosts, signed in or with the host key; a session's studio link carries no key", async () => {
     await matrix(c.people, (who) => send(who, room("/links")), {
-      owner: [403, "host_key_needed"], manager: [403, "host_key_needed"], host: [403, "host_key_needed"], otherHost: [403, "forbidden"], moderator: [403, "host_key_needed"],
+      owner: 200, manager: 200, host: 200, otherHost: [403, "forbidden"], moderator: [403, "forbidden"],
       stranger: [403, "forbidden"], signedOut: [401, "unauthorized"], expired: [401, "signed_out"], removed: [403, "forbidden"],
     });
+    const bySession = (await json(await send(c.people.host, room("/links")))).links;
+    const byKey = (await json(await send(c.people.signedOut, room("/links"), { headers: { Authorization: `Bearer ${c.show.hostKey}` } }))).links;
+    expect(byKey).toEqual({ ...bySession, host: `${bySession.host}#key=${c.show.hostKey}` });
+    expect(bySession.host).not.toContain("#");
+    expect(bySession.guest).toBe(c.show.links.guest);
+    expect(bySession.moderator).toBe(c.show.links.moderator);
+    // The links work: the guest key opens the stage, the moderator key the chat's tools.
+    const roleOf = async (link: string) => {
+      const res = await send(c.people.signedOut, room("/role"), { headers: { Authorization: `Bearer ${new URL(link).hash.slice("#key=".length)}` } });
+      return res.status === 200 ? (await json(res)).role : res.status;
+    };
+    expect([await roleOf(bySession.guest), await roleOf(bySession.moderator)]).toEqual(["guest", "moderator"]);
+
     await matrix(c.people, (who) => send(who, room("/guest-link"), { json: {} }), {
-      owner: [403, "host_key_needed"], manager: [403, "host_key_needed"], host: [403, "host_key_needed"], otherHost: [403, "forbidden"], moderator: [403, "host_key_needed"],
+      owner: 200, manager: 200, host: 200, otherHost: [403, "forbidden"], moderator: [403, "forbidden"],
       stranger: [403, "forbidden"], signedOut: [401, "unauthorized"], expired: [401, "signed_out"], removed: [403, "forbidden"],
     });
-    const res = await send(c.people.host, room("/links"), { headers: { Authorization: `Bearer ${c.show.hostKey}` } });
-    expect(res.status).toBe(200);
-    expect((await json(res)).links.host).toContain(`#key=${c.show.hostKey}`);
+    // Replaced three times: the first guest link no longer works, the newest does, and the host key sees the same.
+    const now = (await json(await send(c.people.owner, room("/links")))).links;
+    expect(await roleOf(bySession.guest)).toBe(401);
+    expect(await roleOf(now.guest)).toBe("guest");
+    expect((await json(await send(c.people.signedOut, room("/links"), { headers: { Authorization: `Bearer ${c.show.hostKey}` } }))).links.guest).toBe(now.guest);
+  });
+
+  it("a show made before its keys came from the server: a session gets a clear refusal, the host key is still asked for", async () => {
+    const { room: made, owner } = await ownedShow();
+    await env.DB.prepare("UPDATE rooms SET keys_by_server = 0 WHERE id = ?").bind(made.id).run();
+    await expectError(await send(owner, `/api/rooms/${made.id}/links`), 403, "host_key_needed");
+    await expectError(await send(owner, `/api/rooms/${made.id}/guest-link`, { json: {} }), 403, "host_key_needed");
   });
 
   it("cookie writes from another site are refused before anything changes; the host key path is unchanged", async () => {

@@ -4,10 +4,11 @@ import type { AppEnv } from "../app-env.ts";
 import { hashKey, requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { newApiKeyId } from "../accounts/secrets.ts";
 import { listShow } from "../catalogue/show-listing.ts";
-import { guestKeyFor, moderatorKeyFor, newApiKey, newHostKey, newRoomId, newShopId } from "../ids.ts";
+import { newApiKey, newHostKey, newRoomId, newShopId } from "../ids.ts";
 import { CreateRoom, CreateShop, RoomCreated, ShopCreated, ShopParams } from "../schemas.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
+import { serverRoomKeys } from "../room-keys.ts";
 import { validationHook } from "../validation.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 
@@ -59,16 +60,16 @@ shops.openapi(
 
     const roomId = newRoomId();
     const hostKey = newHostKey();
-    const guestKey = await guestKeyFor(hostKey);
-    const moderatorKey = await moderatorKeyFor(hostKey);
+    // From the server's secret, so a signed-in host (who has no host key) can be given the guest and moderator links too.
+    const { guest: guestKey, moderator: moderatorKey } = await serverRoomKeys(c.env.DB, roomId);
     const [hostKeyHash, guestKeyHash, moderatorKeyHash] = await Promise.all([hashKey(hostKey), hashKey(guestKey), hashKey(moderatorKey)]);
     const startsAt = input.startsAt ? new Date(input.startsAt).toISOString() : null;
 
     // D1 first: a room that exists in the Durable Object always exists in D1.
     await c.env.DB.batch([
       c.env.DB.prepare(
-        `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, keys_by_server, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
       ).bind(roomId, shop.id, input.title, startsAt, hostKeyHash, guestKeyHash, moderatorKeyHash, Date.now()),
       ...listed.products.map((p, position) =>
         c.env.DB.prepare("INSERT INTO room_products (room_id, product_id, position, listed) VALUES (?, ?, ?, ?)").bind(

@@ -49,7 +49,7 @@ const PHONE = "(max-width: 700px), (max-height: 500px)";
 /** What the host sees while running the show (and a moderator, of its chat). */
 export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, publisher, player }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
-  const [links, setLinks] = useRoomLinks(roomId, mode === "host" ? hostKey : null);
+  const [links, setLinks] = useRoomLinks(roomId, mode === "host", hostKey);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
@@ -272,19 +272,21 @@ function useMediaQuery(query: string): boolean {
 }
 
 /**
- * The guest, moderator and studio links, rebuilt by the server from the host
- * key (it stores none of the keys), so the host can invite a guest or a
- * moderator at any time and take the studio to another device. Null until
- * known, or for rooms whose links cannot be rebuilt.
+ * The guest, moderator and studio links, rebuilt by the server (it stores
+ * none of the keys) for the host key or a signed-in host's session, so the
+ * host can invite a guest or a moderator at any time and take the studio to
+ * another device. Null until known, or for rooms whose links cannot be
+ * rebuilt (shows made before the server made their keys, opened without the
+ * host key).
  */
 type RoomLinks = { guest: string; moderator: string; host: string };
-function useRoomLinks(roomId: string, hostKey: string | null) {
+function useRoomLinks(roomId: string, host: boolean, hostKey: string | null) {
   const [links, setLinks] = useState<RoomLinks | null>(null);
   useEffect(() => {
-    if (!hostKey) return;
+    if (!host) return;
     api<{ links: RoomLinks }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
       .then((answer) => setLinks(answer.links))
       .catch(() => setLinks(null));
-  }, [roomId, hostKey]);
+  }, [roomId, host, hostKey]);
   return [links, setLinks] as const;
 }
