@@ -18,7 +18,7 @@ describe("shops", () => {
     const res = await post("/api/shops", { name: "Lotus Tea", currency: "CNY" });
     expect(res.status).toBe(201);
     const { shop, apiKey } = await json(res);
-    expect(shop).toEqual({ id: expect.stringMatching(/^s_/), name: "Lotus Tea", currency: "CNY" });
+    expect(shop).toEqual({ id: expect.stringMatching(/^s_/), name: "Lotus Tea", currency: "CNY", slug: expect.stringMatching(/^lotus-tea/) });
     expect(apiKey).toMatch(/^sk_[0-9A-Za-z]{32}$/);
     const row = await env.DB.prepare("SELECT * FROM shops WHERE id = ?").bind(shop.id).first<Record<string, unknown>>();
     expect(JSON.stringify(row)).not.toContain(apiKey);
