@@ -55,7 +55,7 @@ export function PosterPage({ shopId, roomId }: { shopId: string; roomId: string 
   return (
     <>
       {/* The printed page is this size, with no margin: the sheet fills it. */}
-      <style>{`@page { size: ${paper} portrait; margin: 0; } @media print { .poster-sheet { width: ${PAPERS[paper].width}; height: ${PAPERS[paper].height}; } }`}</style>
+      <style>{`@page { size: ${paper} portrait; margin: 0; } @media print { .poster-sheet[data-paper] { width: ${PAPERS[paper].width}; height: ${PAPERS[paper].height}; } }`}</style>
       <div class="poster-screen">
         <TopBar sub={t("posterTitle")} />
         <main class="poster-controls">
