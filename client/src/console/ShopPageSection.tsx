@@ -20,7 +20,13 @@ export function ShopPageSection({ shopId }: { shopId: string }) {
   const [busy, setBusy] = useState(false);
 
   const explain = (error: unknown) =>
-    error instanceof ApiError ? (error.code === "slug_taken" ? t("shopPageTaken") : errorText(error.code, error.message)) : String(error);
+    error instanceof ApiError
+      ? error.code === "slug_taken"
+        ? t("shopPageTaken")
+        : error.code === "invalid_slug"
+          ? t("shopPageInvalid")
+          : errorText(error.code, error.message)
+      : String(error);
 
   useEffect(() => {
     api<ShopSlug>(path).then(
