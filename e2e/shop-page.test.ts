@@ -143,8 +143,18 @@ describe("the shop's page", () => {
     await visitor.waitForURL(`${origin}/r/${shop.room.id}`);
     await visitor.context().close();
 
+    // In Shanghai, in Chinese: the start in that zone (UTC+8), as the browser writes it.
+    const shanghai = await (
+      await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" })
+    ).newPage();
+    await shanghai.goto(`${origin}/s/${slug}`);
+    await byTestId(shanghai, "shop-show-time").waitFor({ timeout: 10_000 });
+    const inShanghai = new Date(shop.startsAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+    expect(await byTestId(shanghai, "shop-show-time").textContent()).toBe(inShanghai);
+    await shot(shanghai, "390-zh-CN");
+    await shanghai.context().close();
+
     for (const [name, context, locale, width] of [
-      ["390-zh-CN", phone, "zh-CN", 390],
       ["320-zh-CN", phone, "zh-CN", 320],
       ["1366-en", desktop, "en-US", 1366],
       ["1366-zh-CN", desktop, "zh-CN", 1366],
