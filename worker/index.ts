@@ -23,6 +23,7 @@ import { products } from "./routes/products.ts";
 import { referrals } from "./routes/referrals.ts";
 import { rooms } from "./routes/rooms.ts";
 import { webhooks } from "./routes/webhooks.ts";
+import { shopPage } from "./routes/shop-page.ts";
 import { shopShows } from "./routes/shop-shows.ts";
 import { shops } from "./routes/shops.ts";
 import { team } from "./routes/team.ts";
@@ -47,6 +48,8 @@ api.use((c, next) => (c.req.method === "POST" && PHOTO_UPLOAD_PATH.test(c.req.pa
 // Before any handler: a write that carries the session cookie must come from this site's own pages.
 api.use(refuseCrossSiteWrites());
 api.route("/auth", auth);
+// First among the shop routes: /shops/by-slug/{slug} must never be read as /shops/{shopId}/….
+api.route("/shops", shopPage);
 api.route("/shops", shops);
 api.route("/shops", shopShows);
 api.route("/shops", apiKeys);

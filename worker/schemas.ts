@@ -87,7 +87,7 @@ export const CreateShop = z
 
 export const ShopCreated = z
   .object({
-    shop: Shop,
+    shop: Shop.extend({ slug: z.string().openapi({ description: "The shop's page is /s/{slug}; made from its name, changed with PUT /shops/{shopId}/slug.", example: "lotus-tea-house" }) }),
     apiKey: z.string().openapi({ description: "Shown once; store it. Send it as `Authorization: Bearer <apiKey>`.", example: "sk_..." }),
   })
   .openapi("ShopCreated");
@@ -922,3 +922,49 @@ export const RoomRoleHeader = z.object({
       description: "Without a key: the role a signed-in team member's page asks for with its session cookie (owners and managers host any show of their shop, hosts the shows assigned to them, moderators moderate).",
     }),
 });
+
+// ------------------------------------------------------------------ the shop's page (/s/{slug})
+
+export const ShopSlug = z
+  .object({
+    slug: z.string().openapi({ example: "mei-tea" }),
+    url: z.string().openapi({ description: "The shop's page.", example: "https://shop-along.example/s/mei-tea" }),
+  })
+  .openapi("ShopSlug");
+
+export const SetShopSlug = z
+  .object({
+    slug: z.string().trim().toLowerCase().max(60).openapi({
+      description: "3-40 lowercase letters a-z, digits and hyphens (one at a time, not at either end); not a word the site keeps for itself. The old slug keeps redirecting to the new one for 90 days.",
+      example: "mei-tea",
+    }),
+  })
+  .openapi("SetShopSlug");
+
+export const ShopSlugChanged = ShopSlug.extend({
+  previous: z.string().nullable().openapi({ description: "The slug given up, which now redirects here for 90 days; null when nothing changed." }),
+}).openapi("ShopSlugChanged");
+
+export const SlugParams = z.object({ slug: z.string().min(1).max(100).openapi({ param: { name: "slug", in: "path" }, example: "mei-tea" }) });
+
+export const PublicShow = z
+  .object({
+    id: RoomId,
+    title: z.string(),
+    status: z.enum(["scheduled", "live", "ended"]),
+    startsAt: z.string().nullable().openapi({ description: "The planned start (ISO 8601, UTC), or null." }),
+    description: z.string().nullable(),
+    imageUrl: z.string().nullable().openapi({ description: "Absolute: the cover image, else the first product photo." }),
+    viewerLink: z.string(),
+  })
+  .openapi("PublicShow");
+
+export const ShopPage = z
+  .object({
+    shop: z.object({ id: ShopId, name: z.string(), slug: z.string(), url: z.string() }),
+    now: z.number().int().openapi({ description: "The server's clock (epoch ms), for countdowns." }),
+    live: z.array(PublicShow).openapi({ description: "Live now." }),
+    upcoming: z.array(PublicShow).openapi({ description: "Not started yet, soonest first (a show with no planned start last)." }),
+    past: z.array(PublicShow).openapi({ description: "Ended, newest first (at most 12); their replays arrive later." }),
+  })
+  .openapi("ShopPage");

@@ -4,6 +4,7 @@ import type { AppEnv } from "../app-env.ts";
 import { hashKey, requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { newApiKeyId } from "../accounts/secrets.ts";
 import { listShow } from "../catalogue/show-listing.ts";
+import { freeSlugFor, isSlugConflict, randomSlug } from "../shop-page/slugs.ts";
 import { newApiKey, newHostKey, newRoomId, newShopId } from "../ids.ts";
 import { CreateRoom, CreateShop, RoomCreated, ShopCreated, ShopParams } from "../schemas.ts";
 import { roomLinks } from "../links.ts";
@@ -26,16 +27,25 @@ shops.openapi(
   }),
   async (c) => {
     const { name, currency } = c.req.valid("json");
-    const shop = { id: newShopId(), name, currency };
+    const id = newShopId();
     const apiKey = newApiKey();
     const keyHash = await hashKey(apiKey);
     const now = Date.now();
     // The shop's first key, in api_keys (what authenticates) and, as before, on the shop.
-    await c.env.DB.batch([
-      c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at) VALUES (?, ?, ?, ?, ?)").bind(shop.id, shop.name, shop.currency, keyHash, now),
-      c.env.DB.prepare("INSERT INTO api_keys (id, shop_id, name, key_hash, created_at) VALUES (?, ?, 'Created with the shop', ?, ?)").bind(newApiKeyId(), shop.id, keyHash, now),
-    ]);
-    return c.json({ shop, apiKey }, 201);
+    const create = (slug: string) =>
+      c.env.DB.batch([
+        c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at, slug) VALUES (?, ?, ?, ?, ?, ?)").bind(id, name, currency, keyHash, now, slug),
+        c.env.DB.prepare("INSERT INTO api_keys (id, shop_id, name, key_hash, created_at) VALUES (?, ?, 'Created with the shop', ?, ?)").bind(newApiKeyId(), id, keyHash, now),
+      ]);
+    let slug = await freeSlugFor(c.env.DB, id, name, now);
+    try {
+      await create(slug);
+    } catch (error) {
+      // Another shop of the same name was made at the same moment: this one gets random characters after its name.
+      if (!isSlugConflict(error)) throw error;
+      await create((slug = randomSlug(slug)));
+    }
+    return c.json({ shop: { id, name, currency, slug }, apiKey }, 201);
   },
 );
 

@@ -23,7 +23,7 @@ const STATUS_WORDS = { live: "statusLive", scheduled: "statusScheduled", ended: 
  * moderation) opened with the account's session. An owner or manager also
  * creates a show from the catalogue, changes or cancels one before it
  * starts, duplicates a past one (ShowsForm, ShowsActions) and assigns each
- * show's hosts.
+ * show's hosts, and prints an upcoming show's poster for the shop window.
  */
 export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; role: Role; currency?: string }) {
   const runs = role !== "moderator";
@@ -100,6 +100,15 @@ export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; 
                     <a class="button button-quiet copy-button" href={show.viewerLink} target="_blank" rel="noopener" data-testid="console-show-viewer">
                       {t("openViewer")}
                     </a>
+                    {manage && show.status === "scheduled" && (
+                      <a
+                        class="button button-quiet copy-button"
+                        href={`/console/poster/${encodeURIComponent(shopId)}/${encodeURIComponent(show.id)}`}
+                        data-testid="console-show-poster"
+                      >
+                        {t("showPoster")}
+                      </a>
+                    )}
                   </div>
                   {assigns && <TeamShowHosts shopId={shopId} roomId={show.id} />}
                 </li>
