@@ -22,6 +22,8 @@ import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
 import { findOrder, Orders, writeOrders, type Notify, type Order, type PlaceOrder, type Placed } from "./orders.ts";
 import { sendBuyerEmails } from "./buyer-emails.ts";
+import { sendReminders } from "./reminder-sender.ts";
+import { Reminders } from "./reminders.ts";
 import { enqueue, Outbox } from "./outbox.ts";
 import {
   CLOSE,
@@ -98,11 +100,13 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails });
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails, reminder: sendReminders });
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
+    const reminders = new Reminders(this.#kit);
+    this.#show.onChange.push((tx) => reminders.onShowChange(tx));
     const log: RoomFeature = { schema: eventLogSchema };
-    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, this.#outbox, this.#tickets];
+    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#outbox, this.#tickets];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
     if (isSetUp(ctx.storage.sql)) {
       migrate(ctx.storage, this.#features);

@@ -7,26 +7,11 @@
  */
 import { randomBase62 } from "../durable-objects/random-ids.ts";
 import { hmacSha256Hex, sameSecret } from "./digests.ts";
+import { serverSecret } from "./server-secrets.ts";
 
 const TOKEN = /^vt_(v_[0-9A-Za-z]{16})\.([0-9a-f]{32})$/;
-let signingKey: Promise<string> | null = null;
 
-function key(db: D1Database): Promise<string> {
-  signingKey ??= (async () => {
-    await db
-      .prepare("INSERT INTO server_secrets (name, value, created_at) VALUES ('viewer-token', ?, ?) ON CONFLICT (name) DO NOTHING")
-      .bind(randomBase62(43), Date.now())
-      .run();
-    const row = await db.prepare("SELECT value FROM server_secrets WHERE name = 'viewer-token'").first<{ value: string }>();
-    return row!.value;
-  })().catch((error) => {
-    signingKey = null;
-    throw error;
-  });
-  return signingKey;
-}
-
-const sign = async (db: D1Database, viewerId: string) => (await hmacSha256Hex(await key(db), `viewer ${viewerId}`)).slice(0, 32);
+const sign = async (db: D1Database, viewerId: string) => (await hmacSha256Hex(await serverSecret(db, "viewer-token"), `viewer ${viewerId}`)).slice(0, 32);
 
 /** The viewer a token names, if the signature is ours; null otherwise. */
 export async function verifyViewerToken(db: D1Database, token: string | null | undefined): Promise<string | null> {
