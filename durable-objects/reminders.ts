@@ -60,6 +60,26 @@ export class Reminders implements RoomFeature {
     tx.rearm();
   }
 
+  /**
+   * An RSVP was confirmed after some reminders' time came (a show 14
+   * minutes away, a show already live): each of those that still says
+   * something true runs again. The sender records only recipients it has
+   * not recorded yet, so nobody gets one twice.
+   */
+  rsvpConfirmed(): void {
+    const show = showRow(this.kit.sql);
+    if (!show) return;
+    const now = this.kit.now();
+    const start = show.starts_at ? Date.parse(show.starts_at) : null;
+    const ran = this.kit.sql.exec<{ kind: string }>("SELECT kind FROM reminder_runs").toArray().map((r) => r.kind);
+    const stillTrue = (kind: string) =>
+      kind === "soon" || kind === "host"
+        ? show.status === "scheduled" && start !== null && now < start
+        : show.status === "live" && (kind === "live" || kind === `product:${show.pinned_product_id}`);
+    const again = ran.filter(stillTrue);
+    if (again.length) this.kit.commit((tx) => again.forEach((kind) => tx.enqueue("reminder", kind, now)));
+  }
+
   /** The clocked reminders not yet run, with when each is due; none unless the show is scheduled with a start. */
   #clocked(): Array<{ kind: Clocked; at: number }> {
     const show = showRow(this.kit.sql);

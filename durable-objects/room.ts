@@ -75,6 +75,7 @@ export class Room extends Server<Env> {
   readonly #stage: Stage;
   readonly #outbox: Outbox;
   readonly #tickets: Tickets;
+  readonly #reminders: Reminders;
   /** In this order: migrations run in it, and the alarm serves clocks in it (orders settle before the outbox drains). */
   readonly #features: RoomFeature[];
   readonly #handlers: Handlers;
@@ -103,7 +104,7 @@ export class Room extends Server<Env> {
     this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails, reminder: sendReminders });
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
-    const reminders = new Reminders(this.#kit);
+    const reminders = (this.#reminders = new Reminders(this.#kit));
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
     const log: RoomFeature = { schema: eventLogSchema };
     this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#outbox, this.#tickets];
@@ -139,6 +140,11 @@ export class Room extends Server<Env> {
   /** The shop changes (or cancels) a show before it goes live; refused once it is live or ended. */
   editShow(change: ShowEdit): RoomState | Refusal {
     return this.#show.edit(change) ?? this.#state();
+  }
+
+  /** A viewer confirmed an email reminder: reminders whose time already came go to them too (once). */
+  rsvpConfirmed(): void {
+    if (showRow(this.ctx.storage.sql)) this.#reminders.rsvpConfirmed();
   }
 
   // ------------------------------------------------------------ RPC: moderation

@@ -135,6 +135,8 @@ rsvps.openapi(
   async (c) => {
     const row = await confirmRsvp(c.env.DB, c.req.valid("json").token);
     if (!row) throw new ApiError(404, "not_found", "This confirmation link was already used, or replaced by a newer one. Ask for the reminder again.");
+    // Reminders whose time already came (a show starting in minutes, or live) go to this address too.
+    await c.env.Room.getByName(row.room_id).rsvpConfirmed();
     return c.json({ rsvp: { roomId: row.room_id, productId: row.product_id, viewerLink: viewerLink(row.origin, row.room_id, row.product_id) } }, 200);
   },
 );
