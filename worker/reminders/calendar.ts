@@ -5,13 +5,12 @@
  * minutes before. Its UID is the room's, so a calendar that imports the file
  * again updates the event instead of adding a second one.
  */
+import { utcStamp } from "../../client/src/prelive/calendar-link.ts";
 
 export type CalendarShow = { roomId: string; title: string; startsAt: string; viewerLink: string; shopName: string; host: string };
 
 const DURATION_MS = 60 * 60_000;
 
-/** 20261201T120000Z: the UTC form of DATE-TIME. */
-export const utcStamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 
 /** TEXT values: backslash, semicolon, comma and newlines escaped. */
 export const escapeText = (text: string) => text.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
