@@ -73,4 +73,7 @@ effect(() => {
   document.title = `${t("remindTitle")} · shop-along`;
 });
 
+// Another link opened in this same tab (only its fragment differs): the page starts again with it.
+addEventListener("hashchange", () => location.reload());
+
 render(<RemindPage action={takeAction()} />, document.getElementById("app")!);
