@@ -181,4 +181,53 @@ describe("Remind me", () => {
       await context.close();
     }
   });
+
+  it("the brand sees the RSVPs: the count in the console's show card, the count over time and the emails as CSV; the studio shows the counts", async () => {
+    const context = await desktop(browser, "en-US", 1366, 900);
+    const page = await context.newPage();
+    await page.goto(`${origin}/console`);
+    const { shopId, apiKey } = await page.evaluate(async () => {
+      const made = await (await fetch("/api/shops", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Lotus Tea House", currency: "USD" }) })).json();
+      const claim = await fetch("/api/auth/claim", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${made.apiKey}` }, body: "{}" });
+      if (!claim.ok) throw new Error(`claim: ${claim.status}`);
+      return { shopId: made.shop.id as string, apiKey: made.apiKey as string };
+    });
+    const { product } = await api(origin, `/api/shops/${shopId}/products`, { title: "Jasmine pearls", priceCents: 1899 }, apiKey);
+    const { room, links } = await api(origin, `/api/shops/${shopId}/rooms`, { title: "Winter tea, tasted live", startsAt: new Date(Date.now() + 86_400_000).toISOString(), products: [{ productId: product.id, stock: 5 }] }, apiKey);
+    const emails = [`a.${crypto.randomUUID().slice(0, 8)}@example.com`, `b.${crypto.randomUUID().slice(0, 8)}@example.com`];
+    for (const email of emails) {
+      const since = Date.now() - 1000;
+      await api(origin, `/api/rooms/${room.id}/rsvps`, { email });
+      const token = decodeURIComponent(/#confirm=(\S+)/.exec((await latestEmail(origin, email, { since })).text)![1]!);
+      await api(origin, "/api/rsvps/confirm", { token });
+    }
+    await api(origin, `/api/rooms/${room.id}/rsvps`, { email: "waiting@example.com" });
+
+    await page.reload();
+    const count = page.locator('[data-testid="console-show"]', { hasText: "Winter tea, tasted live" }).locator('[data-testid="console-show-rsvps"]');
+    await count.waitFor({ timeout: 15_000 });
+    expect(await count.textContent()).toBe("2 reminders");
+    await count.click();
+    await page.locator('[data-testid="rsvp-chart"] canvas').waitFor({ timeout: 15_000 });
+    expect(await byTestId(page, "rsvp-summary").textContent()).toContain("1 waiting for confirmation");
+    await page.screenshot({ path: `${SHOTS}/desktop-en-console.png` });
+    const [download] = await Promise.all([page.waitForEvent("download"), byTestId(page, "rsvp-csv").click()]);
+    const csv = (await readFile((await download.path())!, "utf8")).trim().split("\r\n");
+    expect(csv[0]).toBe("email,product_id,locale,confirmed_at");
+    expect(csv.slice(1).map((line) => line.split(",")[0]).sort()).toEqual([...emails].sort());
+    await context.close();
+
+    for (const [locale, size] of [["zh-CN", "phone"], ["en-US", "phone"], ["zh-CN", "desktop"]] as const) {
+      const studioContext = size === "phone" ? await phone(browser, locale) : await desktop(browser, locale, 1366, 900);
+      const studio = await studioContext.newPage();
+      await studio.goto(links.host);
+      await byTestId(studio, "studio-rsvps").waitFor({ timeout: 20_000 });
+      expect(await byTestId(studio, "rsvp-active").textContent()).toBe(locale === "zh-CN" ? "2 人预约提醒" : "2 reminders");
+      await studio.locator('[data-testid="studio-rsvps"] canvas').waitFor();
+      expect(await studio.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await byTestId(studio, "studio-rsvps").scrollIntoViewIfNeeded();
+      await studio.screenshot({ path: `${SHOTS}/${size}-${locale}-studio.png` });
+      await studioContext.close();
+    }
+  });
 });
