@@ -265,12 +265,12 @@ describe("exactly once", () => {
     const { room } = await scheduledShow(inMinutes(60 * 24));
     const id = await confirmed(room.id, "r1@example.com");
     await env.DB.prepare("INSERT INTO reminder_sends (room_id, recipient, kind, recorded_at, queued_at) VALUES (?, ?, 'live', ?, ?)").bind(room.id, id, Date.now(), Date.now()).run();
-    const body = { from: "shop-along@localhost", to: "r1@example.com", subject: "We're live", text: "…", once: { recipient: id, kind: "live" } };
+    const body = (kind: string) => ({ from: "shop-along@localhost", to: "r1@example.com", subject: "We're live", text: "…", once: { recipient: id, kind } });
     const got: any[] = [];
     const ok = { ...env, EMAIL: { send: async (m: any) => void got.push(m) } } as unknown as Env;
     const down = { ...env, EMAIL: { send: () => Promise.reject(new Error("Email Service unavailable")) } } as unknown as Env;
-    const deliver = async (target: Env, id: string) => {
-      const batch = createMessageBatch("shop-along-email", [{ id, timestamp: new Date(), attempts: 1, body }]);
+    const deliver = async (target: Env, id: string, kind = "live") => {
+      const batch = createMessageBatch("shop-along-email", [{ id, timestamp: new Date(), attempts: 1, body: body(kind) }]);
       await deliverEmails(batch, target);
       return getQueueResult(batch, createExecutionContext());
     };
@@ -286,6 +286,13 @@ describe("exactly once", () => {
     expect((await deliver(ok, "d")).explicitAcks).toEqual(["d"]);
     expect(got).toHaveLength(1);
     expect((await env.DB.prepare("SELECT sent_at FROM reminder_sends WHERE recipient = ?").bind(id).first<any>()).sent_at).toEqual(expect.any(Number));
+ 
+    // Unsubscribed after its email was queued: it is not sent.
+    await env.DB.prepare("INSERT INTO reminder_sends (room_id, recipient, kind, recorded_at, queued_at) VALUES (?, ?, 'soon', ?, ?)").bind(room.id, id, Date.now(), Date.now()).run();
+    expect((await call("/api/rsvps/unsubscribe", { method: "POST", json: { token: await unsubscribeToken(env.DB, id) } })).status).toBe(200);
+    const late = await deliver(ok, "e", "soon");
+    expect(late.explicitAcks).toEqual(["e"]);
+    expect(got).toHaveLength(1);
   });
 });
 

@@ -35,7 +35,7 @@ export async function deliverEmails(batch: MessageBatch<unknown>, env: Env): Pro
     try {
       // A reminder goes once per recipient, however often its message is delivered (reminders/send-once.ts).
       const claim = email.once ? await claimSend(env.DB, email.once) : "send";
-      if (claim === "sent") {
+      if (claim === "done") {
         message.ack();
         continue;
       }

@@ -16,19 +16,27 @@ export const CLAIM_MS = 2 * 60_000;
 
 export type SendOnce = { recipient: string; kind: string };
 
-/** "send": this delivery may send; "sent": already done; "busy": another delivery holds it (retry later). */
-export async function claimSend(db: D1Database, once: SendOnce, now = Date.now()): Promise<"send" | "sent" | "busy"> {
+/**
+ * "send": this delivery may send; "done": sent already, or nothing to send
+ * any more (its RSVP was unsubscribed since it was queued); "busy": another
+ * delivery holds it (retry later).
+ */
+export async function claimSend(db: D1Database, once: SendOnce, now = Date.now()): Promise<"send" | "done" | "busy"> {
   const claimed = await db
     .prepare(
       `UPDATE reminder_sends SET claimed_at = ?1 WHERE recipient = ?2 AND kind = ?3 AND sent_at IS NULL
-       AND (claimed_at IS NULL OR claimed_at < ?1 - ?4) RETURNING 1 AS ok`,
+       AND (claimed_at IS NULL OR claimed_at < ?1 - ?4)
+       AND NOT EXISTS (SELECT 1 FROM rsvps WHERE id = ?2 AND status != 'active') RETURNING 1 AS ok`,
     )
     .bind(now, once.recipient, once.kind, CLAIM_MS)
     .first();
   if (claimed) return "send";
-  const row = await db.prepare("SELECT sent_at FROM reminder_sends WHERE recipient = ? AND kind = ?").bind(once.recipient, once.kind).first<{ sent_at: number | null }>();
+  const row = await db
+    .prepare("SELECT s.sent_at, r.status FROM reminder_sends s LEFT JOIN rsvps r ON r.id = s.recipient WHERE s.recipient = ? AND s.kind = ?")
+    .bind(once.recipient, once.kind)
+    .first<{ sent_at: number | null; status: string | null }>();
   // No row: nothing was recorded for it (a malformed or foreign message); nothing to send.
-  if (!row || row.sent_at !== null) return "sent";
+  if (!row || row.sent_at !== null || (row.status !== null && row.status !== "active")) return "done";
   return "busy";
 }
 

@@ -1,5 +1,6 @@
 /** RSVPs over time as a small chart; the charting library loads with it (rsvp-chart-draw.ts), never on other pages. */
 import { useEffect, useRef } from "preact/hooks";
+import { lang } from "../i18n.ts";
 import type { RsvpPoint } from "./rsvp-chart-draw.ts";
 
 export function RsvpChart({ points, label }: { points: RsvpPoint[]; label: string }) {
@@ -9,12 +10,12 @@ export function RsvpChart({ points, label }: { points: RsvpPoint[]; label: strin
     let gone = false;
     void import("./rsvp-chart-draw.ts").then(({ drawRsvpChart }) => {
       if (gone || !box.current) return;
-      remove = drawRsvpChart(box.current, points, label, Math.max(200, box.current.clientWidth));
+      remove = drawRsvpChart(box.current, points, label, Math.max(200, box.current.clientWidth), lang.value);
     });
     return () => {
       gone = true;
       remove?.();
     };
-  }, [points, label]);
+  }, [points, label, lang.value]);
   return <div class="rsvp-chart" ref={box} role="img" aria-label={label} data-testid="rsvp-chart" />;
 }
