@@ -351,6 +351,7 @@ describe("requireShopAccess on the shop's routes", () => {
         viewerLink: expect.stringMatching(/\/r\/r_/),
         orders: 0,
         revenueCents: 0,
+        rsvps: 0,
       },
     ]);
   });

@@ -22,6 +22,7 @@ import { PHOTO_UPLOAD_PATH, photoFiles, photos } from "./routes/photos.ts";
 import { products } from "./routes/products.ts";
 import { referrals } from "./routes/referrals.ts";
 import { rooms } from "./routes/rooms.ts";
+import { rsvps } from "./routes/rsvps.ts";
 import { webhooks } from "./routes/webhooks.ts";
 import { shopPage } from "./routes/shop-page.ts";
 import { shopShows } from "./routes/shop-shows.ts";
@@ -62,6 +63,7 @@ api.route("/rooms", deals);
 api.route("/rooms", moderation);
 api.route("/rooms", calls);
 api.route("/", orders);
+api.route("/", rsvps);
 api.route("/webhooks", webhooks);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -786,6 +786,7 @@ export const EditShow = z
 const ShowFigures = {
   orders: z.number().int().openapi({ description: "Orders placed (not counting expired or cancelled ones)." }),
   revenueCents: z.number().int().openapi({ description: "Their total, in the shop's currency's minor unit." }),
+  rsvps: z.number().int().openapi({ description: "Confirmed email RSVPs (\"Remind me\")." }),
 };
 
 export const ShopShow = z
@@ -968,3 +969,61 @@ export const ShopPage = z
     past: z.array(PublicShow).openapi({ description: "Ended, newest first (at most 12); their replays arrive later." }),
   })
   .openapi("ShopPage");
+
+// ------------------------------------------------------------------ "Remind me": RSVPs and the calendar
+
+export const RsvpRequest = z
+  .object({
+    email: Email.openapi({ example: "mei@example.com" }),
+    productId: ProductId.optional().openapi({ description: "For \"tell me when this is on\": one of the show's products." }),
+    locale: z.enum(["en", "zh-CN"]).default("en").openapi({ description: "The language of its emails." }),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not an IANA time zone")
+      .optional()
+      .openapi({ example: "Europe/Stockholm", description: "The viewer's time zone, for the times its emails give (else UTC)." }),
+  })
+  .openapi("RsvpRequest");
+
+export const RsvpAccepted = z
+  .object({ status: z.literal("check_your_inbox"), message: z.string() })
+  .openapi("RsvpAccepted", { description: "The same answer whether or not the address was known: a confirmation email is on its way unless it is already confirmed." });
+
+export const RsvpToken = z.object({ token: z.string().min(1).max(200) }).openapi("RsvpToken");
+
+export const RsvpConfirmed = z
+  .object({ rsvp: z.object({ roomId: RoomId, productId: ProductId.nullable(), viewerLink: z.string() }) })
+  .openapi("RsvpConfirmed");
+
+export const Unsubscribed = z.object({ unsubscribed: z.literal(true) }).openapi("Unsubscribed");
+
+export const RsvpCounts = z
+  .object({
+    active: z.number().int().openapi({ description: "Confirmed RSVPs (they get the reminders)." }),
+    pending: z.number().int().openapi({ description: "Asked, not yet confirmed." }),
+    series: z.array(z.object({ at: z.number().int(), count: z.number().int() })).openapi({ description: "Confirmed RSVPs over time: the running total at the end of each hour in which some were confirmed." }),
+  })
+  .openapi("RsvpCounts");
+
+export const RsvpList = z
+  .object({
+    rsvps: RsvpCounts,
+    emails: z.array(z.object({ email: z.string(), productId: ProductId.nullable(), locale: z.string(), confirmedAt: z.number().int() })),
+  })
+  .openapi("RsvpList", { description: "The show's RSVP counts and its opted-in addresses (oldest first)." });
+export const RsvpCountsBody = z.object({ rsvps: RsvpCounts }).openapi("RsvpCountsResponse");
+
+export const RsvpListQuery = z.object({
+  format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" }, description: "`csv` for a spreadsheet of the opted-in emails." }),
+});
+export const UnsubscribeQuery = z.object({
+  token: z.string().max(200).optional().openapi({ param: { name: "token", in: "query" }, description: "The token of the email's List-Unsubscribe URL (RFC 8058 one-click)." }),
+});

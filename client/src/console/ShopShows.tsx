@@ -5,6 +5,7 @@ import { listShows, type Role, type Show } from "./account.ts";
 import { tConsole as t } from "./i18n-console.ts";
 import { ShowActions, ShowFigures } from "./ShowsActions.tsx";
 import { ShowsForm, type ShowFormMode } from "./ShowsForm.tsx";
+import { ShowRsvps } from "./ShowRsvps.tsx";
 import { problemText } from "./SignIn.tsx";
 import { TeamShowHosts } from "./TeamShowHosts.tsx";
 import "./team.css";
@@ -85,6 +86,7 @@ export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; 
                         : t("showCreated", { time: formatStartTime(new Date(show.createdAt).toISOString(), lang.value) })}
                     </p>
                     {manage && show.status === "ended" && <ShowFigures show={show} currency={currency} />}
+                    {runs && <ShowRsvps shopId={shopId} show={show} manage={manage} />}
                   </div>
                   {manage && <ShowActions shopId={shopId} show={show} onForm={setForm} onChanged={reload} />}
                   <div class="show-actions">

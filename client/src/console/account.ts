@@ -28,6 +28,8 @@ export type Show = {
   viewerLink: string;
   orders: number;
   revenueCents: number;
+  /** Confirmed email reminders ("Remind me"). */
+  rsvps: number;
 };
 export type SessionInfo = { id: string; createdAt: number; lastSeenAt: number; expiresAt: number; userAgent: string; current: boolean };
 

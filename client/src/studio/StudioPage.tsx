@@ -22,6 +22,7 @@ import { StageList } from "./StageList.tsx";
 import { StudioChat } from "./StudioChat.tsx";
 import { StudioOrders } from "./StudioOrders.tsx";
 import { StudioProducts } from "./StudioProducts.tsx";
+import { StudioRsvps } from "./StudioRsvps.tsx";
 
 type StudioPageProps = {
   roomId: string;
@@ -202,6 +203,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
             <div class="studio-column studio-stage-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} onLiveMode={() => setLiveMode(true)} />}
+              {room.status === "scheduled" && <StudioRsvps roomId={roomId} hostKey={hostKey} />}
               {room.status != "ended" && (
                 <StageList
                   stage={room.stage}

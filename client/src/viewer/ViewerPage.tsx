@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
 import { Toasts } from "../components/Toasts.tsx";
@@ -42,6 +42,8 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const onDeal = room?.deal && room.deal.productId !== pinned?.id ? room.products.find((product) => product.id === room.deal!.productId) : null;
   // After the end: nothing to buy, say or tap; the chat stays readable.
   const ended = room?.status === "ended";
+
+  useProductLink(room, setBuying);
 
   if (model.notFound.value) return <NotFound />;
   if (model.refused.value) return <GuestKeyRejected />;
@@ -104,6 +106,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
           deal={room.deal}
           onBuy={buy}
           onClose={() => setProductsOpen(false)}
+          remind={room.status === "scheduled" && room.startsAt ? { roomId, title: room.title, startsAt: room.startsAt } : null}
         />
       )}
       {buying && room && !ended && (
@@ -119,4 +122,19 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
       <Toasts />
     </main>
   );
+}
+
+/**
+ * A link into the show at one product (`/r/{roomId}#product={productId}`,
+ * as the "this is on" email sends): once the room is known, that product's
+ * sheet opens, and the fragment goes, so a reload does not open it again.
+ */
+function useProductLink(room: RoomModel["room"]["value"], open: (product: RoomProduct) => void) {
+  useEffect(() => {
+    const linked = /^#product=(p_[0-9A-Za-z]{16})$/.exec(location.hash)?.[1];
+    if (!linked || !room) return;
+    const product = room.products.find((p) => p.id === linked);
+    if (product && room.status !== "ended") open(product);
+    history.replaceState(history.state, "", location.pathname + location.search);
+  }, [room?.id]);
 }
