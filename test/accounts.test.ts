@@ -348,6 +348,8 @@ describe("requireShopAccess on the shop's routes", () => {
         cancelled: false,
         startsAt: null,
         createdAt: expect.any(Number),
+        liveAt: null,
+        endedAt: null,
         viewerLink: expect.stringMatching(/\/r\/r_/),
         orders: 0,
         revenueCents: 0,
