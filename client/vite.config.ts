@@ -9,10 +9,12 @@ const here = import.meta.dirname;
 const outDir = resolve(here, "../dist/client");
 
 /**
- * Seven pages, each built on its own: the landing page (create a
+ * Ten pages, each built on its own: the landing page (create a
  * shop-along), the viewer page (also the guest page), the host studio,
  * the buyer's order page (/o/{orderId}), the shop's orders board
- * (/orders/{shopId}), the brand's console (/console) and the 404 page.
+ * (/orders/{shopId}), the brand's console (/console), the shop's page
+ * (/s/{slug}), a show's poster (/console/poster/…), the page that
+ * confirms or stops an email reminder (/remind) and the 404 page.
  *
  * Separate builds rather than one build with three inputs, because a shared
  * chunk carries every export any page uses: the viewer page would ship the
@@ -26,6 +28,9 @@ const pages = {
   order: "order.html",
   orders: "orders.html",
   console: "console.html",
+  shop: "shop.html",
+  poster: "poster.html",
+  remind: "remind.html",
   "404": "404.html",
 } as const;
 

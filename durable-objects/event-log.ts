@@ -43,6 +43,17 @@ export function appendEvent(sql: SqlStorage, event: RoomEvent, at: number, by: A
  * from them without a gap; null when it needs the whole state (a new client,
  * one ahead of the room, or one away for longer than the replay window).
  */
+/** When the show went live and when it ended, by the room clock, from its status events (null if it has not, or the log lost them). */
+export function statusTimes(sql: SqlStorage): { liveAt: number | null; endedAt: number | null } {
+  const rows = sql
+    .exec<{ status: string; at: number | null }>(
+      "SELECT json_extract(body, '$.status') AS status, min(at) AS at FROM events WHERE json_extract(body, '$.type') = 'status' GROUP BY 1",
+    )
+    .toArray();
+  const at = (status: string) => rows.find((row) => row.status === status)?.at ?? null;
+  return { liveAt: at("live"), endedAt: at("ended") };
+}
+
 export function eventsAfter(sql: SqlStorage, since: number): RoomEvent[] | null {
   const head = headSeq(sql);
   if (since <= 0 || since > head) return null;

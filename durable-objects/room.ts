@@ -16,12 +16,14 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
-import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor } from "./event-log.ts";
+import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor, statusTimes } from "./event-log.ts";
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
 import { findOrder, Orders, writeOrders, type Notify, type Order, type PlaceOrder, type Placed } from "./orders.ts";
 import { sendBuyerEmails } from "./buyer-emails.ts";
+import { sendReminders } from "./reminder-sender.ts";
+import { Reminders } from "./reminders.ts";
 import { enqueue, Outbox } from "./outbox.ts";
 import {
   CLOSE,
@@ -73,6 +75,7 @@ export class Room extends Server<Env> {
   readonly #stage: Stage;
   readonly #outbox: Outbox;
   readonly #tickets: Tickets;
+  readonly #reminders: Reminders;
   /** In this order: migrations run in it, and the alarm serves clocks in it (orders settle before the outbox drains). */
   readonly #features: RoomFeature[];
   readonly #handlers: Handlers;
@@ -98,11 +101,13 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails });
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails, reminder: sendReminders });
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
+    const reminders = (this.#reminders = new Reminders(this.#kit));
+    this.#show.onChange.push((tx) => reminders.onShowChange(tx));
     const log: RoomFeature = { schema: eventLogSchema };
-    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, this.#outbox, this.#tickets];
+    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#outbox, this.#tickets];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
     if (isSetUp(ctx.storage.sql)) {
       migrate(ctx.storage, this.#features);
@@ -124,6 +129,11 @@ export class Room extends Server<Env> {
     return showRow(this.ctx.storage.sql) ? this.#state() : null;
   }
 
+  /** When the show went live and ended (the console's duration of a past show). */
+  liveTimes(): { liveAt: number | null; endedAt: number | null } {
+    return statusTimes(this.ctx.storage.sql);
+  }
+
   pin(productId: string | null): RoomState | Refusal {
     return this.#show.pin(productId) ?? this.#state();
   }
@@ -135,6 +145,11 @@ export class Room extends Server<Env> {
   /** The shop changes (or cancels) a show before it goes live; refused once it is live or ended. */
   editShow(change: ShowEdit): RoomState | Refusal {
     return this.#show.edit(change) ?? this.#state();
+  }
+
+  /** A viewer confirmed an email reminder: reminders whose time already came go to them too (once). */
+  rsvpConfirmed(): void {
+    if (showRow(this.ctx.storage.sql)) this.#reminders.rsvpConfirmed();
   }
 
   // ------------------------------------------------------------ RPC: moderation

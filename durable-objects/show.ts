@@ -181,6 +181,8 @@ export class Show implements RoomFeature {
   readonly schema = showSchema;
   /** What else ends with the show (the stage empties, …), in the same change. */
   readonly onEnd: Array<(tx: Change) => void> = [];
+  /** What follows any change of its status, pin or planned start (reminders), in the same change. */
+  readonly onChange: Array<(tx: Change) => void> = [];
 
   readonly handlers: Handlers = {
     pin: (socket, message) => {
@@ -202,7 +204,7 @@ export class Show implements RoomFeature {
       return existing.room_id === input.id ? null : refuse("invalid_request", `This room is already set up as ${existing.room_id}.`);
     }
     const sql = this.kit.sql;
-    this.kit.commit(() => {
+    this.kit.commit((tx) => {
       sql.exec(
         `INSERT INTO room (id, room_id, shop_id, shop_name, title, starts_at, status, host_key_hash, guest_key_hash)
          VALUES (1, ?, ?, ?, ?, ?, 'scheduled', ?, ?)`,
@@ -226,6 +228,7 @@ export class Show implements RoomFeature {
           );
         });
       });
+      for (const follow of this.onChange) follow(tx);
     });
     return null;
   }
@@ -239,6 +242,7 @@ export class Show implements RoomFeature {
     this.kit.commit((tx) => {
       this.kit.sql.exec("UPDATE room SET pinned_product_id = ? WHERE id = 1", productId);
       tx.emit({ type: "pin", productId });
+      for (const follow of this.onChange) follow(tx);
     });
     return null;
   }
@@ -262,6 +266,7 @@ export class Show implements RoomFeature {
     this.kit.commit((tx) => {
       this.kit.sql.exec("UPDATE room SET title = ?, starts_at = ? WHERE id = 1", title, startsAt);
       tx.emit({ type: "details", title, startsAt });
+      for (const follow of this.onChange) follow(tx);
     });
     return null;
   }
@@ -278,6 +283,7 @@ export class Show implements RoomFeature {
       this.kit.sql.exec("UPDATE room SET status = ? WHERE id = 1", status);
       tx.emit({ type: "status", status });
       if (status === "ended") for (const end of this.onEnd) end(tx);
+      for (const follow of this.onChange) follow(tx);
     });
     return null;
   }

@@ -103,9 +103,13 @@ describe("the console's sections", () => {
     await byTestId(page, "product-price-0").fill("39.90");
     await byTestId(page, "product-photo-0").setInputFiles({ name: "scarf.png", mimeType: "image/png", buffer: PNG });
     await byTestId(page, "product-photo-preview-0").waitFor();
+    // The catalogue asks for no units: those are set per show.
+    expect(await byTestId(page, "product-stock-0").count()).toBe(0);
     await byTestId(page, "product-add-variants-0").click();
     await byTestId(page, "product-option-name-0-0").fill("Size");
-    await byTestId(page, "product-option-values-0-0").fill("S, M");
+    await byTestId(page, "product-option-values-0-0").fill("S, M, XL");
+    // Each size is kept or left out, not given units; XL is left out.
+    await byTestId(page, "product-variant-stock-0-2").uncheck();
     await page.screenshot({ path: `${SHOTS}/console-product-form-phone-en.png`, fullPage: true });
     expect(await fitsWidth(page)).toBe(true);
     await byTestId(page, "product-save").click();
@@ -180,6 +184,19 @@ describe("the console's sections", () => {
     expect(await fitsWidth(page)).toBe(true);
     const orders = (auth: string) => fetch(`${origin}/api/shops/${shopId}/orders`, { headers: { authorization: `Bearer ${auth}` } });
     expect((await orders(key)).status).toBe(200);
+    // The show goes live and ends (through the new key): the past show says how long it ran and what it sold.
+    for (const status of ["live", "ended"]) {
+      const res = await fetch(`${origin}/api/rooms/${roomId}/status`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ status }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await section(page, "shows");
+    await expect.poll(() => byTestId(page, "show-figures").textContent(), { timeout: 10_000 }).toMatch(/^1 min · 1 order · €/);
+    await page.screenshot({ path: `${SHOTS}/console-past-show-phone-en.png`, fullPage: true });
+    await section(page, "api-keys");
     const named = byTestId(page, "api-key").filter({ hasText: "Order sync" });
     await named.locator('[data-testid="api-key-revoke"]').click();
     await expect.poll(() => named.getAttribute("data-revoked")).toBe("true");

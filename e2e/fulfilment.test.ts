@@ -69,11 +69,19 @@ describe("fulfilment: the shop ships, the buyer sees it", () => {
     expect(confirmed.text).toContain(orderLink);
     expect(confirmed.text).toContain("Spring tasting");
 
+    // A second show of the shop, with no orders yet.
+    const autumn = await send(`/api/shops/${show.shop.id}/rooms`, "POST", show.apiKey, { title: "Autumn tasting", products: [{ productId: jasmine.id, stock: 2 }] });
+
     // The brand's board, on a laptop.
     const brand = await (await desktop(browser, "en-US", 1366, 900)).newPage();
     await brand.goto(`${origin}/orders/${show.shop.id}#key=${show.apiKey}`);
     const row = boardOrder(brand, orderId);
     await row.waitFor({ timeout: 10_000 });
+    // Every show of the shop can be chosen in the filter, also one whose orders are not loaded (it has none).
+    await expect
+      .poll(() => byTestId(brand, "filter-show").locator("option").allTextContents(), { timeout: 10_000 })
+      .toEqual(["All shows", "Autumn tasting", "Spring tasting"]);
+    expect(autumn.room.id).toMatch(/^r_/);
     // The key left the address bar (kept in this tab only).
     expect(brand.url()).toBe(`${origin}/orders/${show.shop.id}`);
     expect(await row.getAttribute("data-fulfilment")).toBe("unfulfilled");

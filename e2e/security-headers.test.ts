@@ -17,10 +17,10 @@ const ORDER = "o_00000000000000000000000000";
 const SHOP = "s_0000000000000000";
 const PAGES = [
   "/", "/index.html", "/api/docs", `/r/${ROOM}`, `/guest/${ROOM}`, `/studio/${ROOM}`, `/o/${ORDER}`, `/orders/${SHOP}`,
-  "/room", "/room.html", "/studio", "/order", "/orders",
+  `/console/poster/${SHOP}/${ROOM}`, "/room", "/room.html", "/studio", "/order", "/orders",
 ];
 // Not found: an id that is not one (the Worker), paths no asset has (the assets, then the Worker).
-const MISSING = ["/r/not-a-room", "/orders/not-a-shop", "/no-such-page", "/no/such/page.html"];
+const MISSING = ["/r/not-a-room", "/orders/not-a-shop", "/s/no-such-shop", "/no-such-page", "/no/such/page.html"];
 const PATHS = [...PAGES, ...MISSING];
 
 async function headersOf(path: string) {

@@ -109,6 +109,10 @@ describe("a team of hosts", () => {
     expect(mei.url()).not.toContain("#");
     expect(await mei.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("shop-along:key:")))).toEqual([]);
     expect(await mei.evaluate(() => document.cookie)).not.toMatch(/session=/);
+    // Without the host key, she can still invite a guest and a moderator: the server gives her session the show's links.
+    const keyOf = (link: string) => new URL(link).hash;
+    await expect.poll(() => byTestId(mei, "guest-invite-link").textContent(), { timeout: 10_000 }).toContain(keyOf(show.links.guest));
+    expect(await byTestId(mei, "moderator-invite-link").textContent()).toContain(keyOf(show.links.moderator));
 
     await byTestId(mei, "go-live").click();
     const live = byTestId(mei, "live-mode");

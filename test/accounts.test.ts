@@ -348,9 +348,12 @@ describe("requireShopAccess on the shop's routes", () => {
         cancelled: false,
         startsAt: null,
         createdAt: expect.any(Number),
+        liveAt: null,
+        endedAt: null,
         viewerLink: expect.stringMatching(/\/r\/r_/),
         orders: 0,
         revenueCents: 0,
+        rsvps: 0,
       },
     ]);
   });

@@ -18,7 +18,7 @@ describe("shops", () => {
     const res = await post("/api/shops", { name: "Lotus Tea", currency: "CNY" });
     expect(res.status).toBe(201);
     const { shop, apiKey } = await json(res);
-    expect(shop).toEqual({ id: expect.stringMatching(/^s_/), name: "Lotus Tea", currency: "CNY" });
+    expect(shop).toEqual({ id: expect.stringMatching(/^s_/), name: "Lotus Tea", currency: "CNY", slug: expect.stringMatching(/^lotus-tea/) });
     expect(apiKey).toMatch(/^sk_[0-9A-Za-z]{32}$/);
     const row = await env.DB.prepare("SELECT * FROM shops WHERE id = ?").bind(shop.id).first<Record<string, unknown>>();
     expect(JSON.stringify(row)).not.toContain(apiKey);
@@ -276,18 +276,20 @@ describe("the API document", () => {
       "/auth/passkeys/register", "/auth/passkeys/register/options", "/auth/passkeys/sign-in", "/auth/passkeys/sign-in/options",
       "/auth/passkeys/{passkeyId}/revoke", "/auth/recovery-code", "/auth/sessions", "/auth/sessions/{sessionId}/revoke", "/auth/sign-out",
       "/orders/{orderId}",
-      "/rooms/{roomId}", "/rooms/{roomId}/calls/ice-servers", "/rooms/{roomId}/calls/sessions/new",
+      "/rooms/{roomId}", "/rooms/{roomId}/calendar.ics", "/rooms/{roomId}/calls/ice-servers", "/rooms/{roomId}/calls/sessions/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
-      "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
-      "/shops", "/shops/{shopId}/api-keys", "/shops/{shopId}/api-keys/{keyId}/revoke", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
+      "/rooms/{roomId}/pin", "/rooms/{roomId}/role", "/rooms/{roomId}/rsvps", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
+      "/rsvps/confirm", "/rsvps/unsubscribe",
+      "/shops", "/shops/by-slug/{slug}", "/shops/{shopId}/api-keys", "/shops/{shopId}/api-keys/{keyId}/revoke", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
       "/shops/{shopId}/pickup", "/shops/{shopId}/products", "/shops/{shopId}/products/{productId}",
       "/shops/{shopId}/products/{productId}/photos", "/shops/{shopId}/products/{productId}/photos/order",
       "/shops/{shopId}/products/{productId}/photos/{photoId}", "/shops/{shopId}/products/{productId}/variants",
       "/shops/{shopId}/products/{productId}/variants/{variantId}", "/shops/{shopId}/referral-codes", "/shops/{shopId}/referral-codes/{code}", "/shops/{shopId}/rooms",
-      "/shops/{shopId}/rooms/{roomId}", "/shops/{shopId}/rooms/{roomId}/cancel", "/shops/{shopId}/rooms/{roomId}/cover", "/shops/{shopId}/rooms/{roomId}/trailer",
+      "/shops/{shopId}/rooms/{roomId}", "/shops/{shopId}/rooms/{roomId}/cancel", "/shops/{shopId}/rooms/{roomId}/cover", "/shops/{shopId}/rooms/{roomId}/rsvps", "/shops/{shopId}/rooms/{roomId}/rsvps.csv",
+      "/shops/{shopId}/rooms/{roomId}/trailer", "/shops/{shopId}/slug",
       "/shops/{shopId}/team", "/shops/{shopId}/team/invites", "/shops/{shopId}/team/invites/accept", "/shops/{shopId}/team/invites/preview",
       "/shops/{shopId}/team/invites/{inviteId}/revoke", "/shops/{shopId}/team/members/{accountId}/remove", "/shops/{shopId}/team/members/{accountId}/role",
       "/shops/{shopId}/team/shows/{roomId}/hosts", "/shops/{shopId}/team/shows/{roomId}/hosts/{accountId}/remove",

@@ -7,7 +7,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BASE, call, createShow, json, open, warmUp } from "./helpers.ts";
+import { BASE, call, claimShop, createShow, json, open, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp);
 
@@ -43,14 +43,7 @@ async function signedIn(): Promise<{ browser: Browser; accountId: string }> {
   return { browser, accountId: account.id };
 }
 
-async function claimWith(apiKey: string): Promise<Browser> {
-  const browser: Browser = { cookie: null };
-  const headers = { Authorization: `Bearer ${apiKey}`, Origin: BASE, "Content-Type": "application/json" };
-  const res = await exports.default.fetch(new Request(`${BASE}/api/auth/claim`, { method: "POST", headers, body: "{}" }));
-  expect(res.status).toBe(201);
-  browser.cookie = res.headers.getSetCookie().at(-1)!.split(";")[0]!;
-  return browser;
-}
+const claimWith = async (apiKey: string): Promise<Browser> => ({ cookie: await claimShop(apiKey) });
 
 /** A shop with a show, and one caller of each kind. */
 async function team() {
@@ -175,6 +168,11 @@ describe("a show in the console", () => {
     await expectError(await as(t.callers.owner, "PATCH", path, { title: "Too late" }), 409, "invalid_transition");
     const { show } = await json(await as(t.callers.owner, "GET", path));
     expect(show).toMatchObject({ title: "Spring tasting", description: null, status: "ended", cancelled: false });
+    // When it was live, for the past show's duration: by the room's clock, in order.
+    expect(show.liveAt).toEqual(expect.any(Number));
+    expect(show.endedAt).toBeGreaterThanOrEqual(show.liveAt);
+    const listed = (await json(await as(t.callers.owner, "GET", `/shops/${t.shop.id}/rooms`))).shows.find((s: { id: string }) => s.id === t.room.id);
+    expect(listed).toMatchObject({ liveAt: show.liveAt, endedAt: show.endedAt });
   });
 
   it("is cancelled before it starts by the owner, a manager or the API key: viewers see it end; once only", async () => {
@@ -191,7 +189,8 @@ describe("a show in the console", () => {
         expect((await json(await call(`/api/rooms/${room.id}`))).room.status).toBe("scheduled");
       } else {
         expect(res.status, who).toBe(200);
-        expect((await json(res)).show).toMatchObject({ status: "ended", cancelled: true });
+        // Cancelled: it ended without ever being live.
+        expect((await json(res)).show).toMatchObject({ status: "ended", cancelled: true, liveAt: null, endedAt: expect.any(Number) });
         expect(await viewer.next("status")).toMatchObject({ status: "ended" });
         await expectError(await as(caller, "POST", `/shops/${t.shop.id}/rooms/${room.id}/cancel`), 409, "invalid_transition");
       }

@@ -1,8 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { confirmationEmail, readyForPickupEmail, shippedEmail, type OrderEmailContext } from "../worker/fulfilment/order-emails.ts";
-import { call, counters, createShow, drainOutbox, expectError, json, open, warmUp } from "./helpers.ts";
+import worker from "../worker/index.ts";
+import { BASE, call, claimShop, counters, createShow, drainOutbox, expectError, json, open, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp, 30_000);
 
@@ -138,6 +139,58 @@ describe("moving an order on", () => {
     expect(await expectError(await step(show, order.id, { fulfilmentStatus: "picked_up" }), 409, "invalid_transition")).toMatch(/shipped/);
     expect(await expectError(await cancel(show, order.id), 409, "invalid_transition")).toMatch(/shipped.*cannot be marked cancelled/);
     expect((await json(await shopOrder(show, order.id))).order.history).toHaveLength(2);
+  });
+
+  it("a shipped email the queue refused is owed: the answer is 503, and the repeat sends it once", async () => {
+    const show = await createShow();
+    const { order } = await buy(show, { shipping: true });
+    const sent: any[] = [];
+    let queueUp = false;
+    const queue = {
+      send: (message: any, options?: QueueSendOptions) => {
+        if (!queueUp) return Promise.reject(new Error("queue unavailable"));
+        sent.push(message);
+        return env.EMAIL_QUEUE.send(message, options);
+      },
+    };
+    const patch = (body: unknown) =>
+      worker.fetch(
+        new Request(`${BASE}/api/shops/${show.shop.id}/orders/${order.id}`, {
+          method: "PATCH",
+          headers: { Authorization: `Bearer ${show.apiKey}`, "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        { ...env, EMAIL_QUEUE: queue } as unknown as Env,
+        createExecutionContext(),
+      );
+    const ship = { fulfilmentStatus: "shipped", carrier: "SF Express", trackingUrl: "https://track.example.com/SF9" };
+    expect(await expectError(await patch(ship), 503, "email_not_queued")).toMatch(/order is shipped.*Repeat this request/);
+    // The step itself was taken, once.
+    expect(await d1(order.id)).toMatchObject({ fulfilment_status: "shipped" });
+
+    queueUp = true;
+    expect((await patch(ship)).status).toBe(200);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: "mei@example.com" });
+    expect(sent[0].text).toContain("https://track.example.com/SF9");
+    // Told now: a further repeat sends nothing more.
+    expect((await patch(ship)).status).toBe(200);
+    expect(sent).toHaveLength(1);
+    expect((await json(await shopOrder(show, order.id))).order.history.map((h: { status: string }) => h.status)).toEqual(["shipped"]);
+  });
+
+  it("a step taken in the console names the signed-in member who took it", async () => {
+    const show = await createShow();
+    const { order } = await buy(show, { shipping: true });
+    const cookie = await claimShop(show.apiKey);
+    const res = await call(`/api/shops/${show.shop.id}/orders/${order.id}`, {
+      method: "PATCH",
+      headers: { Cookie: cookie, Origin: BASE },
+      json: { fulfilmentStatus: "packed" },
+    });
+    expect(res.status).toBe(200);
+    const me = await json(await call("/api/auth/me", { headers: { Cookie: cookie } }));
+    expect((await json(res)).order.history).toEqual([expect.objectContaining({ status: "packed", actor: `account:${me.account.id}` })]);
   });
 
   it("a pickup order is packed (ready for pickup), then picked up; it is never shipped", async () => {

@@ -17,6 +17,16 @@ export async function json<T = any>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** A shop and a show starting at `startsAt` (ISO with offset), made through the API. */
+export async function scheduledShow(startsAt: string | null, title = "Winter tea, tasted live") {
+  const { shop, apiKey } = await json(await call("/api/shops", { method: "POST", json: { name: "Lotus Tea", currency: "EUR" } }));
+  const { product } = await json(await call(`/api/shops/${shop.id}/products`, { method: "POST", key: apiKey, json: { title: "Jasmine pearls", priceCents: 1899 } }));
+  const res = await call(`/api/shops/${shop.id}/rooms`, { method: "POST", key: apiKey, json: { title, ...(startsAt ? { startsAt } : {}), products: [{ productId: product.id, stock: 5 }] } });
+  expect(res.status).toBe(201);
+  const { room, links } = await json(res);
+  return { shop, apiKey, product, room, links, hostKey: new URL(links.host).hash.replace("#key=", "") as string };
+}
+
 /** A shop with two products and a show listing them, made through the public API. */
 export async function createShow(options: { stock?: number; shopName?: string } = {}) {
   const shopRes = await call("/api/shops", { method: "POST", json: { name: options.shopName ?? "Lotus Tea", currency: "EUR" } });
@@ -159,4 +169,12 @@ export async function drainOutbox(roomId: string): Promise<void> {
     await runDurableObjectAlarm(stub);
   }
   throw new Error("the outbox did not drain");
+}
+
+/** Claims the shop of `apiKey` for a new account, as the landing page does; the session cookie (`name=value`). */
+export async function claimShop(apiKey: string): Promise<string> {
+  const headers = { Authorization: `Bearer ${apiKey}`, Origin: BASE, "Content-Type": "application/json" };
+  const res = await exports.default.fetch(new Request(`${BASE}/api/auth/claim`, { method: "POST", headers, body: "{}" }));
+  if (res.status !== 201) throw new Error(`claim: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().at(-1)!.split(";")[0]!;
 }

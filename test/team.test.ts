@@ -12,57 +12,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../worker/digests.ts";
 import worker from "../worker/index.ts";
 import { BASE, createShow, json, warmUp } from "./helpers.ts";
-
-let nextIp = 1;
-/** A browser: its cookie, kept from Set-Cookie; its writes carry this site's Origin, as the console's do. */
-type Browser = { cookie: string | null; ip: string };
-const browser = (): Browser => ({ cookie: null, ip: `198.51.100.${nextIp++ % 250}` });
-
-async function send(who: Browser, path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) {
-  const method = init.method ?? (init.json === undefined ? "GET" : "POST");
-  const headers = new Headers({ "CF-Connecting-IP": who.ip, ...init.headers });
-  if (method !== "GET" && !headers.has("Origin")) headers.set("Origin", BASE);
-  if (who.cookie) headers.set("Cookie", who.cookie);
-  if (init.json !== undefined) headers.set("Content-Type", "application/json");
-  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) }));
-  const set = res.headers.getSetCookie().at(-1);
-  if (set) who.cookie = set.split(";")[0]!;
-  return res;
-}
+import { browser, invite, member, ownedShow, send, type Browser } from "./team-helpers.ts";
 
 async function expectError(res: Response, status: number, code?: string) {
   const body = await json(res);
   expect(res.status, JSON.stringify(body)).toBe(status);
   if (code) expect(body.error.code).toBe(code);
   expect(body.error.message).toEqual(expect.any(String));
-}
-
-/** The owner of a new shop with a show, signed in (the shop is claimed with its API key). */
-async function ownedShow() {
-  const show = await createShow();
-  const owner = browser();
-  const res = await send(owner, "/api/auth/claim", { json: {}, headers: { Authorization: `Bearer ${show.apiKey}` } });
-  expect(res.status).toBe(201);
-  return { ...show, owner, ownerId: (await json(res)).account.id as string };
-}
-
-async function invite(owner: Browser, shopId: string, role: string, extra: Record<string, string> = {}) {
-  const res = await send(owner, `/api/shops/${shopId}/team/invites`, { json: { role, ...extra } });
-  expect(res.status).toBe(201);
-  const body = await json(res);
-  const [, shop, token] = /#invite=(s_\w+)\.(iv_\w+)$/.exec(body.link)!;
-  expect(shop).toBe(shopId);
-  return { ...body, token: token! };
-}
-
-/** A new person who accepts an invite with this role, signed out: their account is made and signed in. */
-async function member(owner: Browser, shopId: string, role: string, name = `A ${role}`) {
-  const { token } = await invite(owner, shopId, role);
-  const who = browser();
-  const res = await send(who, `/api/shops/${shopId}/team/invites/accept`, { json: { token, displayName: name } });
-  expect(res.status).toBe(201);
-  expect(who.cookie).toMatch(/^session=ss_/);
-  return Object.assign(who, { accountId: (await json(res)).accountId as string });
 }
 
 /** Everyone in the matrix, for one shop and its show. */
@@ -365,18 +321,40 @@ describe("room controls with a session instead of a key", () => {
     });
   });
 
-  it("the links are made from the host key: a session gets a clear refusal, the host key still gets them", async () => {
+  it("the links go to the show's hosts, signed in or with the host key; a session's studio link carries no key", async () => {
     await matrix(c.people, (who) => send(who, room("/links")), {
-      owner: [403, "host_key_needed"], manager: [403, "host_key_needed"], host: [403, "host_key_needed"], otherHost: [403, "forbidden"], moderator: [403, "host_key_needed"],
+      owner: 200, manager: 200, host: 200, otherHost: [403, "forbidden"], moderator: [403, "forbidden"],
       stranger: [403, "forbidden"], signedOut: [401, "unauthorized"], expired: [401, "signed_out"], removed: [403, "forbidden"],
     });
+    const bySession = (await json(await send(c.people.host, room("/links")))).links;
+    const byKey = (await json(await send(c.people.signedOut, room("/links"), { headers: { Authorization: `Bearer ${c.show.hostKey}` } }))).links;
+    expect(byKey).toEqual({ ...bySession, host: `${bySession.host}#key=${c.show.hostKey}` });
+    expect(bySession.host).not.toContain("#");
+    expect(bySession.guest).toBe(c.show.links.guest);
+    expect(bySession.moderator).toBe(c.show.links.moderator);
+    // The links work: the guest key opens the stage, the moderator key the chat's tools.
+    const roleOf = async (link: string) => {
+      const res = await send(c.people.signedOut, room("/role"), { headers: { Authorization: `Bearer ${new URL(link).hash.slice("#key=".length)}` } });
+      return res.status === 200 ? (await json(res)).role : res.status;
+    };
+    expect([await roleOf(bySession.guest), await roleOf(bySession.moderator)]).toEqual(["guest", "moderator"]);
+
     await matrix(c.people, (who) => send(who, room("/guest-link"), { json: {} }), {
-      owner: [403, "host_key_needed"], manager: [403, "host_key_needed"], host: [403, "host_key_needed"], otherHost: [403, "forbidden"], moderator: [403, "host_key_needed"],
+      owner: 200, manager: 200, host: 200, otherHost: [403, "forbidden"], moderator: [403, "forbidden"],
       stranger: [403, "forbidden"], signedOut: [401, "unauthorized"], expired: [401, "signed_out"], removed: [403, "forbidden"],
     });
-    const res = await send(c.people.host, room("/links"), { headers: { Authorization: `Bearer ${c.show.hostKey}` } });
-    expect(res.status).toBe(200);
-    expect((await json(res)).links.host).toContain(`#key=${c.show.hostKey}`);
+    // Replaced three times: the first guest link no longer works, the newest does, and the host key sees the same.
+    const now = (await json(await send(c.people.owner, room("/links")))).links;
+    expect(await roleOf(bySession.guest)).toBe(401);
+    expect(await roleOf(now.guest)).toBe("guest");
+    expect((await json(await send(c.people.signedOut, room("/links"), { headers: { Authorization: `Bearer ${c.show.hostKey}` } }))).links.guest).toBe(now.guest);
+  });
+
+  it("a show made before its keys came from the server: a session gets a clear refusal, the host key is still asked for", async () => {
+    const { room: made, owner } = await ownedShow();
+    await env.DB.prepare("UPDATE rooms SET keys_by_server = 0 WHERE id = ?").bind(made.id).run();
+    await expectError(await send(owner, `/api/rooms/${made.id}/links`), 403, "host_key_needed");
+    await expectError(await send(owner, `/api/rooms/${made.id}/guest-link`, { json: {} }), 403, "host_key_needed");
   });
 
   it("cookie writes from another site are refused before anything changes; the host key path is unchanged", async () => {

@@ -95,7 +95,7 @@ async function loadSession(c: Context<AppEnv>): Promise<void> {
   c.set("account", account);
 }
 
-/** How `requireShopAccess` routes are described in the OpenAPI document: an API key, or a signed-in session. */
+/** How `requireShopAccess` routes (and room routes a key or a session opens) are described in the OpenAPI document: a Bearer key, or a signed-in session. */
 export const shopAccessSecurity: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
 
 /**

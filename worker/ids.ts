@@ -28,6 +28,20 @@ export async function moderatorKeyFor(hostKey: string): Promise<string> {
   return derivedKey("mk_", hostKey, "shop-along moderator key v1");
 }
 
+/**
+ * Rooms made since the console opens the studio with a session
+ * (`rooms.keys_by_server`) derive their guest and moderator keys instead from
+ * one of the server's secrets and the room's id, so the server can give them
+ * to a signed-in host too, who has no host key; it still stores neither.
+ */
+export async function serverGuestKey(secret: string, roomId: string, version: number): Promise<string> {
+  return derivedKey("gk_", secret, `shop-along guest key ${roomId} v${version}`);
+}
+
+export async function serverModeratorKey(secret: string, roomId: string): Promise<string> {
+  return derivedKey("mk_", secret, `shop-along moderator key ${roomId} v1`);
+}
+
 async function derivedKey(prefix: string, hostKey: string, purpose: string): Promise<string> {
   const mac = await hmacSha256(hostKey, purpose);
   return `${prefix}${[...mac].map((byte) => ALPHABET[byte % 62]).join("")}`;

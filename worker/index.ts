@@ -24,7 +24,9 @@ import { products } from "./routes/products.ts";
 import { profile } from "./routes/profile.ts";
 import { referrals } from "./routes/referrals.ts";
 import { rooms } from "./routes/rooms.ts";
+import { rsvps } from "./routes/rsvps.ts";
 import { webhooks } from "./routes/webhooks.ts";
+import { shopPage } from "./routes/shop-page.ts";
 import { shopShows } from "./routes/shop-shows.ts";
 import { showMedia } from "./routes/show-media.ts";
 import { shops } from "./routes/shops.ts";
@@ -51,6 +53,8 @@ api.use((c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimi
 api.use(refuseCrossSiteWrites());
 api.route("/auth", auth);
 api.route("/auth", profile);
+// First among the shop routes: /shops/by-slug/{slug} must never be read as /shops/{shopId}/….
+api.route("/shops", shopPage);
 api.route("/shops", shops);
 api.route("/shops", shopShows);
 api.route("/shops", showMedia);
@@ -64,6 +68,7 @@ api.route("/rooms", deals);
 api.route("/rooms", moderation);
 api.route("/rooms", calls);
 api.route("/", orders);
+api.route("/", rsvps);
 api.route("/webhooks", webhooks);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

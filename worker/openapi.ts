@@ -22,7 +22,7 @@ const ERROR_DESCRIPTIONS = {
   415: "The body is not a file of the kind this route takes (a JPEG, PNG or WebP image; a trailer: MP4 or WebM)",
   422: "The Idempotency-Key was already used with a different body, or the order names no variant (or one the product does not have)",
   502: "The payment provider could not be reached",
-  503: "A service this needs is not configured",
+  503: "A service this needs is not configured or not answering; the message says what to do",
 } as const;
 
 /** The error responses a route can give, all with the same `{error: {code, message}}` body. */

@@ -7,6 +7,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
 import { ORDER_ID, ROOM_ID, SHOP_ID } from "./ids.ts";
+import { shopPageData } from "./routes/shop-page.ts";
+import { shopHead, showHead, withPreview } from "./shop-page/previews.ts";
+import { showPreview } from "./shop-page/shows.ts";
 
 export const pages = new Hono<AppEnv>();
 
@@ -16,7 +19,7 @@ export async function notFoundPage(request: Request, env: Env): Promise<Response
   return new Response(asset.body, { status: 404, headers: asset.headers });
 }
 
-const PAGE_ID = { room: ROOM_ID, studio: ROOM_ID, order: ORDER_ID, orders: SHOP_ID } as const;
+const PAGE_ID = { room: ROOM_ID, studio: ROOM_ID, order: ORDER_ID, orders: SHOP_ID, poster: ROOM_ID } as const;
 
 async function servePage(request: Request, env: Env, page: keyof typeof PAGE_ID, id: string): Promise<Response> {
   if (!PAGE_ID[page].test(id)) return notFoundPage(request, env);
@@ -30,7 +33,7 @@ async function servePage(request: Request, env: Env, page: keyof typeof PAGE_ID,
   return withWords(response, visitorLang(request), (href) => readWords(env, new URL(href, request.url)));
 }
 
-type Lang = "en" | "zh-CN";
+export type Lang = "en" | "zh-CN";
 
 /**
  * The language the viewer page will pick (client/src/i18n.ts): the saved
@@ -95,7 +98,19 @@ async function readWords(env: Env, url: URL): Promise<string | null> {
   return words;
 }
 
-pages.get("/r/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));
+const originOf = (request: Request, env: Env) => env.PUBLIC_URL || new URL(request.url).origin;
+
+// The show's page, with its link preview and structured data (from D1) written into its head.
+pages.get("/r/:roomId", async (c) => {
+  const roomId = c.req.param("roomId");
+  const origin = originOf(c.req.raw, c.env);
+  const [page, preview] = await Promise.all([
+    servePage(c.req.raw, c.env, "room", roomId),
+    ROOM_ID.test(roomId) ? showPreview(c.env, origin, roomId) : null,
+  ]);
+  if (!preview || !page.ok) return page;
+  return withPreview(page, showHead(preview.show, preview.shop, origin, visitorLang(c.req.raw)));
+});
 pages.get("/guest/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));
 pages.get("/studio/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.param("roomId")));
 // The moderator link opens the studio, which then shows the chat and its moderation only.
@@ -103,3 +118,30 @@ pages.get("/mod/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.par
 pages.get("/o/:orderId", (c) => servePage(c.req.raw, c.env, "order", c.req.param("orderId")));
 // The shop's orders board; the shop's key rides in the fragment (#key=sk_…).
 pages.get("/orders/:shopId", (c) => servePage(c.req.raw, c.env, "orders", c.req.param("shopId")));
+
+/**
+ * The shop's page (/s/{slug}): its own small page, with its link preview and
+ * its upcoming shows as structured data. A slug the shop gave up (or one in
+ * capitals) moves, 301, to the current one; an unknown slug is the 404 page.
+ */
+pages.get("/s/:slug", async (c) => {
+  const slug = c.req.param("slug");
+  const origin = originOf(c.req.raw, c.env);
+  const data = await shopPageData(c.env, origin, slug);
+  if (!data) return notFoundPage(c.req.raw, c.env);
+  if (data.moved || data.page.shop.slug !== slug) return c.redirect(`/s/${data.page.shop.slug}`, 301);
+  const asset = await c.env.ASSETS.fetch(new URL("/shop", c.req.url));
+  const response = new Response(asset.body, asset);
+  response.headers.set("Cache-Control", "no-cache");
+  response.headers.delete("ETag");
+  response.headers.set("Vary", "Accept-Language, Cookie");
+  if (!asset.ok) return response;
+  const lang = visitorLang(c.req.raw);
+  const page = new HTMLRewriter().on("html", { element: (html) => void html.setAttribute("lang", lang) }).transform(response);
+  return withPreview(page, shopHead(data.page.shop, data.page, origin, lang));
+});
+
+// A show's poster for the shop window, printed from the console (signed in as the shop's owner or manager).
+pages.get("/console/poster/:shopId/:roomId", (c) =>
+  SHOP_ID.test(c.req.param("shopId")) ? servePage(c.req.raw, c.env, "poster", c.req.param("roomId")) : notFoundPage(c.req.raw, c.env),
+);

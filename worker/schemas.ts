@@ -87,7 +87,7 @@ export const CreateShop = z
 
 export const ShopCreated = z
   .object({
-    shop: Shop,
+    shop: Shop.extend({ slug: z.string().openapi({ description: "The shop's page is /s/{slug}; made from its name, changed with PUT /shops/{shopId}/slug.", example: "lotus-tea-house" }) }),
     apiKey: z.string().openapi({ description: "Shown once; store it. Send it as `Authorization: Bearer <apiKey>`.", example: "sk_..." }),
   })
   .openapi("ShopCreated");
@@ -575,7 +575,7 @@ export const FulfilmentStep = z
   .object({
     status: z.enum(["packed", "shipped", "picked_up", "cancelled"]),
     at: z.number().int(),
-    actor: z.string().openapi({ description: "Who did it: `api_key` (the shop's key), or a signed-in member once accounts land." }),
+    actor: z.string().openapi({ description: "Who did it: `api_key` (one of the shop's keys), or `account:{accountId}` for a signed-in member." }),
     carrier: z.string().nullable(),
     trackingUrl: z.string().nullable(),
   })
@@ -812,6 +812,7 @@ export const EditShow = z
 const ShowFigures = {
   orders: z.number().int().openapi({ description: "Orders placed (not counting expired or cancelled ones)." }),
   revenueCents: z.number().int().openapi({ description: "Their total, in the shop's currency's minor unit." }),
+  rsvps: z.number().int().openapi({ description: "Confirmed email RSVPs (\"Remind me\")." }),
 };
 
 export const ShopShow = z
@@ -822,6 +823,8 @@ export const ShopShow = z
     cancelled: z.boolean().openapi({ description: "Cancelled before it started (its status is then ended)." }),
     startsAt: z.string().nullable(),
     createdAt: z.number().int(),
+    liveAt: z.number().int().nullable().openapi({ description: "When it went live (ms since the epoch, the room's clock); null if it never did." }),
+    endedAt: z.number().int().nullable().openapi({ description: "When it ended (ms since the epoch); null while it has not." }),
     viewerLink: z.string(),
     ...ShowFigures,
   })
@@ -953,4 +956,108 @@ export const RoomRoleHeader = z.object({
       param: { name: "x-room-role", in: "header" },
       description: "Without a key: the role a signed-in team member's page asks for with its session cookie (owners and managers host any show of their shop, hosts the shows assigned to them, moderators moderate).",
     }),
+});
+
+// ------------------------------------------------------------------ the shop's page (/s/{slug})
+
+export const ShopSlug = z
+  .object({
+    slug: z.string().openapi({ example: "mei-tea" }),
+    url: z.string().openapi({ description: "The shop's page.", example: "https://shop-along.example/s/mei-tea" }),
+  })
+  .openapi("ShopSlug");
+
+export const SetShopSlug = z
+  .object({
+    slug: z.string().trim().toLowerCase().max(60).openapi({
+      description: "3-40 lowercase letters a-z, digits and hyphens (one at a time, not at either end); not a word the site keeps for itself. The old slug keeps redirecting to the new one for 90 days.",
+      example: "mei-tea",
+    }),
+  })
+  .openapi("SetShopSlug");
+
+export const ShopSlugChanged = ShopSlug.extend({
+  previous: z.string().nullable().openapi({ description: "The slug given up, which now redirects here for 90 days; null when nothing changed." }),
+}).openapi("ShopSlugChanged");
+
+export const SlugParams = z.object({ slug: z.string().min(1).max(100).openapi({ param: { name: "slug", in: "path" }, example: "mei-tea" }) });
+
+export const PublicShow = z
+  .object({
+    id: RoomId,
+    title: z.string(),
+    status: z.enum(["scheduled", "live", "ended"]),
+    startsAt: z.string().nullable().openapi({ description: "The planned start (ISO 8601, UTC), or null." }),
+    description: z.string().nullable(),
+    imageUrl: z.string().nullable().openapi({ description: "Absolute: the cover image, else the first product photo." }),
+    viewerLink: z.string(),
+  })
+  .openapi("PublicShow");
+
+export const ShopPage = z
+  .object({
+    shop: z.object({ id: ShopId, name: z.string(), slug: z.string(), url: z.string() }),
+    now: z.number().int().openapi({ description: "The server's clock (epoch ms), for countdowns." }),
+    live: z.array(PublicShow).openapi({ description: "Live now." }),
+    upcoming: z.array(PublicShow).openapi({ description: "Not started yet, soonest first (a show with no planned start last)." }),
+    past: z.array(PublicShow).openapi({ description: "Ended, newest first (at most 12); their replays arrive later." }),
+  })
+  .openapi("ShopPage");
+
+// ------------------------------------------------------------------ "Remind me": RSVPs and the calendar
+
+export const RsvpRequest = z
+  .object({
+    email: Email.openapi({ example: "mei@example.com" }),
+    productId: ProductId.optional().openapi({ description: "For \"tell me when this is on\": one of the show's products." }),
+    locale: z.enum(["en", "zh-CN"]).default("en").openapi({ description: "The language of its emails." }),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not an IANA time zone")
+      .optional()
+      .openapi({ example: "Europe/Stockholm", description: "The viewer's time zone, for the times its emails give (else UTC)." }),
+  })
+  .openapi("RsvpRequest");
+
+export const RsvpAccepted = z
+  .object({ status: z.literal("check_your_inbox"), message: z.string() })
+  .openapi("RsvpAccepted", { description: "The same answer whether or not the address was known: a confirmation email is on its way unless it is already confirmed." });
+
+export const RsvpToken = z.object({ token: z.string().min(1).max(200) }).openapi("RsvpToken");
+
+export const RsvpConfirmed = z
+  .object({ rsvp: z.object({ roomId: RoomId, productId: ProductId.nullable(), viewerLink: z.string() }) })
+  .openapi("RsvpConfirmed");
+
+export const Unsubscribed = z.object({ unsubscribed: z.literal(true) }).openapi("Unsubscribed");
+
+export const RsvpCounts = z
+  .object({
+    active: z.number().int().openapi({ description: "Confirmed RSVPs (they get the reminders)." }),
+    pending: z.number().int().openapi({ description: "Asked, not yet confirmed." }),
+    series: z.array(z.object({ at: z.number().int(), count: z.number().int() })).openapi({ description: "Confirmed RSVPs over time: the running total at the end of each hour in which some were confirmed." }),
+  })
+  .openapi("RsvpCounts");
+
+export const RsvpList = z
+  .object({
+    rsvps: RsvpCounts,
+    emails: z.array(z.object({ email: z.string(), productId: ProductId.nullable(), locale: z.string(), confirmedAt: z.number().int() })),
+  })
+  .openapi("RsvpList", { description: "The show's RSVP counts and its opted-in addresses (oldest first)." });
+export const RsvpCountsBody = z.object({ rsvps: RsvpCounts }).openapi("RsvpCountsResponse");
+
+export const RsvpListQuery = z.object({
+  format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" }, description: "`csv` for a spreadsheet of the opted-in emails." }),
+});
+export const UnsubscribeQuery = z.object({
+  token: z.string().max(200).optional().openapi({ param: { name: "token", in: "query" }, description: "The token of the email's List-Unsubscribe URL (RFC 8058 one-click)." }),
 });

@@ -115,13 +115,16 @@ const COLUMNS = [
   "variant", "sku",
 ] as const;
 
-/** RFC 4180 CSV. Cells that a spreadsheet would run as a formula are prefixed with a quote. */
+/** One RFC 4180 CSV cell. A cell that a spreadsheet would run as a formula is prefixed with a quote. */
+export function csvCell(value: string | number | null): string {
+  let text = value === null ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** RFC 4180 CSV of orders. */
 export function ordersCsv(orders: ShopOrderView[]): string {
-  const cell = (value: string | number | null) => {
-    let text = value === null ? "" : String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
+  const cell = csvCell;
   const money = (cents: number, currency: string) => (currency === "JPY" ? String(cents) : (cents / 100).toFixed(2));
   const time = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   const lines = orders.map((o) => {

@@ -2,31 +2,15 @@
  * A viewer's identity without sign-up: the server issues `v_…` ids in signed
  * tokens (`vt_<id>.<signature>`) that the page keeps and presents when it asks
  * for a socket ticket. Rate limits and bans (and later analytics) key on the
- * id, so a new connection is not a new allowance. The signing key is made on
- * first use and kept in D1, so a new deployment needs no setup step.
+ * id, so a new connection is not a new allowance. The signing key is one of
+ * the server's secrets (server-secrets.ts).
  */
 import { randomBase62 } from "../durable-objects/random-ids.ts";
 import { hmacSha256Hex, sameSecret } from "./digests.ts";
+import { serverSecret } from "./server-secrets.ts";
 
 const TOKEN = /^vt_(v_[0-9A-Za-z]{16})\.([0-9a-f]{32})$/;
-let signingKey: Promise<string> | null = null;
-
-function key(db: D1Database): Promise<string> {
-  signingKey ??= (async () => {
-    await db
-      .prepare("INSERT INTO server_secrets (name, value, created_at) VALUES ('viewer-token', ?, ?) ON CONFLICT (name) DO NOTHING")
-      .bind(randomBase62(43), Date.now())
-      .run();
-    const row = await db.prepare("SELECT value FROM server_secrets WHERE name = 'viewer-token'").first<{ value: string }>();
-    return row!.value;
-  })().catch((error) => {
-    signingKey = null;
-    throw error;
-  });
-  return signingKey;
-}
-
-const sign = async (db: D1Database, viewerId: string) => (await hmacSha256Hex(await key(db), `viewer ${viewerId}`)).slice(0, 32);
+const sign = async (db: D1Database, viewerId: string) => (await hmacSha256Hex(await serverSecret(db, "viewer-token"), `viewer ${viewerId}`)).slice(0, 32);
 
 /** The viewer a token names, if the signature is ours; null otherwise. */
 export async function verifyViewerToken(db: D1Database, token: string | null | undefined): Promise<string | null> {

@@ -14,16 +14,20 @@ const WINDOW_MS = 15 * 60_000;
 /** Per window: attempts from one IP (all kinds together), and for one email. */
 export const LIMITS = { ip: 30, email: 5 } as const;
 
+/** What is counted: sign-in attempts, or requests for an email reminder (their own buckets, same limits). */
+const COUNTED = { "sign-in": { prefix: "", what: "sign-in attempts" }, rsvp: { prefix: "rsvp-", what: "reminder requests" } } as const;
+
 /**
  * Counts one attempt in each bucket (`ip:…`, `email:…`) and refuses with 429
  * when any of them is over its limit in this window.
  */
-export async function countAttempt(db: D1Database, buckets: { ip: string; email?: string }): Promise<void> {
+export async function countAttempt(db: D1Database, buckets: { ip: string; email?: string }, kind: keyof typeof COUNTED = "sign-in"): Promise<void> {
+  const { prefix, what } = COUNTED[kind];
   const now = Date.now();
   const windowStart = now - (now % WINDOW_MS);
   const keys: { bucket: string; limit: number }[] = [
-    { bucket: `ip:${buckets.ip}`, limit: LIMITS.ip },
-    ...(buckets.email ? [{ bucket: `email:${buckets.email.trim().toLowerCase()}`, limit: LIMITS.email }] : []),
+    { bucket: `${prefix}ip:${buckets.ip}`, limit: LIMITS.ip },
+    ...(buckets.email ? [{ bucket: `${prefix}email:${buckets.email.trim().toLowerCase()}`, limit: LIMITS.email }] : []),
   ];
   const counted = await db.batch<{ count: number }>([
     ...keys.map(({ bucket }) =>
@@ -39,7 +43,7 @@ export async function countAttempt(db: D1Database, buckets: { ip: string; email?
   const over = keys.some(({ limit }, i) => (counted[i]?.results[0]?.count ?? 0) > limit);
   if (over) {
     const retryAfter = Math.ceil((windowStart + WINDOW_MS - now) / 1000);
-    throw new ApiError(429, "rate_limited", `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minutes.`);
+    throw new ApiError(429, "rate_limited", `Too many ${what}. Try again in ${Math.ceil(retryAfter / 60)} minutes.`);
   }
 }
 

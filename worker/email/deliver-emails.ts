@@ -6,6 +6,7 @@
  * where it is kept rather than lost.
  */
 import { z } from "@hono/zod-openapi";
+import { CLAIM_MS, claimSend, markSent, releaseClaim } from "../reminders/send-once.ts";
 import type { QueuedEmail } from "./send-email.ts";
 
 const Queued = z.object({
@@ -14,6 +15,8 @@ const Queued = z.object({
   subject: z.string(),
   text: z.string(),
   html: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  once: z.object({ recipient: z.string(), kind: z.string() }).optional(),
 });
 
 /** 10 s, 20 s, 40 s, … up to 10 minutes. */
@@ -30,9 +33,28 @@ export async function deliverEmails(batch: MessageBatch<unknown>, env: Env): Pro
     }
     const email: QueuedEmail = parsed.data;
     try {
-      await env.EMAIL.send({ from: email.from, to: email.to, subject: email.subject, text: email.text, ...(email.html ? { html: email.html } : {}) });
+      // A reminder goes once per recipient, however often its message is delivered (reminders/send-once.ts).
+      const claim = email.once ? await claimSend(env.DB, email.once) : "send";
+      if (claim === "done") {
+        message.ack();
+        continue;
+      }
+      if (claim === "busy") {
+        message.retry({ delaySeconds: CLAIM_MS / 1000 });
+        continue;
+      }
+      await env.EMAIL.send({
+        from: email.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        ...(email.html ? { html: email.html } : {}),
+        ...(email.headers ? { headers: email.headers } : {}),
+      });
+      if (email.once) await markSent(env.DB, email.once);
       message.ack();
     } catch (error) {
+      if (email.once) await releaseClaim(env.DB, email.once).catch(() => undefined);
       // The address is the recipient's, not a secret; the body (a sign-in link) is never logged.
       console.error("email send failed, will retry", message.id, message.attempts, String(error));
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

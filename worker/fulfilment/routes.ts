@@ -13,21 +13,44 @@ import { unwrap } from "../refusals.ts";
 import { PickupStore, PickupStoreBody, ShopOrderDetail, ShopOrderParams, ShopParams, UpdateFulfilment } from "../schemas.ts";
 import type { ShopOrderView } from "../shop-orders.ts";
 import { validationHook } from "../validation.ts";
-import { correctTracking, findShopOrder, fulfilmentHistory, pickupStore, recordStep, savePickupStore } from "./store.ts";
+import { correctTracking, findShopOrder, fulfilmentHistory, markTold, pickupStore, recordStep, savePickupStore, untoldStep } from "./store.ts";
 import { decideStep, type Step } from "./transitions.ts";
 import { sendEmail } from "../email/send-email.ts";
 import { readyForPickupEmail, shippedEmail } from "./order-emails.ts";
 
 export const fulfilment = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-/** Who took a step: the shop's key for now; a signed-in member's id once accounts land. */
-const actorOf = (_c: Context<AppEnv>) => "api_key";
+/** Who took a step: `account:{id}` for a signed-in member, else `api_key`. */
+const actorOf = (c: Context<AppEnv>) => {
+  const account = c.get("account");
+  return account ? `account:${account.id}` : "api_key";
+};
 
 /**
- * The buyer's status email for a step just taken (shipped, or ready for
- * pickup), queued (worker/email/) before the step is answered; in the
- * language the buyer ordered in, which the show's room remembers.
+ * The buyer's status email for a step (shipped, or ready for pickup),
+ * queued (worker/email/) before the step is answered, in the language the
+ * buyer ordered in (the show's room remembers it). The step records when
+ * the email was queued; until then every repeat of the step tries again,
+ * and the answer is a 503 that says so, never a success.
  */
+async function tellBuyerOnce(c: Context<AppEnv>, order: ShopOrderView): Promise<void> {
+  const telling = order.fulfilmentStatus === "shipped" || (order.fulfilmentStatus === "packed" && order.fulfilment.type === "pickup");
+  if (!telling) return;
+  const stepId = await untoldStep(c.env.DB, order.id, order.fulfilmentStatus as Step);
+  if (stepId === null) return;
+  try {
+    await tellBuyer(c, order);
+  } catch (error) {
+    console.error("status email not queued", order.id, String(error));
+    throw new ApiError(
+      503,
+      "email_not_queued",
+      `The order is ${order.fulfilmentStatus.replace("_", " ")}, but the buyer's email could not be queued. Repeat this request to send it; the step is not taken twice.`,
+    );
+  }
+  await markTold(c.env.DB, stepId, Date.now());
+}
+
 async function tellBuyer(c: Context<AppEnv>, order: ShopOrderView): Promise<void> {
   const shop = c.get("shop");
   const [store, notify] = await Promise.all([pickupStore(c.env.DB, shop.id), c.env.Room.getByName(order.roomId).buyerNotify(order.id)]);
@@ -103,16 +126,15 @@ fulfilment.openapi(
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopOrderParams, body: jsonBody(UpdateFulfilment) },
-    responses: { 200: jsonContent(ShopOrderDetail, "The order after the step"), ...errorResponses(400, 401, 403, 404, 409, 413) },
+    responses: { 200: jsonContent(ShopOrderDetail, "The order after the step"), ...errorResponses(400, 401, 403, 404, 409, 413, 503) },
   }),
   async (c) => {
     const { orderId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const { moved } = await takeStep(c, orderId, body.fulfilmentStatus, { carrier: body.carrier ?? null, trackingUrl: body.trackingUrl ?? null });
+    await takeStep(c, orderId, body.fulfilmentStatus, { carrier: body.carrier ?? null, trackingUrl: body.trackingUrl ?? null });
     const order = await detail(c, orderId);
-    if (moved && (order.fulfilmentStatus === "shipped" || (order.fulfilmentStatus === "packed" && order.fulfilment.type === "pickup"))) {
-      await tellBuyer(c, order);
-    }
+    // A repeat too: the email of a step whose first answer was a 503 is still owed.
+    if (order.fulfilmentStatus === body.fulfilmentStatus) await tellBuyerOnce(c, order);
     return c.json({ order }, 200);
   },
 );

@@ -58,6 +58,22 @@ export async function recordStep(
   return (moved?.meta.changes ?? 0) === 1;
 }
 
+/**
+ * The step an order is at, if it owes the buyer an email: the newest history
+ * row of `status` whose email was never queued. Its rowid, to mark it told.
+ */
+export async function untoldStep(db: D1Database, orderId: string, status: Step): Promise<number | null> {
+  const row = await db
+    .prepare("SELECT rowid AS id, buyer_told_at FROM order_fulfilment_history WHERE order_id = ? AND status = ? ORDER BY at DESC, rowid DESC LIMIT 1")
+    .bind(orderId, status)
+    .first<{ id: number; buyer_told_at: number | null }>();
+  return row && row.buyer_told_at === null ? row.id : null;
+}
+
+export async function markTold(db: D1Database, stepId: number, now: number): Promise<void> {
+  await db.prepare("UPDATE order_fulfilment_history SET buyer_told_at = ? WHERE rowid = ?").bind(now, stepId).run();
+}
+
 /** A shipped order's carrier or tracking link corrected (same status, no new step). */
 export async function correctTracking(db: D1Database, orderId: string, details: { carrier: string | null; trackingUrl: string | null }): Promise<void> {
   await db

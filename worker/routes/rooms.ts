@@ -3,17 +3,17 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import type { AppEnv } from "../app-env.ts";
-import { askedRoomRole, bearerKey, requireHost, requireRoom, sessionPower } from "../auth.ts";
+import { askedRoomRole, bearerKey, requireHost, requireRoom, sessionPower, shopAccessSecurity } from "../auth.ts";
 import { hasSessionCookie } from "../accounts/sessions.ts";
 import { callsConfig, callsFetch } from "../calls/calls-api.ts";
 import { sha256Hex } from "../digests.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
-import { guestKeyFor, moderatorKeyFor } from "../ids.ts";
 import { photoUrlOf } from "../media/served-file.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
 import { recordModeratorKey, roleForKey } from "../room-directory.ts";
+import { keySource, roomKeys } from "../room-keys.ts";
 import { PinBody, RoleBody, RoomPage, RoomRoleHeader, RoomBody, RoomLinksBody, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 import { viewerIdentity } from "../viewer-identity.ts";
@@ -111,25 +111,26 @@ rooms.openapi(
     path: "/{roomId}/links",
     tags: ["Rooms"],
     summary: "The room's links again (host)",
-    description: "With the host key: the viewer, host, guest and moderator links, so the studio can invite a guest or a moderator at any time.",
-    security: [{ bearer: [] }],
+    description:
+      "With the host key, or the session of a team member who hosts the show: the viewer, host, guest and moderator links, so the studio can " +
+      "invite a guest or a moderator at any time. For a session, the host link carries no key (it opens with the session).",
+    security: shopAccessSecurity,
     middleware: [requireRoom()] as const,
     request: { params: RoomParams },
     responses: { 200: jsonContent(RoomLinksBody, "The links"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");
-    const key = await hostKeyOnly(c);
-    const guestKey = await guestKeyFor(key, await guestKeyVersion(c.env.DB, roomId));
+    const hostKey = await linksHolder(c);
+    const source = await keySource(c.env.DB, roomId);
+    const keys = await roomKeys(c.env.DB, roomId, source, hostKey);
     // Rooms made before guest keys were derived from host keys have a random one: no guest link to give.
-    if ((await roleForKey(c.get("room"), guestKey, c.get("roomStub"))) !== "guest") {
+    if (!source.keysByServer && !(await c.get("roomStub").isGuestKey(await sha256Hex(keys.guest)))) {
       throw new ApiError(404, "not_found", "This room's guest link was shown when it was created and cannot be rebuilt.");
     }
-    const moderatorKey = await moderatorKeyFor(key);
     // A room from before moderator keys gets its key now: it follows from the host key, as the guest key does.
-    if (!c.get("room").moderatorKeyHash) await recordModeratorKey(c.env.DB, c.get("room"), await sha256Hex(moderatorKey));
-    const links = roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: key, guest: guestKey, moderator: moderatorKey });
-    return c.json({ links }, 200);
+    if (!c.get("room").moderatorKeyHash) await recordModeratorKey(c.env.DB, c.get("room"), await sha256Hex(keys.moderator));
+    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: hostKey, ...keys }) }, 200);
   },
 );
 
@@ -140,19 +141,20 @@ rooms.openapi(
     tags: ["Rooms"],
     summary: "Replace the guest link (host)",
     description:
-      "With the host key: a new guest link; the old one stops working at once (its guests leave the stage and their sockets close), " +
-      "and guests the host removed from the stage may be invited again with the new one.",
-    security: [{ bearer: [] }],
+      "With the host key, or the session of a team member who hosts the show: a new guest link; the old one stops working at once " +
+      "(its guests leave the stage and their sockets close), and guests the host removed from the stage may be invited again with the new one.",
+    security: shopAccessSecurity,
     middleware: [requireRoom()] as const,
     request: { params: RoomParams },
     responses: { 200: jsonContent(RoomLinksBody, "The links, with the new guest link"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");
-    const key = await hostKeyOnly(c);
-    const version = (await guestKeyVersion(c.env.DB, roomId)) + 1;
-    const guestKey = await guestKeyFor(key, version);
-    const guestKeyHash = await sha256Hex(guestKey);
+    const hostKey = await linksHolder(c);
+    const source = await keySource(c.env.DB, roomId);
+    const version = source.guestKeyVersion + 1;
+    const keys = await roomKeys(c.env.DB, roomId, source, hostKey, version);
+    const guestKeyHash = await sha256Hex(keys.guest);
     // D1 first: it is where the links are rebuilt from; the room then stops taking the old key.
     await c.env.DB.prepare("UPDATE rooms SET guest_key_hash = ?, guest_key_version = ? WHERE id = ?").bind(guestKeyHash, version, roomId).run();
     const closed = unwrap(await c.get("roomStub").replaceGuestKey(guestKeyHash));
@@ -164,25 +166,24 @@ rooms.openapi(
         ),
       );
     }
-    const links = roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: key, guest: guestKey, moderator: await moderatorKeyFor(key) });
-    return c.json({ links }, 200);
+    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: hostKey, ...keys }) }, 200);
   },
 );
 
-/** The request's key, if it is this room's host key (the links are derived from it, so the shop's API key cannot stand in). */
-async function hostKeyOnly(c: Context<AppEnv>): Promise<string> {
+/**
+ * Who may have the room's links: the holder of its host key (the shop's API
+ * key cannot stand in: the host link carries the host key), or a signed-in
+ * team member who hosts this show. The host key, or null for a session.
+ */
+async function linksHolder(c: Context<AppEnv>): Promise<string | null> {
   const key = bearerKey(c);
   if (!key && hasSessionCookie(c)) {
-    await sessionPower(c, c.get("room"));
-    throw new ApiError(403, "host_key_needed", "The room's guest and moderator links are made from its host key, which the server does not keep: open the host link the show was made with.");
+    if ((await sessionPower(c, c.get("room"))) !== "host") throw new ApiError(403, "forbidden", "A moderator cannot give out the show's links; its hosts can.");
+    return null;
   }
   const role = await roleForKey(c.get("room"), key, c.get("roomStub"));
-  if (!key || role !== "host") throw new ApiError(key ? 403 : 401, key ? "forbidden" : "unauthorized", "Only the host key opens the room's links.");
+  if (!key || role !== "host") throw new ApiError(key ? 403 : 401, key ? "forbidden" : "unauthorized", "Only the host key, or a host's session, opens the room's links.");
   return key;
-}
-
-async function guestKeyVersion(db: D1Database, roomId: string): Promise<number> {
-  return (await db.prepare("SELECT guest_key_version AS v FROM rooms WHERE id = ?").bind(roomId).first<{ v: number }>())?.v ?? 1;
 }
 
 rooms.openapi(

@@ -22,16 +22,18 @@ export const shopShows = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 /** The newest this many; the console shows a first page. */
 const SHOWS_LISTED = 50;
 
-type ShowRow = { id: string; title: string; startsAt: string | null; createdAt: number; cancelledAt: number | null; orders: number; revenueCents: number };
+type ShowRow = { id: string; title: string; startsAt: string | null; createdAt: number; cancelledAt: number | null; orders: number; revenueCents: number; rsvps: number };
 
 /** Orders that count: placed and not given up (expired or cancelled). */
 const SHOW_COLUMNS = `r.id, r.title, r.starts_at AS startsAt, r.created_at AS createdAt, r.cancelled_at AS cancelledAt,
   (SELECT COUNT(*) FROM orders o WHERE o.room_id = r.id AND o.status IN ('awaiting_payment', 'confirmed')) AS orders,
-  (SELECT COALESCE(SUM(o.total_cents), 0) FROM orders o WHERE o.room_id = r.id AND o.status IN ('awaiting_payment', 'confirmed')) AS revenueCents`;
+  (SELECT COALESCE(SUM(o.total_cents), 0) FROM orders o WHERE o.room_id = r.id AND o.status IN ('awaiting_payment', 'confirmed')) AS revenueCents,
+  (SELECT COUNT(*) FROM rsvps v WHERE v.room_id = r.id AND v.status = 'active') AS rsvps`;
 
 /** A D1 row as the console shows it, with the Room's word on status, title and start. */
 async function showOf(c: Context<AppEnv>, row: ShowRow): Promise<ShopShow> {
-  const state = await c.env.Room.getByName(row.id).getState();
+  const room = c.env.Room.getByName(row.id);
+  const [state, times] = await Promise.all([room.getState(), room.liveTimes()]);
   const origin = c.env.PUBLIC_URL || new URL(c.req.url).origin;
   return {
     id: row.id,
@@ -40,9 +42,12 @@ async function showOf(c: Context<AppEnv>, row: ShowRow): Promise<ShopShow> {
     cancelled: row.cancelledAt !== null,
     startsAt: state ? state.startsAt : row.startsAt,
     createdAt: row.createdAt,
+    liveAt: times.liveAt,
+    endedAt: times.endedAt,
     viewerLink: `${origin}/r/${row.id}`,
     orders: row.orders,
     revenueCents: row.revenueCents,
+    rsvps: row.rsvps,
   };
 }
 

@@ -4,10 +4,12 @@ import type { AppEnv } from "../app-env.ts";
 import { hashKey, requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { newApiKeyId } from "../accounts/secrets.ts";
 import { listShow } from "../catalogue/show-listing.ts";
-import { guestKeyFor, moderatorKeyFor, newApiKey, newHostKey, newRoomId, newShopId } from "../ids.ts";
+import { freeSlugFor, isSlugConflict, randomSlug } from "../shop-page/slugs.ts";
+import { newApiKey, newHostKey, newRoomId, newShopId } from "../ids.ts";
 import { CreateRoom, CreateShop, RoomCreated, ShopCreated, ShopParams } from "../schemas.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
+import { serverRoomKeys } from "../room-keys.ts";
 import { validationHook } from "../validation.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 
@@ -25,16 +27,25 @@ shops.openapi(
   }),
   async (c) => {
     const { name, currency } = c.req.valid("json");
-    const shop = { id: newShopId(), name, currency };
+    const id = newShopId();
     const apiKey = newApiKey();
     const keyHash = await hashKey(apiKey);
     const now = Date.now();
     // The shop's first key, in api_keys (what authenticates) and, as before, on the shop.
-    await c.env.DB.batch([
-      c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at) VALUES (?, ?, ?, ?, ?)").bind(shop.id, shop.name, shop.currency, keyHash, now),
-      c.env.DB.prepare("INSERT INTO api_keys (id, shop_id, name, key_hash, created_at) VALUES (?, ?, 'Created with the shop', ?, ?)").bind(newApiKeyId(), shop.id, keyHash, now),
-    ]);
-    return c.json({ shop, apiKey }, 201);
+    const create = (slug: string) =>
+      c.env.DB.batch([
+        c.env.DB.prepare("INSERT INTO shops (id, name, currency, api_key_hash, created_at, slug) VALUES (?, ?, ?, ?, ?, ?)").bind(id, name, currency, keyHash, now, slug),
+        c.env.DB.prepare("INSERT INTO api_keys (id, shop_id, name, key_hash, created_at) VALUES (?, ?, 'Created with the shop', ?, ?)").bind(newApiKeyId(), id, keyHash, now),
+      ]);
+    let slug = await freeSlugFor(c.env.DB, id, name, now);
+    try {
+      await create(slug);
+    } catch (error) {
+      // Another shop of the same name was made at the same moment: this one gets random characters after its name.
+      if (!isSlugConflict(error)) throw error;
+      await create((slug = randomSlug(slug)));
+    }
+    return c.json({ shop: { id, name, currency, slug }, apiKey }, 201);
   },
 );
 
@@ -59,16 +70,16 @@ shops.openapi(
 
     const roomId = newRoomId();
     const hostKey = newHostKey();
-    const guestKey = await guestKeyFor(hostKey);
-    const moderatorKey = await moderatorKeyFor(hostKey);
+    // From the server's secret, so a signed-in host (who has no host key) can be given the guest and moderator links too.
+    const { guest: guestKey, moderator: moderatorKey } = await serverRoomKeys(c.env.DB, roomId);
     const [hostKeyHash, guestKeyHash, moderatorKeyHash] = await Promise.all([hashKey(hostKey), hashKey(guestKey), hashKey(moderatorKey)]);
     const startsAt = input.startsAt ? new Date(input.startsAt).toISOString() : null;
 
     // D1 first: a room that exists in the Durable Object always exists in D1.
     await c.env.DB.batch([
       c.env.DB.prepare(
-        `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, keys_by_server, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
       ).bind(roomId, shop.id, input.title, startsAt, hostKeyHash, guestKeyHash, moderatorKeyHash, Date.now()),
       ...listed.products.map((p, position) =>
         c.env.DB.prepare("INSERT INTO room_products (room_id, product_id, position, listed) VALUES (?, ?, ?, ?)").bind(

@@ -24,6 +24,12 @@ type ProductEditorProps = {
   onChange: (change: Partial<ProductDraft>) => void;
   /** Absent for the only product: a show sells at least one. */
   onRemove?: () => void;
+  /**
+   * For a show (the default): the units it sells, of the product or of each
+   * variant. False in the catalogue, where units are set per show: each
+   * variant is then a checkbox (kept, or left out of the product).
+   */
+  forShow?: boolean;
 };
 
 /**
@@ -31,7 +37,7 @@ type ProductEditorProps = {
  * gallery, resized here before upload) or an image link, and either the
  * units for the show or sizes / colours with units per variant.
  */
-export function ProductEditor({ index: i, product, currency, invalid, onChange, onRemove }: ProductEditorProps) {
+export function ProductEditor({ index: i, product, currency, invalid, onChange, onRemove, forShow = true }: ProductEditorProps) {
   const id = (field: string) => `product-${field}-${i}`;
   const [reading, setReading] = useState(false);
   const [photoError, setPhotoError] = useState(false);
@@ -96,7 +102,7 @@ export function ProductEditor({ index: i, product, currency, invalid, onChange, 
           onInput={(event) => onChange({ price: event.currentTarget.value })}
         />
       </label>
-      {product.options.length === 0 && (
+      {forShow && product.options.length === 0 && (
         <label class="field">
           <span class="field-label">{t("productStock")}</span>
           <UnitsInput testId={id("stock")} value={product.stock} min={1} invalid={invalid.has(id("stock"))} onInput={(stock) => onChange({ stock })} />
@@ -207,21 +213,28 @@ export function ProductEditor({ index: i, product, currency, invalid, onChange, 
           </div>
           {combos.length > 0 && combos[0]!.length > 0 && (
             <div class="variant-units">
-              <p class="field-label">{t("variantUnits")}</p>
+              <p class="field-label">{t(forShow ? "variantUnits" : "variantSells")}</p>
               {combos.map((values, k) => {
                 const label = variantLabel(values);
                 const field = `product-variant-stock-${i}-${k}`;
+                const units = variantUnits(product, values);
+                const setUnits = (value: string) => onChange({ variantStock: { ...product.variantStock, [label]: value } });
                 return (
                   <label class="variant-unit" key={label}>
                     <span class="variant-name">{label}</span>
-                    <UnitsInput
-                      testId={field}
-                      value={variantUnits(product, values)}
-                      min={0}
-                      label={t("variantUnitsLabel", { variant: label })}
-                      invalid={invalid.has(field)}
-                      onInput={(units) => onChange({ variantStock: { ...product.variantStock, [label]: units } })}
-                    />
+                    {forShow ? (
+                      <UnitsInput testId={field} value={units} min={0} label={t("variantUnitsLabel", { variant: label })} invalid={invalid.has(field)} onInput={setUnits} />
+                    ) : (
+                      <input
+                        type="checkbox"
+                        data-testid={field}
+                        id={field}
+                        checked={Number(units) > 0}
+                        aria-label={t("variantSellsLabel", { variant: label })}
+                        aria-invalid={invalid.has(field)}
+                        onChange={(event) => setUnits(event.currentTarget.checked ? "10" : "0")}
+                      />
+                    )}
                   </label>
                 );
               })}

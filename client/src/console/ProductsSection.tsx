@@ -140,12 +140,13 @@ export function ProductsSection({ shopId, currency }: { shopId: string; currency
               currency={currency}
               invalid={new Set(problems.map((p) => p.field))}
               onChange={(change) => setEditing({ ...editing, draft: { ...editing.draft, ...change } })}
+              forShow={false}
             />
           </fieldset>
           {problems.length > 0 && (
             <ul class="console-error" role="alert">
               {problems.map((p) => (
-                <li key={p.field}>{tLanding(p.message, p.params)}</li>
+                <li key={p.field}>{tLanding(p.message === "errVariantsNoUnits" ? "errVariantsNone" : p.message, p.params)}</li>
               ))}
             </ul>
           )}

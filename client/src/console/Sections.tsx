@@ -5,6 +5,7 @@ import { tConsole as t, type ConsoleKey } from "./i18n-console.ts";
 import { ApiKeysSection } from "./ApiKeysSection.tsx";
 import { OrdersSection, ReferralsSection } from "./OrdersSection.tsx";
 import { ProductsSection } from "./ProductsSection.tsx";
+import { ShopPageSection } from "./ShopPageSection.tsx";
 import { ShopShows } from "./ShopShows.tsx";
 import { TeamSection } from "./TeamSection.tsx";
 
@@ -19,6 +20,7 @@ export const SECTIONS = [
   { id: "referrals", label: "sectionReferrals", roles: ["owner", "manager"] },
   { id: "api-keys", label: "sectionApiKeys", roles: ["owner", "manager"] },
   { id: "team", label: "sectionTeam", roles: ["owner", "manager"] },
+  { id: "shop-page", label: "sectionShopPage", roles: ["owner", "manager"] },
 ] as const satisfies ReadonlyArray<{ id: string; label: ConsoleKey; roles: readonly Role[] }>;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];
@@ -34,6 +36,7 @@ const PANELS: Record<SectionId, Panel> = {
   referrals: ({ shopId }) => <ReferralsSection shopId={shopId} />,
   "api-keys": ({ shopId, role }) => <ApiKeysSection shopId={shopId} role={role} />,
   team: ({ shopId, role }) => <TeamSection shopId={shopId} role={role} />,
+  "shop-page": ({ shopId }) => <ShopPageSection shopId={shopId} />,
 };
 
 /** One shop's console: the tab bar of the sections its role opens, and the picked section under it. */

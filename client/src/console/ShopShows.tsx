@@ -5,6 +5,7 @@ import { listShows, type Role, type Show } from "./account.ts";
 import { tConsole as t } from "./i18n-console.ts";
 import { ShowActions, ShowFigures } from "./ShowsActions.tsx";
 import { ShowsForm, type ShowFormMode } from "./ShowsForm.tsx";
+import { ShowRsvps } from "./ShowRsvps.tsx";
 import { problemText } from "./SignIn.tsx";
 import { TeamShowHosts } from "./TeamShowHosts.tsx";
 import "./team.css";
@@ -23,7 +24,7 @@ const STATUS_WORDS = { live: "statusLive", scheduled: "statusScheduled", ended: 
  * moderation) opened with the account's session. An owner or manager also
  * creates a show from the catalogue, changes or cancels one before it
  * starts, duplicates a past one (ShowsForm, ShowsActions) and assigns each
- * show's hosts.
+ * show's hosts, and prints an upcoming show's poster for the shop window.
  */
 export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; role: Role; currency?: string }) {
   const runs = role !== "moderator";
@@ -85,6 +86,7 @@ export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; 
                         : t("showCreated", { time: formatStartTime(new Date(show.createdAt).toISOString(), lang.value) })}
                     </p>
                     {manage && show.status === "ended" && <ShowFigures show={show} currency={currency} />}
+                    {runs && <ShowRsvps shopId={shopId} show={show} manage={manage} />}
                   </div>
                   {manage && <ShowActions shopId={shopId} show={show} onForm={setForm} onChanged={reload} />}
                   <div class="show-actions">
@@ -100,6 +102,15 @@ export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; 
                     <a class="button button-quiet copy-button" href={show.viewerLink} target="_blank" rel="noopener" data-testid="console-show-viewer">
                       {t("openViewer")}
                     </a>
+                    {manage && show.status === "scheduled" && (
+                      <a
+                        class="button button-quiet copy-button"
+                        href={`/console/poster/${encodeURIComponent(shopId)}/${encodeURIComponent(show.id)}`}
+                        data-testid="console-show-poster"
+                      >
+                        {t("showPoster")}
+                      </a>
+                    )}
                   </div>
                   {assigns && <TeamShowHosts shopId={shopId} roomId={show.id} />}
                 </li>

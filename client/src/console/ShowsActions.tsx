@@ -56,11 +56,20 @@ export function ShowActions({ shopId, show, onForm, onChanged }: { shopId: strin
 }
 
 /** A past show's orders and revenue (a cancelled one says so instead). */
+/** "1 h 05 min", "12 min" (a show shorter than a minute counts as one). */
+function showDuration(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h ? t("showDurationHours", { h, m: String(m).padStart(2, "0") }) : t("showDurationMinutes", { m });
+}
+
 export function ShowFigures({ show, currency }: { show: Show; currency: string }) {
   if (show.cancelled) return <span class="tag" data-testid="show-cancelled">{t("showCancelled")}</span>;
   return (
     <span class="muted small" data-testid="show-figures">
-      {t("showFigures", { orders: show.orders, revenue: formatPrice(show.revenueCents, currency, lang.value) })}
+      {show.liveAt !== null && show.endedAt !== null && `${showDuration(show.endedAt - show.liveAt)} · `}
+      {t(show.orders === 1 ? "showFiguresOne" : "showFigures", { orders: show.orders, revenue: formatPrice(show.revenueCents, currency, lang.value) })}
     </span>
   );
 }

@@ -22,9 +22,14 @@ export type Show = {
   cancelled: boolean;
   startsAt: string | null;
   createdAt: number;
+  /** When it went live and ended (ms); null if it has not. */
+  liveAt: number | null;
+  endedAt: number | null;
   viewerLink: string;
   orders: number;
   revenueCents: number;
+  /** Confirmed email reminders ("Remind me"). */
+  rsvps: number;
 };
 export type SessionInfo = { id: string; createdAt: number; lastSeenAt: number; expiresAt: number; userAgent: string; current: boolean };
 

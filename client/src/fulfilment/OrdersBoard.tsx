@@ -16,7 +16,7 @@ import { statusText } from "../i18n-orders.ts";
 import { errorText, lang } from "../i18n.ts";
 import { AddressLines } from "../order/AddressLines.tsx";
 import type { ShopOrder } from "../orders.ts";
-import { cancelOrder, listOrders, ordersCsv, takeStep, type BoardFilters, type Step } from "./board-api.ts";
+import { cancelOrder, listOrders, listShows, ordersCsv, takeStep, type BoardFilters, type Step } from "./board-api.ts";
 
 type Problem = "rejected" | "network";
 const NO_FILTERS: BoardFilters = { roomId: "", fulfilmentStatus: "", from: "", to: "" };
@@ -30,8 +30,13 @@ export function OrdersBoard({ shopId, fetch }: { shopId: string; fetch: Fetcher 
   const [cursor, setCursor] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [loading, setLoading] = useState(false);
-  // Every show seen so far, so filtering by one keeps the others to choose from.
+  // The shop's shows, and any older one an order names, so every show can be chosen, whether or not its orders are loaded yet.
   const [shows, setShows] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    listShows(fetch, shopId)
+      .then((listed) => setShows((seen) => new Map([...listed, ...seen])))
+      .catch(() => undefined);
+  }, [shopId]);
 
   async function load(next: BoardFilters, after: string | null) {
     setLoading(true);

@@ -31,6 +31,12 @@ export function listOrders(fetcher: Fetcher, shopId: string, filters: BoardFilte
   return api<OrdersPage>(`${ordersPath(shopId)}?${query(filters, extra)}`, { fetcher });
 }
 
+/** The shop's shows (the newest 50), for the show filter: id → title. */
+export async function listShows(fetcher: Fetcher, shopId: string): Promise<Map<string, string>> {
+  const { shows } = await api<{ shows: Array<{ id: string; title: string }> }>(`/api/shops/${encodeURIComponent(shopId)}/rooms`, { fetcher });
+  return new Map(shows.map((show) => [show.id, show.title]));
+}
+
 export type Step = { fulfilmentStatus: "packed" | "shipped" | "picked_up"; carrier?: string; trackingUrl?: string };
 
 export async function takeStep(fetcher: Fetcher, shopId: string, orderId: string, step: Step): Promise<ShopOrder> {

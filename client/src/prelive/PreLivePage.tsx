@@ -17,11 +17,12 @@ import { useServerNow } from "../server-clock.ts";
 import { countdownParts, startPhase } from "../show-start.ts";
 import { tPreLive as t } from "./i18n-prelive.ts";
 import { ProductDetails } from "./ProductDetails.tsx";
+import type { RemindProps } from "./RemindButton.tsx";
 import { fetchShowPage, type ShowPage } from "./show-page.ts";
 import "./prelive.css";
 
-/** What a "Remind me" button is given (client/src/prelive/RemindButton.tsx, mounted by whoever renders this page). */
-export type RemindTarget = { roomId: string; title: string; startsAt: string; productId?: string; productTitle?: string };
+/** What a "Remind me" button is given (RemindButton.tsx, mounted by the viewer page: it is already in the page's script). */
+export type RemindTarget = RemindProps;
 
 export type PreLivePageProps = {
   roomId: string;

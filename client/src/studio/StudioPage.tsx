@@ -23,6 +23,7 @@ import { StageList } from "./StageList.tsx";
 import { StudioChat } from "./StudioChat.tsx";
 import { StudioOrders } from "./StudioOrders.tsx";
 import { StudioProducts } from "./StudioProducts.tsx";
+import { StudioRsvps } from "./StudioRsvps.tsx";
 
 type StudioPageProps = {
   roomId: string;
@@ -50,7 +51,7 @@ const PHONE = "(max-width: 700px), (max-height: 500px)";
 /** What the host sees while running the show (and a moderator, of its chat). */
 export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, publisher, player }: StudioPageProps) {
   const [actionError, setActionError] = useState<string | null>(null);
-  const [links, setLinks] = useRoomLinks(roomId, mode === "host" ? hostKey : null);
+  const [links, setLinks] = useRoomLinks(roomId, mode === "host", hostKey);
   const [keyRejected, setKeyRejected] = useState(false);
   const [statusBusy, setStatusBusy] = useState(false);
   const [pendingPin, setPendingPin] = useState<string | null>(null);
@@ -204,6 +205,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
             <div class="studio-column studio-stage-column">
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} onLiveMode={() => setLiveMode(true)} />}
+              {room.status === "scheduled" && <StudioRsvps roomId={roomId} hostKey={hostKey} />}
               {room.status != "ended" && (
                 <StageList
                   stage={room.stage}
@@ -274,19 +276,21 @@ function useMediaQuery(query: string): boolean {
 }
 
 /**
- * The guest, moderator and studio links, rebuilt by the server from the host
- * key (it stores none of the keys), so the host can invite a guest or a
- * moderator at any time and take the studio to another device. Null until
- * known, or for rooms whose links cannot be rebuilt.
+ * The guest, moderator and studio links, rebuilt by the server (it stores
+ * none of the keys) for the host key or a signed-in host's session, so the
+ * host can invite a guest or a moderator at any time and take the studio to
+ * another device. Null until known, or for rooms whose links cannot be
+ * rebuilt (shows made before the server made their keys, opened without the
+ * host key).
  */
 type RoomLinks = { guest: string; moderator: string; host: string };
-function useRoomLinks(roomId: string, hostKey: string | null) {
+function useRoomLinks(roomId: string, host: boolean, hostKey: string | null) {
   const [links, setLinks] = useState<RoomLinks | null>(null);
   useEffect(() => {
-    if (!hostKey) return;
+    if (!host) return;
     api<{ links: RoomLinks }>(`/api/rooms/${encodeURIComponent(roomId)}/links`, { key: hostKey })
       .then((answer) => setLinks(answer.links))
       .catch(() => setLinks(null));
-  }, [roomId, hostKey]);
+  }, [roomId, host, hostKey]);
   return [links, setLinks] as const;
 }

@@ -6,6 +6,7 @@ import { formatPrice } from "../format.ts";
 import { lang, tViewer as t } from "../i18n.ts";
 import { myOrders } from "../my-orders.ts";
 import { PhotoGallery } from "../catalogue/PhotoGallery.tsx";
+import { RemindButton, type RemindProps } from "../prelive/RemindButton.tsx";
 import { DealBanner, ProductFigures } from "./ProductFigures.tsx";
 import "../styles/product-sheet.css";
 
@@ -16,10 +17,12 @@ type ProductSheetProps = {
   deal: FlashDeal | null;
   onBuy: (product: RoomProduct) => void;
   onClose: () => void;
+  /** Before the show is live: "Tell me when this is on" per product. */
+  remind?: RemindProps | null;
 };
 
 /** Everything on sale in this show, opened from the bag button, and the orders this device placed in it. */
-export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, onClose }: ProductSheetProps) {
+export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, onClose, remind }: ProductSheetProps) {
   return (
     <Sheet title={t("productsTitle")} onClose={onClose}>
       {products.length === 0 ? (
@@ -27,7 +30,7 @@ export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, o
       ) : (
         <ul class="product-list" data-testid="product-list">
           {products.map((product) => (
-            <ProductRow key={product.id} product={product} pinned={product.id === pinnedProductId} deal={deal} onBuy={onBuy} />
+            <ProductRow key={product.id} product={product} pinned={product.id === pinnedProductId} deal={deal} onBuy={onBuy} remind={remind} />
           ))}
         </ul>
       )}
@@ -36,7 +39,7 @@ export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, o
   );
 }
 
-function ProductRow({ product, pinned, deal, onBuy }: { product: RoomProduct; pinned: boolean; deal: FlashDeal | null; onBuy: (product: RoomProduct) => void }) {
+function ProductRow({ product, pinned, deal, onBuy, remind }: { product: RoomProduct; pinned: boolean; deal: FlashDeal | null; onBuy: (product: RoomProduct) => void; remind?: RemindProps | null }) {
   const running = useActiveDeal(deal, product.id);
   const photos = product.photos ?? [];
   return (
@@ -47,6 +50,7 @@ function ProductRow({ product, pinned, deal, onBuy }: { product: RoomProduct; pi
         {pinned && <span class="pinned-tag">{t("showingNow")}</span>}
         <p class="product-title">{product.title}</p>
         <ProductFigures product={product} deal={running} />
+        {remind && <RemindButton {...remind} productId={product.id} productTitle={product.title} />}
       </div>
       <button
         type="button"

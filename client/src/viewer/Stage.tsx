@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { SoundOffIcon } from "../components/icons.tsx";
 import { countdown, formatStartTime } from "../format.ts";
+import { RemindButton } from "../prelive/RemindButton.tsx";
 import { lang, tViewer as t } from "../i18n.ts";
 import { useServerNow } from "../server-clock.ts";
 import type { PlayerProblem, Tile } from "../video/stage-player.ts";
@@ -97,6 +98,7 @@ function Poster({ room }: { room: RoomState }) {
       <div class="poster-avatar" aria-hidden="true">{initial}</div>
       <p class="poster-headline">{t("stageScheduled")}</p>
       {room.startsAt && <Countdown startsAt={room.startsAt} />}
+      {room.startsAt && <RemindButton roomId={room.id} title={room.title} startsAt={room.startsAt} />}
     </div>
   );
 }

@@ -1,7 +1,8 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
+import { RemindButton } from "../prelive/RemindButton.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { useChatDraft } from "../chat-draft.ts";
 import { tViewer as t } from "../i18n.ts";
@@ -50,13 +51,21 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const PreLive = usePreLivePage(planned);
   const cancelled = useCancelled(roomId, ended);
 
+  useProductLink(room, setBuying);
+
   if (model.notFound.value) return <NotFound />;
   if (model.refused.value) return <GuestKeyRejected />;
+  if (PreLive === "loading") {
+    return (
+      <main class="viewer">
+        <Stage room={null} tiles={[]} problem={null} />
+      </main>
+    );
+  }
   if (PreLive && planned) {
     return (
       <>
-        {/* When merging "Remind me": remind={(target) => <RemindButton {...target} />} */}
-        <PreLive roomId={roomId} room={room} langSwitch={<LangSwitch class="chip" />} />
+        <PreLive roomId={roomId} room={room} langSwitch={<LangSwitch class="chip" />} remind={(target) => <RemindButton {...target} />} />
         <Toasts />
       </>
     );
@@ -120,6 +129,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
           deal={room.deal}
           onBuy={buy}
           onClose={() => setProductsOpen(false)}
+          remind={room.status === "scheduled" && room.startsAt ? { roomId, title: room.title, startsAt: room.startsAt } : null}
         />
       )}
       {buying && room && !ended && (
@@ -135,4 +145,19 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
       <Toasts />
     </main>
   );
+}
+
+/**
+ * A link into the show at one product (`/r/{roomId}#product={productId}`,
+ * as the "this is on" email sends): once the room is known, that product's
+ * sheet opens, and the fragment goes, so a reload does not open it again.
+ */
+function useProductLink(room: RoomModel["room"]["value"], open: (product: RoomProduct) => void) {
+  useEffect(() => {
+    const linked = /^#product=(p_[0-9A-Za-z]{16})$/.exec(location.hash)?.[1];
+    if (!linked || !room) return;
+    const product = room.products.find((p) => p.id === linked);
+    if (product && room.status !== "ended") open(product);
+    history.replaceState(history.state, "", location.pathname + location.search);
+  }, [room?.id]);
 }

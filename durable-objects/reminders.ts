@@ -1,0 +1,97 @@
+/**
+ * When "Remind me" emails go, by the room's own clock: the viewers'
+ * reminder 15 minutes before the start (`soon`), the assigned hosts' 10
+ * minutes before (`host`), "we're live" when the show goes live (`live`),
+ * and, while live, "this is on" when the host pins a product someone asked
+ * about (`product:{productId}`). Each is handed to the outbox once
+ * (`reminder_runs`), in the same transaction that decided it; the outbox's
+ * sender (reminder-sender.ts) then records every recipient in D1 and queues
+ * their emails, exactly once each across retries and restarts.
+ *
+ * The planned start is read from the show each time the clock is asked, so
+ * a start the console moves moves its reminders; a cancelled (ended) show
+ * has none left to send.
+ */
+import type { Change, RoomFeature, RoomKit } from "./room-kit.ts";
+import { showRow } from "./show.ts";
+
+/** How long before the start each clocked reminder goes. */
+export const REMINDER_LEAD_MS = { soon: 15 * 60_000, host: 10 * 60_000 } as const;
+type Clocked = keyof typeof REMINDER_LEAD_MS;
+
+export const remindersSchema: RoomFeature["schema"] = {
+  8: `CREATE TABLE reminder_runs (
+        kind TEXT PRIMARY KEY,
+        at   INTEGER NOT NULL
+      );`,
+};
+
+export class Reminders implements RoomFeature {
+  readonly schema = remindersSchema;
+
+  constructor(private readonly kit: RoomKit) {}
+
+  nextDue(): number | null {
+    const due = this.#clocked().map(({ at }) => at);
+    return due.length ? Math.min(...due) : null;
+  }
+
+  onDue(now: number): void {
+    const due = this.#clocked().filter(({ at }) => at <= now);
+    if (!due.length) return;
+    const start = Date.parse(showRow(this.kit.sql)!.starts_at!);
+    this.kit.commit((tx) => {
+      // A reminder whose show should already have started says nothing true any more: it is spent, not sent.
+      for (const { kind } of due) this.#run(tx, kind, now < start);
+    });
+  }
+
+  /**
+   * The show changed (status, pin or planned start), in that change's
+   * transaction: going live sends "we're live", a pin while live sends
+   * that product's alerts, and any change may move the clock.
+   */
+  onShowChange(tx: Change): void {
+    const show = showRow(this.kit.sql);
+    if (show?.status === "live") {
+      this.#run(tx, "live");
+      if (show.pinned_product_id) this.#run(tx, `product:${show.pinned_product_id}`);
+    }
+    tx.rearm();
+  }
+
+  /**
+   * An RSVP was confirmed after some reminders' time came (a show 14
+   * minutes away, a show already live): each of those that still says
+   * something true runs again. The sender records only recipients it has
+   * not recorded yet, so nobody gets one twice.
+   */
+  rsvpConfirmed(): void {
+    const show = showRow(this.kit.sql);
+    if (!show) return;
+    const now = this.kit.now();
+    const start = show.starts_at ? Date.parse(show.starts_at) : null;
+    const ran = this.kit.sql.exec<{ kind: string }>("SELECT kind FROM reminder_runs").toArray().map((r) => r.kind);
+    const stillTrue = (kind: string) =>
+      kind === "soon" || kind === "host"
+        ? show.status === "scheduled" && start !== null && now < start
+        : show.status === "live" && (kind === "live" || kind === `product:${show.pinned_product_id}`);
+    const again = ran.filter(stillTrue);
+    if (again.length) this.kit.commit((tx) => again.forEach((kind) => tx.enqueue("reminder", kind, now)));
+  }
+
+  /** The clocked reminders not yet run, with when each is due; none unless the show is scheduled with a start. */
+  #clocked(): Array<{ kind: Clocked; at: number }> {
+    const show = showRow(this.kit.sql);
+    if (show?.status !== "scheduled" || !show.starts_at) return [];
+    const start = Date.parse(show.starts_at);
+    const ran = new Set(this.kit.sql.exec<{ kind: string }>("SELECT kind FROM reminder_runs").toArray().map((r) => r.kind));
+    return (Object.keys(REMINDER_LEAD_MS) as Clocked[]).filter((kind) => !ran.has(kind)).map((kind) => ({ kind, at: start - REMINDER_LEAD_MS[kind] }));
+  }
+
+  /** Marks a reminder run (once) and, when `send`, queues it for the outbox's sender. */
+  #run(tx: Change, kind: string, send = true): void {
+    const fresh = this.kit.sql.exec("INSERT INTO reminder_runs (kind, at) VALUES (?, ?) ON CONFLICT (kind) DO NOTHING RETURNING kind", kind, this.kit.now()).toArray().length > 0;
+    if (fresh && send) tx.enqueue("reminder", kind, 1);
+  }
+}
