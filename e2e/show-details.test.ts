@@ -88,9 +88,10 @@ describe("what the pages say is true", () => {
     const viewer = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: "en-US", timezoneId: "America/New_York" })).newPage();
     await viewer.goto(viewerLink);
     const newYork = plain(new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "America/New_York" }).format(instant));
-    await viewer.locator(".poster-note").waitFor({ timeout: 15_000 });
-    expect(plain(await viewer.locator(".poster-note").textContent())).toMatch(new RegExp(`^Starts .*${newYork}$`));
-    expect(await viewer.locator(".poster-countdown").count()).toBe(1);
+    // The show's page before it starts (e2e/pre-live.test.ts has the rest of it).
+    await byTestId(viewer, "prelive-starts-at").waitFor({ timeout: 15_000 });
+    expect(plain(await byTestId(viewer, "prelive-starts-at").textContent())).toMatch(new RegExp(`${newYork}$`));
+    expect(await byTestId(viewer, "prelive-countdown").count()).toBe(1);
 
     await brand.close();
     await viewer.context().close();

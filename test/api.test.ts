@@ -272,7 +272,7 @@ describe("the API document", () => {
     const doc = await json(res);
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
-      "/auth/claim", "/auth/email", "/auth/email-link", "/auth/email-link/sign-in", "/auth/me", "/auth/passkeys",
+      "/auth/claim", "/auth/email", "/auth/email-link", "/auth/email-link/sign-in", "/auth/me", "/auth/me/photo", "/auth/passkeys",
       "/auth/passkeys/register", "/auth/passkeys/register/options", "/auth/passkeys/sign-in", "/auth/passkeys/sign-in/options",
       "/auth/passkeys/{passkeyId}/revoke", "/auth/recovery-code", "/auth/sessions", "/auth/sessions/{sessionId}/revoke", "/auth/sign-out",
       "/orders/{orderId}",
@@ -288,7 +288,8 @@ describe("the API document", () => {
       "/shops/{shopId}/products/{productId}/photos", "/shops/{shopId}/products/{productId}/photos/order",
       "/shops/{shopId}/products/{productId}/photos/{photoId}", "/shops/{shopId}/products/{productId}/variants",
       "/shops/{shopId}/products/{productId}/variants/{variantId}", "/shops/{shopId}/referral-codes", "/shops/{shopId}/referral-codes/{code}", "/shops/{shopId}/rooms",
-      "/shops/{shopId}/rooms/{roomId}", "/shops/{shopId}/rooms/{roomId}/cancel", "/shops/{shopId}/rooms/{roomId}/rsvps", "/shops/{shopId}/rooms/{roomId}/rsvps.csv", "/shops/{shopId}/slug",
+      "/shops/{shopId}/rooms/{roomId}", "/shops/{shopId}/rooms/{roomId}/cancel", "/shops/{shopId}/rooms/{roomId}/cover", "/shops/{shopId}/rooms/{roomId}/rsvps", "/shops/{shopId}/rooms/{roomId}/rsvps.csv",
+      "/shops/{shopId}/rooms/{roomId}/trailer", "/shops/{shopId}/slug",
       "/shops/{shopId}/team", "/shops/{shopId}/team/invites", "/shops/{shopId}/team/invites/accept", "/shops/{shopId}/team/invites/preview",
       "/shops/{shopId}/team/invites/{inviteId}/revoke", "/shops/{shopId}/team/members/{accountId}/remove", "/shops/{shopId}/team/members/{accountId}/role",
       "/shops/{shopId}/team/shows/{roomId}/hosts", "/shops/{shopId}/team/shows/{roomId}/hosts/{accountId}/remove",

@@ -20,6 +20,7 @@ import type { Room } from "../durable-objects/room.ts";
 import { showSchema } from "../durable-objects/show.ts";
 import { stageSchema } from "../durable-objects/stage.ts";
 import { ticketsSchema } from "../durable-objects/tickets.ts";
+import { JPEG_HEAD } from "./fixtures/images.ts";
 import { call, expectError, json, open, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp);
@@ -131,10 +132,6 @@ async function png(width: number, height: number): Promise<Uint8Array> {
   return new Uint8Array(parts.flatMap((p) => [...p]));
 }
 
-/** The start of a JPEG (SOI, a JFIF APP0, then a baseline frame header saying 640 × 480): what the server reads of one. */
-const JPEG_HEAD = new Uint8Array([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
-  0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xd9]);
 const GIF = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x3b]);
 
 // ------------------------------------------------------------------ products and variants

@@ -6,6 +6,8 @@ export const newProductId = () => `p_${randomBase62(16)}`;
 export const newRoomId = () => `r_${randomBase62(16)}`;
 export const newVariantId = () => `pv_${randomBase62(16)}`;
 export const newPhotoId = () => `ph_${randomBase62(16)}`;
+export const newCoverId = () => `cv_${randomBase62(16)}`;
+export const newTrailerId = () => `tr_${randomBase62(16)}`;
 
 /** Secrets: 32 characters (about 190 bits), prefixed with what they unlock. */
 export const newApiKey = () => `sk_${randomBase62(32)}`;

@@ -11,6 +11,7 @@ import type { AppEnv } from "./app-env.ts";
 import { renderDocs } from "./docs.ts";
 import { deliverEmails } from "./email/deliver-emails.ts";
 import { ApiError, renderError } from "./errors.ts";
+import { isUpload } from "./media/upload-limit.ts";
 import { pages } from "./pages.ts";
 import { apiKeys } from "./routes/api-keys.ts";
 import { auth } from "./routes/auth.ts";
@@ -18,14 +19,16 @@ import { calls } from "./routes/calls.ts";
 import { deals } from "./routes/deals.ts";
 import { moderation } from "./routes/moderation.ts";
 import { orders } from "./routes/orders.ts";
-import { PHOTO_UPLOAD_PATH, photoFiles, photos } from "./routes/photos.ts";
+import { photoFiles, photos } from "./routes/photos.ts";
 import { products } from "./routes/products.ts";
+import { profile } from "./routes/profile.ts";
 import { referrals } from "./routes/referrals.ts";
 import { rooms } from "./routes/rooms.ts";
 import { rsvps } from "./routes/rsvps.ts";
 import { webhooks } from "./routes/webhooks.ts";
 import { shopPage } from "./routes/shop-page.ts";
 import { shopShows } from "./routes/shop-shows.ts";
+import { showMedia } from "./routes/show-media.ts";
 import { shops } from "./routes/shops.ts";
 import { team } from "./routes/team.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -44,15 +47,17 @@ const jsonBodyLimit = bodyLimit({
     throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB.`);
   },
 });
-// A photo upload has its own, larger limit (routes/photos.ts); every other body stays within 64 KB.
-api.use((c, next) => (c.req.method === "POST" && PHOTO_UPLOAD_PATH.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
+// An upload (a photo, a show's cover or trailer) has its own, larger limit (media/upload-limit.ts); every other body stays within 64 KB.
+api.use((c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 // Before any handler: a write that carries the session cookie must come from this site's own pages.
 api.use(refuseCrossSiteWrites());
 api.route("/auth", auth);
+api.route("/auth", profile);
 // First among the shop routes: /shops/by-slug/{slug} must never be read as /shops/{shopId}/….
 api.route("/shops", shopPage);
 api.route("/shops", shops);
 api.route("/shops", shopShows);
+api.route("/shops", showMedia);
 api.route("/shops", apiKeys);
 api.route("/shops", referrals);
 api.route("/shops", products);

@@ -19,7 +19,7 @@ const ERROR_DESCRIPTIONS = {
   404: "No such shop, room or product",
   409: "The request conflicts with the room's state",
   413: "The body is larger than 64 KB",
-  415: "The body is not a JPEG, PNG or WebP image",
+  415: "The body is not a file of the kind this route takes (a JPEG, PNG or WebP image; a trailer: MP4 or WebM)",
   422: "The Idempotency-Key was already used with a different body, or the order names no variant (or one the product does not have)",
   502: "The payment provider could not be reached",
   503: "A service this needs is not configured or not answering; the message says what to do",

@@ -305,6 +305,25 @@ export const RoomLinks = z
 export const RoomCreated = z.object({ room: RoomState, links: RoomLinks }).openapi("RoomCreated");
 export const RoomLinksBody = z.object({ links: RoomLinks }).openapi("RoomLinksResponse");
 export const RoomBody = z.object({ room: RoomState }).openapi("RoomResponse");
+
+export const ShowHost = z
+  .object({
+    name: z.string().openapi({ description: "The host's display name, as they set it in the console.", example: "Mei" }),
+    photoUrl: z.string().nullable().openapi({ description: "Their photo (/photos/…), or null when they have none." }),
+  })
+  .openapi("ShowHost", { description: "Who hosts the show, as its page shows them: a name and a photo, nothing private." });
+
+export const RoomPage = z
+  .object({
+    room: RoomState.extend({
+      description: z.string().nullable().openapi({ description: "What the show is about, as plain text (line breaks kept)." }),
+      coverImageUrl: z.string().nullable().openapi({ description: "The show's cover image: uploaded (/photos/…) or an https URL." }),
+      trailerUrl: z.string().nullable().openapi({ description: "A short trailer video (MP4 or WebM, /photos/…; range requests work), or null." }),
+      cancelled: z.boolean().openapi({ description: "The shop cancelled the show before it started (its status is then `ended`)." }),
+      hosts: z.array(ShowHost).openapi({ description: "The team members assigned to host the show; empty when none is." }),
+    }),
+  })
+  .openapi("RoomPageResponse", { description: "The room's live state (title, start and status come from the room) and what its page says about the show." });
 export const RoomParams = z.object({ roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }) });
 
 export const PinBody = z.object({ productId: ProductId.nullable() }).openapi("Pin");
@@ -689,12 +708,19 @@ export const AccountBody = z
       id: z.string(),
       email: z.string().nullable().openapi({ description: "Set once confirmed through a link sent to it." }),
       displayName: z.string(),
+      photoUrl: z.string().nullable().openapi({ description: "The account's photo (/photos/…), shown on the shows it hosts; null: none." }),
       createdAt: z.number().int(),
     }),
     shops: z.array(z.object({ id: ShopId, name: z.string(), currency: z.string(), role: AccountRole })),
     session: z.object({ id: z.string(), expiresAt: z.number().int() }),
   })
   .openapi("Me", { description: "The signed-in account, its shops with its role in each, and this session." });
+
+export const Profile = z
+  .object({ displayName: z.string(), photoUrl: z.string().nullable() })
+  .openapi("Profile", { description: "What viewers see of a team member on the shows they host." });
+export const ProfileBody = z.object({ profile: Profile }).openapi("ProfileResponse");
+export const EditProfile = z.object({ displayName: text({ min: 1, max: 80 }) }).openapi("EditProfile");
 
 export const ClaimShop = z
   .object({ email: Email.optional().openapi({ description: "The owner's email: a link is sent to confirm it (it then signs in too)." }) })
@@ -810,12 +836,20 @@ export const ShopShowDetails = z
     show: ShopShow.extend({
       description: z.string().nullable(),
       coverImageUrl: z.string().nullable(),
+      trailerUrl: z.string().nullable().openapi({ description: "The uploaded trailer (POST …/trailer), or null." }),
       products: z.array(z.object({ productId: ProductId, stock: z.number().int() })).openapi({ description: "Products sold as one thing, with the units listed." }),
       variants: z.array(z.object({ variantId: VariantId, productId: ProductId, stock: z.number().int() })).openapi({ description: "Variants listed, with their units." }),
     }),
   })
   .openapi("ShopShowDetails", { description: "One show as listed, what it sells, and what it sold; enough to duplicate it." });
 export type ShopShowDetails = z.infer<typeof ShopShowDetails>;
+
+export const ShowMedia = z
+  .object({
+    coverImageUrl: z.string().nullable().openapi({ description: "The cover image now (/photos/… once uploaded)." }),
+    trailerUrl: z.string().nullable().openapi({ description: "The trailer now, or null." }),
+  })
+  .openapi("ShowMedia");
 
 export const ShopShows = z
   .object({ shows: z.array(ShopShow) })

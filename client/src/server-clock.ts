@@ -9,6 +9,8 @@
  * however long a busy page took to read it), never early, so the largest
  * offset seen is the closest to the truth.
  */
+import { useEffect, useState } from "preact/hooks";
+
 let offset: number | null = null;
 
 /** Records a time read off the room's clock, just received. */
@@ -20,4 +22,14 @@ export function observeServerTime(serverTime: number): void {
 /** Milliseconds since the epoch on the room's clock (the device's until the room has spoken). */
 export function serverNow(): number {
   return offset === null ? Date.now() : performance.now() + offset;
+}
+
+/** The room's clock, read again every `everyMs`: for countdowns that must agree with the room, not with this device. */
+export function useServerNow(everyMs = 1000): number {
+  const [now, setNow] = useState(serverNow);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(serverNow()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
 }

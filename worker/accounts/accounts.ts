@@ -1,22 +1,25 @@
 /** Accounts and what they may do: their memberships of shops, each with a role. */
+import { photoUrlOf } from "../media/served-file.ts";
 import { newAccountId } from "./secrets.ts";
 
 export const ROLES = ["owner", "manager", "host", "moderator"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Account = { id: string; email: string | null; displayName: string; createdAt: number };
+export type Account = { id: string; email: string | null; displayName: string; photoUrl: string | null; createdAt: number };
 export type Membership = { id: string; name: string; currency: string; role: Role };
+
+const ACCOUNT_COLUMNS = `id, email, display_name AS displayName, ${photoUrlOf("photo_r2_key")} AS photoUrl, created_at AS createdAt`;
 
 export async function findAccount(db: D1Database, accountId: string): Promise<Account | null> {
   return db
-    .prepare("SELECT id, email, display_name AS displayName, created_at AS createdAt FROM accounts WHERE id = ?")
+    .prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ?`)
     .bind(accountId)
     .first<Account>();
 }
 
 export async function accountByEmail(db: D1Database, email: string): Promise<Account | null> {
   return db
-    .prepare("SELECT id, email, display_name AS displayName, created_at AS createdAt FROM accounts WHERE email = ?")
+    .prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE email = ?`)
     .bind(normalizeEmail(email))
     .first<Account>();
 }

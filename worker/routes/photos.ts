@@ -5,23 +5,28 @@
  * one), so a served photo is immutable and cached for a year.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.ts";
 import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { photoUrl, readProduct } from "../catalogue/catalogue.ts";
 import { MAX_PHOTO_BYTES, readPhotoFile } from "../catalogue/photo-file.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { newPhotoId } from "../ids.ts";
+import { servedFile } from "../media/served-file.ts";
+import { uploadLimit } from "../media/upload-limit.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { MAX_PHOTOS, PhotoBody, PhotoList, PhotoOrder, PhotoParams, ProductParams } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 
 export const photos = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-/** The path of the upload route, which alone may send more than the API's 64 KB (index.ts). */
-export const PHOTO_UPLOAD_PATH = /^\/api\/shops\/[^/]+\/products\/[^/]+\/photos\/?$/;
-
-const KEY = /^p_[0-9A-Za-z]{16}\/ph_[0-9A-Za-z]{16}\.(jpg|png|webp)$/;
+const ID = "[0-9A-Za-z]{16}";
+/** The keys the uploads write: product photos, show covers and trailers, team members' photos. */
+const SERVED_KEYS = [
+  new RegExp(`^p_${ID}/ph_${ID}\\.(jpg|png|webp)$`),
+  new RegExp(`^r_${ID}/cv_${ID}\\.(jpg|png|webp)$`),
+  new RegExp(`^r_${ID}/tr_${ID}\\.(mp4|webm)$`),
+  new RegExp(`^profiles/ph_${ID}\\.(jpg|png|webp)$`),
+];
 const binary = z.string().openapi({ type: "string", format: "binary" });
 
 type PhotoRow = { id: string; r2_key: string | null; url: string | null; width: number | null; height: number | null };
@@ -39,12 +44,7 @@ photos.openapi(
     security: shopAccessSecurity,
     middleware: [
       requireShopAccess("owner", "manager"),
-      bodyLimit({
-        maxSize: MAX_PHOTO_BYTES,
-        onError: () => {
-          throw new ApiError(413, "payload_too_large", `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB; resize it (about 1600 px on the longest side is plenty).`);
-        },
-      }),
+      uploadLimit(MAX_PHOTO_BYTES, "A photo", "resize it (about 1600 px on the longest side is plenty)."),
     ] as const,
     request: {
       params: ProductParams,
@@ -132,24 +132,14 @@ photos.openapi(
   },
 );
 
-/** GET /photos/{key}: an uploaded photo's bytes, cacheable forever, revalidated by ETag. */
+/**
+ * GET /photos/{key}: an uploaded file's bytes (servedFile): a product's photo, a show's cover or
+ * trailer (routes/show-media.ts), a team member's photo (routes/profile.ts).
+ */
 export const photoFiles = new OpenAPIHono<AppEnv>();
 
 photoFiles.get("/*", async (c) => {
   const key = c.req.path.slice("/photos/".length);
-  if (!KEY.test(key)) throw notFound("This photo");
-  const object = await c.env.PHOTOS.get(key, { onlyIf: c.req.raw.headers });
-  if (!object) throw notFound("This photo");
-  const headers = new Headers({
-    "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
-    "Cache-Control": "public, max-age=31536000, immutable",
-    ETag: object.httpEtag,
-    "X-Content-Type-Options": "nosniff",
-    // Opened on its own, it is a picture: nothing in it may run.
-    "Content-Security-Policy": "default-src 'none'; sandbox",
-  });
-  // A matching If-None-Match: R2 gives the object without its body.
-  if (!("body" in object)) return new Response(null, { status: 304, headers });
-  headers.set("Content-Length", String(object.size));
-  return new Response(object.body, { status: 200, headers });
+  if (!SERVED_KEYS.some((pattern) => pattern.test(key))) throw notFound("This photo");
+  return servedFile(c.env.PHOTOS, key, c.req.raw);
 });

@@ -9,11 +9,12 @@ import { callsConfig, callsFetch } from "../calls/calls-api.ts";
 import { sha256Hex } from "../digests.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
+import { photoUrlOf } from "../media/served-file.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
 import { recordModeratorKey, roleForKey } from "../room-directory.ts";
 import { keySource, roomKeys } from "../room-keys.ts";
-import { PinBody, RoleBody, RoomRoleHeader, RoomBody, RoomLinksBody, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
+import { PinBody, RoleBody, RoomPage, RoomRoleHeader, RoomBody, RoomLinksBody, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 import { viewerIdentity } from "../viewer-identity.ts";
 
@@ -24,18 +25,42 @@ rooms.openapi(
     method: "get",
     path: "/{roomId}",
     tags: ["Rooms"],
-    summary: "Get a room's live state",
-    description: "Status, pinned product, viewers and units left per product, straight from the room.",
+    summary: "Get a room's live state and its page",
+    description:
+      "Status, title, start, pinned product, viewers and units left per product, straight from the room; " +
+      "and what the show's page says about it: description, cover image, trailer, whether it was cancelled, and its hosts (name and photo).",
     middleware: [requireRoom()] as const,
     request: { params: RoomParams },
-    responses: { 200: jsonContent(RoomBody, "The room"), ...errorResponses(400, 404) },
+    responses: { 200: jsonContent(RoomPage, "The room"), ...errorResponses(400, 404) },
   }),
   async (c) => {
-    const state = await c.get("roomStub").getState();
+    const [state, page] = await Promise.all([c.get("roomStub").getState(), showPage(c.env.DB, c.get("room").id)]);
     if (!state) throw notFound(`Room ${c.get("room").id}`);
-    return c.json({ room: state }, 200);
+    // The room's title, start and status are the live ones (D1 keeps a copy): they go last.
+    return c.json({ room: { ...page, ...state } }, 200);
   },
 );
+
+/** What the show's page says about it, from D1: only what anyone may see (hosts by name and photo, never an email or account id). */
+async function showPage(db: D1Database, roomId: string) {
+  const [details, hosts] = await db.batch([
+    db.prepare(
+      `SELECT description, cover_image_url AS coverImageUrl, ${photoUrlOf("trailer_r2_key")} AS trailerUrl, cancelled_at IS NOT NULL AS cancelled FROM rooms WHERE id = ?`,
+    ).bind(roomId),
+    db.prepare(
+      `SELECT a.display_name AS name, ${photoUrlOf("a.photo_r2_key")} AS photoUrl FROM show_hosts h JOIN accounts a ON a.id = h.account_id
+       WHERE h.room_id = ? ORDER BY h.assigned_at, a.id`,
+    ).bind(roomId),
+  ]);
+  const row = details!.results[0] as { description: string | null; coverImageUrl: string | null; trailerUrl: string | null; cancelled: number } | undefined;
+  return {
+    description: row?.description ?? null,
+    coverImageUrl: row?.coverImageUrl ?? null,
+    trailerUrl: row?.trailerUrl ?? null,
+    cancelled: Boolean(row?.cancelled),
+    hosts: hosts!.results as { name: string; photoUrl: string | null }[],
+  };
+}
 
 rooms.openapi(
   createRoute({

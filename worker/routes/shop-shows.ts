@@ -11,6 +11,7 @@ import { roleIn } from "../accounts/accounts.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { notFound } from "../errors.ts";
+import { photoUrlOf } from "../media/served-file.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { unwrap } from "../refusals.ts";
 import { EditShow, ShopParams, ShopShow, ShopShowDetails, ShopShows, ShowParams } from "../schemas.ts";
@@ -51,9 +52,11 @@ async function showOf(c: Context<AppEnv>, row: ShowRow): Promise<ShopShow> {
 }
 
 async function findShow(c: Context<AppEnv>, roomId: string) {
-  const row = await c.env.DB.prepare(`SELECT ${SHOW_COLUMNS}, r.description, r.cover_image_url AS coverImageUrl FROM rooms r WHERE r.id = ? AND r.shop_id = ?`)
+  const row = await c.env.DB.prepare(
+    `SELECT ${SHOW_COLUMNS}, r.description, r.cover_image_url AS coverImageUrl, ${photoUrlOf("r.trailer_r2_key")} AS trailerUrl FROM rooms r WHERE r.id = ? AND r.shop_id = ?`,
+  )
     .bind(roomId, c.get("shop").id)
-    .first<ShowRow & { description: string | null; coverImageUrl: string | null }>();
+    .first<ShowRow & { description: string | null; coverImageUrl: string | null; trailerUrl: string | null }>();
   if (!row) throw notFound(`Show ${roomId} of this shop`);
   return row;
 }
@@ -71,7 +74,7 @@ async function showDetails(c: Context<AppEnv>, roomId: string): Promise<ShopShow
       .bind(roomId)
       .all<{ variantId: string; productId: string; stock: number }>(),
   ]);
-  return { ...(await showOf(c, row)), description: row.description, coverImageUrl: row.coverImageUrl, products: products.results, variants: variants.results };
+  return { ...(await showOf(c, row)), description: row.description, coverImageUrl: row.coverImageUrl, trailerUrl: row.trailerUrl, products: products.results, variants: variants.results };
 }
 
 shopShows.openapi(

@@ -4,9 +4,9 @@ import { useState } from "preact/hooks";
  * A product photo, or the title's first letter on a tinted square when there
  * is no image or it fails to load (shop-supplied links do break).
  */
-export function ProductImage({ url, title, size }: { url: string | null; title: string; size: number }) {
+export function ProductImage({ url, title, size }: { url: string | null; title: string; /** Pixels; none: the page's CSS sizes it. */ size?: number }) {
   const [broken, setBroken] = useState(false);
-  const style = { width: `${size}px`, height: `${size}px` };
+  const style = size ? { width: `${size}px`, height: `${size}px` } : undefined;
   if (!url || broken) {
     return (
       <span class="product-image product-image-empty" style={style} aria-hidden="true">

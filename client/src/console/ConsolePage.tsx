@@ -6,6 +6,7 @@ import { loadMe, me, signInWithEmailToken, signOut, takeEmailToken } from "./acc
 import { AccountEmail } from "./AccountEmail.tsx";
 import { tConsole as t } from "./i18n-console.ts";
 import { Passkeys } from "./Passkeys.tsx";
+import { ProfileCard } from "./ProfileCard.tsx";
 import { ShopSections } from "./Sections.tsx";
 import { Sessions } from "./Sessions.tsx";
 import { InviteAccept } from "./InviteAccept.tsx";
@@ -75,6 +76,7 @@ export function ConsolePage() {
                 {t("newShop")}
               </a>
             </section>
+            <ProfileCard />
             <Passkeys />
             <AccountEmail />
             <Sessions />

@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api.ts";
+import { preparePhoto, type PhotoDraft } from "../catalogue/photo-upload.ts";
 import { variantLabel } from "../catalogue/product-draft.ts";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { formatPrice } from "../format.ts";
@@ -20,10 +21,14 @@ export type ShowDetails = {
   title: string;
   description: string | null;
   coverImageUrl: string | null;
+  trailerUrl: string | null;
   startsAt: string | null;
   products: { productId: string; stock: number }[];
   variants: { variantId: string; productId: string; stock: number }[];
 };
+
+/** As the server allows (worker/media/video-file.ts): checked here first, so a long upload is not sent for nothing. */
+const MAX_TRAILER_BYTES = 20 * 1024 * 1024;
 
 const showsPath = (shopId: string) => `/api/shops/${encodeURIComponent(shopId)}/rooms`;
 
@@ -46,6 +51,10 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
   const [title, setTitle] = useState(base?.title ?? "");
   const [description, setDescription] = useState(base?.description ?? "");
   const [cover, setCover] = useState(base?.coverImageUrl ?? "");
+  // A photo taken or picked for the cover, and a trailer video: uploaded once the show is saved.
+  const [coverPhoto, setCoverPhoto] = useState<PhotoDraft | null>(null);
+  const [trailer, setTrailer] = useState<{ file: File | null; url: string | null }>({ file: null, url: mode.kind === "edit" ? mode.show.trailerUrl : null });
+  const [uploading, setUploading] = useState(false);
   // A duplicate gets a new date: the old one is past.
   const startedAs = mode.kind === "edit" ? localInput(mode.show.startsAt) : "";
   const [startsAt, setStartsAt] = useState(startedAs);
@@ -74,7 +83,8 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
   function check(): string | null {
     if (!title.trim()) return t("errShowTitle");
     if (startsAt && startsAt !== startedAs && new Date(startsAt).getTime() < Date.now() - 60_000) return t("errShowStartPast");
-    if (cover.trim() && !/^https:\/\//i.test(cover.trim())) return t("errShowCover");
+    if (!coverPhoto && cover.trim() && !/^https:\/\//i.test(cover.trim()) && !cover.trim().startsWith("/photos/")) return t("errShowCover");
+    if (trailer.file && (!/^video\/(mp4|webm)$/.test(trailer.file.type) || trailer.file.size > MAX_TRAILER_BYTES)) return t("errShowTrailer");
     if (mode.kind === "create") {
       const typed = Object.values(units);
       if (typed.length === 0) return t("errShowNoProducts");
@@ -93,13 +103,15 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
       title: title.trim(),
       startsAt: startsAt ? new Date(startsAt).toISOString() : null,
       description: description.trim() || null,
-      coverImageUrl: cover.trim() || null,
+      // An uploaded cover is set by its own route, after the show is saved.
+      ...(coverPhoto ? {} : { coverImageUrl: cover.trim() || null }),
     };
+    let roomId = mode.kind === "edit" ? mode.show.id : null;
     try {
       if (mode.kind === "edit") {
         // An unchanged start is not sent: one a little past (a show running late) would be refused.
         const { startsAt: _, ...rest } = details;
-        await api(`${showsPath(shopId)}/${mode.show.id}`, { method: "PATCH", body: startsAt === startedAs ? rest : details });
+        await api<unknown>(`${showsPath(shopId)}/${mode.show.id}`, { method: "PATCH", body: startsAt === startedAs ? rest : details });
       } else {
         const picked = catalogue ?? [];
         const products = picked.filter((p) => !p.variants.length && p.id in units).map((p) => ({ productId: p.id, stock: Number(units[p.id]) }));
@@ -108,17 +120,46 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
           method: "POST",
           body: { title: details.title, ...(details.startsAt ? { startsAt: details.startsAt } : {}), products, variants },
         });
+        roomId = made.room.id;
         if (details.description || details.coverImageUrl) {
           await api(`${showsPath(shopId)}/${made.room.id}`, { method: "PATCH", body: { description: details.description, coverImageUrl: details.coverImageUrl } });
         }
       }
+      setUploading(true);
+      const media = `${showsPath(shopId)}/${roomId}`;
+      if (coverPhoto) await api(`${media}/cover`, { method: "POST", body: coverPhoto.blob });
+      if (trailer.file) await api(`${media}/trailer`, { method: "POST", body: trailer.file });
+      else if (mode.kind === "edit" && mode.show.trailerUrl && !trailer.url) await api(`${media}/trailer`, { method: "DELETE" });
       onDone();
     } catch (error) {
       setProblem(error instanceof ApiError ? errorText(error.code, error.message) : String(error));
     } finally {
       setBusy(false);
+      setUploading(false);
     }
   }
+
+  async function pickCover(input: HTMLInputElement) {
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    try {
+      const photo = await preparePhoto(file);
+      if (coverPhoto) URL.revokeObjectURL(coverPhoto.previewUrl);
+      setCoverPhoto(photo);
+      setProblem(null);
+    } catch {
+      setProblem(t("errShowCoverPhoto"));
+    }
+  }
+
+  function pickTrailer(input: HTMLInputElement) {
+    const file = input.files?.[0] ?? null;
+    input.value = "";
+    if (file) setTrailer({ file, url: null });
+  }
+
+  const coverShown = coverPhoto?.previewUrl ?? (cover.trim() || null);
 
   return (
     <form class="card console-card show-form" data-testid="show-form" noValidate onSubmit={(event) => void submit(event)}>
@@ -132,10 +173,50 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
           <span class="field-label">{t("showDescriptionLabel")}</span>
           <textarea data-testid="show-form-description" value={description} maxLength={2000} rows={3} onInput={(e) => setDescription(e.currentTarget.value)} />
         </label>
-        <label class="field">
+        <div class="field">
           <span class="field-label">{t("showCoverLabel")}</span>
-          <input data-testid="show-form-cover" type="url" inputMode="url" placeholder="https://" value={cover} onInput={(e) => setCover(e.currentTarget.value)} />
-        </label>
+          <div class="photo-row">
+            {coverShown ? (
+              <img class="photo-preview show-form-cover-preview" data-testid="show-form-cover-preview" src={coverShown} alt={t("showCoverPreview")} />
+            ) : (
+              <span class="photo-preview photo-preview-empty" aria-hidden="true" />
+            )}
+            <div class="photo-actions">
+              {/* No `capture`: a phone then offers both its camera and its gallery. */}
+              <label class="button button-quiet photo-pick">
+                <input type="file" accept="image/*" class="visually-hidden" data-testid="show-form-cover-photo" onChange={(e) => void pickCover(e.currentTarget)} />
+                {t(coverShown ? "showCoverChange" : "showCoverPick")}
+              </label>
+            </div>
+          </div>
+          {!coverPhoto && (
+            <input
+              data-testid="show-form-cover"
+              type="url"
+              inputMode="url"
+              placeholder="https://"
+              aria-label={t("showCoverOr")}
+              value={cover}
+              onInput={(e) => setCover(e.currentTarget.value)}
+            />
+          )}
+        </div>
+        <div class="field">
+          <span class="field-label">{t("showTrailerLabel")}</span>
+          <div class="photo-actions">
+            <label class="button button-quiet photo-pick">
+              <input type="file" accept="video/mp4,video/webm" class="visually-hidden" data-testid="show-form-trailer" onChange={(e) => pickTrailer(e.currentTarget)} />
+              {t(trailer.file || trailer.url ? "showTrailerChange" : "showTrailerPick")}
+            </label>
+            {(trailer.file || trailer.url) && (
+              <button type="button" class="button button-quiet" data-testid="show-form-trailer-remove" onClick={() => setTrailer({ file: null, url: null })}>
+                {t("showTrailerRemove")}
+              </button>
+            )}
+          </div>
+          {trailer.file && <p class="muted small" data-testid="show-form-trailer-name">{t("showTrailerNew", { name: trailer.file.name })}</p>}
+          {!trailer.file && trailer.url && <video class="show-form-trailer-preview" src={trailer.url} muted loop playsInline controls preload="metadata" />}
+        </div>
         <label class="field">
           <span class="field-label">{t("showStartLabel")}</span>
           <input data-testid="show-form-start" type="datetime-local" min={earliestStart()} value={startsAt} onInput={(e) => setStartsAt(e.currentTarget.value)} />
@@ -182,7 +263,7 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
       )}
       <div class="button-row">
         <button type="submit" class="button" data-testid="show-form-save" disabled={busy}>
-          {busy ? t("saving") : t(mode.kind === "edit" ? "showSave" : "showCreate")}
+          {uploading ? t("showMediaUploading") : busy ? t("saving") : t(mode.kind === "edit" ? "showSave" : "showCreate")}
         </button>
         <button type="button" class="button button-quiet" onClick={onClose}>
           {t("cancel")}

@@ -10,7 +10,7 @@ import type { Passkey } from "./passkeys.ts";
 
 export type Role = "owner" | "manager" | "host" | "moderator";
 export type Me = {
-  account: { id: string; email: string | null; displayName: string; createdAt: number };
+  account: { id: string; email: string | null; displayName: string; photoUrl: string | null; createdAt: number };
   shops: { id: string; name: string; currency: string; role: Role }[];
   session: { id: string; expiresAt: number };
 };

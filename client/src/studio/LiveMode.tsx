@@ -11,6 +11,7 @@ import { tVideo } from "../i18n-video.ts";
 import { CameraPreview, CameraProblem } from "../video/CameraControls.tsx";
 import type { Publisher } from "../video/publisher.ts";
 import type { DealRequest } from "./DealControls.tsx";
+import { StartBanner } from "./StartBanner.tsx";
 import { BoltIcon, FlipCameraIcon, MicIcon, MicOffIcon, PinIcon, VideoIcon, VideoOffIcon } from "./live-icons.tsx";
 
 type LiveModeProps = {
@@ -91,6 +92,10 @@ export function LiveMode({ room, publisher, busy, pending, problem, onPin, onSta
           </button>
         </span>
       </header>
+      {/* Live mode before the show (a phone at the ready): the start's countdown, or how late, under the top bar. */}
+      <div class="live-start-banner">
+        <StartBanner room={room} />
+      </div>
 
       <div class="live-rail">
         {hasVideo && (

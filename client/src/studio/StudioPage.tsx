@@ -18,6 +18,7 @@ import type { ModerationFeed } from "./moderation-feed.ts";
 import { unitsByProduct, type OrdersFeed } from "./orders-feed.ts";
 import { ShareLink } from "./ShareLink.tsx";
 import { ShowControls } from "./ShowControls.tsx";
+import { StartBanner } from "./StartBanner.tsx";
 import { StageList } from "./StageList.tsx";
 import { StudioChat } from "./StudioChat.tsx";
 import { StudioOrders } from "./StudioOrders.tsx";
@@ -197,6 +198,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
             <ShareLink url={viewerUrl(roomId)} guestUrl={null} moderatorUrl={null} studioUrl={null} />
           </div>
         )}
+        {mode === "host" && room && <StartBanner room={room} />}
         {mode === "host" && model && room && ready && (
           // Three panels on a laptop's screen, each scrolling inside itself: the stage, the products, the audience's talk and orders.
           <div class="studio-grid">

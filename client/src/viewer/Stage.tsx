@@ -1,9 +1,10 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { SoundOffIcon } from "../components/icons.tsx";
 import { countdown, formatStartTime } from "../format.ts";
 import { RemindButton } from "../prelive/RemindButton.tsx";
 import { lang, tViewer as t } from "../i18n.ts";
+import { useServerNow } from "../server-clock.ts";
 import type { PlayerProblem, Tile } from "../video/stage-player.ts";
 
 const problemKeys = { reconnecting: "videoReconnecting", relay: "videoRelayDown", webrtc: "videoNoWebRTC" } as const;
@@ -104,12 +105,8 @@ function Poster({ room }: { room: RoomState }) {
 
 function Countdown({ startsAt }: { startsAt: string }) {
   const start = Date.parse(startsAt);
-  const [now, setNow] = useState(Date.now());
-
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+  // The room's clock: a phone whose clock is off must not count down to another time.
+  const now = useServerNow();
 
   if (Number.isNaN(start)) return null;
   const { days, clock } = countdown(start - now);

@@ -1,6 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
+import { LangSwitch } from "../components/LangSwitch.tsx";
+import { RemindButton } from "../prelive/RemindButton.tsx";
 import { Toasts } from "../components/Toasts.tsx";
 import { useChatDraft } from "../chat-draft.ts";
 import { tViewer as t } from "../i18n.ts";
@@ -12,6 +14,7 @@ import { GuestPanelLoader } from "./guest-loader.tsx";
 import { FloatingHearts, ReactButton } from "./Hearts.tsx";
 import { GuestKeyRejected, NotFound } from "./NotFound.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
+import { useCancelled, usePreLivePage } from "./prelive-loader.tsx";
 import { Products } from "./products-loader.tsx";
 import { ShowHeader } from "./ShowHeader.tsx";
 import { Stage } from "./Stage.tsx";
@@ -42,11 +45,31 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const onDeal = room?.deal && room.deal.productId !== pinned?.id ? room.products.find((product) => product.id === room.deal!.productId) : null;
   // After the end: nothing to buy, say or tap; the chat stays readable.
   const ended = room?.status === "ended";
+  // Before a planned show (one with a start time): its own page. A show made to start any moment keeps the
+  // stage's page, with its chat and pins; so does a guest, who gets ready there.
+  const planned = room?.status === "scheduled" && room.startsAt !== null && !guestKey;
+  const PreLive = usePreLivePage(planned);
+  const cancelled = useCancelled(roomId, ended);
 
   useProductLink(room, setBuying);
 
   if (model.notFound.value) return <NotFound />;
   if (model.refused.value) return <GuestKeyRejected />;
+  if (PreLive === "loading") {
+    return (
+      <main class="viewer">
+        <Stage room={null} tiles={[]} problem={null} />
+      </main>
+    );
+  }
+  if (PreLive && planned) {
+    return (
+      <>
+        <PreLive roomId={roomId} room={room} langSwitch={<LangSwitch class="chip" />} remind={(target) => <RemindButton {...target} />} />
+        <Toasts />
+      </>
+    );
+  }
 
   function buy(product: RoomProduct) {
     setProductsOpen(false);
@@ -73,7 +96,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
         )}
         {ended ? (
           <p class="ended-note" data-testid="show-ended" role="status">
-            {t("showEnded", { shop: room!.shopName })}
+            {t(cancelled ? "showCancelled" : "showEnded", { shop: room!.shopName })}
           </p>
         ) : (
         <div class="viewer-bar">

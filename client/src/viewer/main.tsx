@@ -55,7 +55,8 @@ if (!roomId) {
   void words().then(() => {
     effect(() => {
       const room = model.room.value;
-      document.title = room ? `${room.title} · ${room.shopName}` : t("loading");
+      // A tab in the background says when the show has gone live.
+      document.title = !room ? t("loading") : room.status === "live" ? `● ${t("live")} · ${room.title}` : `${room.title} · ${room.shopName}`;
     });
     render(<ViewerPage model={model} player={player} roomId={roomId} guestKey={guestKey} />, root);
   });
