@@ -32,9 +32,9 @@ async function waitUntilUp(api, timeoutMs = 60_000) {
   throw new Error(`the Worker did not answer on ${api} within ${timeoutMs / 1000} s`);
 }
 
-async function call(api, path, { key, json, allow = [] } = {}) {
+async function call(api, path, { key, json, method, allow = [] } = {}) {
   const res = await fetch(`${api}${path}`, {
-    method: json ? "POST" : "GET",
+    method: method ?? (json ? "POST" : "GET"),
     headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
     body: json ? JSON.stringify(json) : undefined,
   });
@@ -70,13 +70,16 @@ export async function demoSignInLink(api, file, demo) {
   return { email: demo.ownerEmail, link: /\S+\/console#token=el_\S+/.exec(email.text)?.[0] };
 }
 
-/** Returns `{shopId, apiKey, roomId, links, savedLinks, ownerEmail?}` for the demo, creating it if needed (`links` with today's origin). */
+/** Returns `{shopId, apiKey, roomId, links, savedLinks, shopPage, ownerEmail?}` for the demo, creating it if needed (`links` with today's origin). */
 export async function seedDemo(api, file, origin) {
   await waitUntilUp(api);
   try {
     const saved = JSON.parse(await readFile(file, "utf8"));
     const res = await fetch(`${api}/api/rooms/${saved.roomId}`);
-    if (res.ok) return { ...saved, savedLinks: saved.links, links: withOrigin(saved.links, origin) };
+    if (res.ok) {
+      await keepAhead(api, saved, (await res.json()).room);
+      return { ...saved, savedLinks: saved.links, links: withOrigin(saved.links, origin), shopPage: await shopPage(api, saved, origin) };
+    }
   } catch {
     // no demo yet, or its state was wiped
   }
@@ -92,7 +95,20 @@ export async function seedDemo(api, file, origin) {
   const demo = { shopId: shop.id, apiKey, roomId: room.id, links };
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify(demo, null, 2));
-  return { ...demo, savedLinks: links, links: withOrigin(links, origin) };
+  return { ...demo, savedLinks: links, links: withOrigin(links, origin), shopPage: await shopPage(api, demo, origin) };
+}
+
+/** A demo seeded on an earlier day would show "the host is on the way": while it has not gone live, it starts in 15 minutes again. */
+async function keepAhead(api, demo, room) {
+  if (room.status !== "scheduled" || !room.startsAt || Date.parse(room.startsAt) > Date.now() + 60_000) return;
+  const startsAt = new Date(Date.now() + 15 * 60_000).toISOString();
+  await call(api, `/api/shops/${demo.shopId}/rooms/${demo.roomId}`, { key: demo.apiKey, method: "PATCH", json: { startsAt } });
+}
+
+/** The demo shop's page (/s/{slug}), or null for a demo seeded before shop pages. */
+async function shopPage(api, demo, origin) {
+  const body = await call(api, `/api/shops/${demo.shopId}/slug`, { key: demo.apiKey, allow: [401, 403, 404] });
+  return body.slug ? `${origin}/s/${body.slug}` : null;
 }
 
 /** Links are stored with the origin they were made on; show them with today's. */

@@ -101,6 +101,7 @@ try {
     // A demo seeded before moderator links (kept in .wrangler/demo.json) has none.
     demo.links.moderator ? `\n  │ Demo moderator link:   ${demo.links.moderator}` : ""
   }
+  │ Demo shop's page:      ${demo.shopPage ?? "(none)"}
   │ Brand console:         ${origin}/console
   │ Sign in as the demo's owner (${owner.email}, link valid 15 min, once):
   │   ${owner.link}
