@@ -51,7 +51,7 @@ describe("a rehearsal", () => {
     expect((await send(show.owner, `/api/rooms/${show.id}/status`, { json: { status: "live" }, headers: { "X-Room-Role": "host" } })).status).toBe(200);
     // Every email the rehearsal's room hands to the email queue is kept here (and nothing else of its bindings changes).
     const emailed: unknown[] = [];
-    await runInDurableObject(env.Room.getByName(show.id), (room: any) => {
+    await runInDurableObject(env.Room.getByName(show.id) as DurableObjectStub, (room: any) => {
       const queue = { send: async (m: unknown) => void emailed.push(m), sendBatch: async (ms: unknown[]) => void emailed.push(...ms) };
       room.env = { ...room.env, EMAIL_QUEUE: queue };
     });
