@@ -4,6 +4,7 @@
  * viewer page's own components: sharing one splits the page's script in two,
  * which costs the page's budget more than this chunk saves.
  */
+import { tViewer } from "../i18n.ts";
 import { tRehearsal as t } from "../i18n-rehearsal.ts";
 import "../styles/rehearsal.css";
 
@@ -11,6 +12,9 @@ export const NotPublicYet = () => (
   <main class="not-found" data-testid="not-public-yet">
     <h1>{t("notPublicTitle")}</h1>
     <p>{t("notPublicBody")}</p>
+    <a class="button button-primary" href="/">
+      {tViewer("notFoundAction")}
+    </a>
   </main>
 );
 
