@@ -5,6 +5,7 @@
  * or not at all, and the CHECK constraints in show.ts refuse anything that
  * would break `listed = available + held + sold`.
  */
+import { isRehearsal } from "./rehearsal.ts";
 import type { Address, Buyer, FlashDeal, Fulfilment, Order, OrderStatus, OrderSummary, Payment } from "./protocol.ts";
 
 export type { Address, Buyer, Fulfilment, Order, Payment };
@@ -189,7 +190,7 @@ export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: Or
   const paidNow = input.payment === "offline";
   const number = sql.exec<{ n: number }>("SELECT coalesce(max(number), 0) + 1 AS n FROM orders").one().n;
   const row: OrderRow = {
-    id: `o_${room.room_id.slice(2)}${randomBase62(10)}`,
+    id: `o_${room.room_id.slice(2, 18)}${randomBase62(10)}`,
     number,
     idempotency_key: input.idempotencyKey,
     request_hash: input.requestHash,
@@ -325,6 +326,7 @@ export function toOrder(row: OrderRow, room: { room_id: string; shop_id: string 
     dealId: row.deal_id,
     createdAt: row.created_at,
     holdExpiresAt: row.hold_expires_at,
+    ...(isRehearsal(room.room_id) ? { test: true as const } : {}),
   };
 }
 

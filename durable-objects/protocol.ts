@@ -249,6 +249,8 @@ export interface Order {
   dealId: string | null;
   createdAt: number;
   holdExpiresAt: number | null;
+  /** A rehearsal's order: it never touches real stock, counts or emails. */
+  test?: true;
 }
 
 /**
@@ -429,6 +431,8 @@ export const CLOSE = {
   unauthorized: 4401,
   /** A guest's link was replaced by the host: this guest key no longer opens the room. */
   guestLinkReplaced: 4403,
+  /** A rehearsal was started afresh by its host: reconnect to the new run. */
+  rehearsalRestarted: 4409,
   /** Something failed on our side while setting up or serving the socket; the client may reconnect. */
   internalError: 1011,
 } as const;

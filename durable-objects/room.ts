@@ -25,6 +25,7 @@ import { sendBuyerEmails } from "./buyer-emails.ts";
 import { sendReminders } from "./reminder-sender.ts";
 import { Reminders } from "./reminders.ts";
 import { enqueue, Outbox } from "./outbox.ts";
+import { isRehearsal } from "./rehearsal.ts";
 import {
   CLOSE,
   HOST_ONLY,
@@ -48,7 +49,7 @@ import {
   type StageTrack,
 } from "./protocol.ts";
 import { RateLimits } from "./rate-limits.ts";
-import { noShow, type Refusal } from "./refusal.ts";
+import { noShow, refuse, type Refusal } from "./refusal.ts";
 import type { Change, Handler, Handlers, Peer, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
 import { productList, Show, showRow, type RoomSetup, type ShowEdit, type ShowRow } from "./show.ts";
 import { isPublisher, onStage, publisherTag, sessionRole, stageTracks, Stage, type PublishedTrack } from "./stage.ts";
@@ -122,6 +123,33 @@ export class Room extends Server<Env> {
   setup(input: RoomSetup): RoomState | Refusal {
     migrate(this.ctx.storage, this.#features);
     return this.#show.setup(input) ?? this.#state();
+  }
+
+  /**
+   * Starts this rehearsal afresh from its show's listing: whatever a run
+   * before left (orders, chat, stage, deals) is gone, and its sockets
+   * reconnect to the new run. Only a rehearsal's room may be wiped.
+   */
+  async rehearse(input: RoomSetup): Promise<RoomState | Refusal> {
+    const show = isSetUp(this.ctx.storage.sql) ? showRow(this.ctx.storage.sql) : undefined;
+    if (!isRehearsal(input.id) || (show && show.room_id !== input.id)) return refuse("invalid_request", "Only a rehearsal's room starts afresh.");
+    await this.#wipe(CLOSE.rehearsalRestarted, "the rehearsal starts again");
+    return this.setup(input);
+  }
+
+  /** Ends this rehearsal: its room is empty again (404 to every door) until the next one. */
+  async endRehearsal(): Promise<void> {
+    const show = isSetUp(this.ctx.storage.sql) ? showRow(this.ctx.storage.sql) : undefined;
+    if (!show || !isRehearsal(show.room_id)) return;
+    await this.#wipe(CLOSE.roomNotFound, "the rehearsal ended");
+  }
+
+  async #wipe(code: number, reason: string): Promise<void> {
+    for (const connection of this.getConnections()) connection.close(code, reason);
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    // Empty tables, not none: every RPC then finds no show here (404), as in a room never set up.
+    migrate(this.ctx.storage, this.#features);
   }
 
   /** The room as the public API shows it, or null when no show was set up here. */

@@ -12,7 +12,7 @@ import { currentSession, hasSessionCookie } from "./accounts/sessions.ts";
 import type { AppEnv } from "./app-env.ts";
 import { ApiError } from "./errors.ts";
 import { sha256Hex } from "./digests.ts";
-import { ROOM_ID } from "./ids.ts";
+import { isRehearsal, ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { findRoom, roleForKey, type KnownRoom } from "./room-directory.ts";
 import type { Shop } from "./schemas.ts";
 import { roomPowerOf, type RoomPower } from "./team/show-hosts.ts";
@@ -225,13 +225,36 @@ async function keyHolder(c: Context<AppEnv>, missing: string): Promise<"shop" | 
 }
 
 async function loadRoom(c: Context<AppEnv>): Promise<KnownRoom> {
-  const roomId = c.req.param("roomId") ?? "";
+  const address = c.req.param("roomId") ?? "";
   // Runs before the path's schema is checked: a malformed id is the caller's mistake, not an unknown room.
-  if (!ROOM_ID.test(roomId)) throw new ApiError(400, "invalid_request", "roomId: not a room id");
+  const roomId = address.match(ROOM_ADDRESS)?.[1];
+  if (!roomId) throw new ApiError(400, "invalid_request", "roomId: not a room id");
   if (c.get("room")?.id === roomId) return c.get("room");
   const room = await findRoom(c.env.DB, roomId);
   if (!room) throw new ApiError(404, "not_found", `Room ${roomId} does not exist.`);
+  // A rehearsal's every door (its page, ticket, socket, orders, stage, moderation) opens for the show's team only.
+  if (isRehearsal(address)) await requireTeam(c, room);
   c.set("room", room);
-  c.set("roomStub", c.env.Room.getByName(room.id));
+  c.set("roomStub", c.env.Room.getByName(address));
   return room;
+}
+
+const notPublicYet = () => new ApiError(403, "not_public_yet", "This show is not public yet: its team is rehearsing it. Its page opens when it goes live.");
+
+/**
+ * Who may watch a rehearsal: the show's team. The shop's API key, the
+ * room's host or moderator key, or the session of any member of its shop;
+ * everyone else (signed out, a guest key, another shop) is told it is not
+ * public yet.
+ */
+async function requireTeam(c: Context<AppEnv>, room: KnownRoom): Promise<void> {
+  const key = bearerKey(c);
+  if (key) {
+    if (key.startsWith("sk_") && (await shopForKey(c.env.DB, key))?.id === room.shopId) return;
+    const hash = await hashKey(key);
+    if (hash === room.hostKeyHash || (room.moderatorKeyHash && hash === room.moderatorKeyHash)) return;
+    throw notPublicYet();
+  }
+  const session = hasSessionCookie(c) ? await currentSession(c) : null;
+  if (!session || !(await roleIn(c.env.DB, session.accountId, room.shopId))) throw notPublicYet();
 }

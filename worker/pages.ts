@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
+import { ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { ORDER_ID, ROOM_ID, SHOP_ID } from "./ids.ts";
 import { shopPageData } from "./routes/shop-page.ts";
 import { shopHead, showHead, withPreview } from "./shop-page/previews.ts";
@@ -19,7 +20,8 @@ export async function notFoundPage(request: Request, env: Env): Promise<Response
   return new Response(asset.body, { status: 404, headers: asset.headers });
 }
 
-const PAGE_ID = { room: ROOM_ID, studio: ROOM_ID, order: ORDER_ID, orders: SHOP_ID, poster: ROOM_ID } as const;
+// A rehearsal's pages (`r_….rehearsal`) are served like any other; its room tells outsiders it is not public yet.
+const PAGE_ID = { room: ROOM_ADDRESS, studio: ROOM_ADDRESS, order: ORDER_ID, orders: SHOP_ID, poster: ROOM_ID } as const;
 
 async function servePage(request: Request, env: Env, page: keyof typeof PAGE_ID, id: string): Promise<Response> {
   if (!PAGE_ID[page].test(id)) return notFoundPage(request, env);

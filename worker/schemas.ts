@@ -17,6 +17,7 @@ import {
   type ModerationState as WireModerationState,
   type RoomState as WireRoomState,
 } from "../durable-objects/protocol.ts";
+import { ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "CNY", "JPY", "CAD", "AUD", "HKD", "SGD"] as const;
 
@@ -34,6 +35,11 @@ export const ProductId = z.string().regex(/^p_[0-9A-Za-z]{16}$/, "not a product 
 export const VariantId = z.string().regex(/^pv_[0-9A-Za-z]{16}$/, "not a variant id").openapi({ example: "pv_9Jd3KsL0qW2eR5tY" });
 export const PhotoId = z.string().regex(/^ph_[0-9A-Za-z]{16}$/, "not a photo id").openapi({ example: "ph_4Gh7JkL1zX8cV2bN" });
 export const RoomId = z.string().regex(/^r_[0-9A-Za-z]{16}$/, "not a room id").openapi({ example: "r_Q8s2mK0vT5yH3nB6" });
+/** A room id, or its private rehearsal's (`{roomId}.rehearsal`). */
+export const RoomAddress = z
+  .string()
+  .regex(ROOM_ADDRESS, "not a room id")
+  .openapi({ example: "r_Q8s2mK0vT5yH3nB6", description: "A room id, or `{roomId}.rehearsal` for the show's private rehearsal." });
 
 /**
  * A product image: https, or a path on this site. Pages load images over
@@ -245,7 +251,7 @@ export const StageTrack = z
 
 export const RoomState = z
   .object({
-    id: RoomId,
+    id: RoomAddress,
     shopId: ShopId,
     shopName: z.string(),
     title: z.string(),
@@ -325,6 +331,14 @@ export const RoomPage = z
   })
   .openapi("RoomPageResponse", { description: "The room's live state (title, start and status come from the room) and what its page says about the show." });
 export const RoomParams = z.object({ roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }) });
+/** The room routes a rehearsal answers too: a room id, or its rehearsal's (only the show's team may open it). */
+export const RoomAddressParams = z.object({ roomId: RoomAddress.openapi({ param: { name: "roomId", in: "path" } }) });
+export const RehearsalCreated = z
+  .object({
+    room: RoomState,
+    links: z.object({ studio: z.string().url(), viewer: z.string().url() }),
+  })
+  .openapi("RehearsalCreated", { description: "The rehearsal's room (fresh counters) and its links; both open only for the show's team." });
 
 export const PinBody = z.object({ productId: ProductId.nullable() }).openapi("Pin");
 export const StatusBody = z.object({ status: z.enum(["live", "ended"]) }).openapi("StatusChange");
@@ -453,7 +467,7 @@ export const Order = z
   .object({
     id: OrderId,
     number: z.number().int().openapi({ description: "The order's number within its show (1, 2, …)." }),
-    roomId: RoomId,
+    roomId: RoomAddress,
     shopId: ShopId,
     productId: ProductId,
     variant: z
@@ -476,6 +490,7 @@ export const Order = z
     dealId: z.string().nullable(),
     createdAt: z.number().int(),
     holdExpiresAt: z.number().int().nullable().openapi({ description: "When an unpaid order's units return to stock." }),
+    test: z.literal(true).optional().openapi({ description: "A rehearsal's test order: it touches no real stock, count or email, and has no order page." }),
   })
   .openapi("Order");
 

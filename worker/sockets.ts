@@ -11,9 +11,9 @@
  */
 import { routePartykitRequest } from "partyserver";
 import { randomBase62 } from "../durable-objects/random-ids.ts";
+import { ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { PEER_HEADERS } from "../durable-objects/room.ts";
 import { sha256Hex } from "./digests.ts";
-import { ROOM_ID } from "./ids.ts";
 import { findRoom } from "./room-directory.ts";
 
 const TICKET = /^tk_[0-9A-Za-z]{32}$/;
@@ -23,7 +23,9 @@ const refuse = (status: number, code: string, message: string) => Response.json(
 export function routeRoomSocket(request: Request, env: Env): Promise<Response | null> {
   return routePartykitRequest(request, env, {
     async onBeforeConnect(req, lobby) {
-      if (lobby.className !== "Room" || !ROOM_ID.test(lobby.name) || !(await findRoom(env.DB, lobby.name))) {
+      // A rehearsal (`r_….rehearsal`) is reached the same way; only its team is given tickets to it.
+      const roomId = lobby.name.match(ROOM_ADDRESS)?.[1];
+      if (lobby.className !== "Room" || !roomId || !(await findRoom(env.DB, roomId))) {
         return refuse(404, "not_found", "No such room.");
       }
       const url = new URL(req.url);

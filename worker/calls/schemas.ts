@@ -5,7 +5,7 @@
  * forwarding.
  */
 import { z } from "@hono/zod-openapi";
-import { RoomId } from "../schemas.ts";
+import { RoomAddress } from "../schemas.ts";
 
 const SessionDescription = z
   .object({
@@ -62,7 +62,7 @@ export const PauseTracks = z
   .openapi("PauseTracks");
 
 export const CallsParams = z.object({
-  roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }),
+  roomId: RoomAddress.openapi({ param: { name: "roomId", in: "path" } }),
   sessionId: SessionId.openapi({ param: { name: "sessionId", in: "path" } }),
 });
 export const RemoveFromStage = z.object({ sessionId: SessionId }).openapi("RemoveFromStage");

@@ -14,7 +14,7 @@ import { CallsAnswer, CallsParams, CloseTracks, IceServers, NewSession, NewTrack
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { roleForKey } from "../room-directory.ts";
-import { RoomBody, RoomParams, RoomRoleHeader, StageTrack, ViewerTokenHeader } from "../schemas.ts";
+import { RoomBody, RoomAddressParams, RoomRoleHeader, StageTrack, ViewerTokenHeader } from "../schemas.ts";
 import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import { validationHook } from "../validation.ts";
 import { verifyViewerToken } from "../viewer-identity.ts";
@@ -54,7 +54,7 @@ calls.openapi(
     tags: ["Video"],
     summary: "ICE servers for this room's video",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams },
+    request: { params: RoomAddressParams },
     responses: { 200: jsonContent(IceServers, "STUN/TURN servers (TURN credentials when configured)"), ...errorResponses(400) },
   }),
   async (c) => c.json({ iceServers: await iceServers(c.env, callsConfig(c.env)) }, 200),
@@ -70,7 +70,7 @@ calls.openapi(
       "Calls' `sessions/new`. With the host or guest key as Bearer (or a host's session cookie with `X-Room-Role: host`) the session may publish; without a key it may only pull. Returns a `sessionToken` for the session's later calls. " +
       "A publisher sends its `X-Viewer-Token` (from its socket ticket): when all its pages have been gone for 20 s, its tracks leave the stage.",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams, headers: ViewerTokenHeader.extend(RoomRoleHeader.shape), body: jsonBody(NewSession) },
+    request: { params: RoomAddressParams, headers: ViewerTokenHeader.extend(RoomRoleHeader.shape), body: jsonBody(NewSession) },
     responses: { 201: jsonContent(SessionOpened, "The session"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {
@@ -244,7 +244,7 @@ calls.openapi(
     description: "Their tracks leave the stage for every viewer, are closed at the relay, and their session may not publish again.",
     security: [{ bearer: [] }],
     middleware: [requireHost()] as const,
-    request: { params: RoomParams, body: jsonBody(RemoveFromStage) },
+    request: { params: RoomAddressParams, body: jsonBody(RemoveFromStage) },
     responses: { 200: jsonContent(RoomBody, "The room after the change"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {

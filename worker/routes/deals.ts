@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env.ts";
 import { requireHost } from "../auth.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { unwrap } from "../refusals.ts";
-import { DealStarted, RoomBody, RoomParams, StartDeal } from "../schemas.ts";
+import { DealStarted, RoomBody, RoomAddressParams, StartDeal } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 
 export const deals = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -20,7 +20,7 @@ deals.openapi(
       "Viewers see the countdown; the room's clock decides which orders get the price. One deal at a time; the show must be live.",
     security: [{ bearer: [] }],
     middleware: [requireHost()] as const,
-    request: { params: RoomParams, body: jsonBody(StartDeal) },
+    request: { params: RoomAddressParams, body: jsonBody(StartDeal) },
     responses: { 201: jsonContent(DealStarted, "The deal and the room"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {
@@ -38,7 +38,7 @@ deals.openapi(
     summary: "End the running flash deal now",
     security: [{ bearer: [] }],
     middleware: [requireHost()] as const,
-    request: { params: RoomParams },
+    request: { params: RoomAddressParams },
     responses: { 200: jsonContent(RoomBody, "The room after the change"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => c.json({ room: unwrap(await c.get("roomStub").endDeal()) }, 200),

@@ -9,7 +9,7 @@ import type { AppEnv } from "../app-env.ts";
 import { requireModerator } from "../auth.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { unwrap } from "../refusals.ts";
-import { ModerationAction, ModerationBody, RoomParams } from "../schemas.ts";
+import { ModerationAction, ModerationBody, RoomAddressParams } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 
 export const moderation = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -23,7 +23,7 @@ moderation.openapi(
     description: "Slow mode, the pinned message, the blocked words and the viewers banned or timed out now. The host key, a moderator key (mk_, the moderator link's) or the shop's API key.",
     security: [{ bearer: [] }],
     middleware: [requireModerator()] as const,
-    request: { params: RoomParams },
+    request: { params: RoomAddressParams },
     responses: { 200: jsonContent(ModerationBody, "The chat's moderation"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => c.json(unwrap(await c.get("roomStub").moderation()), 200),
@@ -40,7 +40,7 @@ moderation.openapi(
       "Rules bind viewers only; the host, guests and moderators cannot be timed out or banned (403). The host key, a moderator key (mk_, the moderator link's) or the shop's API key.",
     security: [{ bearer: [] }],
     middleware: [requireModerator()] as const,
-    request: { params: RoomParams, body: jsonBody(ModerationAction) },
+    request: { params: RoomAddressParams, body: jsonBody(ModerationAction) },
     responses: { 200: jsonContent(ModerationBody, "The chat's moderation after the decision"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {

@@ -10,6 +10,7 @@ import { visitorLang } from "../pages.ts";
 import { bearerKey, hashKey, requireHost, requireRoom, requireShopAccess, shopAccessSecurity, shopForKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { roomOfOrder } from "../ids.ts";
+import { isRehearsal } from "../../durable-objects/rehearsal.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { createCheckoutSession, STRIPE_HOLD_MS, stripeConfig } from "../payments/stripe.ts";
 import { unwrap } from "../refusals.ts";
@@ -21,7 +22,7 @@ import {
   OrderParams,
   OrderView,
   RoomOrders,
-  RoomParams,
+  RoomAddressParams,
   ShopOrders,
   ShopOrdersQuery,
   ShopParams,
@@ -47,7 +48,7 @@ orders.openapi(
       "With no payment keys set the order is confirmed at once (pay at pickup / on invoice); with Stripe set, the units are held " +
       "until Stripe confirms payment, and `checkoutUrl` is where to pay.",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams, headers: IdempotencyHeader, body: jsonBody(CreateOrder) },
+    request: { params: RoomAddressParams, headers: IdempotencyHeader, body: jsonBody(CreateOrder) },
     responses: {
       201: jsonContent(OrderCreated, "The order (also for a repeated Idempotency-Key)"),
       ...errorResponses(400, 404, 409, 413, 422, 502),
@@ -68,7 +69,8 @@ orders.openapi(
       buyer: { name: body.buyer.name, email: body.buyer.email, phone: body.buyer.phone || null },
       fulfilment: body.fulfilment.type === "shipping" ? body.fulfilment : { type: "pickup", address: null },
       ref: body.ref ?? null,
-      payment: stripe ? "stripe" : "offline",
+      // A rehearsal's test order is never a real checkout.
+      payment: stripe && !isRehearsal(roomId) ? "stripe" : "offline",
       holdMs: STRIPE_HOLD_MS,
       // The confirmation email (sent by the room's outbox once the order is confirmed) links back here, in the buyer's words.
       notify: { origin: c.env.PUBLIC_URL || new URL(c.req.url).origin, language: visitorLang(c.req.raw) },
@@ -141,7 +143,7 @@ orders.openapi(
     description: "The newest 200 orders of this show, from the room itself. Host key or the shop's API key.",
     security: [{ bearer: [] }],
     middleware: [requireHost()] as const,
-    request: { params: RoomParams },
+    request: { params: RoomAddressParams },
     responses: { 200: jsonContent(RoomOrders, "Newest first"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => c.json({ orders: await c.get("roomStub").listOrders() }, 200),

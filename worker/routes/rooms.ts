@@ -14,7 +14,7 @@ import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
 import { recordModeratorKey, roleForKey } from "../room-directory.ts";
 import { keySource, roomKeys } from "../room-keys.ts";
-import { PinBody, RoleBody, RoomPage, RoomRoleHeader, RoomBody, RoomLinksBody, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
+import { PinBody, RoleBody, RoomPage, RoomRoleHeader, RoomBody, RoomLinksBody, RoomAddressParams, RoomParams, StatusBody, TicketBody, ViewerTokenHeader } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
 import { viewerIdentity } from "../viewer-identity.ts";
 
@@ -30,7 +30,7 @@ rooms.openapi(
       "Status, title, start, pinned product, viewers and units left per product, straight from the room; " +
       "and what the show's page says about it: description, cover image, trailer, whether it was cancelled, and its hosts (name and photo).",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams },
+    request: { params: RoomAddressParams },
     responses: { 200: jsonContent(RoomPage, "The room"), ...errorResponses(400, 404) },
   }),
   async (c) => {
@@ -73,7 +73,7 @@ rooms.openapi(
       "(`/parties/room/{roomId}?ticket=…`), once, within 30 seconds, so keys never travel in a URL. " +
       "Send the `X-Viewer-Token` from an earlier answer to keep the same identity (rate limits follow it); without one, a new identity is issued.",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams, headers: ViewerTokenHeader.extend(RoomRoleHeader.shape) },
+    request: { params: RoomAddressParams, headers: ViewerTokenHeader.extend(RoomRoleHeader.shape) },
     responses: { 201: jsonContent(TicketBody, "The ticket, and the viewer identity to keep"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
@@ -95,7 +95,7 @@ rooms.openapi(
     summary: "Check a key against a room",
     description: "Answers which role the Bearer key (host, guest or moderator key), or the session asking with `X-Room-Role`, gives in this room; without either, `viewer`.",
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams, headers: RoomRoleHeader },
+    request: { params: RoomAddressParams, headers: RoomRoleHeader },
     responses: { 200: jsonContent(RoleBody, "The role"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
@@ -195,7 +195,7 @@ rooms.openapi(
     description: "Every connected viewer sees the pinned product within a second. Host key or the shop's API key.",
     security: [{ bearer: [] }],
     middleware: [requireHost()] as const,
-    request: { params: RoomParams, body: jsonBody(PinBody) },
+    request: { params: RoomAddressParams, body: jsonBody(PinBody) },
     responses: { 200: jsonContent(RoomBody, "The room after the change"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
@@ -213,7 +213,7 @@ rooms.openapi(
     description: "`scheduled → live → ended`; an ended show cannot go live again (409). Host key or the shop's API key.",
     security: [{ bearer: [] }],
     middleware: [requireHost()] as const,
-    request: { params: RoomParams, body: jsonBody(StatusBody) },
+    request: { params: RoomAddressParams, body: jsonBody(StatusBody) },
     responses: { 200: jsonContent(RoomBody, "The room after the change"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {

@@ -7,10 +7,12 @@ import { ProductImage } from "../components/ProductImage.tsx";
 import { Sheet } from "../components/Sheet.tsx";
 import { formatCount, formatPrice } from "../format.ts";
 import { lang, tStudio as t } from "../i18n.ts";
+import { tRehearsal } from "../i18n-rehearsal.ts";
 import { tVideo } from "../i18n-video.ts";
 import { CameraPreview, CameraProblem } from "../video/CameraControls.tsx";
 import type { Publisher } from "../video/publisher.ts";
 import type { DealRequest } from "./DealControls.tsx";
+import { isRehearsal } from "./Rehearsal.tsx";
 import { StartBanner } from "./StartBanner.tsx";
 import { BoltIcon, FlipCameraIcon, MicIcon, MicOffIcon, PinIcon, VideoIcon, VideoOffIcon } from "./live-icons.tsx";
 
@@ -66,6 +68,11 @@ export function LiveMode({ room, publisher, busy, pending, problem, onPin, onSta
         <span class="live-pill" data-state={room.status}>
           {t(room.status == "live" ? "statusLive" : room.status == "ended" ? "statusEnded" : "statusScheduled")}
         </span>
+        {isRehearsal(room.id) && (
+          <span class="rehearsal-badge" data-testid="live-rehearsal-badge">
+            {tRehearsal("rehearsalBadge")}
+          </span>
+        )}
         <span class="live-stat" data-testid="live-viewers" title={t("statWatching")}>
           <EyeIcon size={15} />
           <span class="visually-hidden">{t("statWatching")}</span>

@@ -2,14 +2,18 @@ import type { OrderSummary } from "../../../durable-objects/protocol.ts";
 import { formatClock, formatPrice } from "../format.ts";
 import { lang, tStudio as t } from "../i18n.ts";
 import { statusText } from "../i18n-orders.ts";
+import { tRehearsal } from "../i18n-rehearsal.ts";
+import "../styles/rehearsal.css";
 
 type StudioOrdersProps = {
   orders: OrderSummary[];
   loadError: string | null;
+  /** A rehearsal's: every order is a test order. */
+  test?: boolean;
 };
 
 /** Orders as they come in: newest first, with who, what, how much, how it gets to them and who sent them. */
-export function StudioOrders({ orders, loadError }: StudioOrdersProps) {
+export function StudioOrders({ orders, loadError, test = false }: StudioOrdersProps) {
   const counted = orders.filter((order) => order.status === "confirmed" || order.status === "awaiting_payment");
   const currency = orders[0]?.currency;
   const revenue = counted.reduce((sum, order) => sum + order.totalCents, 0);
@@ -44,6 +48,11 @@ export function StudioOrders({ orders, loadError }: StudioOrdersProps) {
               <span class="status-badge" data-state={order.status}>
                 {statusText(order.status)}
               </span>
+              {test && (
+                <span class="rehearsal-badge" data-testid="test-order">
+                  {tRehearsal("testOrder")}
+                </span>
+              )}
             </div>
             <div class="studio-order-body small">
               <span class="studio-order-item">

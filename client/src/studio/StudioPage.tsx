@@ -16,6 +16,7 @@ import { HostCamera } from "./HostCamera.tsx";
 import { LiveMode } from "./LiveMode.tsx";
 import type { ModerationFeed } from "./moderation-feed.ts";
 import { unitsByProduct, type OrdersFeed } from "./orders-feed.ts";
+import { isRehearsal, RehearsalBar } from "./Rehearsal.tsx";
 import { ShareLink } from "./ShareLink.tsx";
 import { ShowControls } from "./ShowControls.tsx";
 import { StartBanner } from "./StartBanner.tsx";
@@ -203,9 +204,10 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
           // Three panels on a laptop's screen, each scrolling inside itself: the stage, the products, the audience's talk and orders.
           <div class="studio-grid">
             <div class="studio-column studio-stage-column">
+              <RehearsalBar roomId={roomId} hostKey={hostKey} status={room.status} />
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} onLiveMode={() => setLiveMode(true)} />}
-              {room.status === "scheduled" && <StudioRsvps roomId={roomId} hostKey={hostKey} />}
+              {room.status === "scheduled" && !isRehearsal(roomId) && <StudioRsvps roomId={roomId} hostKey={hostKey} />}
               {room.status != "ended" && (
                 <StageList
                   stage={room.stage}
@@ -244,7 +246,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
               />
             </div>
             <div class="studio-column studio-talk-column">
-              <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} />
+              <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} test={isRehearsal(roomId)} />
               {chat}
             </div>
           </div>

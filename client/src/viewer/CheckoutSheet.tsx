@@ -14,6 +14,7 @@ import { Sheet } from "../components/Sheet.tsx";
 import { formatPrice } from "../format.ts";
 import { lang, unitsLeftText } from "../i18n.ts";
 import { orderErrorText, paymentText, statusText, tOrders as t } from "../i18n-orders.ts";
+import { tRehearsal } from "../i18n-rehearsal.ts";
 import { rememberOrder } from "../my-orders.ts";
 import { chosenVariant, firstChoice, type Choice } from "../catalogue/variant-choice.ts";
 import { VariantPicker } from "../catalogue/VariantPicker.tsx";
@@ -21,6 +22,7 @@ import { itemTitle, MAX_QUANTITY, newIdempotencyKey, orderLink, placeOrder, type
 import { referral } from "../referral.ts";
 import "../styles/status-badge.css";
 import "../styles/checkout.css";
+import "../styles/rehearsal.css";
 
 export type CheckoutProps = {
   roomId: string;
@@ -241,7 +243,8 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
 
   function showConfirmation(result: PlacedOrder) {
     const { order, orderToken, checkoutUrl } = result;
-    rememberOrder({
+    // A rehearsal's test order has no order page to come back to.
+    if (!order.test) rememberOrder({
       id: order.id, token: orderToken, number: order.number, roomId, title: itemTitle(order),
       quantity: order.quantity, totalCents: order.totalCents, currency: order.currency, createdAt: order.createdAt,
     });
@@ -460,6 +463,12 @@ function Confirmation({ placed, onClose }: { placed: PlacedOrder; onClose: () =>
             {t("payNow")}
           </a>
         )}
+        {order.test ? (
+          <div class="order-link-box" data-testid="test-order">
+            <p class="rehearsal-badge">{tRehearsal("testOrder")}</p>
+            <p class="checkout-hint">{tRehearsal("testOrderNote")}</p>
+          </div>
+        ) : (
         <div class="order-link-box">
           <p class="checkout-label">{t("orderLink")}</p>
           <a class="order-link" data-testid="order-link" href={link} target="_blank" rel="noopener">
@@ -473,6 +482,7 @@ function Confirmation({ placed, onClose }: { placed: PlacedOrder; onClose: () =>
           </div>
           <p class="checkout-hint">{t("orderLinkNote")}</p>
         </div>
+        )}
         <button type="button" class="button button-primary button-wide" onClick={onClose}>
           {t("backToShow")}
         </button>

@@ -15,6 +15,7 @@ import { FloatingHearts, ReactButton } from "./Hearts.tsx";
 import { GuestKeyRejected, NotFound } from "./NotFound.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
 import { useCancelled, usePreLivePage } from "./prelive-loader.tsx";
+import { isRehearsalAddress, useRehearsal } from "./rehearsal-loader.tsx";
 import { Products } from "./products-loader.tsx";
 import { ShowHeader } from "./ShowHeader.tsx";
 import { Stage } from "./Stage.tsx";
@@ -52,9 +53,12 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const cancelled = useCancelled(roomId, ended);
 
   useProductLink(room, setBuying);
+  const rehearsal = useRehearsal(roomId);
 
   if (model.notFound.value) return <NotFound />;
-  if (model.refused.value) return <GuestKeyRejected />;
+  // Outside a rehearsal's team the room refuses us: its page says the show is not public yet.
+  if (model.refused.value) return isRehearsalAddress(roomId) ? rehearsal && <rehearsal.NotPublicYet /> : <GuestKeyRejected />;
+  const badge = rehearsal && <rehearsal.RehearsalBadge />;
   if (PreLive === "loading") {
     return (
       <main class="viewer">
@@ -66,6 +70,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
     return (
       <>
         <PreLive roomId={roomId} room={room} langSwitch={<LangSwitch class="chip" />} remind={(target) => <RemindButton {...target} />} />
+        {badge}
         <Toasts />
       </>
     );
@@ -81,6 +86,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
       <Stage room={room} tiles={player.tiles.value} problem={player.problem.value} />
       <div class="stage-shade" aria-hidden="true" />
       <ShowHeader room={room} connection={model.connection.value} />
+      {badge}
       {guestKey && <p class="guest-banner">{t("guestBanner")}</p>}
       {guestKey && room && !ended && <GuestPanelLoader roomId={roomId} guestKey={guestKey} model={model} />}
 

@@ -1,0 +1,25 @@
+/**
+ * A rehearsal's viewer page: its badge for the team, and for everyone else
+ * a page that says the show is not public yet. It imports nothing of the
+ * viewer page's own components: sharing one splits the page's script in two,
+ * which costs the page's budget more than this chunk saves.
+ */
+import { tViewer } from "../i18n.ts";
+import { tRehearsal as t } from "../i18n-rehearsal.ts";
+import "../styles/rehearsal.css";
+
+export const NotPublicYet = () => (
+  <main class="not-found" data-testid="not-public-yet">
+    <h1>{t("notPublicTitle")}</h1>
+    <p>{t("notPublicBody")}</p>
+    <a class="button button-primary" href="/">
+      {tViewer("notFoundAction")}
+    </a>
+  </main>
+);
+
+export const RehearsalBadge = () => (
+  <p class="rehearsal-badge viewer-rehearsal-badge" data-testid="rehearsal-badge">
+    {t("rehearsalBadge")}
+  </p>
+);
