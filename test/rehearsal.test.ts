@@ -51,9 +51,11 @@ describe("a rehearsal", () => {
     expect((await send(show.owner, `/api/rooms/${show.id}/status`, { json: { status: "live" }, headers: { "X-Room-Role": "host" } })).status).toBe(200);
     // Every email the rehearsal's room hands to the email queue is kept here (and nothing else of its bindings changes).
     const emailed: unknown[] = [];
-    await runInDurableObject(env.Room.getByName(show.id) as DurableObjectStub, (room: any) => {
+    const stub: DurableObjectStub = env.Room.getByName(show.id);
+    await runInDurableObject(stub, (instance) => {
+      const room = instance as unknown as { env: Env };
       const queue = { send: async (m: unknown) => void emailed.push(m), sendBatch: async (ms: unknown[]) => void emailed.push(...ms) };
-      room.env = { ...room.env, EMAIL_QUEUE: queue };
+      room.env = { ...room.env, EMAIL_QUEUE: queue as unknown as Env["EMAIL_QUEUE"] };
     });
     const res = await order(show.owner, show.id, tea.id);
     const placed = await json(res);
