@@ -64,6 +64,17 @@ export async function createShow(origin: string, stock = 5) {
 }
 
 /** The host key from a show's host link (it rides in the fragment). */
+/**
+ * Sends a chat line as a person does: types it, presses Enter, and sees the
+ * box empty once the room took it (a line sent before that would wait in
+ * the box, not be sent twice).
+ */
+export async function sendChat(page: Page, text: string): Promise<void> {
+  await byTestId(page, "chat-input").fill(text);
+  await byTestId(page, "chat-input").press("Enter");
+  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="chat-input"]')?.value === "", null, { timeout: 5000 });
+}
+
 export const hostKeyOf = (show: { links: { host: string } }) => new URL(show.links.host).hash.slice("#key=".length);
 
 export const online = (page: Page, timeout = 10_000) =>

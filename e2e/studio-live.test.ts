@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, createShow, hostKeyOf, launchBrowser, online, phone } from "./browser.ts";
+import { byTestId, createShow, hostKeyOf, launchBrowser, online, phone, sendChat } from "./browser.ts";
 
 const origin = inject("origin");
 let browser: Browser;
@@ -90,10 +90,7 @@ describe("the studio's live mode on a phone", () => {
 
     // A viewer's message shows over the video, newest at the bottom, inside the screen.
     await byTestId(viewer, "chat-name").fill("Ana");
-    for (const text of ["Hello from Ana", "Is the gaiwan in stock?"]) {
-      await byTestId(viewer, "chat-input").fill(text);
-      await byTestId(viewer, "chat-input").press("Enter");
-    }
+    for (const text of ["Hello from Ana", "Is the gaiwan in stock?"]) await sendChat(viewer, text);
     const message = live.locator("[data-testid=chat-message]", { hasText: "Is the gaiwan in stock?" });
     await message.waitFor({ timeout: 3000 });
     const texts = await live.locator("[data-testid=chat-message]").allTextContents();
@@ -174,10 +171,7 @@ describe("the studio on a laptop", () => {
     await host.goto(links.host);
     await online(host);
     await expect.poll(() => previewWidth(host), { timeout: 10_000 }).toBeGreaterThan(0);
-    for (let n = 0; n < 5; n++) {
-      await byTestId(host, "chat-input").fill(`Welcome, everyone! Message ${n}`);
-      await byTestId(host, "chat-input").press("Enter");
-    }
+    for (let n = 0; n < 5; n++) await sendChat(host, `Welcome, everyone! Message ${n}`);
     await expect.poll(() => byTestId(host, "chat-message").count(), { timeout: 3000 }).toBe(5);
     await expect.poll(() => byTestId(host, "studio-order").count(), { timeout: 5000 }).toBe(8);
     // No live mode on a laptop unless asked for.
