@@ -47,6 +47,12 @@ export function desktop(browser: Browser, locale = "en-US", width = 1280, height
   return browser.newContext({ viewport: { width, height }, locale });
 }
 
+/** Nothing on the page is wider than its viewport (no sideways scrolling on a phone). */
+export const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+/** An 8 × 8 PNG: a real image a page decodes, resizes and uploads. */
+export const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4YaOBFTEMLQkAdntLARs7+acAAAAASUVORK5CYII=", "base64");
+
 export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 /** A show made through the public API, as a developer would. */

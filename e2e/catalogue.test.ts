@@ -8,7 +8,7 @@ import { deflateSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { api } from "../scripts/stack.ts";
-import { byTestId, checkout, desktop, launchBrowser, online, phone } from "./browser.ts";
+import { byTestId, checkout, desktop, fitsWidth, launchBrowser, online, phone } from "./browser.ts";
 
 const origin = inject("origin");
 let browser: Browser;
@@ -56,9 +56,6 @@ function gradientPng(width: number, height: number): Buffer {
   header.set([8, 2, 0, 0, 0], 8);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
 }
-
-/** Nothing on the page is wider than its viewport (no sideways scrolling on a narrow phone). */
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** Fills the landing form: one product, a photo from the file input, sizes S and M with their units. */
 async function makeShow(page: Page, units: { S: number; M: number }) {

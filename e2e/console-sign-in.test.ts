@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { latestEmail } from "../scripts/stack.ts";
-import { byTestId, desktop, launchBrowser, phone } from "./browser.ts";
+import { byTestId, desktop, fitsWidth, launchBrowser, phone } from "./browser.ts";
 
 // WebAuthn takes a domain as the passkeys' owner, never an IP address: the stack's 127.0.0.1 is reached as localhost.
 const origin = inject("origin").replace("//127.0.0.1:", "//localhost:");
@@ -35,9 +35,6 @@ async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; auth
   });
   return { cdp, authenticatorId };
 }
-
-/** Nothing on the page is wider than the screen (no sideways scrolling on a phone). */
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 async function createShowOnLanding(page: Page, shop: string, title: string) {
   await page.goto(`${origin}/`);

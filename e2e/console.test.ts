@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, desktop, launchBrowser, phone } from "./browser.ts";
+import { byTestId, desktop, fitsWidth, launchBrowser, phone, PNG } from "./browser.ts";
 
 // WebAuthn takes a domain as the passkeys' owner, never an IP address: the stack's 127.0.0.1 is reached as localhost.
 const origin = inject("origin").replace("//127.0.0.1:", "//localhost:");
@@ -22,12 +22,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(() => browser?.close());
-
-/** An 8 × 8 PNG: a real image the page decodes, resizes and uploads. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4YaOBFTEMLQkAdntLARs7+acAAAAASUVORK5CYII=", "base64");
-
-/** Nothing on the page is wider than its viewport (no sideways scrolling on a phone). */
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** A new shop, claimed by this browser as the landing page does it: the page is then signed in as its owner. */
 async function ownShop(page: Page, name: string): Promise<{ shopId: string; apiKey: string }> {

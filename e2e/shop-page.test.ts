@@ -8,7 +8,7 @@
 import jsQR from "jsqr";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, createShow, desktop, hostKeyOf, launchBrowser, phone } from "./browser.ts";
+import { byTestId, createShow, desktop, fitsWidth, hostKeyOf, launchBrowser, phone } from "./browser.ts";
 
 const origin = inject("origin");
 let browser: Browser;
@@ -29,7 +29,6 @@ function watchForProblems(page: Page): string[] {
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/.artifacts/shop-page-${name}.png`, fullPage: true });
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** A shop with a show live now and one tomorrow (with a cover), made through the API. */
 async function shopWithShows() {

@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, launchBrowser, phone } from "./browser.ts";
+import { byTestId, fitsWidth, launchBrowser, phone, PNG } from "./browser.ts";
 
 const origin = inject("origin");
 const SHOTS = "/tmp/shots/pre-live";
@@ -18,11 +18,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(() => browser?.close());
-
-/** An 8 × 8 PNG: a real image the page decodes, resizes and uploads. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4YaOBFTEMLQkAdntLARs7+acAAAAASUVORK5CYII=", "base64");
-
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** A fetch from the page, with its cookie: what the console itself would send. */
 const fromPage = (page: Page, path: string, init: { method?: string; json?: unknown; key?: string } = {}) =>

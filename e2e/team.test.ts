@@ -9,7 +9,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, createShow, desktop, launchBrowser, online, phone } from "./browser.ts";
+import { byTestId, createShow, desktop, fitsWidth, launchBrowser, online, phone } from "./browser.ts";
 
 // WebAuthn takes a domain as the passkeys' owner, never an IP address: the stack's 127.0.0.1 is reached as localhost.
 const origin = inject("origin").replace("//127.0.0.1:", "//localhost:");
@@ -31,8 +31,6 @@ async function virtualAuthenticator(page: Page) {
   });
   return { cdp, authenticatorId };
 }
-
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 describe("a team of hosts", () => {
   it("the owner invites a host, she joins with a passkey, gets a show, opens its studio from her console, goes live and pins", async () => {
