@@ -2,6 +2,7 @@
 import { effect } from "@preact/signals";
 import { render } from "preact";
 import { lang, tNotFound as t } from "../i18n.ts";
+import { LangSwitch } from "../components/LangSwitch.tsx";
 import { DeadEnd } from "../viewer/NotFound.tsx";
 import "../styles/viewer.css";
 
@@ -10,6 +11,6 @@ effect(() => {
 });
 
 render(
-  <DeadEnd testId="page-not-found" mark="404" title={t("pageNotFoundTitle")} body={t("pageNotFoundBody")} />,
+  <DeadEnd testId="page-not-found" mark="404" title={t("pageNotFoundTitle")} body={t("pageNotFoundBody")} langSwitch={<LangSwitch class="chip not-found-lang" />} />,
   document.getElementById("app")!,
 );

@@ -4,7 +4,6 @@
  * viewer page's own components: sharing one splits the page's script in two,
  * which costs the page's budget more than this chunk saves.
  */
-import { tViewer } from "../i18n.ts";
 import { tRehearsal as t } from "../i18n-rehearsal.ts";
 import "../styles/rehearsal.css";
 
@@ -13,7 +12,7 @@ export const NotPublicYet = () => (
     <h1>{t("notPublicTitle")}</h1>
     <p>{t("notPublicBody")}</p>
     <a class="button button-primary" href="/">
-      {tViewer("notFoundAction")}
+      {t("startOwnShow")}
     </a>
   </main>
 );

@@ -12,7 +12,7 @@ import { ChatComposer, ChatMessages, PinnedMessage, useChatLock } from "./ChatPa
 import { Checkout, prefetchCheckout } from "./checkout-loader.tsx";
 import { GuestPanelLoader } from "./guest-loader.tsx";
 import { FloatingHearts, ReactButton } from "./Hearts.tsx";
-import { GuestKeyRejected, NotFound } from "./NotFound.tsx";
+import { LazyDeadEnd } from "./dead-end-loader.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
 import { useCancelled, usePreLivePage } from "./prelive-loader.tsx";
 import { isRehearsalAddress, useRehearsal } from "./rehearsal-loader.tsx";
@@ -55,9 +55,9 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   useProductLink(room, setBuying);
   const rehearsal = useRehearsal(roomId);
 
-  if (model.notFound.value) return <NotFound />;
+  if (model.notFound.value) return <LazyDeadEnd which="NotFound" />;
   // Outside a rehearsal's team the room refuses us: its page says the show is not public yet.
-  if (model.refused.value) return isRehearsalAddress(roomId) ? rehearsal && <rehearsal.NotPublicYet /> : <GuestKeyRejected />;
+  if (model.refused.value) return isRehearsalAddress(roomId) ? rehearsal && <rehearsal.NotPublicYet /> : <LazyDeadEnd which="GuestKeyRejected" />;
   const badge = rehearsal && <rehearsal.RehearsalBadge />;
   if (PreLive === "loading") {
     return (

@@ -8,7 +8,7 @@ import { createRoomModel } from "../room-model.ts";
 import { showToast } from "../toasts.ts";
 import { createStagePlayer } from "../video/stage-player.ts";
 import { guestSession, loadGuestPanel } from "./guest-loader.tsx";
-import { NotFound } from "./NotFound.tsx";
+import { LazyDeadEnd } from "./dead-end-loader.tsx";
 import { ViewerPage } from "./ViewerPage.tsx";
 import "../styles/viewer.css";
 
@@ -33,7 +33,7 @@ async function words(attempt = 0): Promise<void> {
 }
 
 if (!roomId) {
-  void words().then(() => render(<NotFound />, root));
+  void words().then(() => render(<LazyDeadEnd which="NotFound" />, root));
 } else {
   // A share code (?ref=) is read before anything else can change the address.
   takeReferral(roomId);
