@@ -46,11 +46,14 @@ describe("chat limits", () => {
           mostNotices = Math.max(mostNotices, await notices(page));
           if ((await box(page).inputValue()) === "") return "sent";
           expect(await box(page).inputValue()).toBe(line);
+          // Kept with a countdown (too fast), or, on a loaded machine, kept because the room's answer was lost with
+          // the connection: either way the line is still in the box and the notice says so. A person then sends it
+          // again, as soon as the button lets them; an assertion before this would stop the retries.
+          if (await byTestId(page, "chat-send").isEnabled()) await box(page).press("Enter");
           if (await byTestId(page, "chat-notice").isVisible()) {
             keptOnce = true;
-            expect(await byTestId(page, "chat-notice").textContent()).toMatch(/kept.*\d+ s/);
+            expect(await byTestId(page, "chat-notice").textContent()).toMatch(/kept/);
           }
-          if (await byTestId(page, "chat-send").isEnabled()) await box(page).press("Enter");
           return "kept";
         }, { timeout: 30_000, interval: 100 })
         .toBe("sent");
