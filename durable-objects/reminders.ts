@@ -10,7 +10,9 @@
  *
  * The planned start is read from the show each time the clock is asked, so
  * a start the console moves moves its reminders; a cancelled (ended) show
- * has none left to send.
+ * has none left to send. A clocked reminder is kept by the start it was
+ * for (`soon@{start ms}`), so when a start moves after its reminder went,
+ * the new start gets its own: "starts in 15 minutes" is true again then.
  */
 import type { Change, RoomFeature, RoomKit } from "./room-kit.ts";
 import { showRow } from "./show.ts";
@@ -18,6 +20,15 @@ import { showRow } from "./show.ts";
 /** How long before the start each clocked reminder goes. */
 export const REMINDER_LEAD_MS = { soon: 15 * 60_000, host: 10 * 60_000 } as const;
 type Clocked = keyof typeof REMINDER_LEAD_MS;
+
+/** A clocked reminder's run, for one planned start: `soon@1767200000000`. */
+export const clockedKey = (kind: Clocked, start: number) => `${kind}@${start}`;
+
+/** What a reminder's key says: its kind ("soon", "host", "live", "product:…") and, for a clocked one, the start it was for. */
+export function reminderKey(key: string): { kind: string; forStart: number | null } {
+  const at = key.indexOf("@");
+  return at < 0 ? { kind: key, forStart: null } : { kind: key.slice(0, at), forStart: Number(key.slice(at + 1)) };
+}
 
 export const remindersSchema: RoomFeature["schema"] = {
   8: `CREATE TABLE reminder_runs (
@@ -42,7 +53,7 @@ export class Reminders implements RoomFeature {
     const start = Date.parse(showRow(this.kit.sql)!.starts_at!);
     this.kit.commit((tx) => {
       // A reminder whose show should already have started says nothing true any more: it is spent, not sent.
-      for (const { kind } of due) this.#run(tx, kind, now < start);
+      for (const { key } of due) this.#run(tx, key, now < start);
     });
   }
 
@@ -72,21 +83,25 @@ export class Reminders implements RoomFeature {
     const now = this.kit.now();
     const start = show.starts_at ? Date.parse(show.starts_at) : null;
     const ran = this.kit.sql.exec<{ kind: string }>("SELECT kind FROM reminder_runs").toArray().map((r) => r.kind);
-    const stillTrue = (kind: string) =>
-      kind === "soon" || kind === "host"
-        ? show.status === "scheduled" && start !== null && now < start
+    const stillTrue = (key: string) => {
+      const { kind, forStart } = reminderKey(key);
+      return kind === "soon" || kind === "host"
+        ? show.status === "scheduled" && start !== null && now < start && (forStart === null || forStart === start)
         : show.status === "live" && (kind === "live" || kind === `product:${show.pinned_product_id}`);
+    };
     const again = ran.filter(stillTrue);
     if (again.length) this.kit.commit((tx) => again.forEach((kind) => tx.enqueue("reminder", kind, now)));
   }
 
-  /** The clocked reminders not yet run, with when each is due; none unless the show is scheduled with a start. */
-  #clocked(): Array<{ kind: Clocked; at: number }> {
+  /** The clocked reminders of the planned start not yet run, with when each is due; none unless the show is scheduled with a start. */
+  #clocked(): Array<{ key: string; at: number }> {
     const show = showRow(this.kit.sql);
     if (show?.status !== "scheduled" || !show.starts_at) return [];
     const start = Date.parse(show.starts_at);
     const ran = new Set(this.kit.sql.exec<{ kind: string }>("SELECT kind FROM reminder_runs").toArray().map((r) => r.kind));
-    return (Object.keys(REMINDER_LEAD_MS) as Clocked[]).filter((kind) => !ran.has(kind)).map((kind) => ({ kind, at: start - REMINDER_LEAD_MS[kind] }));
+    return (Object.keys(REMINDER_LEAD_MS) as Clocked[])
+      .map((kind) => ({ key: clockedKey(kind, start), at: start - REMINDER_LEAD_MS[kind] }))
+      .filter(({ key }) => !ran.has(key));
   }
 
   /** Marks a reminder run (once) and, when `send`, queues it for the outbox's sender. */

@@ -185,14 +185,36 @@ describe("when reminders go, by the room's clock", () => {
     const { room, shop, apiKey } = await scheduledShow(inMinutes(60));
     const early = await confirmed(room.id, "early@example.com");
     // The start moves to 14 minutes from now: the reminder is due at once.
-    await call(`/api/shops/${shop.id}/rooms/${room.id}`, { method: "PATCH", key: apiKey, json: { startsAt: inMinutes(14) } });
+    const start = inMinutes(14);
+    await call(`/api/shops/${shop.id}/rooms/${room.id}`, { method: "PATCH", key: apiKey, json: { startsAt: start } });
     await runDurableObjectAlarm(env.Room.getByName(room.id));
     await drainOutbox(room.id);
-    expect((await allSent(room.id, 1)).map((r) => [r.recipient, r.kind])).toEqual([[early, "soon"]]);
+    const soon = `soon@${Date.parse(start)}`;
+    expect((await allSent(room.id, 1)).map((r) => [r.recipient, r.kind])).toEqual([[early, soon]]);
     const late = await confirmed(room.id, "late@example.com");
     await drainOutbox(room.id);
     const rows = await allSent(room.id, 2);
-    expect(rows.map((r) => [r.recipient, r.kind]).sort()).toEqual([[early, "soon"], [late, "soon"]].sort());
+    expect(rows.map((r) => [r.recipient, r.kind]).sort()).toEqual([[early, soon], [late, soon]].sort());
+  });
+
+  it("a start moved later after its reminder went gets a reminder of its own, 15 minutes before the new start", async () => {
+    const first = inMinutes(14);
+    const { room, shop, apiKey } = await scheduledShow(first);
+    const rsvp = await confirmed(room.id, "moved@example.com");
+    await runDurableObjectAlarm(env.Room.getByName(room.id));
+    await drainOutbox(room.id);
+    expect(await allSent(room.id, 1)).toHaveLength(1);
+    // The brand pushes the show back an hour: the viewer needs to hear "15 minutes" again, before the new start.
+    const later = Date.now() + 74 * MINUTE;
+    expect((await call(`/api/shops/${shop.id}/rooms/${room.id}`, { method: "PATCH", key: apiKey, json: { startsAt: new Date(later).toISOString() } })).status).toBe(200);
+    expect(await alarmOf(room.id)).toBe(later - 15 * MINUTE);
+    // Moving it back to 14 minutes away makes the new one due at once: it is sent, with the new start in it.
+    const sooner = new Date(Date.now() + 14 * MINUTE).toISOString();
+    await call(`/api/shops/${shop.id}/rooms/${room.id}`, { method: "PATCH", key: apiKey, json: { startsAt: sooner } });
+    await runDurableObjectAlarm(env.Room.getByName(room.id));
+    await drainOutbox(room.id);
+    const rows = await allSent(room.id, 2);
+    expect(rows.map((r) => [r.recipient, r.kind]).sort()).toEqual([[rsvp, `soon@${Date.parse(first)}`], [rsvp, `soon@${Date.parse(sooner)}`]].sort());
   });
 
   it("sends \"we're live\" at go-live, and a product's alert when the host pins it while live (to that product's RSVPs only)", async () => {
@@ -225,7 +247,7 @@ describe("when reminders go, by the room's clock", () => {
     await runDurableObjectAlarm(env.Room.getByName(room.id));
     await drainOutbox(room.id);
     const rows = await allSent(room.id, 1);
-    expect(rows.map((r) => [r.recipient, r.kind])).toEqual([[`host:${host.accountId}`, "host"]]);
+    expect(rows.map((r) => [r.recipient, r.kind])).toEqual([[`host:${host.accountId}`, `host@${Date.parse(room.startsAt)}`]]);
   });
 });
 
