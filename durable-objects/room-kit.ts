@@ -32,7 +32,7 @@ export const actorOf = (peer: Peer): Actor => ({ role: peer.role === "host" ? "h
 
 /** Topics of the outbox: what the room still has to write elsewhere. */
 /** `order`: an order's row for D1; `email`: an email to send (through the Worker's email queue); `reminder`: a reminder to everyone who asked for it. */
-export type OutboxTopic = "order" | "email" | "reminder";
+export type OutboxTopic = "order" | "email" | "reminder" | "rehearsal";
 
 /** One change in the making: the events it emits and the writes it queues commit with it. */
 export interface Change {

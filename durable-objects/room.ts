@@ -25,7 +25,7 @@ import { sendBuyerEmails } from "./buyer-emails.ts";
 import { sendReminders } from "./reminder-sender.ts";
 import { Reminders } from "./reminders.ts";
 import { enqueue, Outbox } from "./outbox.ts";
-import { isRehearsal } from "./rehearsal.ts";
+import { endRehearsalWithShow, isRehearsal, sendRehearsalEnd } from "./rehearsal.ts";
 import {
   CLOSE,
   HOST_ONLY,
@@ -102,9 +102,12 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails, reminder: sendReminders });
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails, reminder: sendReminders, rehearsal: sendRehearsalEnd });
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
+    const endRehearsal = (tx: Change) => endRehearsalWithShow(tx, showRow(ctx.storage.sql)!.room_id);
+    this.#show.onEnd.push(endRehearsal);
+    this.#show.onLive.push(endRehearsal);
     const reminders = (this.#reminders = new Reminders(this.#kit));
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
     const log: RoomFeature = { schema: eventLogSchema };

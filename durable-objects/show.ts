@@ -181,6 +181,8 @@ export class Show implements RoomFeature {
   readonly schema = showSchema;
   /** What else ends with the show (the stage empties, …), in the same change. */
   readonly onEnd: Array<(tx: Change) => void> = [];
+  /** What follows the show going live, in the same change. */
+  readonly onLive: Array<(tx: Change) => void> = [];
   /** What follows any change of its status, pin or planned start (reminders), in the same change. */
   readonly onChange: Array<(tx: Change) => void> = [];
 
@@ -283,6 +285,7 @@ export class Show implements RoomFeature {
       this.kit.sql.exec("UPDATE room SET status = ? WHERE id = 1", status);
       tx.emit({ type: "status", status });
       if (status === "ended") for (const end of this.onEnd) end(tx);
+      if (status === "live") for (const live of this.onLive) live(tx);
       for (const follow of this.onChange) follow(tx);
     });
     return null;

@@ -110,6 +110,26 @@ describe("a rehearsal", () => {
     expect(await env.Room.getByName(show.room.id).rehearse({ ...again.room, id: show.room.id } as any)).toMatchObject({ code: "invalid_request" });
   });
 
+  it("is over when the show goes live: its room empties and its team's sockets close, with nothing of the show lost", async () => {
+    const show = await rehearsed();
+    await send(show.owner, `/api/rooms/${show.id}/status`, { json: { status: "live" }, headers: { "X-Room-Role": "host" } });
+    const watching = await open(show.id, { key: show.hostKey });
+    await watching.next("sync", 10_000);
+    // The host goes live for real from the show's own studio: the rehearsal left running is ended by the show's room.
+    expect((await call(`/api/rooms/${show.room.id}/status`, { method: "POST", key: show.hostKey, json: { status: "live" } })).status).toBe(200);
+    await drainOutbox(show.room.id);
+    expect((await watching.closed).code).toBe(4404);
+    await expectError(await send(show.owner, `/api/rooms/${show.id}`), 404, "not_found");
+    expect((await json(await call(`/api/rooms/${show.room.id}`))).room).toMatchObject({ status: "live" });
+  });
+
+  it("is over when the show is cancelled", async () => {
+    const show = await rehearsed();
+    expect((await send(show.owner, `/api/shops/${show.shop.id}/rooms/${show.room.id}/cancel`, { method: "POST" })).status).toBe(200);
+    await drainOutbox(show.room.id);
+    await expectError(await send(show.owner, `/api/rooms/${show.id}`), 404, "not_found");
+  });
+
   it("is started and ended by the show's hosts only", async () => {
     const show = await rehearsed();
     const moderator = await member(show.owner, show.shop.id, "moderator");
