@@ -223,7 +223,8 @@ export class Room extends Server<Env> {
    * and their sockets are closed; they may come back only with the new link.
    */
   replaceGuestKey(hash: string): Array<{ sessionId: string; mids: string[] }> | Refusal {
-    if (!showRow(this.ctx.storage.sql)) return noShow();
+    // Also asked of a show's rehearsal room, which may never have been set up (no tables yet).
+    if (!isSetUp(this.ctx.storage.sql) || !showRow(this.ctx.storage.sql)) return noShow();
     const closed = this.#commit((tx) => {
       this.ctx.storage.sql.exec("UPDATE room SET guest_key_hash = ? WHERE id = 1", hash);
       return this.#stage.endGuests(tx);

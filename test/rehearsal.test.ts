@@ -154,9 +154,10 @@ describe("who may open a rehearsal", () => {
     const team: Array<[string, Browser | { key: string }]> = [
       ["owner", show.owner], ["manager", manager], ["host (not assigned)", host], ["moderator", moderator],
       ["host key", { key: show.hostKey }], ["moderator key", { key: show.moderatorKey }], ["shop key", { key: show.apiKey }],
+      ["guest key", { key: show.guestKey }],
     ];
     const outsiders: Array<[string, Browser | { key: string }]> = [
-      ["another shop's owner", other.owner], ["signed out", browser()], ["guest key", { key: show.guestKey }],
+      ["another shop's owner", other.owner], ["signed out", browser()],
       ["another shop's key", { key: other.apiKey }], ["another show's host key", { key: other.hostKey }],
     ];
     const get = (who: Browser | { key: string }, path: string, init: { method?: string; json?: unknown } = {}) =>
@@ -199,9 +200,36 @@ describe("who may open a rehearsal", () => {
     expect((await json(await call(`/api/rooms/${show.room.id}`))).room.status).toBe("scheduled");
   });
 
+  it("has the show's guest and moderator links on its own address; a guest rehearses on the stage, and a new guest link counts in both", async () => {
+    const show = await rehearsed();
+    const { links } = await json(await call(`/api/rooms/${show.id}/links`, { key: show.hostKey }));
+    expect(links).toEqual({
+      viewer: `http://shop.test/r/${show.id}`,
+      host: `http://shop.test/studio/${show.id}#key=${show.hostKey}`,
+      guest: `http://shop.test/guest/${show.id}#key=${show.guestKey}`,
+      moderator: `http://shop.test/mod/${show.id}#key=${show.moderatorKey}`,
+    });
+    // The guest opens the rehearsal's socket as a guest (the room checks the key, as in the show).
+    const role = await json(await call(`/api/rooms/${show.id}/role`, { key: show.guestKey }));
+    expect(role).toEqual({ role: "guest" });
+    const guest = await open(show.id, { key: show.guestKey });
+    expect((await guest.next("sync", 10_000)).you.role).toBe("guest");
+    // A guest holds no host power there either.
+    await expectError(await call(`/api/rooms/${show.id}/pin`, { method: "POST", key: show.guestKey, json: { productId: null } }), 403, "forbidden");
+    // The host replaces the guest link from the rehearsal's studio: the old key stops in the rehearsal and the show.
+    const replaced = await json(await call(`/api/rooms/${show.id}/guest-link`, { method: "POST", key: show.hostKey }));
+    expect(replaced.links.guest.startsWith(`http://shop.test/guest/${show.id}#key=gk_`)).toBe(true);
+    expect((await guest.closed).code).toBe(4403);
+    const fresh = replaced.links.guest.split("#key=")[1];
+    expect(fresh).not.toBe(show.guestKey);
+    await expectError(await call(`/api/rooms/${show.id}/role`, { key: show.guestKey }), 403, "not_public_yet");
+    expect(await json(await call(`/api/rooms/${show.id}/role`, { key: fresh }))).toEqual({ role: "guest" });
+    expect(await json(await call(`/api/rooms/${show.room.id}/role`, { key: fresh }))).toEqual({ role: "guest" });
+    expect((await call(`/api/rooms/${show.room.id}/role`, { key: show.guestKey })).status).toBe(401);
+  });
+
   it("answers the routes that have no rehearsal with a clear 400", async () => {
     const show = await rehearsed();
-    await expectError(await send(show.owner, `/api/rooms/${show.id}/links`), 400, "invalid_request");
     await expectError(await send(show.owner, `/api/rooms/${show.id}/rehearsal`, { json: {} }), 400, "invalid_request");
   });
 });

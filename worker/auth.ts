@@ -233,9 +233,10 @@ async function loadRoom(c: Context<AppEnv>): Promise<KnownRoom> {
   const room = await findRoom(c.env.DB, roomId);
   if (!room) throw new ApiError(404, "not_found", `Room ${roomId} does not exist.`);
   // A rehearsal's every door (its page, ticket, socket, orders, stage, moderation) opens for the show's team only.
-  if (isRehearsal(address)) await requireTeam(c, room);
+  const stub = c.env.Room.getByName(address);
+  if (isRehearsal(address)) await requireTeam(c, room, stub);
   c.set("room", room);
-  c.set("roomStub", c.env.Room.getByName(address));
+  c.set("roomStub", stub);
   return room;
 }
 
@@ -243,16 +244,18 @@ const notPublicYet = () => new ApiError(403, "not_public_yet", "This show is not
 
 /**
  * Who may watch a rehearsal: the show's team. The shop's API key, the
- * room's host or moderator key, or the session of any member of its shop;
- * everyone else (signed out, a guest key, another shop) is told it is not
- * public yet.
+ * room's host, moderator or guest key (a guest rehearses with the host, on
+ * the rehearsal's own guest link), or the session of any member of its
+ * shop; everyone else (signed out, another shop) is told it is not public
+ * yet. What each may do there is the room's to check, as in the show.
  */
-async function requireTeam(c: Context<AppEnv>, room: KnownRoom): Promise<void> {
+async function requireTeam(c: Context<AppEnv>, room: KnownRoom, rehearsal: AppEnv["Variables"]["roomStub"]): Promise<void> {
   const key = bearerKey(c);
   if (key) {
     if (key.startsWith("sk_") && (await shopForKey(c.env.DB, key))?.id === room.shopId) return;
     const hash = await hashKey(key);
     if (hash === room.hostKeyHash || (room.moderatorKeyHash && hash === room.moderatorKeyHash)) return;
+    if (key.startsWith("gk_") && (await rehearsal.isGuestKey(hash))) return;
     throw notPublicYet();
   }
   const session = hasSessionCookie(c) ? await currentSession(c) : null;

@@ -10,6 +10,7 @@ import { sha256Hex } from "../digests.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { photoUrlOf } from "../media/served-file.ts";
+import { rehearsalOf } from "../../durable-objects/rehearsal.ts";
 import { roomLinks } from "../links.ts";
 import { unwrap } from "../refusals.ts";
 import { recordModeratorKey, roleForKey } from "../room-directory.ts";
@@ -116,11 +117,13 @@ rooms.openapi(
       "invite a guest or a moderator at any time. For a session, the host link carries no key (it opens with the session).",
     security: shopAccessSecurity,
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams },
+    request: { params: RoomAddressParams },
     responses: { 200: jsonContent(RoomLinksBody, "The links"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
-    const { roomId } = c.req.valid("param");
+    // A rehearsal's links are its show's keys, on the rehearsal's address.
+    const { roomId: address } = c.req.valid("param");
+    const roomId = c.get("room").id;
     const hostKey = await linksHolder(c);
     const source = await keySource(c.env.DB, roomId);
     const keys = await roomKeys(c.env.DB, roomId, source, hostKey);
@@ -130,7 +133,7 @@ rooms.openapi(
     }
     // A room from before moderator keys gets its key now: it follows from the host key, as the guest key does.
     if (!c.get("room").moderatorKeyHash) await recordModeratorKey(c.env.DB, c.get("room"), await sha256Hex(keys.moderator));
-    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: hostKey, ...keys }) }, 200);
+    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, address, { host: hostKey, ...keys }) }, 200);
   },
 );
 
@@ -145,11 +148,12 @@ rooms.openapi(
       "(its guests leave the stage and their sockets close), and guests the host removed from the stage may be invited again with the new one.",
     security: shopAccessSecurity,
     middleware: [requireRoom()] as const,
-    request: { params: RoomParams },
+    request: { params: RoomAddressParams },
     responses: { 200: jsonContent(RoomLinksBody, "The links, with the new guest link"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
-    const { roomId } = c.req.valid("param");
+    const { roomId: address } = c.req.valid("param");
+    const roomId = c.get("room").id;
     const hostKey = await linksHolder(c);
     const source = await keySource(c.env.DB, roomId);
     const version = source.guestKeyVersion + 1;
@@ -157,7 +161,11 @@ rooms.openapi(
     const guestKeyHash = await sha256Hex(keys.guest);
     // D1 first: it is where the links are rebuilt from; the room then stops taking the old key.
     await c.env.DB.prepare("UPDATE rooms SET guest_key_hash = ?, guest_key_version = ? WHERE id = ?").bind(guestKeyHash, version, roomId).run();
-    const closed = unwrap(await c.get("roomStub").replaceGuestKey(guestKeyHash));
+    const show = unwrap(await c.env.Room.getByName(roomId).replaceGuestKey(guestKeyHash));
+    // The show and its rehearsal take the same guest key: replaced from either studio, it changes in both (a show
+    // with no rehearsal running answers that it has none: nothing to replace there).
+    const rehearsal = await c.env.Room.getByName(rehearsalOf(roomId)).replaceGuestKey(guestKeyHash);
+    const closed = [...show, ...(Array.isArray(rehearsal) ? rehearsal : [])];
     const calls = callsConfig(c.env);
     if (calls) {
       await Promise.all(
@@ -166,7 +174,7 @@ rooms.openapi(
         ),
       );
     }
-    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, roomId, { host: hostKey, ...keys }) }, 200);
+    return c.json({ links: roomLinks(c.env.PUBLIC_URL || new URL(c.req.url).origin, address, { host: hostKey, ...keys }) }, 200);
   },
 );
 
