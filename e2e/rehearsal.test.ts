@@ -109,6 +109,12 @@ describe("a show's rehearsal", () => {
     await outsider.goto(`${origin}/r/${rehearsalId}`);
     await byTestId(outsider, "not-public-yet").waitFor({ timeout: 15_000 });
     await outsider.screenshot({ path: `${SHOTS}/not-public-desktop-en.png` });
+    // A visitor who reads Chinese switches the page's language there.
+    await byTestId(outsider, "lang-switch").click();
+    await expect.poll(() => outsider.locator("h1").textContent(), { timeout: 5000 }).toBe("本场直播尚未公开");
+    await outsider.screenshot({ path: `${SHOTS}/not-public-desktop-switched-zh.png` });
+    await byTestId(outsider, "lang-switch").click();
+    await expect.poll(() => outsider.locator("h1").textContent(), { timeout: 5000 }).toBe("This show is not public yet");
 
     // The show's own page still counts down to tomorrow, with all of its stock.
     await outsider.goto(show.links.viewer);

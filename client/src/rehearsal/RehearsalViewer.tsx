@@ -4,11 +4,14 @@
  * viewer page's own components: sharing one splits the page's script in two,
  * which costs the page's budget more than this chunk saves.
  */
+import type { ComponentChild } from "preact";
 import { tRehearsal as t } from "../i18n-rehearsal.ts";
 import "../styles/rehearsal.css";
 
-export const NotPublicYet = () => (
+/** `langSwitch`: the page's own (a chunk importing it would split the viewer page's script in two). */
+export const NotPublicYet = ({ langSwitch }: { langSwitch: ComponentChild }) => (
   <main class="not-found" data-testid="not-public-yet">
+    {langSwitch}
     <h1>{t("notPublicTitle")}</h1>
     <p>{t("notPublicBody")}</p>
     <a class="button button-primary" href="/">

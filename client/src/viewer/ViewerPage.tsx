@@ -57,7 +57,7 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
 
   if (model.notFound.value) return <LazyDeadEnd which="NotFound" />;
   // Outside a rehearsal's team the room refuses us: its page says the show is not public yet.
-  if (model.refused.value) return isRehearsalAddress(roomId) ? rehearsal && <rehearsal.NotPublicYet /> : <LazyDeadEnd which="GuestKeyRejected" />;
+  if (model.refused.value) return isRehearsalAddress(roomId) ? rehearsal && <rehearsal.NotPublicYet langSwitch={<LangSwitch class="chip not-found-lang" />} /> : <LazyDeadEnd which="GuestKeyRejected" />;
   const badge = rehearsal && <rehearsal.RehearsalBadge />;
   if (PreLive === "loading") {
     return (
