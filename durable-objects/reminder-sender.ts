@@ -58,7 +58,7 @@ export const sendReminders: TopicSender = async ({ db, sql, show, env }, entry) 
   const { results } = await db
     .prepare(
       base === "host"
-        ? `SELECT s.recipient, a.email, NULL AS locale, NULL AS time_zone, NULL AS origin FROM reminder_sends s
+        ? `SELECT s.recipient, a.email, a.locale, NULL AS time_zone, NULL AS origin FROM reminder_sends s
            JOIN accounts a ON 'host:' || a.id = s.recipient WHERE s.room_id = ? AND s.kind = ? AND s.queued_at IS NULL`
         : `SELECT s.recipient, r.email, r.locale, r.time_zone, r.origin FROM reminder_sends s
            JOIN rsvps r ON r.id = s.recipient WHERE s.room_id = ? AND s.kind = ? AND s.queued_at IS NULL`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { visitorLang } from "../worker/pages.ts";
+import { visitorLang } from "../worker/visitor-lang.ts";
 import { call, createShow } from "./helpers.ts";
 
 const request = (headers: Record<string, string>) => new Request("http://shop.test/r/r_x", { headers });

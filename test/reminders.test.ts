@@ -16,8 +16,9 @@ import worker from "../worker/index.ts";
 import { reminderEmail } from "../worker/reminders/reminder-emails.ts";
 import { unsubscribeToken } from "../worker/reminders/rsvps.ts";
 import { CLAIM_MS } from "../worker/reminders/send-once.ts";
+import { visitorLang } from "../worker/visitor-lang.ts";
 import { BASE, call, drainOutbox, expectError, json, scheduledShow, warmUp } from "./helpers.ts";
-import { browser, member, ownedShow, send } from "./team-helpers.ts";
+import { browser, invite, member, ownedShow, send } from "./team-helpers.ts";
 
 const MINUTE = 60_000;
 const inMinutes = (m: number) => new Date(Date.now() + m * MINUTE).toISOString();
@@ -248,6 +249,35 @@ describe("when reminders go, by the room's clock", () => {
     await drainOutbox(room.id);
     const rows = await allSent(room.id, 1);
     expect(rows.map((r) => [r.recipient, r.kind])).toEqual([[`host:${host.accountId}`, `host@${Date.parse(room.startsAt)}`]]);
+  });
+});
+
+describe("the host's reminder", () => {
+  it("is written in the language the host last used the site in", async () => {
+    const t = await ownedShow();
+    const { token } = await invite(t.owner, t.shop.id, "host");
+    const host = browser();
+    // A host who reads Chinese accepts the invite from a Chinese browser (or with the site switched to Chinese).
+    const res = await send(host, `/api/shops/${t.shop.id}/team/invites/accept`, { json: { token, displayName: "Mei" }, headers: { "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5" } });
+    expect(res.status).toBe(201);
+    const { accountId } = await json(res);
+    expect(await env.DB.prepare("SELECT locale FROM accounts WHERE id = ?").bind(accountId).first()).toEqual({ locale: "zh-CN" });
+    await env.DB.prepare("UPDATE accounts SET email = ? WHERE id = ?").bind(`mei-${accountId}@example.com`, accountId).run();
+    const made = await call(`/api/shops/${t.shop.id}/rooms`, { method: "POST", key: t.apiKey, json: { title: "新茶品鉴", startsAt: inMinutes(9), products: [{ productId: t.products[0].id, stock: 1 }] } });
+    const { room } = await json(made);
+    expect((await send(t.owner, `/api/shops/${t.shop.id}/team/shows/${room.id}/hosts`, { json: { accountId } })).status).toBe(200);
+    const queued: any[] = [];
+    await runInDurableObject(env.Room.getByName(room.id), (instance) => {
+      const target = instance as unknown as { env: Env };
+      const queue = { send: async (m: unknown) => void queued.push(m), sendBatch: async (ms: Array<{ body: unknown }>) => void queued.push(...ms.map((m) => m.body)) };
+      target.env = { ...target.env, EMAIL_QUEUE: queue as unknown as Env["EMAIL_QUEUE"] };
+    });
+    await runDurableObjectAlarm(env.Room.getByName(room.id));
+    await drainOutbox(room.id);
+    expect(queued).toHaveLength(1);
+    expect(queued[0].subject).toBe("你的直播 10 分钟后开始：新茶品鉴");
+    // Switched back to English on the site: the next email is in English.
+    expect(visitorLang(new Request(BASE, { headers: { Cookie: "lang=en", "Accept-Language": "zh-CN" } }))).toBe("en");
   });
 });
 

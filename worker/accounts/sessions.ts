@@ -15,6 +15,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../app-env.ts";
 import { sha256Hex } from "../digests.ts";
+import { visitorLang } from "../visitor-lang.ts";
 import { newSessionId, newSessionToken } from "./secrets.ts";
 
 export const SESSION_DAYS = 30;
@@ -36,6 +37,11 @@ export function hasSessionCookie(c: Context<AppEnv>): boolean {
   return sessionToken(c) !== null;
 }
 
+/** The language the member uses the site in now, for the emails sent to them alone (a host's reminder). */
+async function recordLanguage(c: Context<AppEnv>, accountId: string): Promise<void> {
+  await c.env.DB.prepare("UPDATE accounts SET locale = ?1 WHERE id = ?2 AND locale IS NOT ?1").bind(visitorLang(c.req.raw), accountId).run();
+}
+
 /** Starts a session for the account and sets its cookie on the response. */
 export async function startSession(c: Context<AppEnv>, accountId: string): Promise<Session> {
   const token = newSessionToken();
@@ -47,6 +53,7 @@ export async function startSession(c: Context<AppEnv>, accountId: string): Promi
   )
     .bind(session.id, await sha256Hex(token), accountId, now, session.expiresAt, now, userAgent)
     .run();
+  await recordLanguage(c, accountId);
   const options = { httpOnly: true, sameSite: "Lax", path: "/", maxAge: SESSION_MS / 1000 } as const;
   if (isHttps(c)) setCookie(c, "session", token, { ...options, secure: true, prefix: "host" });
   else setCookie(c, "session", token, options);
@@ -68,6 +75,7 @@ export async function currentSession(c: Context<AppEnv>): Promise<Session | null
     .first<Session>();
   if (session && now - session.lastSeenAt > SEEN_EVERY_MS) {
     await db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ?").bind(now, session.id).run();
+    await recordLanguage(c, session.accountId);
     session.lastSeenAt = now;
   }
   return session;

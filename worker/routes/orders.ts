@@ -6,7 +6,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { PlaceOrder } from "../../durable-objects/orders.ts";
 import type { AppEnv } from "../app-env.ts";
-import { visitorLang } from "../pages.ts";
+import { visitorLang } from "../visitor-lang.ts";
 import { bearerKey, hashKey, requireHost, requireRoom, requireShopAccess, shopAccessSecurity, shopForKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { roomOfOrder } from "../ids.ts";

@@ -7,7 +7,7 @@
  * grow, and nothing runs. Every value from a user is escaped.
  */
 import { escapeHtml } from "../fulfilment/order-emails.ts";
-import type { Lang } from "../pages.ts";
+import type { Lang } from "../visitor-lang.ts";
 import type { PublicShow } from "./shows.ts";
 
 /** The image a preview shows when a show has no cover and no product photo (client/public). */
