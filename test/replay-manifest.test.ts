@@ -161,3 +161,24 @@ describe("the library", () => {
     await expectError(await call(`/api/shops/${show.shop.id}/rooms/${show.room.id}/replay`, { key: show.hostKey }), 401, "unauthorized");
   });
 });
+
+describe("the shop's page", () => {
+  it("lists a past show with its replay's thumbnail, date, length and the products it showed; a hidden one is not listed", async () => {
+    const show = await recordedShow();
+    const shop = await json(await call(`/api/shops/${show.shop.id}/slug`, { key: show.apiKey }));
+    const page = async () => (await json(await call(`/api/shops/by-slug/${shop.slug}`))).past as Array<any>;
+    const [listed] = await page();
+    const facts = await env.Room.getByName(show.room.id).replayFacts();
+    expect(listed).toMatchObject({
+      id: show.room.id,
+      title: "Spring tasting",
+      replay: { liveAt: show.liveAt, durationMs: facts.endedAt! - show.liveAt, thumbnailUrl: null },
+    });
+    // The products pinned, in the order first pinned.
+    expect(listed.replay.products.map((p: { title: string }) => p.title)).toEqual(["Gaiwan set", "Jasmine pearls"]);
+    await call(`/api/shops/${show.shop.id}/rooms/${show.room.id}/replay/thumbnail`, { method: "POST", key: show.apiKey, headers: { "Content-Type": "image/jpeg" }, body: JPEG_HEAD });
+    expect((await page())[0].replay.thumbnailUrl).toMatch(new RegExp(`^http://shop.test/photos/${show.room.id}/th_`));
+    await call(`/api/shops/${show.shop.id}/rooms/${show.room.id}/replay`, { method: "PATCH", key: show.apiKey, json: { hidden: true } });
+    expect(await page()).toEqual([]);
+  });
+});

@@ -1012,6 +1012,15 @@ export const PublicShow = z
     description: z.string().nullable(),
     imageUrl: z.string().nullable().openapi({ description: "Absolute: the cover image, else the first product photo." }),
     viewerLink: z.string(),
+    replay: z
+      .object({
+        liveAt: z.number().int().nullable().openapi({ description: "When it went live (epoch ms)." }),
+        durationMs: z.number().int(),
+        thumbnailUrl: z.string().nullable().openapi({ description: "Absolute: the replay's thumbnail, else the show's image." }),
+        products: z.array(z.object({ id: ProductId, title: z.string() })).openapi({ description: "The products it showed (pinned), at most 8." }),
+      })
+      .optional()
+      .openapi({ description: "Past shows only: the replay as the library lists it (the viewer link plays it)." }),
   })
   .openapi("PublicShow");
 
@@ -1021,7 +1030,7 @@ export const ShopPage = z
     now: z.number().int().openapi({ description: "The server's clock (epoch ms), for countdowns." }),
     live: z.array(PublicShow).openapi({ description: "Live now." }),
     upcoming: z.array(PublicShow).openapi({ description: "Not started yet, soonest first (a show with no planned start last)." }),
-    past: z.array(PublicShow).openapi({ description: "Ended, newest first (at most 12); their replays arrive later." }),
+    past: z.array(PublicShow).openapi({ description: "Ended, newest first (at most 12), each with its replay; a replay the brand hid is not listed." }),
   })
   .openapi("ShopPage");
 
