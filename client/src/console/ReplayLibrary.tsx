@@ -82,6 +82,7 @@ export function ReplayLibrary({ shopId, show }: { shopId: string; show: Show }) 
       shown(await work());
       setNote({ text: t("replaySaved") });
     } catch (error) {
+      if (library) setLibrary(library);
       setNote({ text: error instanceof ApiError ? errorText(error.code, error.message) : t("replayFrameFailed"), error: true });
     } finally {
       setBusy(false);
@@ -133,7 +134,12 @@ export function ReplayLibrary({ shopId, show }: { shopId: string; show: Show }) 
           data-testid="replay-hidden"
           checked={library.hidden}
           disabled={busy}
-          onChange={(e) => void change(() => api(path, { method: "PATCH", body: { hidden: e.currentTarget.checked } }))}
+          onChange={(e) => {
+            const hidden = e.currentTarget.checked;
+            // Shown as asked at once; the server's answer (or the old state, on a refusal) follows.
+            setLibrary({ ...library, hidden });
+            void change(() => api(path, { method: "PATCH", body: { hidden } })).then(() => undefined);
+          }}
         />
         <span>{t("replayHidden")}</span>
       </label>
