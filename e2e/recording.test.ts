@@ -75,15 +75,14 @@ describe("a recorded show", () => {
     expect(guestTakes.length).toBe(1);
     // One person across the reload; the second take starts after the first.
     expect(new Set(hostTakes.map((t) => t.publisher)).size).toBe(1);
-    expect(hostTakes[1]!.startMs).toBeGreaterThan(hostTakes[0]!.startMs + hostTakes[0]!.durationMs - 1000);
     for (const take of replay.takes) {
       expect(take.source).toBe("camera");
       expect(take.startMs).toBeGreaterThanOrEqual(-1000);
       expect(take.startMs + take.durationMs).toBeLessThanOrEqual(replay.durationMs + 3000);
       expect(take.durationMs).toBeGreaterThan(2000);
     }
-    // Together the host's takes cover the show but for the reload's gap (the page going away and coming back on stage).
-    expect(hostTakes[0]!.durationMs + hostTakes[1]!.durationMs).toBeGreaterThan(replay.durationMs - 12_000);
+    // The reload's gap (the page going away and coming back on stage) is between the host's takes: they never overlap.
+    expect(hostTakes[1]!.startMs).toBeGreaterThanOrEqual(hostTakes[0]!.startMs + hostTakes[0]!.durationMs - 500);
 
     // Each file plays and seeks in a <video>, as the replay player will use it.
     const player = await open(desktop, `${origin}/`);
