@@ -40,9 +40,8 @@ async function processCpu(cdp: CDPSession): Promise<number> {
   return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
 }
 
-async function taskDuration(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Performance.enable");
+/** The page's main-thread task time so far (seconds), on one CDP session enabled once: enabling again restarts the count. */
+async function taskDuration(cdp: CDPSession): Promise<number> {
   const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: Array<{ name: string; value: number }> };
   return metrics.find((m) => m.name === "TaskDuration")!.value;
 }
@@ -71,9 +70,11 @@ async function studioRun(recording: boolean) {
     // Settle: the call connects, the recorder (when on) loads and cuts its first chunk.
     await host.waitForTimeout(4000);
     const browserCdp = await browser.newBrowserCDPSession();
-    const [cpu0, task0, chunks0] = [await processCpu(browserCdp), await taskDuration(host), chunks];
+    const pageCdp = await context.newCDPSession(host);
+    await pageCdp.send("Performance.enable");
+    const [cpu0, task0, chunks0] = [await processCpu(browserCdp), await taskDuration(pageCdp), chunks];
     await host.waitForTimeout(SECONDS * 1000);
-    const [cpu1, task1, chunks1] = [await processCpu(browserCdp), await taskDuration(host), chunks];
+    const [cpu1, task1, chunks1] = [await processCpu(browserCdp), await taskDuration(pageCdp), chunks];
     await context.close();
     return { mainThread: (task1 - task0) / SECONDS, allProcesses: (cpu1 - cpu0) / SECONDS, chunks: chunks1 - chunks0 };
   } finally {
@@ -112,7 +113,7 @@ async function chromiumRecording(seconds: number): Promise<Uint8Array> {
 /** The recording's packets `times` over, end to end, written as MediaRecorder writes (append-only: no Cues, no duration). */
 async function looped(bytes: Uint8Array, times: number): Promise<Uint8Array> {
   const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
-  const duration = await input.computeDuration();
+  const duration = Math.ceil((await input.computeDuration()) * 1000 + 1) / 1000;
   const output = new Output({ format: new WebMOutputFormat({ appendOnly: true }), target: new BufferTarget() });
   const video = (await input.getPrimaryVideoTrack())!;
   const audio = (await input.getPrimaryAudioTrack())!;
@@ -131,7 +132,8 @@ async function looped(bytes: Uint8Array, times: number): Promise<Uint8Array> {
     // Interleaved by time, as a recorder writes them.
     const all = [...videoPackets.map((p) => ["video", p] as const), ...audioPackets.map((p) => ["audio", p] as const)].sort((a, b) => a[1].timestamp - b[1].timestamp);
     for (const [kind, packet] of all) {
-      const moved = packet.clone({ timestamp: packet.timestamp + shift });
+      // On whole milliseconds, as WebM keeps them: float sums must not step back across a loop.
+      const moved = packet.clone({ timestamp: Math.round((packet.timestamp + shift) * 1000) / 1000 });
       if (kind === "video") await videoSource.add(moved, loop === 0 && packet === videoPackets[0] ? { decoderConfig: videoConfig! } : undefined);
       else await audioSource.add(moved, loop === 0 && packet === audioPackets[0] ? { decoderConfig: audioConfig! } : undefined);
     }
@@ -187,8 +189,8 @@ try {
     "recording",
     `## Recording: host-page CPU, and finalization (\`npm run bench:recording\`)
 
-Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${cpu}): Debian's Chromium (headless, fake camera
-640×480) publishing through the real studio to the local SFU, \`wrangler dev\` (workerd, local R2, D1 and Queues) on the same machine.
+Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${cpu}): Debian's Chromium (headless, no GPU, fake camera
+at the studio's 1280×720) publishing through the real studio to the local SFU, \`wrangler dev\` (workerd, local R2, D1 and Queues) on the same machine.
 CPU is averaged over ${SECONDS} s of a live studio, in a fresh browser per run; 100 % is one core. *All processes* is every
 Chromium process's CPU time (CDP SystemInfo.getProcessInfo: the encoders run off the main thread); *main thread* is the
 studio page's TaskDuration (CDP Performance.getMetrics).
