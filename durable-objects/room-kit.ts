@@ -31,8 +31,12 @@ export type Peer = {
 export const actorOf = (peer: Peer): Actor => ({ role: peer.role === "host" ? "host" : "moderator", viewerId: peer.viewerId });
 
 /** Topics of the outbox: what the room still has to write elsewhere. */
-/** `order`: an order's row for D1; `email`: an email to send (through the Worker's email queue); `reminder`: a reminder to everyone who asked for it. */
-export type OutboxTopic = "order" | "email" | "reminder" | "rehearsal";
+/**
+ * `order`: an order's row for D1; `email`: an email to send (through the Worker's email queue); `reminder`: a reminder
+ * to everyone who asked for it; `recording`: the show ended, finalize its recording (the Worker's recording queue);
+ * `rehearsal`: the show left its schedule, end its rehearsal.
+ */
+export type OutboxTopic = "order" | "email" | "reminder" | "recording" | "rehearsal";
 
 /** One change in the making: the events it emits and the writes it queues commit with it. */
 export interface Change {

@@ -25,6 +25,8 @@ import { sendBuyerEmails } from "./buyer-emails.ts";
 import { sendReminders } from "./reminder-sender.ts";
 import { Reminders } from "./reminders.ts";
 import { enqueue, Outbox } from "./outbox.ts";
+import { queueFinalization, sendFinalization } from "./recording-end.ts";
+import { pinTimes } from "./replay-facts.ts";
 import { endRehearsalWithShow, isRehearsal, sendRehearsalEnd } from "./rehearsal.ts";
 import {
   CLOSE,
@@ -102,9 +104,14 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails, reminder: sendReminders, rehearsal: sendRehearsalEnd });
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, {
+      email: sendBuyerEmails,
+      reminder: sendReminders,
+      recording: sendFinalization,
+      rehearsal: sendRehearsalEnd,
+    });
     this.#tickets = new Tickets(this.#kit);
-    this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
+    this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx), queueFinalization);
     const endRehearsal = (tx: Change) => endRehearsalWithShow(tx, showRow(ctx.storage.sql)!.room_id);
     this.#show.onEnd.push(endRehearsal);
     this.#show.onLive.push(endRehearsal);
@@ -163,6 +170,12 @@ export class Room extends Server<Env> {
   /** When the show went live and ended (the console's duration of a past show). */
   liveTimes(): { liveAt: number | null; endedAt: number | null } {
     return statusTimes(this.ctx.storage.sql);
+  }
+
+  /** What a replay's manifest needs from the log: when the show went live and ended, and every pin of a product (worker/recording/replay.ts). */
+  replayFacts(): { status: RoomState["status"] | null; liveAt: number | null; endedAt: number | null; pins: Array<{ productId: string; at: number }> } {
+    const show = showRow(this.ctx.storage.sql);
+    return { status: show?.status ?? null, ...statusTimes(this.ctx.storage.sql), pins: show ? pinTimes(this.ctx.storage.sql) : [] };
   }
 
   pin(productId: string | null): RoomState | Refusal {

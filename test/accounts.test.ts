@@ -351,6 +351,7 @@ describe("requireShopAccess on the shop's routes", () => {
         liveAt: null,
         endedAt: null,
         viewerLink: expect.stringMatching(/\/r\/r_/),
+        recording: true,
         orders: 0,
         revenueCents: 0,
         rsvps: 0,

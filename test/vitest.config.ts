@@ -16,6 +16,8 @@ export default defineConfig(async () => ({
     }),
   ],
   test: {
+    // mediabunny re-exports node:fs/promises for its file targets (unused here); bundled by Vite, it resolves in workerd.
+    deps: { optimizer: { ssr: { enabled: true, include: ["mediabunny"] } } },
     root,
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/apply-migrations.ts"],

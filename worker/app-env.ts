@@ -17,6 +17,8 @@ export type AppEnv = {
     room: KnownRoom;
     /** Who holds the Bearer key of a room control (set by `requireHost` and `requireModerator`). */
     actor: import("../durable-objects/protocol.ts").Actor;
+    /** Who is recording (set by `requirePublisher`, worker/recording/publisher.ts). */
+    publisher: import("./recording/publisher.ts").Publisher;
     /** Its Durable Object. */
     roomStub: DurableObjectStub<import("../durable-objects/room.ts").Room>;
   };

@@ -52,3 +52,4 @@ export const ROOM_ID = /^r_[0-9A-Za-z]{16}$/;
 /** Order ids carry their room's id (`o_` + the room's 16 characters + 10 more), so any order can be routed to its room. */
 export const ORDER_ID = /^o_([0-9A-Za-z]{16})[0-9A-Za-z]{10}$/;
 export const roomOfOrder = (orderId: string) => `r_${orderId.slice(2, 18)}`;
+export const newThumbnailId = () => `th_${randomBase62(16)}`;

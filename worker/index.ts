@@ -13,6 +13,10 @@ import { deliverEmails } from "./email/deliver-emails.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { isUpload } from "./media/upload-limit.ts";
 import { pages } from "./pages.ts";
+import { finalizeRecordings, isRecordingQueue } from "./recording/finalize.ts";
+import { library } from "./recording/library-routes.ts";
+import { replay } from "./recording/replay-routes.ts";
+import { recording } from "./recording/routes.ts";
 import { apiKeys } from "./routes/api-keys.ts";
 import { auth } from "./routes/auth.ts";
 import { calls } from "./routes/calls.ts";
@@ -64,11 +68,14 @@ api.route("/shops", referrals);
 api.route("/shops", products);
 api.route("/shops", photos);
 api.route("/shops", team);
+api.route("/shops", library);
 api.route("/rooms", rooms);
 api.route("/rooms", rehearsal);
 api.route("/rooms", deals);
 api.route("/rooms", moderation);
 api.route("/rooms", calls);
+api.route("/rooms", recording);
+api.route("/rooms", replay);
 api.route("/", orders);
 api.route("/", rsvps);
 api.route("/webhooks", webhooks);
@@ -121,7 +128,7 @@ app.onError(renderError);
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => deliverEmails(batch, env),
+  queue: (batch, env) => (isRecordingQueue(batch.queue) ? finalizeRecordings(batch, env) : deliverEmails(batch, env)),
   /** Hono's `app.request(path, init, env)`, for tests that call the app with bindings of their own. */
   request: app.request,
 } satisfies ExportedHandler<Env> & Pick<typeof app, "request">;

@@ -295,6 +295,10 @@ export const CreateRoom = z
       .refine((items) => new Set(items.map((i) => i.variantId)).size === items.length, "each variant may appear once")
       .default([])
       .openapi({ description: "Variants of products that have them, with the units of each; their products are listed in the order they first appear, after `products`." }),
+    recording: z
+      .boolean()
+      .default(true)
+      .openapi({ description: "Record the show at its publishers' pages for its replay (on unless turned off)." }),
   })
   .refine((room) => room.products.length + room.variants.length > 0, { message: "list at least one product or variant", path: ["products"] })
   .openapi("CreateRoom");
@@ -819,6 +823,7 @@ export const EditShow = z
     startsAt: CreateRoom.shape.startsAt.unwrap().nullable().openapi({ description: "The new planned start (not in the past), or null for none." }),
     description: text({ max: 2000, multiline: true }).nullable().openapi({ description: "What the show is about; null clears it." }),
     coverImageUrl: imageUrl.nullable().openapi({ description: "The show's cover image (https); null clears it." }),
+    recording: z.boolean().openapi({ description: "Whether the show is recorded for its replay; off: its pages do not record and takes are refused (409 recording_off)." }),
   })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, "send at least one field to change")
@@ -841,6 +846,7 @@ export const ShopShow = z
     liveAt: z.number().int().nullable().openapi({ description: "When it went live (ms since the epoch, the room's clock); null if it never did." }),
     endedAt: z.number().int().nullable().openapi({ description: "When it ended (ms since the epoch); null while it has not." }),
     viewerLink: z.string(),
+    recording: z.boolean().openapi({ description: "Whether the show is recorded for its replay." }),
     ...ShowFigures,
   })
   .openapi("ShopShow");
@@ -1006,6 +1012,15 @@ export const PublicShow = z
     description: z.string().nullable(),
     imageUrl: z.string().nullable().openapi({ description: "Absolute: the cover image, else the first product photo." }),
     viewerLink: z.string(),
+    replay: z
+      .object({
+        liveAt: z.number().int().nullable().openapi({ description: "When it went live (epoch ms)." }),
+        durationMs: z.number().int(),
+        thumbnailUrl: z.string().nullable().openapi({ description: "Absolute: the replay's thumbnail, else the show's image." }),
+        products: z.array(z.object({ id: ProductId, title: z.string() })).openapi({ description: "The products it showed (pinned), at most 8." }),
+      })
+      .optional()
+      .openapi({ description: "Past shows only: the replay as the library lists it (the viewer link plays it)." }),
   })
   .openapi("PublicShow");
 
@@ -1015,7 +1030,7 @@ export const ShopPage = z
     now: z.number().int().openapi({ description: "The server's clock (epoch ms), for countdowns." }),
     live: z.array(PublicShow).openapi({ description: "Live now." }),
     upcoming: z.array(PublicShow).openapi({ description: "Not started yet, soonest first (a show with no planned start last)." }),
-    past: z.array(PublicShow).openapi({ description: "Ended, newest first (at most 12); their replays arrive later." }),
+    past: z.array(PublicShow).openapi({ description: "Ended, newest first (at most 12), each with its replay; a replay the brand hid is not listed." }),
   })
   .openapi("ShopPage");
 

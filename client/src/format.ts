@@ -81,3 +81,12 @@ export function formatStartTime(iso: string, lang: string): string {
 export function formatClock(at: number, lang: string): string {
   return new Date(at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
 }
+
+/** A recording's length, 1:05:09 or 12:34 (a replay's thumbnail, the console's library). */
+export function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}

@@ -15,6 +15,8 @@ export const UPLOAD_ROUTES: [method: string, path: RegExp][] = [
   ["POST", /^\/api\/shops\/[^/]+\/products\/[^/]+\/photos\/?$/],
   ["POST", /^\/api\/shops\/[^/]+\/rooms\/[^/]+\/(cover|trailer)\/?$/],
   ["PUT", /^\/api\/auth\/me\/photo\/?$/],
+  ["PUT", /^\/api\/rooms\/[^/]+\/recording\/takes\/[^/]+\/chunks\/[^/]+\/?$/],
+  ["POST", /^\/api\/shops\/[^/]+\/rooms\/[^/]+\/replay\/thumbnail\/?$/],
 ];
 
 export const isUpload = (method: string, path: string) => UPLOAD_ROUTES.some(([m, pattern]) => m === method && pattern.test(path));

@@ -25,6 +25,8 @@ const SERVED_KEYS = [
   new RegExp(`^p_${ID}/ph_${ID}\\.(jpg|png|webp)$`),
   new RegExp(`^r_${ID}/cv_${ID}\\.(jpg|png|webp)$`),
   new RegExp(`^r_${ID}/tr_${ID}\\.(mp4|webm)$`),
+  // A replay's thumbnail (worker/recording/library-routes.ts).
+  new RegExp(`^r_${ID}/th_${ID}\\.(jpg|png|webp)$`),
   new RegExp(`^profiles/ph_${ID}\\.(jpg|png|webp)$`),
 ];
 const binary = z.string().openapi({ type: "string", format: "binary" });

@@ -22,10 +22,10 @@ export const shopShows = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 /** The newest this many; the console shows a first page. */
 const SHOWS_LISTED = 50;
 
-type ShowRow = { id: string; title: string; startsAt: string | null; createdAt: number; cancelledAt: number | null; orders: number; revenueCents: number; rsvps: number };
+type ShowRow = { id: string; title: string; startsAt: string | null; createdAt: number; cancelledAt: number | null; recording: number; orders: number; revenueCents: number; rsvps: number };
 
 /** Orders that count: placed and not given up (expired or cancelled). */
-const SHOW_COLUMNS = `r.id, r.title, r.starts_at AS startsAt, r.created_at AS createdAt, r.cancelled_at AS cancelledAt,
+const SHOW_COLUMNS = `r.id, r.title, r.starts_at AS startsAt, r.created_at AS createdAt, r.cancelled_at AS cancelledAt, r.recording,
   (SELECT COUNT(*) FROM orders o WHERE o.room_id = r.id AND o.status IN ('awaiting_payment', 'confirmed')) AS orders,
   (SELECT COALESCE(SUM(o.total_cents), 0) FROM orders o WHERE o.room_id = r.id AND o.status IN ('awaiting_payment', 'confirmed')) AS revenueCents,
   (SELECT COUNT(*) FROM rsvps v WHERE v.room_id = r.id AND v.status = 'active') AS rsvps`;
@@ -45,6 +45,7 @@ async function showOf(c: Context<AppEnv>, row: ShowRow): Promise<ShopShow> {
     liveAt: times.liveAt,
     endedAt: times.endedAt,
     viewerLink: `${origin}/r/${row.id}`,
+    recording: row.recording === 1,
     orders: row.orders,
     revenueCents: row.revenueCents,
     rsvps: row.rsvps,
@@ -133,7 +134,7 @@ shopShows.openapi(
     tags: ["Rooms"],
     summary: "Change a show before it starts",
     description:
-      "Title, description, cover image and planned start; only the fields sent change. Viewers on its page see the new title and start at once. " +
+      "Title, description, cover image, planned start and whether it is recorded; only the fields sent change. Viewers on its page see the new title and start at once. " +
       "Refused with 409 once the show is live or has ended.",
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
@@ -147,7 +148,13 @@ shopShows.openapi(
     const startsAt = edit.startsAt === undefined ? undefined : edit.startsAt && new Date(edit.startsAt).toISOString();
     // The Room first: it refuses once the show is live, and tells its viewers.
     unwrap(await c.env.Room.getByName(roomId).editShow({ title: edit.title, startsAt }));
-    const columns = { title: edit.title, starts_at: startsAt, description: edit.description, cover_image_url: edit.coverImageUrl };
+    const columns = {
+      title: edit.title,
+      starts_at: startsAt,
+      description: edit.description,
+      cover_image_url: edit.coverImageUrl,
+      recording: edit.recording === undefined ? undefined : edit.recording ? 1 : 0,
+    };
     const set = Object.entries(columns).filter(([, value]) => value !== undefined);
     await c.env.DB.prepare(`UPDATE rooms SET ${set.map(([name]) => `${name} = ?`).join(", ")} WHERE id = ?`)
       .bind(...set.map(([, value]) => value), roomId)

@@ -78,9 +78,9 @@ shops.openapi(
     // D1 first: a room that exists in the Durable Object always exists in D1.
     await c.env.DB.batch([
       c.env.DB.prepare(
-        `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, keys_by_server, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-      ).bind(roomId, shop.id, input.title, startsAt, hostKeyHash, guestKeyHash, moderatorKeyHash, Date.now()),
+        `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, keys_by_server, created_at, recording)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+      ).bind(roomId, shop.id, input.title, startsAt, hostKeyHash, guestKeyHash, moderatorKeyHash, Date.now(), input.recording ? 1 : 0),
       ...listed.products.map((p, position) =>
         c.env.DB.prepare("INSERT INTO room_products (room_id, product_id, position, listed) VALUES (?, ?, ?, ?)").bind(
           roomId, p.productId, position, p.listed,

@@ -1,3 +1,5 @@
+import { pastReplay } from "../recording/past-shows.ts";
+
 /**
  * What the public sees of a shop's shows, from D1 (title, description, the
  * image a link preview shows) and each show's Room (whether it is live
@@ -13,9 +15,23 @@ export type PublicShow = {
   /** Absolute: the cover image, else the first product's first photo, else null. */
   imageUrl: string | null;
   viewerLink: string;
+  /** A past show's replay in the library (worker/recording/past-shows.ts); absent for the others. */
+  replay?: import("../recording/past-shows.ts").PastReplay;
 };
 
-type ShowRow = { id: string; title: string; startsAt: string | null; createdAt: number; description: string | null; image: string | null; shopId: string; shopName: string; shopSlug: string };
+type ShowRow = {
+  id: string;
+  title: string;
+  startsAt: string | null;
+  createdAt: number;
+  description: string | null;
+  image: string | null;
+  shopId: string;
+  shopName: string;
+  shopSlug: string;
+  replayHidden: number;
+  thumbnailKey: string | null;
+};
 
 /** The image of a show's link preview: its cover, else the first photo of the first product it lists that has one. */
 const SHOW_IMAGE = `COALESCE(r.cover_image_url,
@@ -24,7 +40,7 @@ const SHOW_IMAGE = `COALESCE(r.cover_image_url,
   (SELECT p.image_url FROM room_products rp JOIN products p ON p.id = rp.product_id WHERE rp.room_id = r.id AND p.image_url IS NOT NULL ORDER BY rp.position LIMIT 1))`;
 
 const SHOW_COLUMNS = `r.id, r.title, r.starts_at AS startsAt, r.created_at AS createdAt, r.description, ${SHOW_IMAGE} AS image,
-  s.id AS shopId, s.name AS shopName, s.slug AS shopSlug`;
+  s.id AS shopId, s.name AS shopName, s.slug AS shopSlug, r.replay_hidden AS replayHidden, r.replay_thumbnail_r2_key AS thumbnailKey`;
 
 /** A link on this site ("/photos/…", "/demo/…") made absolute; an https link from elsewhere kept. */
 export const absolute = (origin: string, url: string) => new URL(url, origin).href;
@@ -58,7 +74,8 @@ const PAST_LISTED = 12;
 
 /**
  * A shop's page: the shows live now, the upcoming ones (soonest first; a
- * show with no planned start last), the past ones (newest first).
+ * show with no planned start last), the past ones (newest first) with their
+ * replays; a replay the brand hid is not listed.
  */
 export async function shopShows(env: Env, origin: string, shopId: string) {
   const { results } = await env.DB.prepare(
@@ -72,6 +89,14 @@ export async function shopShows(env: Env, origin: string, shopId: string) {
   return {
     live: shows.filter((show) => show.status === "live"),
     upcoming: shows.filter((show) => show.status === "scheduled").sort((a, b) => startOf(a) - startOf(b)),
-    past: shows.filter((show) => show.status === "ended").slice(0, PAST_LISTED),
+    past: await Promise.all(
+      shows
+        .filter((show, i) => show.status === "ended" && !results[i]!.replayHidden)
+        .slice(0, PAST_LISTED)
+        .map(async (show) => {
+          const row = results.find((r) => r.id === show.id)!;
+          return { ...show, replay: await pastReplay(env, origin, show.id, row.thumbnailKey, show.imageUrl) };
+        }),
+    ),
   };
 }

@@ -14,6 +14,7 @@ import { formatPrice } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
 import { earliestStart } from "../landing/show-draft.ts";
 import { tConsole as t } from "./i18n-console.ts";
+import { tReplay } from "./i18n-replay.ts";
 import { listProducts, type CatalogueProduct } from "./ProductsSection.tsx";
 
 export type ShowDetails = {
@@ -23,6 +24,7 @@ export type ShowDetails = {
   coverImageUrl: string | null;
   trailerUrl: string | null;
   startsAt: string | null;
+  recording: boolean;
   products: { productId: string; stock: number }[];
   variants: { variantId: string; productId: string; stock: number }[];
 };
@@ -58,6 +60,7 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
   // A duplicate gets a new date: the old one is past.
   const startedAs = mode.kind === "edit" ? localInput(mode.show.startsAt) : "";
   const [startsAt, setStartsAt] = useState(startedAs);
+  const [recording, setRecording] = useState(base?.recording ?? true);
   const [units, setUnits] = useState<Units>(() =>
     Object.fromEntries([...(base?.products.map((p) => [p.productId, String(p.stock)]) ?? []), ...(base?.variants.map((v) => [v.variantId, String(v.stock)]) ?? [])]),
   );
@@ -103,6 +106,7 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
       title: title.trim(),
       startsAt: startsAt ? new Date(startsAt).toISOString() : null,
       description: description.trim() || null,
+      recording,
       // An uploaded cover is set by its own route, after the show is saved.
       ...(coverPhoto ? {} : { coverImageUrl: cover.trim() || null }),
     };
@@ -118,7 +122,7 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
         const variants = picked.flatMap((p) => p.variants.filter((v) => v.id in units).map((v) => ({ variantId: v.id, stock: Number(units[v.id]) })));
         const made = await api<{ room: { id: string } }>(showsPath(shopId), {
           method: "POST",
-          body: { title: details.title, ...(details.startsAt ? { startsAt: details.startsAt } : {}), products, variants },
+          body: { title: details.title, ...(details.startsAt ? { startsAt: details.startsAt } : {}), products, variants, recording },
         });
         roomId = made.room.id;
         if (details.description || details.coverImageUrl) {
@@ -220,6 +224,13 @@ export function ShowsForm({ shopId, mode, onDone, onClose }: { shopId: string; m
         <label class="field">
           <span class="field-label">{t("showStartLabel")}</span>
           <input data-testid="show-form-start" type="datetime-local" min={earliestStart()} value={startsAt} onInput={(e) => setStartsAt(e.currentTarget.value)} />
+        </label>
+        <label class="replay-check">
+          <input type="checkbox" data-testid="show-form-recording" checked={recording} onChange={(e) => setRecording(e.currentTarget.checked)} />
+          <span>
+            {tReplay("recordingLabel")}
+            <span class="muted small block">{tReplay("recordingNote")}</span>
+          </span>
         </label>
         {mode.kind === "create" && (
           <div class="show-form-products" role="group" aria-label={t("showProductsLabel")}>

@@ -26,6 +26,8 @@ export type Show = {
   liveAt: number | null;
   endedAt: number | null;
   viewerLink: string;
+  /** Recorded for its replay (the brand's switch). */
+  recording: boolean;
   orders: number;
   revenueCents: number;
   /** Confirmed email reminders ("Remind me"). */

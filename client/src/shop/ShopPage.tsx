@@ -1,15 +1,16 @@
 /**
  * The shop's page (/s/{slug}), phone first: the show live now on top (a link
  * to it), the upcoming shows with their start in the visitor's zone and
- * language and a countdown on the server's clock, then the past shows (their
- * replays arrive later). It asks again every 30 s, so a show that goes live
+ * language and a countdown on the server's clock, then the library of past
+ * shows: each replay's thumbnail, title, date, length and the products it
+ * showed, linking to the replay. It asks again every 30 s, so a show that goes live
  * moves to the top by itself.
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api.ts";
 import { TopBar } from "../components/TopBar.tsx";
-import { countdown, formatStartTime } from "../format.ts";
+import { countdown, formatDuration, formatStartTime } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
 import { tShop as t } from "./i18n-shop.ts";
 
@@ -21,6 +22,8 @@ export type PublicShow = {
   description: string | null;
   imageUrl: string | null;
   viewerLink: string;
+  /** Past shows: the replay as the library lists it. */
+  replay?: { liveAt: number | null; durationMs: number; thumbnailUrl: string | null; products: Array<{ id: string; title: string }> };
 };
 
 export type ShopPageData = {
@@ -144,15 +147,29 @@ function ShopShows({ data, skew, remind }: { data: ShopPageData; skew: number; r
           <ul class="shop-grid shop-grid-past">
             {data.past.map((show) => (
               <li key={show.id} class="shop-show shop-show-past" data-testid="shop-past-show">
-                <a class="shop-show-link" href={show.viewerLink}>
-                  <ShowImage show={show} />
+                <a class="shop-show-link" href={show.viewerLink} aria-label={t("watchReplay", { title: show.title })}>
+                  <span class="shop-replay-frame">
+                    <ShowImage show={{ ...show, imageUrl: show.replay?.thumbnailUrl ?? show.imageUrl }} />
+                    {!!show.replay?.durationMs && (
+                      <span class="shop-replay-length" data-testid="shop-replay-length">
+                        {formatDuration(show.replay.durationMs)}
+                      </span>
+                    )}
+                  </span>
                   <h3 class="shop-show-title">{show.title}</h3>
                 </a>
                 <p class="muted small">
-                  {show.startsAt ? `${t("ended")} · ${formatStartTime(show.startsAt, lang.value)}` : t("ended")}
+                  {show.replay?.liveAt
+                    ? formatStartTime(new Date(show.replay.liveAt).toISOString(), lang.value)
+                    : show.startsAt
+                      ? `${t("ended")} · ${formatStartTime(show.startsAt, lang.value)}`
+                      : t("ended")}
                 </p>
-                {/* The replay (the post-live issue) goes here. */}
-                <p class="muted small shop-replay">{t("replaySoon")}</p>
+                {!!show.replay?.products.length && (
+                  <p class="small shop-replay-products" data-testid="shop-replay-products">
+                    {show.replay.products.map((p) => p.title).join(" · ")}
+                  </p>
+                )}
               </li>
             ))}
           </ul>

@@ -13,6 +13,7 @@ import { errorText, tStudio as t } from "../i18n.ts";
 import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
 import { createPublisher } from "../video/publisher.ts";
+import { recordWhileLive } from "../video/record-while-live.ts";
 import { createStagePlayer } from "../video/stage-player.ts";
 import { showToast } from "../toasts.ts";
 import { createModerationFeed } from "./moderation-feed.ts";
@@ -54,6 +55,8 @@ if (model && feed) {
   effect(() => {
     if (model.connection.value === "online" && isHost.value) void feed.load();
   });
+  // While live and on the stage, the studio records the host (loaded then).
+  if (publisher) recordWhileLive(roomId, hostKey, publisher, computed(() => model.room.value?.status === "live"));
   // However the show ends (here, another tab, the API), the camera leaves the stage.
   effect(() => {
     if (model.room.value?.status === "ended") void publisher?.stop().then(publisher.release);

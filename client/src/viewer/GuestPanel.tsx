@@ -4,12 +4,13 @@
  * every viewer next to the host's; the host can take them off, and the guest
  * is told so.
  */
-import { effect } from "@preact/signals";
+import { computed, effect } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import { tVideo as t } from "../i18n-video.ts";
 import type { RoomModel } from "../room-model.ts";
 import { CameraControls, CameraPreview, CameraProblem } from "../video/CameraControls.tsx";
 import { createPublisher } from "../video/publisher.ts";
+import { recordWhileLive } from "../video/record-while-live.ts";
 import { guestSession } from "./guest-loader.tsx";
 import "../styles/guest.css";
 
@@ -20,6 +21,8 @@ export function GuestPanel({ roomId, guestKey, model }: GuestPanelProps) {
   useEffect(() => {
     void publisher.start();
     const stops = [
+      // While live and on the stage, the guest's page records the guest (loaded then).
+      recordWhileLive(roomId, guestKey, publisher, computed(() => model.room.value?.status == "live")),
       effect(() => {
         guestSession.value = publisher.sessionId.value;
       }),
