@@ -281,7 +281,7 @@ describe("the API document", () => {
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
-      "/rooms/{roomId}/pin", "/rooms/{roomId}/rehearsal", "/rooms/{roomId}/role", "/rooms/{roomId}/rsvps", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
+      "/rooms/{roomId}/pin", "/rooms/{roomId}/rehearsal", "/rooms/{roomId}/replay/events", "/rooms/{roomId}/role", "/rooms/{roomId}/rsvps", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
       "/rsvps/confirm", "/rsvps/unsubscribe",
       "/shops", "/shops/by-slug/{slug}", "/shops/{shopId}/api-keys", "/shops/{shopId}/api-keys/{keyId}/revoke", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
       "/shops/{shopId}/pickup", "/shops/{shopId}/products", "/shops/{shopId}/products/{productId}",
