@@ -270,11 +270,10 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
     if (event.type === "deal" && event.deal) observeServerTime(event.deal.startsAt);
     const current = room.peek();
     if (!current) return;
-    const next = applyEvent({ room: current, messages: messages.peek(), chat: chat.peek(), you: you.peek() }, event);
-    room.value = next.room;
-    messages.value = next.messages;
-    chat.value = next.chat;
-    you.value = next.you;
+    ({ room: room.value, messages: messages.value, chat: chat.value, you: you.value } = applyEvent(
+      { room: current, messages: messages.peek(), chat: chat.peek(), you: you.peek() },
+      event,
+    ));
   }
 
   function floatHearts(count: number, mine: boolean) {

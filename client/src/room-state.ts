@@ -24,49 +24,56 @@ export type RoomView = {
  * identity, so a signal holding it does not notify.
  */
 export function applyEvent(view: RoomView, event: RoomEvent): RoomView {
-  const room = (change: Partial<RoomState>): RoomView => ({ ...view, room: { ...view.room, ...change } });
+  let { room, messages, chat, you } = view;
   switch (event.type) {
     case "chat":
-      return { ...view, messages: [...view.messages, event.message].slice(-LIMITS.historyKept) };
+      messages = [...messages, event.message].slice(-LIMITS.historyKept);
+      break;
     case "chat_deleted":
-      return { ...view, messages: view.messages.filter((message) => message.id !== event.messageId) };
+      messages = messages.filter((message) => message.id !== event.messageId);
+      break;
     case "pin":
-      return room({ pinnedProductId: event.productId });
+      room = { ...room, pinnedProductId: event.productId };
+      break;
     case "status":
-      return room({ status: event.status });
+      room = { ...room, status: event.status };
+      break;
     case "details":
-      return room({ title: event.title, startsAt: event.startsAt });
+      room = { ...room, title: event.title, startsAt: event.startsAt };
+      break;
     case "product": {
-      const products = view.room.products;
-      const known = products.some((product) => product.id === event.product.id);
-      return room({
-        products: known
-          ? products.map((product) => (product.id === event.product.id ? event.product : product))
-          : [...products, event.product],
-      });
+      // In its place, or last when the show did not list it yet.
+      const products = room.products.slice();
+      const at = products.findIndex((p) => p.id === event.product.id);
+      products[at < 0 ? products.length : at] = event.product;
+      room = { ...room, products };
+      break;
     }
     case "deal":
-      return room({ deal: event.deal });
+      room = { ...room, deal: event.deal };
+      break;
     case "stage":
-      return room({ stage: event.tracks });
+      room = { ...room, stage: event.tracks };
+      break;
     case "chat_pinned":
-      return { ...view, chat: { ...view.chat, pinned: event.message } };
+      chat = { ...chat, pinned: event.message };
+      break;
     case "slow_mode":
-      return { ...view, chat: { ...view.chat, slowModeSeconds: event.seconds } };
-    case "restricted": {
+      chat = { ...chat, slowModeSeconds: event.seconds };
+      break;
+    case "restricted":
       // Only a viewer's own: the rules never bind the people running the show.
-      const me = view.you;
-      return me?.role === "viewer" && me.id === event.viewerId ? { ...view, you: { ...me, restriction: event.restriction } } : view;
-    }
+      if (you?.role === "viewer" && you.id === event.viewerId) you = { ...you, restriction: event.restriction };
+      break;
     case "blocked_words":
     case "private":
       // The studio's (room-model's onFrame), or not for us at all.
-      return view;
+      break;
     default:
       // A new durable event in protocol.ts must be applied here: this fails to type-check until it is.
       event satisfies never;
-      return view;
   }
+  return { room, messages, chat, you };
 }
 
 /** `events` applied in order. */
