@@ -194,7 +194,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
         {chatShown && view.chat.pinned && <PinnedMessage message={view.chat.pinned} />}
         {chatShown && <ChatMessages messages={view.messages} />}
         {dealProduct && dealRunning && (
-          <ReplayProduct key={`deal-${dealProduct.id}`} then={dealProduct} today={todayOf(dealProduct)} deal={dealRunning} dealLeftMs={dealLeft} onBuy={setBuying} />
+          <ReplayProduct key={`deal-${dealProduct.id}`} then={dealProduct} today={todayOf(dealProduct)} deal={dealRunning} dealLeftMs={dealLeft} onBuy={setBuying} dealCard />
         )}
         {pinned && (
           <ReplayProduct
@@ -227,8 +227,15 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
               >
                 {t(chatShown ? "hideChat" : "showChat")}
               </button>
-              <button type="button" class="chip" data-testid="replay-share" data-share-url={momentLink(at)} onClick={() => void share()}>
-                {t("share")}
+              <button
+                type="button"
+                class="chip"
+                data-testid="replay-share"
+                data-share-url={momentLink(at)}
+                aria-label={t("share")}
+                onClick={() => void share()}
+              >
+                {t("shareShort")}
               </button>
             </>
           }

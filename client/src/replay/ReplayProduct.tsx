@@ -16,17 +16,19 @@ type ReplayProductProps = {
   deal: FlashDeal | null;
   dealLeftMs: number;
   onBuy: (product: RoomProduct) => void;
+  /** The card of a deal on a product that is not pinned (the live page's deal card). */
+  dealCard?: boolean;
 };
 
 /**
  * The product pinned (or on deal) at this moment of the replay, as the
  * live card showed it, with a Buy for today.
  */
-export function ReplayProduct({ then, today, deal, dealLeftMs, onBuy }: ReplayProductProps) {
+export function ReplayProduct({ then, today, deal, dealLeftMs, onBuy, dealCard }: ReplayProductProps) {
   const soldOutNow = today.left <= 0;
   const priceNow = formatPrice(today.priceCents, today.currency, lang.value);
   return (
-    <aside class={deal ? "pinned pinned-deal replay-product" : "pinned replay-product"} data-testid="pinned-product" data-product-id={then.id} aria-label={tViewer("showingNow")}>
+    <aside class={deal ? "pinned pinned-deal replay-product" : "pinned replay-product"} data-testid={dealCard ? "deal-card" : "pinned-product"} data-product-id={then.id} aria-label={tViewer("showingNow")}>
       <ProductImage url={then.imageUrl} title={then.title} size={64} />
       <div class="product-info">
         {deal ? (

@@ -31,12 +31,16 @@ const BINS = 60;
  */
 export function SeekBar({ t: at, trim, chapters, products, hearts, playing, onSeek, onPlayPause, stepMs, end }: SeekBarProps) {
   const length = Math.max(1, trim.endMs - trim.startMs);
-  const share = (ms: number) => `${(((ms - trim.startMs) / length) * 100).toFixed(2)}%`;
+  // Where the range's thumb stands at ms: its centre travels from half a thumb in to half a thumb short of the end.
+  const share = (ms: number) => `calc(8px + (100% - 16px) * ${((ms - trim.startMs) / length).toFixed(4)})`;
   const productOf = (id: string) => products.find((p) => p.id === id);
   return (
     <div class="replay-controls">
       <div class="seek">
         <Sparkline hearts={hearts} trim={trim} />
+        <span class="replay-time" data-testid="replay-time">
+          {dealClock(at - trim.startMs)} / {dealClock(length)}
+        </span>
         <input
           type="range"
           class="seek-range"
@@ -63,9 +67,6 @@ export function SeekBar({ t: at, trim, chapters, products, hearts, playing, onSe
         <button type="button" class="chip" data-testid="forward-10" aria-label={t("forward10")} onClick={() => onSeek(at + stepMs)}>
           +10
         </button>
-        <span class="replay-time" data-testid="replay-time">
-          {dealClock(at - trim.startMs)} / {dealClock(length)}
-        </span>
         <span class="replay-row-end">{end}</span>
       </div>
       {chapters.length > 0 && (

@@ -17,20 +17,14 @@ export function lazyPage<P>(load: () => Promise<ComponentType<P>>) {
     const [page, setPage] = useState<ComponentType<P> | "loading" | "failed">(() => loaded ?? "loading");
     useEffect(() => {
       if (!wanted || page !== "loading") return;
-      let current = true;
+      // Kept even if no longer wanted by the time it comes: the hook's answer still says null then.
       load().then(
-        (component) => {
-          loaded = component;
-          if (current) setPage(() => component);
-        },
+        (component) => setPage(() => (loaded = component)),
         (error: unknown) => {
           console.warn("Not loaded; the stage's page stands in:", error);
-          if (current) setPage("failed");
+          setPage("failed");
         },
       );
-      return () => {
-        current = false;
-      };
     }, [wanted]);
     return wanted && page !== "failed" ? page : null;
   };
