@@ -175,7 +175,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
   const dealLeft = dealRunning ? dealRunning.endsAt - (timeline.liveAt + at) : 0;
 
   async function share() {
-    const url = momentLink(at);
+    const url = momentLink(location.href, at);
     if (navigator.share && matchMedia("(pointer: coarse)").matches) {
       await navigator.share({ title: then.title, url }).catch(() => {});
       return;
@@ -231,7 +231,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
                 type="button"
                 class="chip"
                 data-testid="replay-share"
-                data-share-url={momentLink(at)}
+                data-share-url={momentLink(location.href, at)}
                 aria-label={t("share")}
                 onClick={() => void share()}
               >

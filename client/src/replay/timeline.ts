@@ -140,9 +140,9 @@ export function linkedTime(search: string, chapters: Chapter[]): number | null {
   return chapter ? chapter.atMs : null;
 }
 
-/** A link to the replay at time t (whole seconds), keeping the page's address otherwise. */
-export function momentLink(t: number): string {
-  const url = new URL(location.href);
+/** A link to the replay at time t (whole seconds), keeping the page's address (`href`) otherwise. */
+export function momentLink(href: string, t: number): string {
+  const url = new URL(href);
   url.hash = "";
   url.searchParams.delete("product");
   url.searchParams.set("t", String(Math.floor(t / 1000)));
