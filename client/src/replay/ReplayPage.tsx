@@ -187,7 +187,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
     <main class="viewer replay" data-testid="replay" data-state="ready" data-t={Math.round(at)} data-playing={String(playing)}>
       <ReplayStage room={then} takes={manifest?.takes ?? []} t={at} playing={playing} cover={cover} driftS={DRIFT_S} />
       <div class="stage-shade" aria-hidden="true" />
-      <ShowHeader room={{ ...then, status: "ended" }} connection="online" />
+      <ShowHeader room={{ ...then, status: "ended" }} connection={model.connection.value} />
       <span class="chip replay-badge" data-testid="replay-badge">{t("replayBadge")}</span>
 
       <div class="viewer-bottom">
