@@ -47,7 +47,7 @@ export function SeekBar({ t: at, trim, chapters, products, hearts, playing, onSe
           data-testid="seek"
           min={trim.startMs}
           max={trim.endMs}
-          step={1000}
+          step={100}
           value={at}
           aria-label={t("seekLabel")}
           aria-valuetext={dealClock(at)}
