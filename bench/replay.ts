@@ -15,7 +15,7 @@
  *
  *   RUNS=7 npm run bench:replay
  */
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import type { Page } from "playwright-core";
 import { createShow, hostKeyOf, launchBrowser, phone } from "../e2e/browser.ts";
 import { startStack } from "../scripts/stack.ts";
@@ -113,7 +113,8 @@ try {
   const body = [
     "## Replay start and seek (`npm run bench:replay`)",
     "",
-    `Chromium (headless, phone context, no cache), local stack, ${cpus().length} cores; median of ${RUNS} fresh page loads.`,
+    `Chromium (headless, phone context, no cache), local stack, ${cpus().length} cores (load average ${loadavg()[0]!.toFixed(1)} while it ran: ` +
+      "the machine is shared, so times stretch with it); median of " + `${RUNS} fresh page loads.`,
     "",
     "| figure | median | target |",
     "| --- | --- | --- |",

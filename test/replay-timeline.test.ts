@@ -99,6 +99,15 @@ describe("the replay timeline", () => {
     expect(audience.viewers.length).toBe(audience.hearts.length);
   });
 
+  it("is preloaded by the show's page once the show ended, not before", async () => {
+    const show = await createShow();
+    const preload = `<link rel="preload" href="/api/rooms/${show.room.id}/replay/events" as="fetch" crossorigin="anonymous">`;
+    await setStatus(show, "live");
+    expect(await (await call(`/r/${show.room.id}`)).text()).not.toContain(preload);
+    await setStatus(show, "ended");
+    expect(await (await call(`/r/${show.room.id}`)).text()).toContain(preload);
+  });
+
   it("is cacheable, with an ETag that changes when the log grows after the end", async () => {
     const show = await createShow();
     await setStatus(show, "live");
