@@ -153,7 +153,7 @@ export class FlashDeals implements RoomFeature {
     this.#close(this.kit.now(), true);
   }
 
-  /** The show ended: so does any deal, in the same change (nobody can buy any more). */
+  /** The show ended: so does any deal, in the same change (the replay sells at the regular price). */
   endWithShow(tx: Change): void {
     if (closeDeals(this.kit.sql, this.kit.now(), true) > 0) tx.emit({ type: "deal", deal: null });
   }

@@ -53,7 +53,14 @@ export const ordersSchema: RoomFeature["schema"] = {
       ALTER TABLE orders ADD COLUMN sku TEXT;`,
   // Where and in which language to tell the buyer (JSON Notify): the confirmation goes out when the order is confirmed.
   7: `ALTER TABLE orders ADD COLUMN notify TEXT;`,
+  // When in the show's life it was placed (OrderPhase), so the numbers count replay sales apart; null on older orders.
+  11: `ALTER TABLE orders ADD COLUMN phase TEXT;`,
 };
+
+/** Before the show went live, while it was live, or from its replay after the end. */
+export type OrderPhase = "prelive" | "live" | "replay";
+
+const phaseOf = (status: string): OrderPhase => (status === "ended" ? "replay" : status === "live" ? "live" : "prelive");
 
 export interface PlaceOrder {
   idempotencyKey: string;
@@ -110,6 +117,7 @@ export type OrderRow = {
   sku: string | null;
   /** JSON Notify, or null (rooms from before; orders placed without one). */
   notify: string | null;
+  phase: OrderPhase | null;
 };
 
 type RoomIds = { room_id: string; shop_id: string; status: string };
@@ -129,7 +137,7 @@ export type OrderPlan = {
 /**
  * Decides an order without writing anything: a repeated idempotency key gets
  * the order it made the first time (whatever the stock is now); otherwise the
- * order is refused (sold out, deal limit, ended show, unknown product) or
+ * order is refused (sold out, deal limit, unknown product) or
  * planned. Most attempts in a flash sale end here, so they cost no write.
  * The Room calls this and `commitOrder` in one synchronous step, so nothing
  * can change in between.
@@ -141,9 +149,6 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
       return refuse("idempotency_key_reused", "This Idempotency-Key was already used for a different order. Use a new key for a new order.");
     }
     return { ok: true, order: toOrder(previous, room), token: previous.token, checkoutUrl: previous.checkout_url, replayed: true };
-  }
-  if (room.status === "ended") {
-    return refuse("show_ended", "This show has ended; its products can no longer be bought here.");
   }
   const product = sql
     .exec<{ title: string; price_cents: number; currency: string; available: number }>(
@@ -164,8 +169,9 @@ export function checkOrder(sql: SqlStorage, room: RoomIds, input: PlaceOrder, no
     return refuse("sold_out", available === 0 ? "Sold out." : `Only ${available} left; choose fewer.`);
   }
 
-  // The room's clock decides whether the deal still applies, not the buyer's.
-  const deal = activeDeal(sql, now);
+  // The room's clock decides whether the deal still applies, not the buyer's. A replay sells at the regular price:
+  // its deals ended with the show (whatever a deal's row says).
+  const deal = room.status === "ended" ? null : activeDeal(sql, now);
   const onDeal = deal?.productId === input.productId && (!deal.variantId || deal.variantId === input.variantId) ? deal : null;
   const email = input.buyer.email.toLowerCase();
   if (onDeal?.perBuyerLimit != null) {
@@ -220,6 +226,7 @@ export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: Or
     variant_options: variant?.options ?? null,
     sku: variant?.sku ?? null,
     notify: input.notify ? JSON.stringify(input.notify) : null,
+    phase: phaseOf(room.status),
   };
   moveUnits(sql, input.productId, row.variant_id, "available", paidNow ? "sold" : "held", input.quantity);
   insertOrder(sql, row);
@@ -358,8 +365,8 @@ export const writeOrders: TopicWriter = async ({ db, sql, show }, entries) => {
   const stmt = db.prepare(
     `INSERT INTO orders (id, number, room_id, shop_id, product_id, title, quantity, unit_price_cents, total_cents, currency,
        status, payment, buyer_name, buyer_email, buyer_phone, fulfilment, address, ref, deal_id, token_hash, created_at, updated_at, version,
-       variant_id, variant_options, sku)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       variant_id, variant_options, sku, phase)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = excluded.version
      WHERE excluded.version > orders.version`,
   );
@@ -373,7 +380,7 @@ export const writeOrders: TopicWriter = async ({ db, sql, show }, entries) => {
           stmt.bind(
             o.id, o.number, show.room_id, show.shop_id, o.product_id, o.title, o.quantity, o.unit_price_cents, o.total_cents, o.currency,
             o.status, o.payment, o.buyer_name, o.buyer_email, o.buyer_phone, o.fulfilment, o.address, o.ref, o.deal_id,
-            tokenHash, o.created_at, o.updated_at, o.version, o.variant_id, o.variant_options, o.sku,
+            tokenHash, o.created_at, o.updated_at, o.version, o.variant_id, o.variant_options, o.sku, o.phase,
           ),
         ),
       ];

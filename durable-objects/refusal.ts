@@ -9,6 +9,8 @@ export const REFUSAL_CODES = [
   "invalid_transition",
   "show_ended",
   "show_not_live",
+  // The replay's timeline before the show ended.
+  "not_ended",
   "deal_running",
   "sold_out",
   "deal_limit_reached",

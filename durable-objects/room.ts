@@ -51,6 +51,7 @@ import {
   type StageTrack,
 } from "./protocol.ts";
 import { RateLimits } from "./rate-limits.ts";
+import { replayTimeline, type ReplayTimeline } from "./replay-timeline.ts";
 import { noShow, refuse, type Refusal } from "./refusal.ts";
 import type { Change, Handler, Handlers, Peer, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
 import { productList, Show, showRow, type RoomSetup, type ShowEdit, type ShowRow } from "./show.ts";
@@ -165,6 +166,11 @@ export class Room extends Server<Env> {
   /** The room as the public API shows it, or null when no show was set up here. */
   getState(): RoomState | null {
     return showRow(this.ctx.storage.sql) ? this.#state() : null;
+  }
+
+  /** One page of the ended show's public timeline, for its replay (replay-timeline.ts). */
+  replayTimeline(after: number | null): ReplayTimeline | Refusal {
+    return replayTimeline(this.ctx.storage.sql, after);
   }
 
   /** When the show went live and ended (the console's duration of a past show). */

@@ -283,7 +283,7 @@ describe("the API document", () => {
       "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/recording/takes", "/rooms/{roomId}/recording/takes/{takeId}",
       "/rooms/{roomId}/recording/takes/{takeId}/abort", "/rooms/{roomId}/recording/takes/{takeId}/chunks/{n}", "/rooms/{roomId}/recording/takes/{takeId}/close",
-      "/rooms/{roomId}/rehearsal", "/rooms/{roomId}/replay", "/rooms/{roomId}/replay/takes/{takeId}", "/rooms/{roomId}/role", "/rooms/{roomId}/rsvps", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
+      "/rooms/{roomId}/rehearsal", "/rooms/{roomId}/replay", "/rooms/{roomId}/replay/events", "/rooms/{roomId}/replay/takes/{takeId}", "/rooms/{roomId}/role", "/rooms/{roomId}/rsvps", "/rooms/{roomId}/stage/remove", "/rooms/{roomId}/status", "/rooms/{roomId}/tickets",
       "/rsvps/confirm", "/rsvps/unsubscribe",
       "/shops", "/shops/by-slug/{slug}", "/shops/{shopId}/api-keys", "/shops/{shopId}/api-keys/{keyId}/revoke", "/shops/{shopId}/orders", "/shops/{shopId}/orders/{orderId}", "/shops/{shopId}/orders/{orderId}/cancel",
       "/shops/{shopId}/pickup", "/shops/{shopId}/products", "/shops/{shopId}/products/{productId}",

@@ -86,7 +86,10 @@ pages.get("/r/:roomId", async (c) => {
     ROOM_ID.test(roomId) ? showPreview(c.env, origin, roomId) : null,
   ]);
   if (!preview || !page.ok) return page;
-  return withPreview(page, showHead(preview.show, preview.shop, origin, visitorLang(c.req.raw)));
+  const head = showHead(preview.show, preview.shop, origin, visitorLang(c.req.raw));
+  // After the end the page plays the replay: its timeline's first page is on its way while the page starts.
+  if (preview.show.status === "ended") head.head += `<link rel="preload" href="/api/rooms/${roomId}/replay/events" as="fetch" crossorigin="anonymous">`;
+  return withPreview(page, head);
 });
 pages.get("/guest/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));
 pages.get("/studio/:roomId", (c) => servePage(c.req.raw, c.env, "studio", c.req.param("roomId")));

@@ -12,6 +12,7 @@ const STATUS: Record<RefusalCode, ContentfulStatusCode> = {
   invalid_transition: 409,
   show_ended: 409,
   show_not_live: 409,
+  not_ended: 409,
   deal_running: 409,
   sold_out: 409,
   deal_limit_reached: 409,

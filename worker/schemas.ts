@@ -1091,3 +1091,50 @@ export const RsvpListQuery = z.object({
 export const UnsubscribeQuery = z.object({
   token: z.string().max(200).optional().openapi({ param: { name: "token", in: "query" }, description: "The token of the email's List-Unsubscribe URL (RFC 8058 one-click)." }),
 });
+
+// ------------------------------------------------------------------ replay timeline
+
+export const ReplayEventsQuery = z.object({
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ param: { name: "after", in: "query" }, description: "The `next` of the page before; absent for the first page." }),
+});
+
+export const ReplayTimeline = z
+  .object({
+    liveAt: z.number().int().openapi({ description: "When the show went live (room clock, ms since the epoch): replay time 0." }),
+    endedAt: z.number().int().openapi({ description: "When it ended (room clock, ms)." }),
+    head: z.number().int().openapi({ description: "The room log's newest event number (it grows after the end as the replay sells)." }),
+    start: z
+      .object({
+        seq: z.number().int().openapi({ description: "The event the state is at: the show going live." }),
+        room: RoomState,
+        messages: z.array(ChatMessage).openapi({ description: "The chat's last lines before it went live." }),
+        chat: ChatState,
+      })
+      .nullable()
+      .openapi({ description: "First page only: the room as it was when it went live." }),
+    audience: z
+      .object({
+        fromSecond: z.number().int().openapi({ description: "The room clock's second (ms / 1000) of the arrays' first entry: liveAt's." }),
+        hearts: z.array(z.number().int()).openapi({ description: "Hearts in each second, from fromSecond to endedAt's second." }),
+        viewers: z.array(z.number().int().nullable()).openapi({ description: "Viewers counted in each second; null where the count did not change." }),
+      })
+      .nullable()
+      .openapi({ description: "First page only: hearts and viewers per second." }),
+    events: z.array(
+      z.object({
+        seq: z.number().int(),
+        at: z.number().int().openapi({ description: "Room clock, ms; replay time is at - liveAt." }),
+        event: z
+          .looseObject({ type: z.string(), seq: z.number().int() })
+          .openapi({ description: "A durable room event as a viewer's socket receives it (chat, pin, product, deal, stage, …; see the WebSocket protocol)." }),
+      }),
+    ),
+    next: z.number().int().nullable().openapi({ description: "Pass as `after` for the next page; null on the last page." }),
+  })
+  .openapi("ReplayTimeline");
+export const ReplayTimelineBody = z.object({ timeline: ReplayTimeline }).openapi("ReplayTimelineResponse");

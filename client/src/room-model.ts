@@ -30,6 +30,7 @@ import {
   type RoomState,
   type ServerMessage,
 } from "../../durable-objects/protocol.ts";
+import { applyEvent, type You } from "./room-state.ts";
 import { openRoomSocket } from "./room-socket.ts";
 import { observeServerTime } from "./server-clock.ts";
 import { keepViewerToken, viewerToken } from "./viewer-token.ts";
@@ -64,7 +65,7 @@ export type RoomModelOptions = {
   onFrame?: (frame: Extract<ServerMessage, { type: "sync" }> | RoomEvent) => void;
 };
 
-export type You = Extract<ServerMessage, { type: "sync" }>["you"];
+export type { You };
 
 /** What became of a chat line: in the chat, or refused (by the room, or lost with the connection: `network`). */
 export type ChatReply = { ok: true } | { ok: false; code: string; message: string; retryAfterMs?: number };
@@ -262,62 +263,17 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
     if (head > seq.peek()) requestResync();
   }
 
+  /** One durable event through the shared reducer (room-state.ts); only the parts it changed notify. */
   function apply(event: RoomEvent) {
     onFrame?.(event);
-    switch (event.type) {
-      case "chat":
-        messages.value = [...messages.peek(), event.message].slice(-LIMITS.historyKept);
-        return;
-      case "chat_deleted":
-        messages.value = messages.peek().filter((message) => message.id !== event.messageId);
-        return;
-      case "pin":
-        updateRoom({ pinnedProductId: event.productId });
-        return;
-      case "status":
-        updateRoom({ status: event.status });
-        return;
-      case "details":
-        updateRoom({ title: event.title, startsAt: event.startsAt });
-        return;
-      case "product": {
-        const products = room.peek()?.products ?? [];
-        const known = products.some((product) => product.id === event.product.id);
-        updateRoom({
-          products: known
-            ? products.map((product) => (product.id === event.product.id ? event.product : product))
-            : [...products, event.product],
-        });
-        return;
-      }
-      case "deal":
-        // A deal starts as it is announced: its start is one more reading of the room's clock.
-        if (event.deal) observeServerTime(event.deal.startsAt);
-        updateRoom({ deal: event.deal });
-        return;
-      case "stage":
-        updateRoom({ stage: event.tracks });
-        return;
-      case "chat_pinned":
-        chat.value = { ...chat.peek(), pinned: event.message };
-        return;
-      case "slow_mode":
-        chat.value = { ...chat.peek(), slowModeSeconds: event.seconds };
-        return;
-      case "restricted": {
-        // Only a viewer's own: the rules never bind the people running the show.
-        const me = you.peek();
-        if (me?.role === "viewer" && me.id === event.viewerId) you.value = { ...me, restriction: event.restriction };
-        return;
-      }
-      case "blocked_words":
-      case "private":
-        // The studio's (onFrame), or not for us at all.
-        return;
-      default:
-        // A new durable event in protocol.ts must be applied here: this fails to type-check until it is.
-        event satisfies never;
-    }
+    // A deal starts as it is announced: its start is one more reading of the room's clock.
+    if (event.type === "deal" && event.deal) observeServerTime(event.deal.startsAt);
+    const current = room.peek();
+    if (!current) return;
+    ({ room: room.value, messages: messages.value, chat: chat.value, you: you.value } = applyEvent(
+      { room: current, messages: messages.peek(), chat: chat.peek(), you: you.peek() },
+      event,
+    ));
   }
 
   function floatHearts(count: number, mine: boolean) {

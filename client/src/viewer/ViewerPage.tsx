@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { BagIcon } from "../components/icons.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
@@ -16,6 +16,7 @@ import { LazyDeadEnd } from "./dead-end-loader.tsx";
 import { PinnedProduct } from "./PinnedProduct.tsx";
 import { useCancelled, usePreLivePage } from "./prelive-loader.tsx";
 import { isRehearsalAddress, useRehearsal } from "./rehearsal-loader.tsx";
+import { useReplayPage } from "./replay-loader.tsx";
 import { Products } from "./products-loader.tsx";
 import { ShowHeader } from "./ShowHeader.tsx";
 import { Stage } from "./Stage.tsx";
@@ -51,6 +52,10 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   const planned = room?.status === "scheduled" && room.startsAt !== null && !guestKey;
   const PreLive = usePreLivePage(planned);
   const cancelled = useCancelled(roomId, ended);
+  // Who arrives after the end gets the replay; who watched the end keeps its note.
+  const arrived = useRef(room);
+  arrived.current ??= room;
+  const Replay = useReplayPage(arrived.current?.status == "ended");
 
   useProductLink(room, setBuying);
   const rehearsal = useRehearsal(roomId);
@@ -59,13 +64,14 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   // Outside a rehearsal's team the room refuses us: its page says the show is not public yet.
   if (model.refused.value) return isRehearsalAddress(roomId) ? rehearsal && <rehearsal.NotPublicYet langSwitch={<LangSwitch class="chip not-found-lang" />} /> : <LazyDeadEnd which="GuestKeyRejected" />;
   const badge = rehearsal && <rehearsal.RehearsalBadge />;
-  if (PreLive === "loading") {
+  if (PreLive === "loading" || Replay === "loading") {
     return (
       <main class="viewer">
         <Stage room={null} tiles={[]} problem={null} />
       </main>
     );
   }
+  if (Replay) return <Replay model={model} roomId={roomId} />;
   if (PreLive && planned) {
     return (
       <>

@@ -6,37 +6,11 @@
  * about to go); if it cannot arrive, the stage's own "Starting soon" poster shows.
  * Whether an ended show was cancelled is asked the same way, on demand.
  */
-import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { PreLivePageProps } from "../prelive/PreLivePage.tsx";
+import { lazyPage } from "./lazy-page.tsx";
 
-let loaded: ComponentType<PreLivePageProps> | null = null;
-
-/**
- * The pre-live page's component while `wanted` (a planned show), once its chunk is here; "loading" until then;
- * null when not wanted, or when the chunk could not be fetched (the stage's page then stands in).
- */
-export function usePreLivePage(wanted: boolean): ComponentType<PreLivePageProps> | "loading" | null {
-  const [page, setPage] = useState<ComponentType<PreLivePageProps> | "loading" | "failed">(() => loaded ?? "loading");
-  useEffect(() => {
-    if (!wanted || page !== "loading") return;
-    let current = true;
-    import("../prelive/PreLivePage.tsx").then(
-      (module) => {
-        loaded = module.PreLivePage;
-        if (current) setPage(() => module.PreLivePage);
-      },
-      (error: unknown) => {
-        console.warn("The show's page could not be loaded; the stage's page stands in.", error);
-        if (current) setPage("failed");
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [wanted]);
-  return wanted && page !== "failed" ? page : null;
-}
+/** The pre-live page while `wanted` (a planned show); see lazyPage. */
+export const usePreLivePage = lazyPage(() => import("../prelive/PreLivePage.tsx").then((module) => module.PreLivePage));
 
 /** Whether the shop cancelled this show before it started; asked once the show has ended. */
 export function useCancelled(roomId: string, ended: boolean): boolean {

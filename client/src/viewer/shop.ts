@@ -8,3 +8,4 @@
  */
 export { CheckoutSheet } from "./CheckoutSheet.tsx";
 export { ProductSheet } from "./ProductSheet.tsx";
+export { ReplayPage } from "../replay/ReplayPage.tsx";

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:replay`: how fast an ended show's replay starts and seeks,
+ * in Chromium, over the real pages and the local stack.
+ *
+ * A show is set up through the public API (live, two pins a second apart, a
+ * flash deal, the end). Then, RUNS times, a fresh phone context (no cache)
+ * opens the viewer link and we time, inside the page from navigation start:
+ *
+ *  - start: until the first frame of the replay's video is presented
+ *    (requestVideoFrameCallback), or, when the manifest has no takes (no
+ *    recording on this server), until the state-only replay is on screen;
+ *  - seek to a chapter: from the tap on the second product's chapter until
+ *    that product is the pinned one and, with video, a frame at the new
+ *    time is presented.
+ *
+ *   RUNS=7 npm run bench:replay
+ */
+import { cpus, loadavg } from "node:os";
+import type { Page } from "playwright-core";
+import { createShow, hostKeyOf, launchBrowser, phone } from "../e2e/browser.ts";
+import { startStack } from "../scripts/stack.ts";
+import { writeSection } from "./results.ts";
+
+const RUNS = Number(process.env.RUNS ?? 7);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+/** Before the page's scripts: notes when the room's first sync was applied (the page then knows the show ended). */
+function watchSync(): void {
+  const page = window as unknown as { syncedAt?: number };
+  new MutationObserver(() => {
+    const seq = document.documentElement.dataset.seq;
+    if (!page.syncedAt && seq && seq !== "0") page.syncedAt = performance.now();
+  }).observe(document, { subtree: true, attributes: true, childList: true });
+}
+
+/** In the page: ms from navigation start until the replay shows its first frame (or its state, without video). */
+function startTime(): Promise<{ ms: number; video: boolean; syncedAt: number }> {
+  const synced = () => (window as unknown as { syncedAt?: number }).syncedAt ?? NaN;
+  return new Promise((resolve) => {
+    const check = () => {
+      const root = document.querySelector('[data-testid="replay"][data-state="ready"]');
+      if (!root) return void requestAnimationFrame(check);
+      const video = root.querySelector<HTMLVideoElement>("[data-testid=replay-video]");
+      if (!video) return resolve({ ms: performance.now(), video: false, syncedAt: synced() });
+      video.requestVideoFrameCallback(() => resolve({ ms: performance.now(), video: true, syncedAt: synced() }));
+    };
+    check();
+  });
+}
+
+/** In the page: taps the chapter of `productId` and times until it is pinned (and, with video, a frame is presented). */
+function seekTime(productId: string): Promise<number> {
+  return new Promise((resolve) => {
+    const button = document.querySelector<HTMLButtonElement>(`[data-testid=chapter][data-product-id="${productId}"]`)!;
+    const started = performance.now();
+    button.click();
+    const check = () => {
+      if (!document.querySelector(`[data-testid=pinned-product][data-product-id="${productId}"]`)) return void requestAnimationFrame(check);
+      const video = document.querySelector<HTMLVideoElement>("[data-testid=replay-video]");
+      if (!video) return resolve(performance.now() - started);
+      video.requestVideoFrameCallback(() => resolve(performance.now() - started));
+    };
+    check();
+  });
+}
+
+async function pause(page: Page) {
+  if ((await page.locator("[data-testid=replay]").getAttribute("data-playing")) === "true") await page.locator("[data-testid=play-pause]").click();
+}
+
+const stack = await startStack();
+const browser = await launchBrowser();
+try {
+  const show = await createShow(stack.origin, 5);
+  const key = hostKeyOf(show);
+  const [jasmine, gaiwan] = show.products;
+  await show.api(`/api/rooms/${show.room.id}/status`, { status: "live" }, key);
+  await show.api(`/api/rooms/${show.room.id}/pin`, { productId: jasmine.id }, key);
+  await sleep(1500);
+  await show.api(`/api/rooms/${show.room.id}/pin`, { productId: gaiwan.id }, key);
+  await show.api(`/api/rooms/${show.room.id}/deals`, { productId: gaiwan.id, priceCents: 3000, durationSeconds: 30 }, key);
+  await sleep(1500);
+  await show.api(`/api/rooms/${show.room.id}/status`, { status: "ended" }, key);
+  const manifest = await fetch(`${stack.origin}/api/rooms/${show.room.id}/replay`).then((r) => (r.ok ? r.json() : null), () => null);
+  const takes: number = manifest?.replay?.takes?.length ?? 0;
+
+  const starts: number[] = [];
+  const syncs: number[] = [];
+  const seeks: number[] = [];
+  let withVideo = false;
+  for (let run = 0; run < RUNS; run++) {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.addInitScript(watchSync);
+    await page.goto(show.links.viewer);
+    const start = await page.evaluate(startTime);
+    withVideo ||= start.video;
+    starts.push(start.ms);
+    syncs.push(start.syncedAt);
+    await pause(page);
+    // Back to the first chapter, then time the jump to the second.
+    await page.evaluate(seekTime, jasmine.id);
+    seeks.push(await page.evaluate(seekTime, gaiwan.id));
+    await context.close();
+    console.log(`run ${run + 1}: start ${ms(start.ms)}${start.video ? " (first frame)" : " (state only)"}, seek ${ms(seeks.at(-1)!)}`);
+  }
+
+  const what = withVideo
+    ? "first video frame presented"
+    : `state-only replay on screen: the manifest has ${takes ? `${takes} takes but no frame came` : "no takes (no recording on this server)"}`;
+  const body = [
+    "## Replay start and seek (`npm run bench:replay`)",
+    "",
+    `Chromium (headless, phone context, no cache), local stack, ${cpus().length} cores (load average ${loadavg()[0]!.toFixed(1)} while it ran: ` +
+      "the machine is shared, so times stretch with it); median of " + `${RUNS} fresh page loads.`,
+    "",
+    "| figure | median | target |",
+    "| --- | --- | --- |",
+    `| replay start (navigation → ${withVideo ? "first frame" : "replay state shown"}) | ${ms(median(starts))} | ≤ 1000 ms |`,
+    `| of which: the viewer page's own start (script, ticket, socket, first sync: when it learns the show ended) | ${ms(median(syncs))} | |`,
+    `| seek to a chapter (tap → product pinned${withVideo ? " and a frame at the new time" : ""}) | ${ms(median(seeks))} | ≤ 500 ms |`,
+    "",
+    `Measured: ${what}. All runs: start ${starts.map(ms).join(", ")}; seek ${seeks.map(ms).join(", ")}.`,
+  ].join("\n");
+  console.log(body);
+  writeSection("replay", body);
+} finally {
+  await browser.close();
+  await stack.stop();
+}
