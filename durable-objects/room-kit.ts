@@ -31,8 +31,8 @@ export type Peer = {
 export const actorOf = (peer: Peer): Actor => ({ role: peer.role === "host" ? "host" : "moderator", viewerId: peer.viewerId });
 
 /** Topics of the outbox: what the room still has to write elsewhere. */
-/** `order`: an order's row for D1; `email`: an email to send (through the Worker's email queue); `reminder`: a reminder to everyone who asked for it. */
-export type OutboxTopic = "order" | "email" | "reminder";
+/** `order`: an order's row for D1; `email`: an email to send (through the Worker's email queue); `reminder`: a reminder to everyone who asked for it; `numbers`: a row of the show's numbers for D1. */
+export type OutboxTopic = "order" | "email" | "reminder" | "numbers";
 
 /** One change in the making: the events it emits and the writes it queues commit with it. */
 export interface Change {

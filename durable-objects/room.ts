@@ -20,6 +20,7 @@ import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
+import { Numbers, writeNumbers, type TrackWhat } from "./numbers.ts";
 import { findOrder, Orders, writeOrders, type Notify, type Order, type PlaceOrder, type Placed } from "./orders.ts";
 import { sendBuyerEmails } from "./buyer-emails.ts";
 import { sendReminders } from "./reminder-sender.ts";
@@ -77,6 +78,7 @@ export class Room extends Server<Env> {
   readonly #outbox: Outbox;
   readonly #tickets: Tickets;
   readonly #reminders: Reminders;
+  readonly #numbers: Numbers;
   /** In this order: migrations run in it, and the alarm serves clocks in it (orders settle before the outbox drains). */
   readonly #features: RoomFeature[];
   readonly #handlers: Handlers;
@@ -102,13 +104,15 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, { email: sendBuyerEmails, reminder: sendReminders });
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders, numbers: writeNumbers }, { email: sendBuyerEmails, reminder: sendReminders });
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx));
     const reminders = (this.#reminders = new Reminders(this.#kit));
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
+    this.#numbers = new Numbers(this.#kit, (tag) => this.#countOpen(tag));
     const log: RoomFeature = { schema: eventLogSchema };
-    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#outbox, this.#tickets];
+    // The numbers count before the outbox drains, so one alarm counts and writes.
+    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#numbers, this.#outbox, this.#tickets];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
     if (isSetUp(ctx.storage.sql)) {
       migrate(ctx.storage, this.#features);
@@ -178,6 +182,20 @@ export class Room extends Server<Env> {
   /** A viewer confirmed an email reminder: reminders whose time already came go to them too (once). */
   rsvpConfirmed(): void {
     if (showRow(this.ctx.storage.sql)) this.#reminders.rsvpConfirmed();
+  }
+
+  // ------------------------------------------------------------ RPC: the numbers
+
+  /** A page visit (the Worker served the show's page; maybe with a referral code), or what a viewer looked at, told over HTTP. */
+  track(what: TrackWhat, viewerId: string | null, productId: string | null, ref: string | null): void {
+    if (showRow(this.ctx.storage.sql)) this.#numbers.track(what, viewerId, productId, ref);
+  }
+
+  /** Counts now rather than at the next tick (tests, and a show's numbers asked for right after it ended); the outbox writes them. */
+  countNumbers(): void {
+    if (!showRow(this.ctx.storage.sql)) return;
+    this.#numbers.countNow();
+    this.#rearm();
   }
 
   // ------------------------------------------------------------ RPC: moderation
@@ -476,6 +494,7 @@ export class Room extends Server<Env> {
       },
     };
     const result = this.ctx.storage.transactionSync(() => change(tx));
+    if (this.#numbers.touch()) clockMoved = true;
     for (const event of events) this.#publish(event);
     if (hostFrames.length) {
       const head = headSeq(sql);
