@@ -5,56 +5,9 @@
  */
 import { PHASES, type Phase } from "../../durable-objects/numbers-count.ts";
 import { rsvpCounts } from "../reminders/rsvps.ts";
+import type { NumberTable, ShowFigures, Totals } from "./figure-types.ts";
 
-export type Totals = {
-  visits: number;
-  peakViewers: number;
-  uniqueViewers: number;
-  averageWatchMs: number;
-  chatMessages: number;
-  hearts: number;
-  orders: number;
-  units: number;
-  revenueCents: number;
-  buyers: number;
-  /** Buyers ÷ unique viewers (0 without viewers). */
-  conversion: number;
-};
-export type MinuteFigures = {
-  at: number;
-  phase: Phase;
-  peakViewers: number;
-  averageViewers: number;
-  uniqueViewers: number;
-  visits: number;
-  chatMessages: number;
-  hearts: number;
-  orders: number;
-  units: number;
-  revenueCents: number;
-};
-export type ProductFigures = {
-  productId: string;
-  title: string;
-  pinnedMs: number;
-  cardViews: number;
-  checkoutOpens: number;
-  orders: number;
-  units: number;
-  revenueCents: number;
-};
-export type ReferralFigures = { code: string; visits: number; orders: number; units: number; revenueCents: number };
-export type ShowFigures = {
-  roomId: string;
-  title: string;
-  currency: string;
-  total: Totals;
-  phases: Array<Totals & { phase: Phase }>;
-  rsvps: { active: number; pending: number };
-  minutes: MinuteFigures[];
-  products: ProductFigures[];
-  referrals: ReferralFigures[];
-};
+export type { ShowFigures };
 
 type MinuteRow = {
   minute: number;
@@ -150,8 +103,6 @@ export async function showFigures(db: D1Database, roomId: string): Promise<ShowF
   };
 }
 
-export const NUMBER_TABLES = ["minutes", "products", "referrals", "phases"] as const;
-export type NumberTable = (typeof NUMBER_TABLES)[number];
 
 /** One table of the figures as rows of cells, header first (the CSV export). */
 export function figureTable(figures: ShowFigures, table: NumberTable): Array<Array<string | number>> {

@@ -1,7 +1,7 @@
 /** The HTTP shapes of a show's numbers (routes.ts); they generate its part of the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
 import { ProductId } from "../schemas.ts";
-import { NUMBER_TABLES } from "./figures.ts";
+import { NUMBER_TABLES } from "./figure-types.ts";
 
 const Phase = z.enum(["prelive", "live", "replay"]);
 const count = z.number().int().nonnegative();

@@ -5,6 +5,7 @@ import { listShows, type Role, type Show } from "./account.ts";
 import { tConsole as t } from "./i18n-console.ts";
 import { ShowActions, ShowFigures } from "./ShowsActions.tsx";
 import { ShowsForm, type ShowFormMode } from "./ShowsForm.tsx";
+import { ShowNumbersSection } from "./ShowNumbersSection.tsx";
 import { ShowRsvps } from "./ShowRsvps.tsx";
 import { problemText } from "./SignIn.tsx";
 import { TeamShowHosts } from "./TeamShowHosts.tsx";
@@ -87,6 +88,7 @@ export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; 
                     </p>
                     {manage && show.status === "ended" && <ShowFigures show={show} currency={currency} />}
                     {runs && <ShowRsvps shopId={shopId} show={show} manage={manage} />}
+                    {runs && show.status === "ended" && !show.cancelled && <ShowNumbersSection roomId={show.id} />}
                   </div>
                   {manage && <ShowActions shopId={shopId} show={show} onForm={setForm} onChanged={reload} />}
                   <div class="show-actions">

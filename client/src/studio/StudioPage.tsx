@@ -25,6 +25,7 @@ import { StudioChat } from "./StudioChat.tsx";
 import { StudioOrders } from "./StudioOrders.tsx";
 import { StudioProducts } from "./StudioProducts.tsx";
 import { StudioRsvps } from "./StudioRsvps.tsx";
+import { ShowSummary, StudioNumbers } from "../numbers/loader.tsx";
 
 type StudioPageProps = {
   roomId: string;
@@ -208,6 +209,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} onLiveMode={() => setLiveMode(true)} />}
               {room.status === "scheduled" && !isRehearsal(roomId) && <StudioRsvps roomId={roomId} hostKey={hostKey} />}
+              {room.status === "ended" && !isRehearsal(roomId) && <ShowSummary roomId={roomId} hostKey={hostKey} />}
               {room.status != "ended" && (
                 <StageList
                   stage={room.stage}
@@ -246,6 +248,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
               />
             </div>
             <div class="studio-column studio-talk-column">
+              {room.status === "live" && !isRehearsal(roomId) && <StudioNumbers roomId={roomId} hostKey={hostKey} viewersNow={room.viewers} />}
               <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} test={isRehearsal(roomId)} />
               {chat}
             </div>

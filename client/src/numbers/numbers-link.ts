@@ -1,0 +1,7 @@
+/** The console's page of a show's numbers: the console opens that show's numbers when its address says so. */
+const FRAGMENT = /^#numbers=(r_[0-9A-Za-z]{16})$/;
+
+export const consoleNumbersUrl = (roomId: string) => `/console#numbers=${encodeURIComponent(roomId)}`;
+
+/** The show the console's address asks to open the numbers of, if any. */
+export const numbersAsked = (): string | null => FRAGMENT.exec(location.hash)?.[1] ?? null;
