@@ -6,6 +6,9 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
+/** Ticks on the time axis at whole minutes, hours or days (seconds): never two with the same label. */
+const TIME_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800];
+
 export type RsvpPoint = { at: number; count: number };
 /** `toNow`: the last count holds until now (a running total); otherwise the line ends at the last point. */
 export type ChartStyle = { toNow: boolean };
@@ -26,7 +29,7 @@ export function drawRsvpChart(target: HTMLElement, points: RsvpPoint[], label: s
       legend: { show: false },
       cursor: { show: false },
       scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [{ stroke: "#6b6780", grid: { show: false }, values: (_u, splits) => splits.map(tick) }, { stroke: "#6b6780", size: 36, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }],
+      axes: [{ stroke: "#6b6780", grid: { show: false }, incrs: TIME_STEPS, values: (_u, splits) => splits.map(tick) }, { stroke: "#6b6780", size: 36, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }],
       series: [{}, { label, stroke: "#ff2d55", width: 2, fill: "rgba(255, 45, 85, 0.12)", paths: uPlot.paths.stepped!({ align: 1 }) }],
     },
     [xs, ys],

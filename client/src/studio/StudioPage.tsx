@@ -219,6 +219,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
                   onRemove={(sessionId) => call("stage/remove", { sessionId })}
                 />
               )}
+              {room.status === "live" && !isRehearsal(roomId) && <StudioNumbers roomId={roomId} hostKey={hostKey} viewersNow={room.viewers} />}
               <ShareLink
                 url={viewerUrl(roomId)}
                 guestUrl={links?.guest ?? null}
@@ -248,7 +249,6 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
               />
             </div>
             <div class="studio-column studio-talk-column">
-              {room.status === "live" && !isRehearsal(roomId) && <StudioNumbers roomId={roomId} hostKey={hostKey} viewersNow={room.viewers} />}
               <StudioOrders orders={orders} loadError={feed?.loadError.value ?? null} test={isRehearsal(roomId)} />
               {chat}
             </div>
