@@ -131,15 +131,13 @@ export class Numbers implements RoomFeature {
     const version = (this.#version = Math.max(this.kit.now(), this.#version + 1));
     this.kit.storage.transactionSync(() => {
       const now = this.kit.now();
+      const sent = new Map(sql.exec<{ key: string; row: string }>("SELECT key, row FROM numbers_sent").toArray().map((r) => [r.key, r.row]));
       // A row no longer counted (its only order was cancelled) is written as zeros, so D1 forgets it too.
       const counted = new Set(rows.map(([key]) => key));
-      for (const { key, row } of sql.exec<{ key: string; row: string }>("SELECT key, row FROM numbers_sent").toArray()) {
-        if (!counted.has(key)) rows.push([key, zeroed(JSON.parse(row) as Record<string, unknown>)]);
-      }
+      for (const [key, row] of sent) if (!counted.has(key)) rows.push([key, zeroed(JSON.parse(row) as Record<string, unknown>)]);
       for (const [key, row] of rows) {
         const text = JSON.stringify(row);
-        const sent = sql.exec<{ row: string }>("SELECT row FROM numbers_sent WHERE key = ?", key).toArray()[0];
-        if (sent?.row === text) continue;
+        if (sent.get(key) === text) continue;
         sql.exec("INSERT INTO numbers_sent (key, row) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET row = excluded.row", key, text);
         enqueue(sql, "numbers", key, version, row, now);
       }
