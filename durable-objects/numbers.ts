@@ -2,8 +2,8 @@
  * The show's numbers, counted by the Room that sees everything first. It
  * keeps what the log, the tallies and the orders do not: each viewer's
  * visits (socket joins and leaves) and what viewers looked at (card views,
- * checkout opens, replay watching, page visits). Every FLUSH_EVERY_MS while
- * something changed (or someone is watching) it recomputes the rows
+ * checkout opens, replay watching, page visits). FLUSH_EVERY_MS after
+ * something changed (and on, while someone is watching) it recomputes the rows
  * (numbers-count.ts) and queues those that changed in the outbox (topic
  * `numbers`): the outbox writes them to D1 with retries, each an upsert of
  * absolute figures, so a retried or repeated write counts once.
@@ -48,9 +48,7 @@ const MINUTE = 60_000;
 
 export class Numbers implements RoomFeature {
   readonly schema = numbersSchema;
-  /** Something changed since the last count; true after a restart, so nothing is missed. */
-  #dirty = true;
-  #lastCount = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
   #version = 0;
 
   readonly handlers: Handlers = {
@@ -66,11 +64,25 @@ export class Numbers implements RoomFeature {
     private readonly connected: (tag: string) => number,
   ) {}
 
-  /** Something the numbers count changed (a committed change, a visit); true when it is the first since the last count (the alarm must be armed). */
-  touch(): boolean {
-    const first = !this.#dirty;
-    this.#dirty = true;
-    return first;
+  /**
+   * Something the numbers count changed (a committed change, a visit): they
+   * are counted within FLUSH_EVERY_MS. A timer, not the room's alarm: the
+   * count is rebuilt from storage each time, so a timer lost with the
+   * process loses nothing (the Room touches again when it starts).
+   */
+  touch(): void {
+    this.#timer ??= setTimeout(() => this.#countSoon(), FLUSH_EVERY_MS);
+  }
+
+  #countSoon(): void {
+    this.#timer = null;
+    try {
+      if (this.countNow().queued > 0) this.kit.drainSoon();
+    } catch (error) {
+      console.error("numbers: counting failed, will count again", error);
+    }
+    // While anyone watches, watch time grows: counted on.
+    if (this.connected("role:viewer") > 0) this.touch();
   }
 
   /** A viewer looked at something (or a page was visited: no viewer, maybe a referral code). */
@@ -102,23 +114,11 @@ export class Numbers implements RoomFeature {
     );
   }
 
-  nextDue(): number | null {
-    // While anyone watches, watch time grows: counted on, as often as changes are.
-    if (!this.#dirty && this.connected("role:viewer") === 0) return null;
-    return this.#lastCount + FLUSH_EVERY_MS;
-  }
-
-  onDue(now: number): void {
-    this.#lastCount = now;
-    this.#dirty = false;
-    this.countNow();
-  }
-
   /** Recounts and queues every row that changed since it was last queued. */
-  countNow(): ShowNumbers {
+  countNow(): ShowNumbers & { queued: number } {
     const sql = this.kit.sql;
     const show = showRow(sql);
-    if (!show) return { minutes: [], products: [], phases: [], referrals: [] };
+    if (!show) return { minutes: [], products: [], phases: [], referrals: [], queued: 0 };
     this.#closeLostVisits();
     const numbers = countShow(this.#input());
     const rows: Array<[string, unknown]> = [
@@ -129,6 +129,7 @@ export class Numbers implements RoomFeature {
     ];
     // The version only grows, so D1 never takes an older row over a newer one.
     const version = (this.#version = Math.max(this.kit.now(), this.#version + 1));
+    let queued = 0;
     this.kit.storage.transactionSync(() => {
       const now = this.kit.now();
       const sent = new Map(sql.exec<{ key: string; row: string }>("SELECT key, row FROM numbers_sent").toArray().map((r) => [r.key, r.row]));
@@ -140,9 +141,10 @@ export class Numbers implements RoomFeature {
         if (sent.get(key) === text) continue;
         sql.exec("INSERT INTO numbers_sent (key, row) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET row = excluded.row", key, text);
         enqueue(sql, "numbers", key, version, row, now);
+        queued += 1;
       }
     });
-    return numbers;
+    return { ...numbers, queued };
   }
 
   /** After a crash, sockets that were open are gone without a close: their visits end now. */

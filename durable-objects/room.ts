@@ -96,7 +96,8 @@ export class Room extends Server<Env> {
       commit: (change, options) => this.#commit(change, options?.by ?? null),
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
       viewers: () => this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator")),
-      drainSoon: () => this.ctx.waitUntil(this.#outbox.drain()),
+      // Re-armed after: what failed to write is retried by the alarm.
+      drainSoon: () => this.ctx.waitUntil(this.#outbox.drain().then(() => this.#rearm())),
     };
     this.#show = new Show(this.#kit);
     this.#moderation = new Moderation(this.#kit);
@@ -111,13 +112,14 @@ export class Room extends Server<Env> {
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
     this.#numbers = new Numbers(this.#kit, (tag) => this.#countOpen(tag));
     const log: RoomFeature = { schema: eventLogSchema };
-    // The numbers count before the outbox drains, so one alarm counts and writes.
     this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#numbers, this.#outbox, this.#tickets];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
     if (isSetUp(ctx.storage.sql)) {
       migrate(ctx.storage, this.#features);
-      // After a restart or a crash: anything still queued for D1, a hold or a deal still running gets its alarm again.
+      // After a restart or a crash: anything still queued for D1, a hold or a deal still running gets its alarm again,
+      // and the numbers are counted again (what changed just before is counted too).
       this.#rearm();
+      this.#numbers.touch();
     }
   }
 
@@ -194,8 +196,7 @@ export class Room extends Server<Env> {
   /** Counts now rather than at the next tick (tests, and a show's numbers asked for right after it ended); the outbox writes them. */
   countNumbers(): void {
     if (!showRow(this.ctx.storage.sql)) return;
-    this.#numbers.countNow();
-    this.#rearm();
+    if (this.#numbers.countNow().queued > 0) this.#kit.drainSoon();
   }
 
   // ------------------------------------------------------------ RPC: moderation
@@ -494,7 +495,7 @@ export class Room extends Server<Env> {
       },
     };
     const result = this.ctx.storage.transactionSync(() => change(tx));
-    if (this.#numbers.touch()) clockMoved = true;
+    this.#numbers.touch();
     for (const event of events) this.#publish(event);
     if (hostFrames.length) {
       const head = headSeq(sql);
