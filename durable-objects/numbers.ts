@@ -3,7 +3,7 @@
  * keeps what the log, the tallies and the orders do not: each viewer's
  * visits (socket joins and leaves) and what viewers looked at (card views,
  * checkout opens, replay watching, page visits). FLUSH_EVERY_MS after
- * something changed (and on, while someone is watching) it recomputes the rows
+ * something changed it recomputes the rows
  * (numbers-count.ts) and queues those that changed in the outbox (topic
  * `numbers`): the outbox writes them to D1 with retries, each an upsert of
  * absolute figures, so a retried or repeated write counts once.
@@ -68,7 +68,9 @@ export class Numbers implements RoomFeature {
    * Something the numbers count changed (a committed change, a visit): they
    * are counted within FLUSH_EVERY_MS. A timer, not the room's alarm: the
    * count is rebuilt from storage each time, so a timer lost with the
-   * process loses nothing (the Room touches again when it starts).
+   * process loses nothing (the Room touches again when it starts). Nothing
+   * counts while nothing happens, so a quiet room still hibernates: the
+   * watch time of viewers still watching is counted up to the last change.
    */
   touch(): void {
     this.#timer ??= setTimeout(() => this.#countSoon(), FLUSH_EVERY_MS);
@@ -81,8 +83,6 @@ export class Numbers implements RoomFeature {
     } catch (error) {
       console.error("numbers: counting failed, will count again", error);
     }
-    // While anyone watches, watch time grows: counted on.
-    if (this.connected("role:viewer") > 0) this.touch();
   }
 
   /** A viewer looked at something (or a page was visited: no viewer, maybe a referral code). */
