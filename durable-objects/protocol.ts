@@ -300,6 +300,8 @@ export const ClientMessage = v.variant("type", [
     ref: v.optional(frameRef),
   }),
   v.object({ type: v.literal("react") }),
+  /** What a viewer looked at, for the show's numbers: a product's card, its checkout, or (in a replay) that it is watching. */
+  v.object({ type: v.literal("track"), what: v.picklist(["card", "checkout", "watch"]), productId: v.optional(v.pipe(v.string(), v.maxLength(64))) }),
   /** Ask for everything after `since` again (sent when a gap is detected). */
   v.object({ type: v.literal("resync"), since: v.number() }),
   // Host only (HOST_ONLY); the room checks the connection's role, not the message.

@@ -20,6 +20,7 @@ import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
+import { Numbers, writeNumbers, type TrackWhat } from "./numbers.ts";
 import { findOrder, Orders, writeOrders, type Notify, type Order, type PlaceOrder, type Placed } from "./orders.ts";
 import { sendBuyerEmails } from "./buyer-emails.ts";
 import { sendReminders } from "./reminder-sender.ts";
@@ -80,6 +81,7 @@ export class Room extends Server<Env> {
   readonly #outbox: Outbox;
   readonly #tickets: Tickets;
   readonly #reminders: Reminders;
+  readonly #numbers: Numbers;
   /** In this order: migrations run in it, and the alarm serves clocks in it (orders settle before the outbox drains). */
   readonly #features: RoomFeature[];
   readonly #handlers: Handlers;
@@ -97,7 +99,8 @@ export class Room extends Server<Env> {
       commit: (change, options) => this.#commit(change, options?.by ?? null),
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
       viewers: () => this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator")),
-      drainSoon: () => this.ctx.waitUntil(this.#outbox.drain()),
+      // Re-armed after: what failed to write is retried by the alarm.
+      drainSoon: () => this.ctx.waitUntil(this.#outbox.drain().then(() => this.#rearm())),
     };
     this.#show = new Show(this.#kit);
     this.#moderation = new Moderation(this.#kit);
@@ -105,7 +108,7 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders }, {
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders, numbers: writeNumbers }, {
       email: sendBuyerEmails,
       reminder: sendReminders,
       recording: sendFinalization,
@@ -118,13 +121,16 @@ export class Room extends Server<Env> {
     this.#show.onLive.push(endRehearsal);
     const reminders = (this.#reminders = new Reminders(this.#kit));
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
+    this.#numbers = new Numbers(this.#kit, (tag) => this.#countOpen(tag));
     const log: RoomFeature = { schema: eventLogSchema };
-    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#outbox, this.#tickets];
+    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#numbers, this.#outbox, this.#tickets];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
     if (isSetUp(ctx.storage.sql)) {
       migrate(ctx.storage, this.#features);
-      // After a restart or a crash: anything still queued for D1, a hold or a deal still running gets its alarm again.
+      // After a restart or a crash: anything still queued for D1, a hold or a deal still running gets its alarm again,
+      // and the numbers are counted again (what changed just before is counted too).
       this.#rearm();
+      this.#numbers.touch();
     }
   }
 
@@ -200,6 +206,19 @@ export class Room extends Server<Env> {
   /** A viewer confirmed an email reminder: reminders whose time already came go to them too (once). */
   rsvpConfirmed(): void {
     if (showRow(this.ctx.storage.sql)) this.#reminders.rsvpConfirmed();
+  }
+
+  // ------------------------------------------------------------ RPC: the numbers
+
+  /** A page visit (the Worker served the show's page; maybe with a referral code), or what a viewer looked at, told over HTTP. */
+  track(what: TrackWhat, viewerId: string | null, productId: string | null, ref: string | null): void {
+    if (showRow(this.ctx.storage.sql)) this.#numbers.track(what, viewerId, productId, ref);
+  }
+
+  /** Counts now rather than at the next tick (tests, and a show's numbers asked for right after it ended); the outbox writes them. */
+  countNumbers(): void {
+    if (!showRow(this.ctx.storage.sql)) return;
+    if (this.#numbers.countNow().queued > 0) this.#kit.drainSoon();
   }
 
   // ------------------------------------------------------------ RPC: moderation
@@ -499,6 +518,7 @@ export class Room extends Server<Env> {
       },
     };
     const result = this.ctx.storage.transactionSync(() => change(tx));
+    this.#numbers.touch();
     for (const event of events) this.#publish(event);
     if (hostFrames.length) {
       const head = headSeq(sql);

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
 import { ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { ORDER_ID, ROOM_ID, SHOP_ID } from "./ids.ts";
+import { ReferralCodeValue } from "./schemas.ts";
 import { shopPageData } from "./routes/shop-page.ts";
 import { shopHead, showHead, withPreview } from "./shop-page/previews.ts";
 import { showPreview } from "./shop-page/shows.ts";
@@ -85,7 +86,11 @@ pages.get("/r/:roomId", async (c) => {
     servePage(c.req.raw, c.env, "room", roomId),
     ROOM_ID.test(roomId) ? showPreview(c.env, origin, roomId) : null,
   ]);
-  if (!preview || !page.ok) return page;
+  if (!preview) return page;
+  // A visit of the show's page, for its numbers (before the show: its pre-live visits), with the referral code it came with.
+  const ref = c.req.query("ref");
+  c.executionCtx.waitUntil(c.env.Room.getByName(roomId).track("visit", null, null, ReferralCodeValue.safeParse(ref).data ?? null).catch(() => undefined));
+  if (!page.ok) return page;
   const head = showHead(preview.show, preview.shop, origin, visitorLang(c.req.raw));
   // After the end the page plays the replay: its timeline's first page is on its way while the page starts.
   if (preview.show.status === "ended") head.head += `<link rel="preload" href="/api/rooms/${roomId}/replay/events" as="fetch" crossorigin="anonymous">`;

@@ -15,6 +15,7 @@
  * presenting this browser's viewer token so that it stays the same viewer.
  */
 import { batch, signal } from "@preact/signals";
+import { roomSenders } from "./analytics/room-senders.ts";
 import {
   CLOSE,
   LIMITS,
@@ -165,6 +166,7 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
   function send(message: ClientMessage): boolean {
     return socket.send(JSON.stringify(message));
   }
+  roomSenders.set(roomId, socket.send);
 
   /** The answer to the line labelled `ref`; false when no line of ours waits for it. */
   function answerChat(ref: string | undefined, reply: ChatReply): boolean {
@@ -346,6 +348,7 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
     },
 
     dispose() {
+      roomSenders.delete(roomId);
       window.removeEventListener("online", reconnectNow);
       window.removeEventListener("offline", markOffline);
       socket.close();

@@ -6,6 +6,7 @@ import { tConsole as t } from "./i18n-console.ts";
 import { ShowActions, ShowFigures } from "./ShowsActions.tsx";
 import { ShowsForm, type ShowFormMode } from "./ShowsForm.tsx";
 import { ReplayLibrary } from "./ReplayLibrary.tsx";
+import { ShowNumbersSection } from "./ShowNumbersSection.tsx";
 import { ShowRsvps } from "./ShowRsvps.tsx";
 import { problemText } from "./SignIn.tsx";
 import { TeamShowHosts } from "./TeamShowHosts.tsx";
@@ -89,6 +90,7 @@ export function ShopShows({ shopId, role, currency = "USD" }: { shopId: string; 
                     {manage && show.status === "ended" && <ShowFigures show={show} currency={currency} />}
                     {runs && <ShowRsvps shopId={shopId} show={show} manage={manage} />}
                     {manage && show.status === "ended" && !show.cancelled && <ReplayLibrary shopId={shopId} show={show} />}
+                    {runs && show.status === "ended" && !show.cancelled && <ShowNumbersSection roomId={show.id} />}
                   </div>
                   {manage && <ShowActions shopId={shopId} show={show} onForm={setForm} onChanged={reload} />}
                   <div class="show-actions">

@@ -208,6 +208,8 @@ export const consoleText = /* @__PURE__ */ section(
     shopPageInvalid: "This address can't be used: 3–40 lowercase letters, digits and single hyphens (not at either end); a few words are kept for the site's own pages.",
     shopPageOpen: "Open page",
     showPoster: "Poster",
+    showNumbers: "Numbers",
+    hideNumbers: "Hide numbers",
   },
   {
     consoleTitle: "店铺控制台",
@@ -411,6 +413,8 @@ export const consoleText = /* @__PURE__ */ section(
     shopPageInvalid: "不能使用这个地址：请用 3–40 个小写字母、数字和单个连字符（不能在开头或结尾）；少数词语保留给网站自己的页面。",
     shopPageOpen: "打开主页",
     showPoster: "海报",
+    showNumbers: "数据",
+    hideNumbers: "收起数据",
   },
 );
 

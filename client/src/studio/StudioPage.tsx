@@ -25,6 +25,7 @@ import { StudioChat } from "./StudioChat.tsx";
 import { StudioOrders } from "./StudioOrders.tsx";
 import { StudioProducts } from "./StudioProducts.tsx";
 import { StudioRsvps } from "./StudioRsvps.tsx";
+import { ShowSummary, StudioNumbers } from "../numbers/loader.tsx";
 
 type StudioPageProps = {
   roomId: string;
@@ -208,6 +209,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
               <ShowControls room={room} busy={statusBusy} onStatus={changeStatus} />
               {publisher && room.status != "ended" && <HostCamera room={room} publisher={publisher} onLiveMode={() => setLiveMode(true)} />}
               {room.status === "scheduled" && !isRehearsal(roomId) && <StudioRsvps roomId={roomId} hostKey={hostKey} />}
+              {room.status === "ended" && !isRehearsal(roomId) && <ShowSummary roomId={roomId} hostKey={hostKey} />}
               {room.status != "ended" && (
                 <StageList
                   stage={room.stage}
@@ -217,6 +219,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
                   onRemove={(sessionId) => call("stage/remove", { sessionId })}
                 />
               )}
+              {room.status === "live" && !isRehearsal(roomId) && <StudioNumbers roomId={roomId} hostKey={hostKey} viewersNow={room.viewers} />}
               <ShareLink
                 url={viewerUrl(roomId)}
                 guestUrl={links?.guest ?? null}

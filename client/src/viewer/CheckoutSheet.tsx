@@ -5,6 +5,7 @@
  * demand by checkout-loader.tsx; the show keeps playing behind the sheet.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { track } from "../analytics/track.ts";
 import type { FlashDeal, RoomProduct } from "../../../durable-objects/protocol.ts";
 import { ApiError } from "../api.ts";
 import { CopyButton } from "../components/CopyButton.tsx";
@@ -142,6 +143,9 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
   /** The submission in flight or to retry: its body and the Idempotency-Key it keeps. */
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
+
+  // The show's numbers: this product's checkout was opened.
+  useEffect(() => track(roomId, "checkout", product.id), [roomId, product.id]);
 
   // A field the buyer has to fix gets the focus (and the keyboard, on a phone).
   useEffect(() => {

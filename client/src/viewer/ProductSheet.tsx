@@ -1,4 +1,6 @@
+import { useEffect } from "preact/hooks";
 import type { FlashDeal, RoomProduct } from "../../../durable-objects/protocol.ts";
+import { track } from "../analytics/track.ts";
 import { useActiveDeal } from "../components/DealCountdown.tsx";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { Sheet } from "../components/Sheet.tsx";
@@ -30,7 +32,7 @@ export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, o
       ) : (
         <ul class="product-list" data-testid="product-list">
           {products.map((product) => (
-            <ProductRow key={product.id} product={product} pinned={product.id === pinnedProductId} deal={deal} onBuy={onBuy} remind={remind} />
+            <ProductRow key={product.id} roomId={roomId} product={product} pinned={product.id === pinnedProductId} deal={deal} onBuy={onBuy} remind={remind} />
           ))}
         </ul>
       )}
@@ -39,9 +41,11 @@ export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, o
   );
 }
 
-function ProductRow({ product, pinned, deal, onBuy, remind }: { product: RoomProduct; pinned: boolean; deal: FlashDeal | null; onBuy: (product: RoomProduct) => void; remind?: RemindProps | null }) {
+function ProductRow({ roomId, product, pinned, deal, onBuy, remind }: { roomId: string; product: RoomProduct; pinned: boolean; deal: FlashDeal | null; onBuy: (product: RoomProduct) => void; remind?: RemindProps | null }) {
   const running = useActiveDeal(deal, product.id);
   const photos = product.photos ?? [];
+  // The product's card was seen (the show's numbers: card views).
+  useEffect(() => track(roomId, "card", product.id), [roomId, product.id]);
   return (
     <li class={photos.length > 1 ? "product-row has-gallery" : "product-row"} data-product-id={product.id}>
       <ProductImage url={product.imageUrl} title={product.title} size={72} />
