@@ -12,6 +12,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { RoomProduct } from "../../../durable-objects/protocol.ts";
+import { track, WATCHING_EVERY_MS } from "../analytics/track.ts";
 import { api } from "../api.ts";
 import { copyText } from "../clipboard.ts";
 import { Toasts } from "../components/Toasts.tsx";
@@ -147,6 +148,14 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
     }, TICK_MS);
     return () => clearInterval(timer);
   }, [playing]);
+
+  // The show's numbers count a replay's viewers and their watch time (its replay phase): a ping as it plays, then every 15 s.
+  useEffect(() => {
+    if (!playing) return;
+    track(roomId, "watch");
+    const timer = setInterval(() => track(roomId, "watch"), WATCHING_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [playing, roomId]);
 
   // Desktop: space plays and pauses, the arrows step ten seconds (not while typing, nor under the checkout).
   useEffect(() => {
