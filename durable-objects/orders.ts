@@ -444,16 +444,15 @@ export class Orders implements RoomFeature {
   }
 
   /**
-   * The shop cancelled an order: while the show has not ended its units go
-   * back on sale, and every viewer sees the new count; after the end nothing
-   * changes here (the units stay sold; the shop's cancellation lives in D1).
+   * The shop cancelled an order: its units go back on sale, and every viewer
+   * sees the new count. After the end too: the show's replay still sells
+   * them (`showEnded` says which it was).
    */
   cancelByShop(orderId: string): { returned: number; showEnded: boolean } | Refusal {
     const show = showRow(this.kit.sql);
     if (!show) return noShow();
     const row = findOrder(this.kit.sql, orderId);
     if (!row) return refuse("not_found", `Order ${orderId} is not an order of this show.`);
-    if (show.status === "ended") return { returned: 0, showEnded: true };
     const sql = this.kit.sql;
     const returned = this.kit.commit((tx) => {
       const units = returnUnits(sql, tx, orderId, this.kit.now());
@@ -464,7 +463,7 @@ export class Orders implements RoomFeature {
       return units;
     });
     if (returned > 0) this.kit.drainSoon();
-    return { returned, showEnded: false };
+    return { returned, showEnded: show.status === "ended" };
   }
 
   attachCheckout(orderId: string, checkoutId: string, checkoutUrl: string): void {

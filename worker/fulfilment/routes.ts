@@ -140,7 +140,7 @@ fulfilment.openapi(
 );
 
 const CancelResult = ShopOrderDetail.extend({
-  unitsReturned: z.number().int().openapi({ description: "Units put back on sale in the show (0 after it ended, or on a repeat)." }),
+  unitsReturned: z.number().int().openapi({ description: "Units put back on sale in the show, or in its replay after it ended (0 on a repeat)." }),
 }).openapi("OrderCancelled");
 
 fulfilment.openapi(
