@@ -93,7 +93,10 @@ pages.get("/r/:roomId", async (c) => {
   if (!page.ok) return page;
   const head = showHead(preview.show, preview.shop, origin, visitorLang(c.req.raw));
   // After the end the page plays the replay: its timeline's first page is on its way while the page starts.
-  if (preview.show.status === "ended") head.head += `<link rel="preload" href="/api/rooms/${roomId}/replay/events" as="fetch" crossorigin="anonymous">`;
+  // The page also learns from it at once that it will play the replay, without waiting for its socket's first sync.
+  if (preview.show.status === "ended") {
+    head.head += `<meta name="show-ended" content="1"><link rel="preload" href="/api/rooms/${roomId}/replay/events" as="fetch" crossorigin="anonymous">`;
+  }
   return withPreview(page, head);
 });
 pages.get("/guest/:roomId", (c) => servePage(c.req.raw, c.env, "room", c.req.param("roomId")));

@@ -158,21 +158,25 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
   }, [playing, roomId]);
 
   // Desktop: space plays and pauses, the arrows step ten seconds (not while typing, nor under the checkout).
+  // The handler is this render's, set as it renders: a key pressed right after a change (before the effects of
+  // that render run) must see it, or a quick second press of space would repeat the first.
+  const onKey = useRef<(event: KeyboardEvent) => void>(() => {});
+  onKey.current = (event) => {
+    const target = event.target as HTMLElement | null;
+    if (buying || event.altKey || event.ctrlKey || event.metaKey || target?.closest("input, textarea, select, [contenteditable], .sheet-layer")) return;
+    if (event.key === " " && !target?.closest("button")) {
+      event.preventDefault();
+      playPause();
+    } else if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      event.preventDefault();
+      seek(at + (event.key === "ArrowLeft" ? -STEP_MS : STEP_MS));
+    }
+  };
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (buying || event.altKey || event.ctrlKey || event.metaKey || target?.closest("input, textarea, select, [contenteditable], .sheet-layer")) return;
-      if (event.key === " " && !target?.closest("button")) {
-        event.preventDefault();
-        playPause();
-      } else if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
-        event.preventDefault();
-        seek(at + (event.key === "ArrowLeft" ? -STEP_MS : STEP_MS));
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  });
+    const listener = (event: KeyboardEvent) => onKey.current(event);
+    window.addEventListener("keydown", listener);
+    return () => window.removeEventListener("keydown", listener);
+  }, []);
 
   const view = timeline.viewAt(at);
   const then = view.room;
