@@ -173,7 +173,8 @@ describe("the show's page before it starts", () => {
       expect(await byTestId(page, "stage").getAttribute("data-state")).toBe("scheduled");
       expect(await byTestId(page, "show-title").textContent()).toBe("Spring oolong tasting");
       await expect.poll(() => byTestId(page, "prelive-cover").getAttribute("src"), { timeout: 5000 }).toMatch(new RegExp(`^/photos/${show.room.id}/cv_\\w+\\.png$`));
-      expect(await byTestId(page, "prelive-cover").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(480);
+      // Its src is set before the image has arrived: wait for it to load (on a loaded machine that takes a moment).
+      await expect.poll(() => byTestId(page, "prelive-cover").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 }).toBe(480);
 
       // The description is text: the markup a shop typed shows as typed, and nothing of it runs or renders.
       const description = byTestId(page, "prelive-description");
