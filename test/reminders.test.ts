@@ -263,7 +263,8 @@ describe("the host's reminder", () => {
     const { accountId } = await json(res);
     expect(await env.DB.prepare("SELECT locale FROM accounts WHERE id = ?").bind(accountId).first()).toEqual({ locale: "zh-CN" });
     await env.DB.prepare("UPDATE accounts SET email = ? WHERE id = ?").bind(`mei-${accountId}@example.com`, accountId).run();
-    const made = await call(`/api/shops/${t.shop.id}/rooms`, { method: "POST", key: t.apiKey, json: { title: "新茶品鉴", startsAt: inMinutes(9), products: [{ productId: t.products[0].id, stock: 1 }] } });
+    // Planned an hour out, so that nothing is due before the host is assigned and the room's queue is watched.
+    const made = await call(`/api/shops/${t.shop.id}/rooms`, { method: "POST", key: t.apiKey, json: { title: "新茶品鉴", startsAt: inMinutes(60), products: [{ productId: t.products[0].id, stock: 1 }] } });
     const { room } = await json(made);
     expect((await send(t.owner, `/api/shops/${t.shop.id}/team/shows/${room.id}/hosts`, { json: { accountId } })).status).toBe(200);
     const queued: any[] = [];
@@ -272,6 +273,8 @@ describe("the host's reminder", () => {
       const queue = { send: async (m: unknown) => void queued.push(m), sendBatch: async (ms: Array<{ body: unknown }>) => void queued.push(...ms.map((m) => m.body)) };
       target.env = { ...target.env, EMAIL_QUEUE: queue as unknown as Env["EMAIL_QUEUE"] };
     });
+    // The start moves to 9 minutes from now: the host's reminder is due at once.
+    expect((await call(`/api/shops/${t.shop.id}/rooms/${room.id}`, { method: "PATCH", key: t.apiKey, json: { startsAt: inMinutes(9) } })).status).toBe(200);
     await runDurableObjectAlarm(env.Room.getByName(room.id));
     await drainOutbox(room.id);
     expect(queued).toHaveLength(1);
