@@ -3,6 +3,7 @@
  * plus the small steps the browser tests share.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { api } from "../scripts/stack.ts";
 
 export const CHROME_PATH = process.env.CHROME_PATH || "/usr/bin/chromium";
@@ -137,3 +138,22 @@ export async function valveRoomSocket(page: Page) {
     },
   };
 }
+
+/** A page in a new context of `kind` (phone, desktop, …) at `url`; the context is kept in `contexts`, for the test to close. */
+export async function openPage(
+  browser: Browser,
+  contexts: BrowserContext[],
+  kind: (b: Browser, locale?: string) => Promise<BrowserContext>,
+  url: string,
+  locale = "en-US",
+): Promise<Page> {
+  const context = await kind(browser, locale);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** Until the page's own camera preview shows a picture (the studio, a guest's page). */
+export const previewReady = (page: Page) =>
+  expect.poll(() => page.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=camera-preview]")?.videoWidth ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);

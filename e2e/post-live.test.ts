@@ -9,7 +9,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, checkout, createShow, desktop, fitsWidth, hostKeyOf, launchBrowser, online, phone, sendChat } from "./browser.ts";
+import { byTestId, checkout, createShow, desktop, fitsWidth, hostKeyOf, launchBrowser, online, phone, sendChat, openPage, previewReady } from "./browser.ts";
 
 const origin = inject("origin");
 const SHOTS = "/tmp/shots/post-live";
@@ -25,16 +25,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(kind: (b: Browser, locale?: string) => Promise<BrowserContext>, url: string, locale = "en-US"): Promise<Page> {
-  const context = await kind(browser, locale);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(url);
-  return page;
-}
-
-const previewReady = (page: Page) =>
-  expect.poll(() => page.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=camera-preview]")?.videoWidth ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+const open = (kind: (b: Browser, locale?: string) => Promise<BrowserContext>, url: string, locale = "en-US") => openPage(browser, contexts, kind, url, locale);
 
 /** What each replay video shows: its take's role, whether it has a picture, and where it is in its file. */
 const videos = (page: Page) =>

@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { mkdirSync } from "node:fs";
-import { byTestId, createShow, desktop, fitsWidth, launchBrowser, phone } from "./browser.ts";
+import { byTestId, createShow, desktop, fitsWidth, launchBrowser, phone, openPage, previewReady } from "./browser.ts";
 
 const origin = inject("origin");
 let browser: Browser;
@@ -25,16 +25,7 @@ afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close().catch(() => {});
 });
 
-async function open(kind: (b: Browser, locale?: string) => Promise<BrowserContext>, url: string, locale = "en-US"): Promise<Page> {
-  const context = await kind(browser, locale);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(url);
-  return page;
-}
-
-const previewReady = (page: Page) =>
-  expect.poll(() => page.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=camera-preview]")?.videoWidth ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+const open = (kind: (b: Browser, locale?: string) => Promise<BrowserContext>, url: string, locale = "en-US") => openPage(browser, contexts, kind, url, locale);
 
 const SHOTS = "/tmp/shots/recording";
 const desktop1366 = (b: Browser, locale = "en-US") => desktop(b, locale, 1366, 900);
