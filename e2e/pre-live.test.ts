@@ -183,7 +183,7 @@ describe("the show's page before it starts", () => {
 
       const hosts = byTestId(page, "prelive-host");
       await expect.poll(() => hosts.locator(".prelive-host-name").allTextContents()).toEqual(["Mei Lin", "Li Wei"]);
-      expect(await hosts.nth(0).locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(96);
+      await expect.poll(() => hosts.nth(0).locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 }).toBe(96);
       expect(await hosts.nth(1).locator("img").count()).toBe(0);
       expect(await byTestId(page, "prelive-hosts").textContent()).toContain(hostedBy);
 
