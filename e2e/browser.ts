@@ -57,8 +57,7 @@ export const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAA
 export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 /** A show made through the public API, as a developer would. */
-/** `recording: false`: the show is not recorded (tests of the live video itself, see video.test.ts). */
-export async function createShow(origin: string, stock = 5, { recording = true }: { recording?: boolean } = {}) {
+export async function createShow(origin: string, stock = 5) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Lotus Tea House", currency: "USD" });
   const products = [];
   for (const [title, priceCents] of [["Jasmine pearls", 1899], ["Gaiwan set", 4500]] as const) {
@@ -66,7 +65,6 @@ export async function createShow(origin: string, stock = 5, { recording = true }
   }
   const { room, links } = await api(origin, `/api/shops/${shop.id}/rooms`, {
     title: "Spring tasting",
-    recording,
     products: products.map((p) => ({ productId: p.id, stock })),
   }, apiKey);
   return { shop, apiKey, products, room, links, api: (path: string, json?: unknown, key?: string) => api(origin, path, json, key) };

@@ -7,6 +7,7 @@
  * numbers count the live viewers, the replay's viewer and its order.
  */
 import { mkdirSync } from "node:fs";
+import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from "mediabunny";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { byTestId, checkout, createShow, desktop, fitsWidth, hostKeyOf, launchBrowser, online, phone, sendChat, openPage, previewReady } from "./browser.ts";
@@ -33,6 +34,32 @@ const videos = (page: Page) =>
     (els as HTMLVideoElement[]).map((video) => ({ role: video.dataset.role, readyState: video.readyState, width: video.videoWidth, currentTime: video.currentTime })),
   );
 
+/** Counts the MediaRecorders a page makes: the publishers record what WebRTC already encodes, not a second encode. */
+const countMediaRecorders = (page: Page) =>
+  page.addInitScript(() => {
+    const Recorder = window.MediaRecorder;
+    const counted = window as unknown as { mediaRecorders: number };
+    counted.mediaRecorders = 0;
+    window.MediaRecorder = class extends Recorder {
+      constructor(...args: ConstructorParameters<typeof MediaRecorder>) {
+        super(...args);
+        counted.mediaRecorders++;
+      }
+    };
+  });
+const mediaRecorders = (page: Page) => page.evaluate(() => (window as unknown as { mediaRecorders: number }).mediaRecorders);
+
+/** A take's file as a player reads it: its tracks, its length, and the longest wait between key frames (what a seek decodes from). */
+async function takeFile(url: string) {
+  const input = new Input({ source: new BufferSource(await (await fetch(url)).arrayBuffer()), formats: ALL_FORMATS });
+  const video = await input.getPrimaryVideoTrack();
+  const keys: number[] = [];
+  if (video) for await (const packet of new EncodedPacketSink(video).packets(undefined, undefined, { metadataOnly: true })) if (packet.type === "key") keys.push(packet.timestamp);
+  const duration = await input.computeDuration();
+  const gaps = [...keys, duration].map((t, i, all) => (i ? t - all[i - 1]! : 0));
+  return { video: video?.codec ?? null, audio: (await input.getPrimaryAudioTrack())?.codec ?? null, duration, longestKeyGap: Math.max(...gaps) };
+}
+
 describe("after the show", () => {
   it("a new viewer watches the recorded replay with the guest, jumps to the gaiwan, sees the chat of that moment and buys it", async () => {
     const show = await createShow(origin);
@@ -40,11 +67,15 @@ describe("after the show", () => {
     const [, gaiwan] = show.products;
 
     // Live: the host in the studio, a guest on stage, a viewer chatting.
-    const host = await open(desktop, show.links.host);
+    const host = await open(desktop, "about:blank");
+    await countMediaRecorders(host);
+    await host.goto(show.links.host);
     await previewReady(host);
     await byTestId(host, "go-live").click();
     await host.locator("[data-testid=host-camera][data-state=on]").waitFor({ timeout: 10_000 });
-    const guest = await open(phone, show.links.guest);
+    const guest = await open(phone, "about:blank");
+    await countMediaRecorders(guest);
+    await guest.goto(show.links.guest);
     await previewReady(guest);
     await byTestId(guest, "join-stage").click();
     await guest.locator("[data-testid=guest-panel][data-state=on]").waitFor({ timeout: 10_000 });
@@ -67,6 +98,15 @@ describe("after the show", () => {
       .poll(async () => (replay = (await show.api(`/api/rooms/${show.room.id}/replay`)).replay).status, { timeout: 30_000, interval: 500 })
       .toBe("ready");
     expect(replay.takes.map((take) => take.role).sort()).toEqual(["guest", "host"]);
+    // Recorded from the frames sent to viewers (no second encoder), with a key frame every few seconds, so a seek is quick
+    // (asked for every 3 s; a loaded machine's encoder can be late, and without asking there is one per viewer who joins).
+    expect([await mediaRecorders(host), await mediaRecorders(guest)]).toEqual([0, 0]);
+    for (const take of replay.takes as Array<{ role: string; url: string }>) {
+      const file = await takeFile(new URL(take.url, origin).href);
+      expect(file, take.role).toMatchObject({ video: "vp8", audio: "opus" });
+      expect(file.duration, take.role).toBeGreaterThan(10);
+      expect(file.longestKeyGap, take.role).toBeLessThan(10);
+    }
 
     // Later: a new viewer on a phone opens the same link and gets the replay, the recordings playing.
     const later = await open(phone, show.links.viewer);

@@ -56,16 +56,6 @@ const stageVideos = (page: Page) =>
   );
 
 /**
- * These shows are not recorded. Recording is a second, software VP8 encode of
- * each publisher's camera (bench/RESULTS.md: +12 to +49 points of a core on
- * this GPU-less machine, over its 10 % target), and with a host, a guest and
- * two viewers in one headless Chromium on 2 cores it starves the viewers'
- * players below the frame rate these tests ask for. Recording with live
- * video is tested in recording.test.ts and post-live.test.ts.
- */
-const UNRECORDED = { recording: false };
-
-/**
  * Waits until the stage shows `count` videos, each with a picture and moving:
  * within half a second, every one presents 5+ new frames and its media time
  * advances. (A stream that was replaced restarts its media time at 0, so
@@ -106,7 +96,7 @@ const problem = (page: Page, testId: string) =>
 
 describe("live video", () => {
   it("the host goes live; two viewers play it; a guest joins, both play, the host removes the guest", async () => {
-    const show = await createShow(stack.origin, 5, UNRECORDED);
+    const show = await createShow(stack.origin);
     // One viewer is waiting on the "starting soon" poster before the show starts: it switches to video by itself.
     const early = await open(phone, show.links.viewer);
     await expect.poll(() => byTestId(early, "stage").getAttribute("data-state"), { timeout: 10_000 }).toBe("scheduled");
@@ -170,7 +160,7 @@ describe("live video", () => {
   });
 
   it("a viewer whose network drops gets the video back by itself when it returns", async () => {
-    const show = await createShow(stack.origin, 5, UNRECORDED);
+    const show = await createShow(stack.origin);
     await goLive(show);
     const context = await phone(browser);
     contexts.push(context);
@@ -209,7 +199,7 @@ describe("live video", () => {
   });
 
   it("when the relay crashes, viewers are told, and host and viewers come back by themselves when it restarts", async () => {
-    const show = await createShow(stack.origin, 5, UNRECORDED);
+    const show = await createShow(stack.origin);
     const host = await goLive(show);
     const viewer = await open(phone, show.links.viewer);
     await expectPlaying(viewer, 1);
@@ -231,7 +221,7 @@ describe("live video", () => {
   });
 
   it("camera permission denied, and a browser without WebRTC, get translated messages instead of blank video", async () => {
-    const show = await createShow(stack.origin, 5, UNRECORDED);
+    const show = await createShow(stack.origin);
     // The host refused the camera and microphone: a browser whose prompt says no.
     const refusing = await launchBrowser({ cameraPrompt: "deny" });
     try {
@@ -257,7 +247,7 @@ describe("live video", () => {
   });
 
   it("a host without a camera is told so, goes live on the microphone, and viewers hear it", async () => {
-    const show = await createShow(stack.origin, 5, UNRECORDED);
+    const show = await createShow(stack.origin);
     const context = await desktop(browser);
     contexts.push(context);
     // This machine's camera is missing; its microphone works.

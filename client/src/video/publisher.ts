@@ -20,6 +20,7 @@
  */
 import { signal } from "@preact/signals";
 import { hasWebRTC, openSession, VideoError, type CallsSession } from "./calls.ts";
+import { tap } from "./frame-tap.ts";
 
 /** Why there is no picture or no publishing, in words the page looks up (i18n-video.ts). */
 export type CameraProblem = "denied" | "noCamera" | "busy" | "webrtc" | "relay" | "removed" | "noScreen";
@@ -188,6 +189,8 @@ export function createPublisher(roomId: string, key: string | null) {
   /** Publishes tracks on a session: our offer goes with them, Calls answers it. */
   async function add(s: CallsSession, tracks: Array<{ track: MediaStreamTrack; source: Source }>) {
     const sent = tracks.map(({ track, source }) => ({ source, kind: track.kind, t: s.pc.addTransceiver(track, { direction: "sendonly" }) }));
+    // Before the offer: the recorder records what these senders encode (frame-tap.ts).
+    for (const { t } of sent) tap(t.sender);
     await s.pc.setLocalDescription();
     const answer = await s.api("POST", "tracks/new", {
       sessionDescription: s.pc.localDescription,
@@ -381,6 +384,8 @@ export function createPublisher(roomId: string, key: string | null) {
     lastPage,
     shareScreen,
     stopScreen,
+    /** The sender that publishes this track now, if it is on stage (the recorder records what it encodes). */
+    senderOf: (track: MediaStreamTrack) => (state.peek() == "on" && session?.pc.getSenders().find((s) => s.track == track)) || null,
     /** Goes on stage (and stays there through connection losses until `stop`). */
     join() {
       wanted = true;

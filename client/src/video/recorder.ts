@@ -7,12 +7,16 @@
  * flight. A reload, a new camera or a lost connection makes a new take (the
  * server closes the old one); the replay shows the gap as reconnecting.
  *
- * MediaRecorder, not WebCodecs + a muxer: the browser already encodes the
- * camera for the call, MediaRecorder's hardware-backed encoder is the
- * cheapest second encode there is, and its WebM (Chromium, Firefox) or MP4
- * (Safari) is what the server remuxes into a seekable file when the show ends.
+ * Where the browser lets us tap what WebRTC sends (frame-tap.ts), a take is
+ * those encoded frames muxed into WebM (encoded-take.ts): the camera is
+ * encoded once, for viewers and the recording alike. MediaRecorder was a
+ * second software encode of the camera, which cost the host's page nearly
+ * as much CPU again (bench/RESULTS.md). Elsewhere MediaRecorder records:
+ * its WebM (Chromium, Firefox) or MP4 (Safari) is remuxed by the server
+ * like the tapped WebM when the show ends.
  */
 import type { ReadonlySignal } from "@preact/signals";
+import { encodedType, recordEncoded } from "./encoded-take.ts";
 import type { Publisher } from "./publisher.ts";
 
 /** The room's clock and this browser's viewer token, handed in by the page (importing them here would make the viewer page's own chunk heavier). */
@@ -28,9 +32,7 @@ const BITS_PER_SECOND = { camera: 1_200_000, screen: 1_500_000 };
 let refused = false;
 
 export function startRecorder(roomId: string, key: string | null, publisher: Publisher, live: ReadonlySignal<boolean>, { serverNow, viewerToken }: RecorderPage): void {
-  if (typeof MediaRecorder != "function") return;
-  const mime = TYPES.find((type) => MediaRecorder.isTypeSupported(type));
-  if (!mime) return;
+  const recorderType = typeof MediaRecorder == "function" ? TYPES.find((type) => MediaRecorder.isTypeSupported(type)) : undefined;
   const base = `/api/rooms/${encodeURIComponent(roomId)}/recording/takes`;
   const headers = (): Record<string, string> => {
     const h: Record<string, string> = key ? { authorization: `Bearer ${key}` } : { "x-room-role": "host" };
@@ -47,7 +49,21 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
     if (same && !current.stopped) return;
     current?.stop();
     delete takes[source];
-    if (tracks.length && !refused) takes[source] = new Take(source, tracks);
+    if (!tracks.length || refused) return;
+    const senders = tracks.map((track) => publisher.senderOf(track));
+    const tapped = senders.every((sender) => !!sender) ? encodedType(senders as RTCRtpSender[]) : null;
+    const mime = tapped ?? recorderType;
+    if (mime) takes[source] = new Take(source, tracks, mime, tapped ? (senders as RTCRtpSender[]) : null);
+  }
+
+  /** Makes a take's chunks, in order, then calls `onEnd` once: from the tapped senders, or with MediaRecorder. */
+  function chunkMaker(take: Take, onChunk: (blob: Blob) => void, onEnd: () => void): { stop(): void } {
+    if (take.senders) return recordEncoded(take.senders, TIMESLICE_MS, onChunk, onEnd);
+    const recorder = new MediaRecorder(new MediaStream(take.tracks), { mimeType: take.mime, videoBitsPerSecond: BITS_PER_SECOND[take.source] });
+    recorder.ondataavailable = (event) => event.data.size && onChunk(event.data);
+    recorder.onstop = onEnd;
+    recorder.start(TIMESLICE_MS);
+    return { stop: () => recorder.state == "recording" && recorder.stop() };
   }
 
   class Take {
@@ -56,10 +72,17 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
     #next = 0;
     #queue: Array<{ n: number; blob: Blob }> = [];
     #sending = false;
-    #recorder: MediaRecorder | null = null;
+    #maker: { stop(): void } | null = null;
+    #ended = false;
     #retries = 0;
 
-    constructor(readonly source: Source, readonly tracks: MediaStreamTrack[]) {
+    constructor(
+      readonly source: Source,
+      readonly tracks: MediaStreamTrack[],
+      readonly mime: string,
+      /** The senders whose encoded frames this take records; null: MediaRecorder encodes the tracks. */
+      readonly senders: RTCRtpSender[] | null,
+    ) {
       void this.#begin();
     }
 
@@ -67,7 +90,7 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
       const response = await fetch(base, {
         method: "POST",
         headers: { ...headers(), "content-type": "application/json" },
-        body: JSON.stringify({ source: this.source, mime, startedAt: Math.round(serverNow()) }),
+        body: JSON.stringify({ source: this.source, mime: this.mime, startedAt: Math.round(serverNow()) }),
       }).catch(() => null);
       if (this.stopped) return;
       if (!response?.ok) {
@@ -78,13 +101,17 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
         return;
       }
       this.id = (await response.json()).take.id;
-      const recorder = (this.#recorder = new MediaRecorder(new MediaStream(this.tracks), { mimeType: mime, videoBitsPerSecond: BITS_PER_SECOND[this.source] }));
-      recorder.ondataavailable = (event) => {
-        if (event.data.size) this.#queue.push({ n: this.#next++, blob: event.data });
-        void this.#send();
-      };
-      recorder.onstop = () => void this.#send();
-      recorder.start(TIMESLICE_MS);
+      this.#maker = chunkMaker(
+        this,
+        (blob) => {
+          this.#queue.push({ n: this.#next++, blob });
+          void this.#send();
+        },
+        () => {
+          this.#ended = true;
+          void this.#send();
+        },
+      );
     }
 
     /** Uploads queued chunks one at a time, in order; a failure is retried with a growing pause. */
@@ -103,7 +130,7 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
           if (response?.status == 409) {
             // The server closed this take (the show ended, or another page of ours took over): nothing more goes in it.
             this.#queue = [];
-            this.#recorder?.state == "recording" && this.#recorder.stop();
+            this.#maker?.stop();
             break;
           }
           if (response && response.status < 500 && response.status != 429) {
@@ -115,7 +142,7 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
       } finally {
         this.#sending = false;
       }
-      if (this.stopped && !this.#queue.length && this.#recorder?.state == "inactive" && this.id) {
+      if (this.stopped && !this.#queue.length && this.#ended && this.id) {
         const id = this.id;
         this.id = null;
         void fetch(`${base}/${id}/close`, { method: "POST", headers: headers() }).catch(() => {});
@@ -124,8 +151,9 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
 
     /** The recorder's last chunk is uploaded, then the take is closed. */
     stop() {
+      if (this.stopped) return;
       this.stopped = true;
-      if (this.#recorder?.state == "recording") this.#recorder.stop();
+      this.#maker?.stop();
     }
   }
 
