@@ -1,5 +1,5 @@
 /**
- * Per-viewer rate limits. Buckets are keyed by the viewer's server-issued
+ * Per-viewer rate limits (and the room's own, for custom events). Buckets are keyed by the viewer's server-issued
  * identity, not by the connection, so reconnecting (or opening ten tabs)
  * does not refill them. Kept in memory on purpose: a full bucket is the same
  * as no bucket, so those are dropped, and eviction only resets the rest.
@@ -14,6 +14,8 @@ export const RATES = {
   react: { burst: LIMITS.reactionBurst, perSecond: LIMITS.reactionsPerSecond },
   /** A resync costs the room a log read and the client a large frame. */
   resync: { burst: LIMITS.resyncBurst, perSecond: LIMITS.resyncsPerSecond },
+  /** A developer's custom events, per room (custom-events.ts): each reaches every page of the show. */
+  customEvent: { burst: 10, perSecond: 2 },
 } as const;
 export type RateKind = keyof typeof RATES;
 
