@@ -30,18 +30,6 @@ export const LIMITS = {
   historyKept: 200,
   /** How far back a reconnecting client may resume from the log; further back, it gets the whole state. */
   replayWindow: 1000,
-  /** Chat: a burst of 5, then one message per second. */
-  chatBurst: 5,
-  chatPerSecond: 1,
-  /** Reactions: a burst of 20, then ten per second. */
-  reactionBurst: 20,
-  reactionsPerSecond: 10,
-  /** Resync requests: a burst of 3, then one every 2 s (each costs a log read and a large frame). */
-  resyncBurst: 3,
-  resyncsPerSecond: 0.5,
-  /** Any frame at all, valid or not: a burst of 30, then 10 per second. */
-  frameBurst: 30,
-  framesPerSecond: 10,
   /** A frame longer than this is refused unread (the longest valid ones: a chat line, a list of blocked words). */
   frameBytes: 2048,
   /** A timeout keeps a viewer out of the chat this long. */
@@ -174,7 +162,7 @@ export const ChatMessage = v.object({
   /** Milliseconds since the epoch, server clock. */
   at: v.number(),
   /** Who wrote it: the viewer identity (`v_…`) moderation acts on. Absent on messages from before it was sent. */
-  author: v.nullish(v.string()),
+  author: v.optional(v.nullable(v.string())),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
 
@@ -206,7 +194,7 @@ export const OrderSummary = v.object({
   number: v.number(),
   productId: v.string(),
   /** The variant's option values (["M", "Red"]); absent or null for a product without variants. */
-  variant: v.nullish(v.array(v.string())),
+  variant: v.optional(v.nullable(v.array(v.string()))),
   title: v.string(),
   quantity: v.number(),
   totalCents: v.number(),

@@ -128,7 +128,7 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
     onMessage(event) {
       const frame = parseServerMessage(event.data);
       if (!frame) {
-        console.warn("Ignoring a frame that is not a valid ServerMessage:", event.data);
+        console.warn("Not a ServerMessage, ignored:", event.data);
         return;
       }
       receive(frame);

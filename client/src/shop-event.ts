@@ -9,6 +9,8 @@ import type { RoomEvent } from "../../durable-objects/protocol.ts";
 
 export type ShopEventDetail = { id: string; name: string; data: unknown; at: number };
 
-export function dispatchShopEvent({ id, name, data, at }: Extract<RoomEvent, { type: "custom" }>, target: EventTarget = window): void {
-  target.dispatchEvent(new CustomEvent<ShopEventDetail>("shop-along:event", { detail: { id, name, data, at }, bubbles: true, composed: true }));
+export function dispatchShopEvent(event: Extract<RoomEvent, { type: "custom" }>, target: EventTarget = window): void {
+  // Everything but the log's own fields: {id, name, data, at}.
+  const { type: _type, seq: _seq, ...detail } = event;
+  target.dispatchEvent(new CustomEvent<ShopEventDetail>("shop-along:event", { detail, bubbles: true, composed: true }));
 }
