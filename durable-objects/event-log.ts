@@ -11,7 +11,7 @@
  * Hearts and presence are not sequenced events (they would make every client
  * resync on every heart); they are kept per second in `tallies` (audience.ts).
  */
-import { LIMITS, MODERATORS, type Actor, type ChatMessage, type RoomEvent } from "./protocol.ts";
+import { EVENT_SINCE, LIMITS, MODERATORS, PROTOCOL_VERSION, type Actor, type ChatMessage, type RoomEvent } from "./protocol.ts";
 import type { Peer, RoomFeature } from "./room-kit.ts";
 
 export const eventLogSchema: RoomFeature["schema"] = {
@@ -81,14 +81,19 @@ export function history(
     .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.body) as RoomEvent, by: row.by === null ? null : (JSON.parse(row.by) as Actor) }));
 }
 
+/** Any viewer of today's protocol, nobody in particular: how the replay's timeline and the event stream read the log. */
+export const anyViewer: Peer = { role: "viewer", viewerId: "", protocol: PROTOCOL_VERSION };
+
 /**
  * What one socket may read of an event. The blocked words are for the host
  * and moderators only (the list would tell a spammer what to spell
  * differently), and a ban or timeout for them and the viewer it is about:
  * nobody else learns who was kept out of the chat. Anyone else gets the
- * event's number alone, so their numbering has no gap.
+ * event's number alone, so their numbering has no gap; so does a page
+ * whose protocol is older than the event's type (PROTOCOL_VERSION).
  */
 export function eventFor(event: RoomEvent, peer: Peer): RoomEvent {
+  if ((EVENT_SINCE[event.type] ?? 1) > (peer.protocol ?? 1)) return { type: "private", seq: event.seq };
   if (MODERATORS.includes(peer.role)) return event;
   if (event.type === "blocked_words" || (event.type === "restricted" && event.viewerId !== peer.viewerId)) {
     return { type: "private", seq: event.seq };

@@ -9,11 +9,13 @@
  *
  * Sequence numbers: every server message carries `seq`. Durable events
  * (chat, chat_deleted, pin, status, product, deal, stage, and the chat's
- * moderation: chat_pinned, slow_mode, blocked_words, restricted) each take
+ * moderation: chat_pinned, slow_mode, blocked_words, restricted; and a
+ * developer's `custom` events) each take
  * the next number of the room's event log, so a client that has applied event
  * N must see N + 1 next; anything else is a gap and the client asks to
  * resync. An event that is not for a client (the blocked words, a decision
- * about another viewer) reaches it as `private`: its number alone. Ephemeral
+ * about another viewer, or one newer than the page: PROTOCOL_VERSION)
+ * reaches it as `private`: its number alone. Ephemeral
  * messages (presence, reactions, error, the sync/replay frames) carry the
  * room's head sequence at the time and are never replayed.
  */
@@ -28,18 +30,6 @@ export const LIMITS = {
   historyKept: 200,
   /** How far back a reconnecting client may resume from the log; further back, it gets the whole state. */
   replayWindow: 1000,
-  /** Chat: a burst of 5, then one message per second. */
-  chatBurst: 5,
-  chatPerSecond: 1,
-  /** Reactions: a burst of 20, then ten per second. */
-  reactionBurst: 20,
-  reactionsPerSecond: 10,
-  /** Resync requests: a burst of 3, then one every 2 s (each costs a log read and a large frame). */
-  resyncBurst: 3,
-  resyncsPerSecond: 0.5,
-  /** Any frame at all, valid or not: a burst of 30, then 10 per second. */
-  frameBurst: 30,
-  framesPerSecond: 10,
   /** A frame longer than this is refused unread (the longest valid ones: a chat line, a list of blocked words). */
   frameBytes: 2048,
   /** A timeout keeps a viewer out of the chat this long. */
@@ -172,7 +162,7 @@ export const ChatMessage = v.object({
   /** Milliseconds since the epoch, server clock. */
   at: v.number(),
   /** Who wrote it: the viewer identity (`v_…`) moderation acts on. Absent on messages from before it was sent. */
-  author: v.nullish(v.string()),
+  author: v.optional(v.nullable(v.string())),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
 
@@ -204,7 +194,7 @@ export const OrderSummary = v.object({
   number: v.number(),
   productId: v.string(),
   /** The variant's option values (["M", "Red"]); absent or null for a product without variants. */
-  variant: v.nullish(v.array(v.string())),
+  variant: v.optional(v.nullable(v.array(v.string()))),
   title: v.string(),
   quantity: v.number(),
   totalCents: v.number(),
@@ -358,11 +348,24 @@ const roomEvents = [
   v.object({ type: v.literal("blocked_words"), seq: v.number(), words: v.array(v.string()) }),
   /** A viewer was banned or timed out, or may chat again (null). Only that viewer, the host and moderators get it. */
   v.object({ type: v.literal("restricted"), seq: v.number(), viewerId: v.string(), name: v.nullable(v.string()), restriction: v.nullable(Restriction) }),
+  /** A developer's own event, posted through the API (`POST /api/rooms/{id}/events`): a quiz, an overlay, a bot. */
+  v.object({ type: v.literal("custom"), seq: v.number(), id: v.string(), name: v.pipe(v.string(), v.regex(/^x-[a-z0-9][a-z0-9._-]{0,63}$/)), data: v.unknown(), at: v.number() }),
   /** An event that is not for this client: only its number, so the numbering has no gap. */
   v.object({ type: v.literal("private"), seq: v.number() }),
 ] as const;
 export const RoomEvent = v.variant("type", [...roomEvents]);
 export type RoomEvent = v.InferOutput<typeof RoomEvent>;
+
+/**
+ * The protocol's version, which a page sends with its socket (`?protocol=2`).
+ * An event of a type newer than the page's version reaches it as `private`
+ * (its number alone): a page loaded before a deploy keeps its numbering
+ * without a gap and is never sent a frame it cannot parse (it would drop it,
+ * see a gap, and resync into the same frame again and again).
+ */
+export const PROTOCOL_VERSION = 2;
+/** The version that brought each event type; a type not listed is from version 1. */
+export const EVENT_SINCE: Partial<Record<RoomEvent["type"], number>> = { custom: 2 };
 
 export const ERROR_CODES = [
   "invalid_message",

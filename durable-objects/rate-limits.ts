@@ -1,19 +1,22 @@
 /**
- * Per-viewer rate limits. Buckets are keyed by the viewer's server-issued
+ * Per-viewer rate limits (and the room's own, for custom events). Buckets are keyed by the viewer's server-issued
  * identity, not by the connection, so reconnecting (or opening ten tabs)
  * does not refill them. Kept in memory on purpose: a full bucket is the same
  * as no bucket, so those are dropped, and eviction only resets the rest.
  */
-import { LIMITS } from "./protocol.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
 export const RATES = {
-  /** Any frame at all, valid or not: nobody can make the room do unbounded work. */
-  frame: { burst: LIMITS.frameBurst, perSecond: LIMITS.framesPerSecond },
-  chat: { burst: LIMITS.chatBurst, perSecond: LIMITS.chatPerSecond },
-  react: { burst: LIMITS.reactionBurst, perSecond: LIMITS.reactionsPerSecond },
-  /** A resync costs the room a log read and the client a large frame. */
-  resync: { burst: LIMITS.resyncBurst, perSecond: LIMITS.resyncsPerSecond },
+  /** Any frame at all, valid or not, a burst of 30 then 10 per second: nobody can make the room do unbounded work. */
+  frame: { burst: 30, perSecond: 10 },
+  /** Chat: a burst of 5, then one message per second. */
+  chat: { burst: 5, perSecond: 1 },
+  /** Reactions: a burst of 20, then ten per second. */
+  react: { burst: 20, perSecond: 10 },
+  /** Resync requests, a burst of 3 then one every 2 s: each costs the room a log read and the client a large frame. */
+  resync: { burst: 3, perSecond: 0.5 },
+  /** A developer's custom events, per room (custom-events.ts): each reaches every page of the show. */
+  customEvent: { burst: 10, perSecond: 2 },
 } as const;
 export type RateKind = keyof typeof RATES;
 

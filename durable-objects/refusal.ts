@@ -19,10 +19,12 @@ export const REFUSAL_CODES = [
   // An order names no variant of a product that has some, or one the product does not have.
   "variant_required",
   "unknown_variant",
+  // Too many at once (custom events): `retryAfterMs` says when the next one is taken.
+  "rate_limited",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
-export type Refusal = { ok: false; code: RefusalCode; message: string };
+export type Refusal = { ok: false; code: RefusalCode; message: string; retryAfterMs?: number };
 
 export const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
 

@@ -1,7 +1,7 @@
 /**
  * The show's public timeline, for its replay: after the show ended, its
  * event log from going live to the end as any viewer may read it (eventFor
- * a stranger: no blocked words, no bans, no authors), the state it started
+ * any viewer: no blocked words, no bans, no authors), the state it started
  * from at liveAt, and the audience (hearts, viewers) per second.
  *
  * Bounded: events come in pages of at most REPLAY_PAGE events, in order,
@@ -13,16 +13,14 @@
  * in the replay at all: it was taken down, and a replay must not bring it back.
  */
 import { applyEvents, type RoomView } from "../client/src/room-state.ts";
-import { eventFor, headSeq, history, statusTimes } from "./event-log.ts";
+import { anyViewer, eventFor, headSeq, history, statusTimes } from "./event-log.ts";
 import { LIMITS, type ChatState, type RoomEvent, type RoomState } from "./protocol.ts";
 import { refuse, type Refusal } from "./refusal.ts";
-import type { Peer } from "./room-kit.ts";
 import { productList, showRow } from "./show.ts";
 
 /** Events per page. */
 export const REPLAY_PAGE = 500;
 
-const stranger: Peer = { role: "viewer", viewerId: "" };
 
 export type TimedEvent = { seq: number; at: number; event: RoomEvent };
 
@@ -54,7 +52,7 @@ export function replayTimeline(sql: SqlStorage, after: number | null): ReplayTim
   const visible = (rows: ReturnType<typeof history>): TimedEvent[] =>
     rows
       .filter((row) => !(row.event.type === "chat" && deleted.has(row.event.message.id)))
-      .map((row) => ({ seq: row.seq, at: row.at ?? from, event: eventFor(row.event, stranger) }));
+      .map((row) => ({ seq: row.seq, at: row.at ?? from, event: eventFor(row.event, anyViewer) }));
 
   const firstPage = after === null;
   const cursor = Math.max(after ?? liveSeq, liveSeq);

@@ -25,6 +25,8 @@ export type Peer = {
   role: Role;
   /** The stable, server-issued identity of the browser (rate limits and bans, and later analytics, key on it). */
   viewerId: string;
+  /** The protocol version its page speaks (its socket's `?protocol=`; absent: 1). Newer events reach it as `private`. */
+  protocol?: number;
 };
 
 /** A moderating socket as the log names it. */

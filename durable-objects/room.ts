@@ -16,7 +16,9 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
+import { CustomEvents, type PostEvent, type Posted } from "./custom-events.ts";
 import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor, statusTimes } from "./event-log.ts";
+import { EventStreams } from "./event-stream.ts";
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
 import { Moderation } from "./moderation.ts";
@@ -82,6 +84,9 @@ export class Room extends Server<Env> {
   readonly #tickets: Tickets;
   readonly #reminders: Reminders;
   readonly #numbers: Numbers;
+  readonly #customEvents: CustomEvents;
+  /** The open event streams (SSE); in memory, dropped with the object (clients resume with Last-Event-ID). */
+  readonly #streams: EventStreams;
   /** In this order: migrations run in it, and the alarm serves clocks in it (orders settle before the outbox drains). */
   readonly #features: RoomFeature[];
   readonly #handlers: Handlers;
@@ -122,8 +127,13 @@ export class Room extends Server<Env> {
     const reminders = (this.#reminders = new Reminders(this.#kit));
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
     this.#numbers = new Numbers(this.#kit, (tag) => this.#countOpen(tag));
+    this.#customEvents = new CustomEvents(this.#kit, this.#limits);
+    this.#streams = new EventStreams(ctx.storage.sql);
     const log: RoomFeature = { schema: eventLogSchema };
-    this.#features = [this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders, this.#numbers, this.#outbox, this.#tickets];
+    this.#features = [
+      this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders,
+      this.#numbers, this.#customEvents, this.#outbox, this.#tickets,
+    ];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
     if (isSetUp(ctx.storage.sql)) {
       migrate(ctx.storage, this.#features);
@@ -163,6 +173,7 @@ export class Room extends Server<Env> {
 
   async #wipe(code: number, reason: string): Promise<void> {
     for (const connection of this.getConnections()) connection.close(code, reason);
+    this.#streams.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // Empty tables, not none: every RPC then finds no show here (404), as in a room never set up.
@@ -206,6 +217,24 @@ export class Room extends Server<Env> {
   /** A viewer confirmed an email reminder: reminders whose time already came go to them too (once). */
   rsvpConfirmed(): void {
     if (showRow(this.ctx.storage.sql)) this.#reminders.rsvpConfirmed();
+  }
+
+  // ------------------------------------------------------------ RPC: extensions
+
+  /** A developer's own event, posted through the API: logged and sent to every socket and stream (custom-events.ts). */
+  postEvent(input: PostEvent): Posted | Refusal {
+    return this.#customEvents.post(input);
+  }
+
+  /** The room's events after `since` as Server-Sent Events, then live ones (event-stream.ts); null: from now on. */
+  eventStream(since: number | null): ReadableStream<Uint8Array> | Refusal {
+    if (!showRow(this.ctx.storage.sql)) return noShow();
+    return this.#streams.open(since ?? headSeq(this.ctx.storage.sql));
+  }
+
+  /** How many event streams are open now (tests; a room with none can hibernate). */
+  streamCount(): number {
+    return this.#streams.size;
   }
 
   // ------------------------------------------------------------ RPC: the numbers
@@ -409,10 +438,13 @@ export class Room extends Server<Env> {
       // Only the Worker reaches this, after redeeming a ticket; anything else is refused.
       if (!peer) return connection.close(CLOSE.unauthorized, "no ticket");
       if (!showRow(this.ctx.storage.sql)) return connection.close(CLOSE.roomNotFound, "room not found");
-      connection.setState(peer);
+      const query = new URL(ctx.request.url).searchParams;
+      // Which events the page can read (an older page gets newer ones as `private`: protocol.ts).
+      const protocol = Number(query.get("protocol"));
+      connection.setState(Number.isSafeInteger(protocol) && protocol > 1 ? { ...peer, protocol } : peer);
       const socket = this.#socket(connection)!;
       for (const feature of this.#features) feature.onJoin?.(socket);
-      const since = Number(new URL(ctx.request.url).searchParams.get("since") ?? "0");
+      const since = Number(query.get("since") ?? "0");
       this.#catchUp(socket, Number.isSafeInteger(since) ? since : 0);
     } catch (error) {
       // Never a stack to the browser: a close code and a short reason.
@@ -532,9 +564,11 @@ export class Room extends Server<Env> {
     return result;
   }
 
-  /** One committed event to every socket: whole to those who may read it, its number alone to the others. */
+  /** One committed event to every socket (whole to those who may read it, its number alone to the others) and event stream. */
   #publish(event: RoomEvent): void {
+    this.#streams.publish(event);
     const whole = JSON.stringify(event);
+    // A viewer of the oldest protocol: an event it reads whole is for every socket.
     const stranger: Peer = { role: "viewer", viewerId: "" };
     if (eventFor(event, stranger) === event) return this.broadcast(whole);
     const hidden = JSON.stringify(eventFor(event, stranger));

@@ -280,7 +280,7 @@ describe("the API document", () => {
       "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/pause",
-      "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation",
+      "/rooms/{roomId}/deals", "/rooms/{roomId}/deals/end", "/rooms/{roomId}/events", "/rooms/{roomId}/events/stream", "/rooms/{roomId}/guest-link", "/rooms/{roomId}/links", "/rooms/{roomId}/moderation",
       "/rooms/{roomId}/numbers", "/rooms/{roomId}/numbers.csv", "/rooms/{roomId}/orders",
       "/rooms/{roomId}/pin", "/rooms/{roomId}/recording/takes", "/rooms/{roomId}/recording/takes/{takeId}",
       "/rooms/{roomId}/recording/takes/{takeId}/abort", "/rooms/{roomId}/recording/takes/{takeId}/chunks/{n}", "/rooms/{roomId}/recording/takes/{takeId}/close",

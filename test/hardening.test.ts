@@ -7,7 +7,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LIMITS } from "../durable-objects/protocol.ts";
+import { RATES } from "../durable-objects/rate-limits.ts";
 import { call, connect, createShow, json, open, ticketFor, warmUp } from "./helpers.ts";
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -86,8 +86,8 @@ describe("rate limits follow the viewer, not the connection", () => {
     const show = await createShow();
     const first = await open(show.room.id);
     await first.next("sync");
-    for (let i = 0; i < LIMITS.chatBurst; i++) first.send({ type: "chat", text: `m${i}` });
-    for (let i = 0; i < LIMITS.chatBurst; i++) await first.next("chat");
+    for (let i = 0; i < RATES.chat.burst; i++) first.send({ type: "chat", text: `m${i}` });
+    for (let i = 0; i < RATES.chat.burst; i++) await first.next("chat");
     first.ws.close();
     // The same browser (its viewer token) comes back at once on a new socket.
     const again = await open(show.room.id, { viewerToken: first.viewer.token });
@@ -103,15 +103,15 @@ describe("rate limits follow the viewer, not the connection", () => {
     const other = await open(show.room.id);
     await sender.next("sync");
     await other.next("sync");
-    for (let i = 0; i < LIMITS.chatBurst; i++) sender.send({ type: "chat", text: `m${i}`, ref: `c${i}` });
-    for (let i = 0; i < LIMITS.chatBurst; i++) {
+    for (let i = 0; i < RATES.chat.burst; i++) sender.send({ type: "chat", text: `m${i}`, ref: `c${i}` });
+    for (let i = 0; i < RATES.chat.burst; i++) {
       const chat = await sender.next("chat");
       expect(await sender.next("chat_sent")).toMatchObject({ ref: `c${i}`, messageId: chat.message.id, seq: chat.seq });
     }
     // One more than the burst: refused, and the refusal names the line, so its text stays with its sender.
     sender.send({ type: "chat", text: "too fast", ref: "c-late" });
     expect(await sender.next("error")).toMatchObject({ code: "rate_limited", ref: "c-late", retryAfterMs: expect.any(Number) });
-    for (let i = 0; i < LIMITS.chatBurst; i++) await other.next("chat");
+    for (let i = 0; i < RATES.chat.burst; i++) await other.next("chat");
     await settle();
     // Nobody else hears of the answers.
     expect(other.frames.filter((f) => f.type === "chat_sent" || f.type === "error")).toEqual([]);
@@ -135,24 +135,24 @@ describe("rate limits follow the viewer, not the connection", () => {
     greedy.send({ type: "chat", text: "one" });
     await greedy.next("chat");
     for (let i = 0; i < 20; i++) greedy.send({ type: "resync", since: 0 });
-    for (let i = 0; i < 20 - LIMITS.resyncBurst; i++) expect((await greedy.next("error")).code).toBe("rate_limited");
+    for (let i = 0; i < 20 - RATES.resync.burst; i++) expect((await greedy.next("error")).code).toBe("rate_limited");
     await settle();
     const answered = greedy.frames.filter((f) => f.type === "sync" || f.type === "replay").length;
     // The first sync on joining, then at most the burst.
-    expect(answered).toBe(1 + LIMITS.resyncBurst);
+    expect(answered).toBe(1 + RATES.resync.burst);
   });
 
   it("every frame counts, valid or not: a flood of junk is cut off with an error", async () => {
     const show = await createShow();
     const noisy = await open(show.room.id);
     await noisy.next("sync");
-    const sent = LIMITS.frameBurst + 50;
+    const sent = RATES.frame.burst + 50;
     for (let i = 0; i < sent; i++) noisy.send("not json");
     await expect.poll(() => noisy.frames.filter((f) => f.type === "error").length, { timeout: 5000 }).toBe(sent);
     const codes = noisy.frames.filter((f) => f.type === "error").map((f) => f.code);
     // The burst is answered in full; the bucket refills at 10/s while the rest arrive, so how many
     // more pass depends on the machine's speed, but a flood this size is always cut off.
-    expect(codes.filter((c) => c === "invalid_message").length).toBeGreaterThanOrEqual(LIMITS.frameBurst);
+    expect(codes.filter((c) => c === "invalid_message").length).toBeGreaterThanOrEqual(RATES.frame.burst);
     expect(codes.filter((c) => c === "rate_limited").length).toBeGreaterThan(0);
     // Another viewer is not affected.
     const other = await open(show.room.id);

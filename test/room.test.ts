@@ -2,6 +2,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../durable-objects/protocol.ts";
+import { RATES } from "../durable-objects/rate-limits.ts";
 import { call, connect, createShow, open, ticketFor, warmUp } from "./helpers.ts";
 
 const post = (path: string, json: unknown, key?: string) => call(path, { method: "POST", json, key });
@@ -97,8 +98,8 @@ describe("chat", () => {
     const show = await createShow();
     const a = await open(show.room.id);
     await a.next("sync");
-    for (let i = 0; i < LIMITS.chatBurst + 2; i++) a.send({ type: "chat", text: `msg ${i}` });
-    for (let i = 0; i < LIMITS.chatBurst; i++) await a.next("chat");
+    for (let i = 0; i < RATES.chat.burst + 2; i++) a.send({ type: "chat", text: `msg ${i}` });
+    for (let i = 0; i < RATES.chat.burst; i++) await a.next("chat");
     const limited = await a.next("error");
     expect(limited).toMatchObject({ code: "rate_limited", retryAfterMs: expect.any(Number) });
     expect(limited.retryAfterMs).toBeGreaterThan(0);
@@ -116,7 +117,7 @@ describe("chat", () => {
     for (let sent = 0; sent < total; ) {
       const socket = await open(show.room.id);
       await socket.next("sync");
-      const batch = Math.min(LIMITS.chatBurst, total - sent);
+      const batch = Math.min(RATES.chat.burst, total - sent);
       for (let i = 0; i < batch; i++) socket.send({ type: "chat", text: `m${sent + i}` });
       for (let i = 0; i < batch; i++) await socket.next("chat");
       sent += batch;
@@ -299,7 +300,7 @@ describe("presence and reactions", () => {
     // Ten hearts sent back to back land in one or two 200 ms windows, never ten frames.
     expect(frames.length).toBeLessThanOrEqual(2);
     expect((await (await call(`/api/rooms/${show.room.id}`)).json() as any).room.reactions).toBe(10);
-    for (let i = 0; i < LIMITS.reactionBurst + 1; i++) a.send({ type: "react" });
+    for (let i = 0; i < RATES.react.burst + 1; i++) a.send({ type: "react" });
     expect((await a.next("error")).code).toBe("rate_limited");
   });
 });

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    /** Sent with the error (e.g. `Retry-After` on a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -18,7 +20,7 @@ export const notFound = (what: string) => new ApiError(404, "not_found", `${what
 /** The one place errors become responses. Clients never see a stack. */
 export function renderError(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
-    return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
   }
   if (error instanceof HTTPException) {
     // Hono's validators throw these for bodies they cannot read.

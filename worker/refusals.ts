@@ -20,10 +20,14 @@ const STATUS: Record<RefusalCode, ContentfulStatusCode> = {
   forbidden: 403,
   variant_required: 422,
   unknown_variant: 422,
+  rate_limited: 429,
 };
 
 /** The Room's answer, or the ApiError its refusal becomes. */
 export function unwrap<T>(result: T | Refusal): Exclude<T, Refusal> {
-  if (isRefusal(result)) throw new ApiError(STATUS[result.code], result.code, result.message);
+  if (isRefusal(result)) {
+    const retryAfter = result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : undefined;
+    throw new ApiError(STATUS[result.code], result.code, result.message, retryAfter);
+  }
   return result as Exclude<T, Refusal>;
 }

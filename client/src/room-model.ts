@@ -19,6 +19,7 @@ import { roomSenders } from "./analytics/room-senders.ts";
 import {
   CLOSE,
   LIMITS,
+  PROTOCOL_VERSION,
   ROOM_PARTY,
   parseServerMessage,
   type ChatMessage,
@@ -99,7 +100,7 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
   const roomUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/parties/${ROOM_PARTY}/${encodeURIComponent(roomId)}`;
   const socket = openRoomSocket({
     // A function, so every reconnect resumes from the last event applied, with a fresh ticket.
-    url: async () => `${roomUrl}?${new URLSearchParams({ since: String(seq.peek()), ticket: await ticket() })}`,
+    url: async () => `${roomUrl}?${new URLSearchParams({ since: String(seq.peek()), protocol: String(PROTOCOL_VERSION), ticket: await ticket() })}`,
     shouldReconnect: (event) => event.code !== CLOSE.roomNotFound,
     onOpen() {
       // Lines queued while offline went out just before this.
@@ -127,7 +128,7 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
     onMessage(event) {
       const frame = parseServerMessage(event.data);
       if (!frame) {
-        console.warn("Ignoring a frame that is not a valid ServerMessage:", event.data);
+        console.warn("Not a ServerMessage, ignored:", event.data);
         return;
       }
       receive(frame);

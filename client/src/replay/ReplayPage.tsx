@@ -19,6 +19,7 @@ import { Toasts } from "../components/Toasts.tsx";
 import { tViewer } from "../i18n.ts";
 import { tReplay as t } from "../i18n-replay.ts";
 import type { RoomModel } from "../room-model.ts";
+import { dispatchShopEvent } from "../shop-event.ts";
 import { showToast } from "../toasts.ts";
 import { ChatMessages, PinnedMessage } from "../viewer/ChatPanel.tsx";
 import { Checkout } from "../viewer/checkout-loader.tsx";
@@ -124,10 +125,13 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
   const [buying, setBuying] = useState<RoomProduct | null>(null);
   // The replay clock: at = base + (now - since) while playing.
   const clock = useRef({ base: at, since: performance.now() });
+  /** How far the replay has played: a developer's custom events go to the page as it plays past them, never for a jump. */
+  const playedTo = useRef(at);
 
   function seek(to: number) {
     const moment = clamp(to);
     clock.current = { base: moment, since: performance.now() };
+    playedTo.current = moment;
     setAt(moment);
   }
   function playPause() {
@@ -135,6 +139,12 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
     if (at >= trim.endMs) setAt(trim.startMs);
     setPlaying(!playing);
   }
+
+  // `shop-along:event` on window at each custom event's moment, as the live page dispatched it.
+  useEffect(() => {
+    if (playing && at > playedTo.current) for (const event of timeline.customBetween(playedTo.current, at)) dispatchShopEvent(event);
+    playedTo.current = at;
+  }, [at]);
 
   useEffect(() => {
     if (!playing) return;

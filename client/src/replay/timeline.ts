@@ -121,6 +121,10 @@ export function createTimeline(first: TimelinePage) {
       const second = Math.floor((liveAt + t) / 1000) - audience.fromSecond;
       return { ...view, room: { ...view.room, viewers: viewers[Math.min(second, viewers.length - 1)] ?? view.room.viewers } };
     },
+    /** The developers' custom events after replay time `from`, up to and including `to`, in order. */
+    customBetween(from: number, to: number): Array<Extract<RoomEvent, { type: "custom" }>> {
+      return events.slice(countUpTo(from), countUpTo(to)).filter((event) => event.type === "custom");
+    },
     /** Hearts per second, from going live. */
     hearts: audience.hearts,
     /** The time the deal running at replay time t has left then, in ms. */

@@ -5,6 +5,7 @@ import { errorText, lang, loadCatalogue, tViewer as t } from "../i18n.ts";
 import { takeReferral } from "../referral.ts";
 import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
+import { dispatchShopEvent } from "../shop-event.ts";
 import { showToast } from "../toasts.ts";
 import { createStagePlayer } from "../video/stage-player.ts";
 import { guestSession, loadGuestPanel } from "./guest-loader.tsx";
@@ -44,6 +45,8 @@ if (!roomId) {
     roomId,
     roomKey: guestKey,
     onError: ({ code, message }) => showToast({ text: errorText(code, message), code, tone: "error" }),
+    // A developer's own event (a quiz, an overlay), for the page's scripts: `shop-along:event` on window.
+    onFrame: (event) => event.type == "custom" && dispatchShopEvent(event),
   });
   // The stage's video, pulled as soon as the room says who is on it (a guest's own tracks excepted).
   const player = createStagePlayer(roomId, model, guestSession);
