@@ -5,9 +5,9 @@
  * rotation), POSTs it with a timeout and records the attempt.
  *
  * Retries: attempt n+1 follows attempt n after min(12 h, base·2^(n−1)) with
- * base = 30 s — 30 s, 1 min, 2 min, … 8 h 32 min, then 12 h, 12 h: 13
- * attempts over about 29 hours (`RETRY_SCHEDULE` in the README). After the
- * last one the delivery is failed (a manual redelivery starts it again).
+ * base = 30 s — 30 s, 1 min, 2 min, … 4 h 16 min, 8 h 32 min, 12 h: 13
+ * attempts over about 29 hours (the README's table). After the last one the
+ * delivery is failed (a manual redelivery starts it again).
  *
  * Order per (endpoint, show): a delivery waits while an earlier event of
  * the same show to the same endpoint is still pending. Waiting, it is taken
