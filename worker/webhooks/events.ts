@@ -86,12 +86,23 @@ export async function handOverEvents(env: Env, eventIds: string[]): Promise<void
   }
 }
 
-/** Puts deliveries on the queue, then marks them queued; throws if the queue refused (they stay unqueued). */
-export async function queueDeliveries(env: Env, deliveryIds: string[], delaySeconds = 0): Promise<void> {
+/**
+ * Marks deliveries queued, then puts them on the queue; if the queue refuses, they are marked unqueued again and
+ * this throws. Marked first, so a consumer that takes one at once and sets it aside (waiting its turn) is not undone.
+ */
+export async function queueDeliveries(env: Env, deliveryIds: string[]): Promise<void> {
   for (let i = 0; i < deliveryIds.length; i += 100) {
-    const ids = deliveryIds.slice(i, i + 100);
-    await env.WEBHOOK_QUEUE.sendBatch(ids.map((deliveryId) => ({ body: { deliveryId } satisfies DeliveryMessage, contentType: "json" as const, ...(delaySeconds ? { delaySeconds } : {}) })));
-    await env.DB.prepare("UPDATE webhook_deliveries SET queued_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'").bind(Date.now(), JSON.stringify(ids)).run();
+    const ids = JSON.stringify(deliveryIds.slice(i, i + 100));
+    const { results } = await env.DB.prepare("UPDATE webhook_deliveries SET queued_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id")
+      .bind(Date.now(), ids)
+      .all<{ id: string }>();
+    if (!results.length) continue;
+    try {
+      await env.WEBHOOK_QUEUE.sendBatch(results.map(({ id }) => ({ body: { deliveryId: id } satisfies DeliveryMessage, contentType: "json" as const })));
+    } catch (error) {
+      await env.DB.prepare("UPDATE webhook_deliveries SET queued_at = NULL WHERE id IN (SELECT value FROM json_each(?))").bind(ids).run();
+      throw error;
+    }
   }
 }
 

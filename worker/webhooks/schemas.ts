@@ -30,6 +30,11 @@ export const UpdateEndpoint = z
   })
   .openapi("UpdateWebhookEndpoint", { example: { enabled: false } });
 
+const ENDPOINT_EXAMPLE = {
+  id: "we_4kQ9sLm2Xb7Nc1Vz", url: "https://shop.example/hooks/shop-along", description: "Our order system", events: ["order.created" as const, "order.paid" as const],
+  enabled: true, disabledReason: null, previousSecretUntil: null, createdAt: 1767225600000,
+};
+
 export const Endpoint = z
   .object({
     id: EndpointId,
@@ -41,18 +46,16 @@ export const Endpoint = z
     previousSecretUntil: z.number().nullable().openapi({ description: "After a rotation: until when (ms) the old secret still signs too" }),
     createdAt: z.number(),
   })
-  .openapi("WebhookEndpoint", {
-    example: { id: "we_4kQ9sLm2Xb7Nc1Vz", url: "https://shop.example/hooks/shop-along", description: null, events: ["order.created"], enabled: true, disabledReason: null, previousSecretUntil: null, createdAt: 1767225600000 },
-  });
+  .openapi("WebhookEndpoint", { example: ENDPOINT_EXAMPLE });
 export type Endpoint = z.infer<typeof Endpoint>;
 
 const SECRET_EXAMPLE = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-export const EndpointList = z.object({ endpoints: z.array(Endpoint) }).openapi("WebhookEndpointList", { example: { endpoints: [] } });
-export const EndpointOne = z.object({ endpoint: Endpoint }).openapi("WebhookEndpointOne");
+export const EndpointList = z.object({ endpoints: z.array(Endpoint) }).openapi("WebhookEndpointList", { example: { endpoints: [ENDPOINT_EXAMPLE] } });
+export const EndpointOne = z.object({ endpoint: Endpoint }).openapi("WebhookEndpointOne", { example: { endpoint: ENDPOINT_EXAMPLE } });
 export const EndpointWithSecret = z
   .object({ endpoint: Endpoint, secret: z.string().openapi({ description: "The signing secret, in this answer only", example: SECRET_EXAMPLE }) })
-  .openapi("WebhookEndpointWithSecret");
+  .openapi("WebhookEndpointWithSecret", { example: { endpoint: ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE } });
 
 const Attempt = z.object({
   attempt: z.number(),
@@ -62,6 +65,15 @@ const Attempt = z.object({
   response: z.string().nullable().openapi({ description: "The first 500 characters of the answer, or why it failed" }),
   at: z.number(),
 });
+
+const DELIVERY_EXAMPLE = {
+  id: "whd_5f0c3a9e2b7d41c8a6e1", eventId: "msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3", eventType: "order.created", status: "delivered" as const,
+  createdAt: 1767225600000, deliveredAt: 1767225631000,
+  attempts: [
+    { attempt: 2, status: 200, ok: true, latencyMs: 84, response: "ok", at: 1767225631000 },
+    { attempt: 1, status: 503, ok: false, latencyMs: 1210, response: "Service Unavailable", at: 1767225601000 },
+  ],
+};
 
 export const Delivery = z
   .object({
@@ -73,8 +85,8 @@ export const Delivery = z
     deliveredAt: z.number().nullable(),
     attempts: z.array(Attempt),
   })
-  .openapi("WebhookDelivery");
+  .openapi("WebhookDelivery", { example: DELIVERY_EXAMPLE });
 
-export const DeliveryList = z.object({ deliveries: z.array(Delivery) }).openapi("WebhookDeliveryList", { example: { deliveries: [] } });
-export const DeliveryOne = z.object({ delivery: Delivery }).openapi("WebhookDeliveryOne");
+export const DeliveryList = z.object({ deliveries: z.array(Delivery) }).openapi("WebhookDeliveryList", { example: { deliveries: [DELIVERY_EXAMPLE] } });
+export const DeliveryOne = z.object({ delivery: Delivery }).openapi("WebhookDeliveryOne", { example: { delivery: DELIVERY_EXAMPLE } });
 export const EmptyBody = z.object({}).openapi("Empty", { example: {} });
