@@ -13,7 +13,7 @@ import { deliverOnce, retryDelaySeconds } from "../worker/webhooks/deliver.ts";
 import { sweepDeliveries } from "../worker/webhooks/events.ts";
 import { isPrivateAddress, urlProblem, addressProblem } from "../worker/webhooks/urls.ts";
 import { call, createShow, drainOutbox, expectError, json, warmUp } from "./helpers.ts";
-import { browser, ownedShow, send } from "./team-helpers.ts";
+import { browser, member, ownedShow, send } from "./team-helpers.ts";
 
 type Received = { path: string; headers: Record<string, string>; body: string };
 const received: Received[] = [];
@@ -72,7 +72,7 @@ function order(roomId: string, productId: string) {
 
 const setStatus = (roomId: string, status: string, key: string) => call(`/api/rooms/${roomId}/status`, { method: "POST", key, json: { status } });
 
-describe("a show's events reach a subscribed endpoint, signed", () => {
+describe("a show's events reach a subscribed endpoint, signed", { timeout: 30_000 }, () => {
   it("delivers show.scheduled … show.ended in order, each verified by Webhook.verify", async () => {
     const show = await createShow();
     const hook = await subscribe(show.shop.id, show.apiKey, ["show.started", "show.ended", "order.created", "order.paid", "product.sold_out"]);
@@ -95,7 +95,7 @@ describe("a show's events reach a subscribed endpoint, signed", () => {
   });
 });
 
-describe("events written with their D1 changes", () => {
+describe("events written with their D1 changes", { timeout: 30_000 }, () => {
   it("show.scheduled with the new show, order.fulfilled with the step, in order after the room's events", async () => {
     const { shop, apiKey } = await json(await call("/api/shops", { method: "POST", json: { name: "Kettle & Co", currency: "EUR" } }));
     const hook = await subscribe(shop.id, apiKey, ["show.scheduled", "order.created", "order.paid", "order.fulfilled"]);
@@ -116,7 +116,7 @@ describe("events written with their D1 changes", () => {
   });
 });
 
-describe("endpoint URLs (SSRF)", () => {
+describe("endpoint URLs (SSRF)", { timeout: 30_000 }, () => {
   it("in production: https only, no private, loopback or link-local address, as a literal or by DNS", async () => {
     for (const bad of ["http://shop.example/hook", "https://127.0.0.1/hook", "https://10.1.2.3/", "https://169.254.169.254/latest", "https://[::1]/", "https://[fd00::1]/", "https://192.168.1.1/", "https://localhost/", "https://printer.local/", "https://user:pw@shop.example/", "ftp://shop.example/", "not a url"]) {
       expect(urlProblem(bad, false), bad).not.toBeNull();
@@ -140,6 +140,17 @@ describe("endpoint URLs (SSRF)", () => {
       expect(await addressProblem("https://rebind.example/hook", production)).toMatch(/resolves to a private/);
       expect(await addressProblem("https://public.example/hook", production)).toBeNull();
       expect(await addressProblem("http://127.0.0.1:9/hook", production)).toMatch(/https/);
+      // The route, as deployed (no WEBHOOK_ALLOW_LOCAL): a loopback receiver is refused and nothing is written.
+      const show = await createShow();
+      const { default: worker } = await import("../worker/index.ts");
+      const post = (url: string) =>
+        worker.request(`http://shop.test/api/shops/${show.shop.id}/webhooks`, {
+          method: "POST", headers: { Authorization: `Bearer ${show.apiKey}`, "Content-Type": "application/json" }, body: JSON.stringify({ url, events: ["order.created"] }),
+        }, production);
+      await expectError(await post("http://127.0.0.1:9/hook"), 400, "invalid_url");
+      await expectError(await post("https://rebind.example/hook"), 400, "invalid_url");
+      expect((await post("https://public.example/hook")).status).toBe(201);
+      expect((await json(await call(`/api/shops/${show.shop.id}/webhooks`, { key: show.apiKey }))).endpoints.map((e: any) => e.url)).toEqual(["https://public.example/hook"]);
     } finally {
       globalThis.fetch = dns;
     }
@@ -159,7 +170,7 @@ describe("endpoint URLs (SSRF)", () => {
   });
 });
 
-describe("retries, order within a show, redelivery", () => {
+describe("retries, order within a show, redelivery", { timeout: 30_000 }, () => {
   it("retries a failing receiver with growing delays and holds the show's later events until the earlier one is through", async () => {
     expect([1, 2, 3, 10, 11, 12, 13].map((n) => retryDelaySeconds(n))).toEqual([30, 60, 120, 15360, 30720, 43200, 43200]);
     // 13 attempts: the 12 delays between them add up to more than 24 hours.
@@ -217,7 +228,7 @@ describe("retries, order within a show, redelivery", () => {
   });
 });
 
-describe("nothing acknowledged is lost", () => {
+describe("nothing acknowledged is lost", { timeout: 30_000 }, () => {
   it("a queue that refuses the hand-over leaves the delivery for the sweep", async () => {
     const show = await createShow();
     const hook = await subscribe(show.shop.id, show.apiKey, ["show.scheduled"]);
@@ -255,7 +266,7 @@ describe("nothing acknowledged is lost", () => {
   });
 });
 
-describe("disabling after persistent failure", () => {
+describe("disabling after persistent failure", { timeout: 30_000 }, () => {
   it("disables an endpoint whose every attempt failed for over 24 hours, and emails the owner in their language", async () => {
     const show = await ownedShow();
     await env.DB.prepare("UPDATE accounts SET email = ?, locale = 'zh-CN' WHERE id = ?").bind(`owner-${show.shop.id}@example.com`, show.ownerId).run();
@@ -295,7 +306,7 @@ describe("disabling after persistent failure", () => {
   });
 });
 
-describe("who may manage webhooks", () => {
+describe("who may manage webhooks", { timeout: 30_000 }, () => {
   it("the shop's key or a signed-in owner or manager; not another shop's key, a viewer, or a host", async () => {
     const show = await ownedShow();
     const other = await createShow({ shopName: "Other tea" });
@@ -322,6 +333,13 @@ describe("who may manage webhooks", () => {
     const theirs = await subscribe(other.shop.id, other.apiKey, ["order.created"]);
     await expectError(await call(`${base}/${theirs.endpoint.id}`, { method: "PATCH", key: show.apiKey, json: { enabled: false } }), 404, "not_found");
     await expectError(await call(`/api/shops/${other.shop.id}/webhooks/deliveries/${ping.delivery.id}/redeliver`, { method: "POST", key: other.apiKey }), 404, "not_found");
+    // A team member: a manager may, a host or a moderator may not.
+    const manager = await member(show.owner, show.shop.id, "manager");
+    expect((await send(manager, base)).status).toBe(200);
+    for (const role of ["host", "moderator"]) {
+      const who = await member(show.owner, show.shop.id, role);
+      for (const [method, path, body] of routes) await expectError(await send(who, path, { method, ...(body ? { json: body } : {}) }), 403, "forbidden");
+    }
     // The signed-in owner may; the endpoint list never shows a secret.
     const list = await send(show.owner, base);
     expect(list.status).toBe(200);
