@@ -15,7 +15,8 @@ import type { TopicWriter } from "./outbox.ts";
 import { randomBase62 } from "./random-ids.ts";
 import { noShow, refuse, type Refusal } from "./refusal.ts";
 import type { Change, RoomFeature, RoomKit } from "./room-kit.ts";
-import { emitProduct, moveUnits, showRow, variantRow, variantsOf } from "./show.ts";
+import { emitProduct, moveUnits, productRow, showRow, variantRow, variantsOf } from "./show.ts";
+import { queueWebhook } from "./webhook-events.ts";
 
 export const ordersSchema: RoomFeature["schema"] = {
   1: `CREATE TABLE IF NOT EXISTS orders (
@@ -234,6 +235,9 @@ export function commitOrder(sql: SqlStorage, tx: Change, room: RoomIds, plan: Or
   tx.enqueue("order", row.id, row.version);
   if (paidNow) queueConfirmation(tx, row);
   if (!paidNow) tx.rearm();
+  queueWebhook(tx, sql, "order.created", { order: toOrder(row, room) }, now);
+  if (paidNow) queueWebhook(tx, sql, "order.paid", { order: toOrder(row, room) }, now);
+  if (productRow(sql, input.productId)?.available === 0) queueWebhook(tx, sql, "product.sold_out", { roomId: room.room_id, productId: input.productId, title: product.title }, now);
   return { ok: true, order: toOrder(row, room), token: row.token, checkoutUrl: null, replayed: false };
 }
 
@@ -262,6 +266,7 @@ export function settleOrder(sql: SqlStorage, tx: Change, id: string, to: "confir
   const updated = findOrder(sql, id)!;
   tx.enqueue("order", id, updated.version);
   if (to === "confirmed") queueConfirmation(tx, updated);
+  orderWebhook(tx, sql, to === "confirmed" ? "order.paid" : "order.cancelled", updated, now);
   return updated;
 }
 
@@ -278,8 +283,16 @@ export function returnUnits(sql: SqlStorage, tx: Change, id: string, now: number
   moveUnits(sql, order.product_id, order.variant_id, "sold", "available", order.quantity);
   if (order.deal_id) removeDealPurchase(sql, order.deal_id, order.buyer_email.toLowerCase(), order.quantity);
   sql.exec("UPDATE orders SET status = 'cancelled', updated_at = ?, version = version + 1 WHERE id = ?", now, id);
-  tx.enqueue("order", id, findOrder(sql, id)!.version);
+  const updated = findOrder(sql, id)!;
+  tx.enqueue("order", id, updated.version);
+  orderWebhook(tx, sql, "order.cancelled", updated, now);
   return order.quantity;
+}
+
+/** An order's webhook event (an expired hold is `order.cancelled` too, with status `expired`). */
+function orderWebhook(tx: Change, sql: SqlStorage, type: "order.paid" | "order.cancelled", row: OrderRow, now: number): void {
+  const show = showRow(sql);
+  if (show) queueWebhook(tx, sql, type, { order: toOrder(row, show) }, now);
 }
 
 /** Holds whose time is up. */

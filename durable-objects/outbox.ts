@@ -22,6 +22,8 @@ export type OutboxEntry = { topic: OutboxTopic; key: string; version: number; pa
 
 /** Turns due entries of one topic into D1 statements (each statement an idempotent, versioned upsert). */
 export type TopicWriter = (room: { db: D1Database; sql: SqlStorage; show: ShowRow }, entries: OutboxEntry[]) => Promise<D1PreparedStatement[]>;
+/** Runs after a topic's entries were written to D1 (hands them on, e.g. to a queue); must not throw: a sweep repairs what it missed. */
+export type TopicFollower = (env: Env, entries: OutboxEntry[]) => Promise<void>;
 /** Does what one entry of a topic asks outside D1 (an email handed to the email queue); throws to be retried. */
 export type TopicSender = (room: { db: D1Database; sql: SqlStorage; show: ShowRow; env: Env }, entry: OutboxEntry) => Promise<void>;
 
@@ -66,6 +68,7 @@ export class Outbox implements RoomFeature {
     private readonly show: () => ShowRow | undefined,
     private readonly writers: Partial<Record<OutboxTopic, TopicWriter>>,
     private readonly senders: Partial<Record<OutboxTopic, TopicSender>> = {},
+    private readonly followers: Partial<Record<OutboxTopic, TopicFollower>> = {},
   ) {}
 
   nextDue(): number | null {
@@ -112,6 +115,7 @@ export class Outbox implements RoomFeature {
         if (statements.length) await this.kit.env.DB.batch(statements);
         this.#done(rows);
         written += rows.length;
+        for (const [topic, entries] of byTopic) await this.followers[topic]?.(this.kit.env, entries);
       } catch (error) {
         console.warn(`outbox: writing ${rows.length} entr${rows.length === 1 ? "y" : "ies"} to D1 failed, will retry`, String(error));
         this.#later(rows);

@@ -36,9 +36,10 @@ export const actorOf = (peer: Peer): Actor => ({ role: peer.role === "host" ? "h
 /**
  * `order`: an order's row for D1; `email`: an email to send (through the Worker's email queue); `reminder`: a reminder
  * to everyone who asked for it; `recording`: the show ended, finalize its recording (the Worker's recording queue);
- * `rehearsal`: the show left its schedule, end its rehearsal; `numbers`: a row of the show's numbers for D1.
+ * `rehearsal`: the show left its schedule, end its rehearsal; `numbers`: a row of the show's numbers for D1;
+ * `webhook`: a webhook event for D1, then the webhook queue (webhook-events.ts).
  */
-export type OutboxTopic = "order" | "email" | "reminder" | "recording" | "rehearsal" | "numbers";
+export type OutboxTopic = "order" | "email" | "reminder" | "recording" | "rehearsal" | "numbers" | "webhook";
 
 /** One change in the making: the events it emits and the writes it queues commit with it. */
 export interface Change {

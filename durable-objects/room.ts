@@ -13,6 +13,7 @@
  * eviction (rate-limit buckets, hearts not yet flushed, a pending presence
  * frame). A room that was never set up has no tables and writes nothing.
  */
+import { handOverWebhookEvents, queueWebhook, showData, writeWebhookEvents } from "./webhook-events.ts";
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
@@ -113,17 +114,20 @@ export class Room extends Server<Env> {
     this.#orders = new Orders(this.#kit);
     this.#deals = new FlashDeals(this.#kit);
     this.#stage = new Stage(this.#kit, (tag) => this.#countOpen(tag));
-    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders, numbers: writeNumbers }, {
+    this.#outbox = new Outbox(this.#kit, () => showRow(ctx.storage.sql), { order: writeOrders, numbers: writeNumbers, webhook: writeWebhookEvents }, {
       email: sendBuyerEmails,
       reminder: sendReminders,
       recording: sendFinalization,
       rehearsal: sendRehearsalEnd,
-    });
+    }, { webhook: handOverWebhookEvents });
     this.#tickets = new Tickets(this.#kit);
     this.#show.onEnd.push((tx) => this.#stage.clear(tx), (tx) => this.#deals.endWithShow(tx), queueFinalization);
     const endRehearsal = (tx: Change) => endRehearsalWithShow(tx, showRow(ctx.storage.sql)!.room_id);
     this.#show.onEnd.push(endRehearsal);
     this.#show.onLive.push(endRehearsal);
+    const sql = ctx.storage.sql;
+    this.#show.onLive.push((tx) => queueWebhook(tx, sql, "show.started", showData(sql), this.#kit.now()));
+    this.#show.onEnd.push((tx) => queueWebhook(tx, sql, "show.ended", showData(sql), this.#kit.now()));
     const reminders = (this.#reminders = new Reminders(this.#kit));
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
     this.#numbers = new Numbers(this.#kit, (tag) => this.#countOpen(tag));

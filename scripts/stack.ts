@@ -94,6 +94,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     [
       "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
       "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "warn", ...videoVars,
+      // Webhook receivers on loopback ports (never in wrangler.toml, so never deployed); retries start after 1 s, not 30.
+      "--var", "WEBHOOK_ALLOW_LOCAL:true", "--var", "WEBHOOK_RETRY_BASE_SECONDS:1",
     ],
     // Its own process group (spawnChild), so that a kill reaches workerd too.
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },

@@ -71,10 +71,12 @@ if (usesRealCalls()) {
   }
 }
 
+// Local only, never in wrangler.toml: webhook endpoints may be http://localhost receivers a developer runs.
+const LOCAL_WEBHOOK_VARS = ["--var", "WEBHOOK_ALLOW_LOCAL:true"];
 console.log(`\n▸ Starting wrangler dev on ${origin}`);
 const dev = spawnChild(
   bin("wrangler"),
-  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, ...videoVars, ...persistArgs, "--show-interactive-dev-session=false"],
+  ["dev", "--port", String(port), "--ip", lan ? "0.0.0.0" : "127.0.0.1", "--var", `PUBLIC_URL:${origin}`, ...LOCAL_WEBHOOK_VARS, ...videoVars, ...persistArgs, "--show-interactive-dev-session=false"],
   { cwd: root, env: LOCAL_ENV, stdio: ["ignore", "inherit", "inherit"] },
 );
 // wrangler dev ending on its own ends npm start, with its exit code.

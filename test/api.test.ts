@@ -297,6 +297,8 @@ describe("the API document", () => {
       "/shops/{shopId}/team", "/shops/{shopId}/team/invites", "/shops/{shopId}/team/invites/accept", "/shops/{shopId}/team/invites/preview",
       "/shops/{shopId}/team/invites/{inviteId}/revoke", "/shops/{shopId}/team/members/{accountId}/remove", "/shops/{shopId}/team/members/{accountId}/role",
       "/shops/{shopId}/team/shows/{roomId}/hosts", "/shops/{shopId}/team/shows/{roomId}/hosts/{accountId}/remove",
+      "/shops/{shopId}/webhooks", "/shops/{shopId}/webhooks/deliveries/{deliveryId}/redeliver", "/shops/{shopId}/webhooks/{endpointId}",
+      "/shops/{shopId}/webhooks/{endpointId}/deliveries", "/shops/{shopId}/webhooks/{endpointId}/rotate-secret", "/shops/{shopId}/webhooks/{endpointId}/test",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));

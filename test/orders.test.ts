@@ -234,7 +234,7 @@ describe("the order outbox", () => {
     const { order: placed } = await json(res);
     await runDurableObjectAlarm(stub);
     expect(await d1Order(placed.id)).toBeNull();
-    const pending = await runInDurableObject(stub, (_r, state) => state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM outbox").toArray());
+    const pending = await runInDurableObject(stub, (_r, state) => state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM outbox WHERE topic = 'order'").toArray());
     expect(pending).toHaveLength(1);
     expect(pending[0]!.attempts).toBeGreaterThan(0);
 

@@ -11,7 +11,8 @@ export default defineConfig(async () => ({
     cloudflareTest({
       wrangler: { configPath: resolve(root, "wrangler.toml") },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: await readD1Migrations(resolve(root, "migrations")) },
+        // WEBHOOK_ALLOW_LOCAL as under `npm start` (test/webhooks.test.ts also tries production's rules); retries after 1 s.
+        bindings: { TEST_MIGRATIONS: await readD1Migrations(resolve(root, "migrations")), WEBHOOK_ALLOW_LOCAL: "true", WEBHOOK_RETRY_BASE_SECONDS: "1" },
       },
     }),
   ],

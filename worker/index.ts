@@ -2,7 +2,8 @@
  * The Worker: the public HTTP API under /api, the room sockets under
  * /parties/room/{roomId}, and the pages that take a room id. Everything else
  * is a static asset of the client, served before this code runs. It is also
- * the consumer of the email queue (worker/email/).
+ * the consumer of the email, recording and webhook queues (worker/email/,
+ * worker/recording/, worker/webhooks/) and runs the webhook sweep on a cron.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
@@ -34,6 +35,9 @@ import { replayEvents } from "./routes/replay-events.ts";
 import { rooms } from "./routes/rooms.ts";
 import { rsvps } from "./routes/rsvps.ts";
 import { webhooks } from "./routes/webhooks.ts";
+import { deliverWebhooks, isWebhookQueue } from "./webhooks/deliver.ts";
+import { sweepDeliveries } from "./webhooks/events.ts";
+import { webhookEndpoints } from "./webhooks/routes.ts";
 import { shopPage } from "./routes/shop-page.ts";
 import { shopShows } from "./routes/shop-shows.ts";
 import { showMedia } from "./routes/show-media.ts";
@@ -72,6 +76,7 @@ api.route("/shops", products);
 api.route("/shops", photos);
 api.route("/shops", team);
 api.route("/shops", library);
+api.route("/shops", webhookEndpoints);
 api.route("/rooms", rooms);
 api.route("/rooms", rehearsal);
 api.route("/rooms", replayEvents);
@@ -134,7 +139,10 @@ app.onError(renderError);
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => (isRecordingQueue(batch.queue) ? finalizeRecordings(batch, env) : deliverEmails(batch, env)),
+  queue: (batch, env) =>
+    isRecordingQueue(batch.queue) ? finalizeRecordings(batch, env) : isWebhookQueue(batch.queue) ? deliverWebhooks(batch, env) : deliverEmails(batch, env),
+  /** The cron: webhook deliveries a failed queue send (or a crash) left unqueued go now. */
+  scheduled: async (_controller, env) => void (await sweepDeliveries(env)),
   /** Hono's `app.request(path, init, env)`, for tests that call the app with bindings of their own. */
   request: app.request,
 } satisfies ExportedHandler<Env> & Pick<typeof app, "request">;

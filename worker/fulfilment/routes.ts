@@ -3,6 +3,7 @@
  * shipped, picked up), cancelling it, and the shop's pickup store. Mounted
  * by routes/orders.ts; every route takes the shop's key, or the session of its owner or a manager (requireShopAccess).
  */
+import { handOverEvents, newEventId, type WebhookEvent } from "../webhooks/events.ts";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -93,7 +94,16 @@ async function takeStep(c: Context<AppEnv>, orderId: string, to: Step, details: 
       if (to === "shipped" && (details.carrier || details.trackingUrl)) await correctTracking(c.env.DB, orderId, details);
       return { order, moved: false };
     }
-    if (await recordStep(c.env.DB, orderId, order.fulfilmentStatus, to, details, actorOf(c), Date.now())) return { order, moved: true };
+    const now = Date.now();
+    // Handed over (shipped or picked up): the order is fulfilled, and subscribed endpoints are told in the same batch.
+    const fulfilled: WebhookEvent | undefined =
+      to === "shipped" || to === "picked_up"
+        ? { id: newEventId(), shopId: c.get("shop").id, roomId: order.roomId, type: "order.fulfilled", at: now, data: { orderId, roomId: order.roomId, fulfilment: to, carrier: details.carrier ?? order.carrier, trackingUrl: details.trackingUrl ?? order.trackingUrl } }
+        : undefined;
+    if (await recordStep(c.env.DB, orderId, order.fulfilmentStatus, to, details, actorOf(c), now, fulfilled)) {
+      if (fulfilled) await handOverEvents(c.env, [fulfilled.id]);
+      return { order, moved: true };
+    }
   }
   throw new ApiError(409, "invalid_transition", "This order is being changed by someone else right now; look at it again and retry.");
 }

@@ -3,6 +3,7 @@
  * the rooms' outbox never writes), their history, and the shop's pickup
  * store (migrations/0007_fulfilment.sql).
  */
+import { eventStatements, type WebhookEvent } from "../webhooks/events.ts";
 import type { z } from "@hono/zod-openapi";
 import type { Order } from "../../durable-objects/protocol.ts";
 import type { FulfilmentStep, OrderView, PickupStore } from "../schemas.ts";
@@ -41,6 +42,8 @@ export async function recordStep(
   details: { carrier: string | null; trackingUrl: string | null },
   actor: string,
   now: number,
+  /** Its webhook event (`order.fulfilled`), written only if the step was. */
+  event?: WebhookEvent,
 ): Promise<boolean> {
   const [moved] = await db.batch([
     db
@@ -54,6 +57,7 @@ export async function recordStep(
     db
       .prepare("INSERT INTO order_fulfilment_history (order_id, at, status, actor, carrier, tracking_url) SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1")
       .bind(orderId, now, to, actor, details.carrier, details.trackingUrl),
+    ...(event ? eventStatements(db, event, { onlyIfChanged: true, now }) : []),
   ]);
   return (moved?.meta.changes ?? 0) === 1;
 }

@@ -7,6 +7,7 @@
  * remux that fails is retried by the queue; on its last attempt the take
  * is marked failed, so the replay is ready with the takes that worked.
  */
+import { recordEvents } from "../webhooks/events.ts";
 import { z } from "@hono/zod-openapi";
 import { remuxTake } from "./remux.ts";
 import { chunkKey, chunksOf, replayKey, takesOf, type TakeRow } from "./takes.ts";
@@ -54,6 +55,24 @@ export async function finalizeShow(env: Env, roomId: string, giveUp = false): Pr
     }
   }
   if (failure && !giveUp) throw failure;
+  await announceReplay(env, roomId);
+}
+
+/**
+ * `replay.ready`, once the show's takes are finalized and one of them plays. Its id follows from the room, so a
+ * finalization run again (the queue redelivers until it is acked) writes it once.
+ */
+async function announceReplay(env: Env, roomId: string): Promise<void> {
+  const ready = await env.DB.prepare(
+    `SELECT r.shop_id, r.title, count(t.id) AS takes, max(t.duration_ms) AS duration_ms FROM rooms r JOIN recording_takes t ON t.room_id = r.id AND t.state = 'ready'
+     WHERE r.id = ? GROUP BY r.id`,
+  )
+    .bind(roomId)
+    .first<{ shop_id: string; title: string; takes: number; duration_ms: number | null }>();
+  if (!ready) return;
+  await recordEvents(env, [
+    { id: `msg_replay_${roomId}`, shopId: ready.shop_id, roomId, type: "replay.ready", at: Date.now(), data: { roomId, title: ready.title, takes: ready.takes, durationMs: ready.duration_ms } },
+  ]);
 }
 
 async function finalizeTake(env: Env, take: TakeRow): Promise<void> {

@@ -5,6 +5,7 @@
  * only as its hash; the unsubscribe token is an HMAC of the RSVP's id (so
  * every reminder can carry it, and nothing about it is stored).
  */
+import { eventStatements, handOverEvents, newEventId, type WebhookEvent } from "../webhooks/events.ts";
 import { randomBase62 } from "../../durable-objects/random-ids.ts";
 import { hmacSha256Hex, sameSecret, sha256Hex } from "../digests.ts";
 import { serverSecret } from "../server-secrets.ts";
@@ -50,15 +51,33 @@ export async function requestRsvp(db: D1Database, request: RsvpRequest): Promise
   return row ? { row, token } : null;
 }
 
-/** Confirms the RSVP whose token this is (once); null when the token opens nothing. */
-export async function confirmRsvp(db: D1Database, token: string): Promise<RsvpRow | null> {
-  return db
-    .prepare(
-      `UPDATE rsvps SET status = 'active', confirm_hash = NULL, confirmed_at = ?2, unsubscribed_at = NULL
-       WHERE confirm_hash = ?1 RETURNING id, room_id, email, product_id, locale, time_zone, status, origin`,
-    )
-    .bind(await sha256Hex(token), Date.now())
-    .first<RsvpRow>();
+/** Confirms the RSVP whose token this is (once), with its `rsvp.created` webhook event in the same batch; null when the token opens nothing. */
+export async function confirmRsvp(env: Env, token: string): Promise<RsvpRow | null> {
+  const db = env.DB;
+  const hash = await sha256Hex(token);
+  const asked = await db
+    .prepare("SELECT r.id, r.room_id, r.product_id, r.locale, m.shop_id FROM rsvps r JOIN rooms m ON m.id = r.room_id WHERE r.confirm_hash = ?")
+    .bind(hash)
+    .first<{ id: string; room_id: string; product_id: string | null; locale: string | null; shop_id: string }>();
+  if (!asked) return null;
+  const now = Date.now();
+  // The buyer's address is theirs to give the shop through its own reminder list, not through webhooks.
+  const event: WebhookEvent = {
+    id: newEventId(), shopId: asked.shop_id, roomId: asked.room_id, type: "rsvp.created", at: now,
+    data: { rsvpId: asked.id, roomId: asked.room_id, productId: asked.product_id, locale: asked.locale },
+  };
+  const [confirmed] = await db.batch<RsvpRow>([
+    db
+      .prepare(
+        `UPDATE rsvps SET status = 'active', confirm_hash = NULL, confirmed_at = ?2, unsubscribed_at = NULL
+         WHERE confirm_hash = ?1 RETURNING id, room_id, email, product_id, locale, time_zone, status, origin`,
+      )
+      .bind(hash, now),
+    ...eventStatements(db, event, { onlyIfChanged: true, now }),
+  ]);
+  const row = confirmed?.results[0] ?? null;
+  if (row) await handOverEvents(env, [event.id]);
+  return row;
 }
 
 const sign = async (db: D1Database, rsvpId: string) => (await hmacSha256Hex(await serverSecret(db, "rsvp-unsubscribe"), `unsubscribe ${rsvpId}`)).slice(0, 32);

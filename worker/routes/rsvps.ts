@@ -133,7 +133,7 @@ rsvps.openapi(
     responses: { 200: jsonContent(RsvpConfirmed, "Reminders are on"), ...errorResponses(400, 404, 413) },
   }),
   async (c) => {
-    const row = await confirmRsvp(c.env.DB, c.req.valid("json").token);
+    const row = await confirmRsvp(c.env, c.req.valid("json").token);
     if (!row) throw new ApiError(404, "not_found", "This confirmation link was already used, or replaced by a newer one. Ask for the reminder again.");
     // Reminders whose time already came (a show starting in minutes, or live) go to this address too.
     await c.env.Room.getByName(row.room_id).rsvpConfirmed();

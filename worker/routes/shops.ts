@@ -1,4 +1,5 @@
 /** Shops, and creating a show (room) for a shop. The catalogue's routes are in products.ts and photos.ts. */
+import { eventStatements, handOverEvents, newEventId, type WebhookEvent } from "../webhooks/events.ts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { hashKey, requireShopAccess, shopAccessSecurity } from "../auth.ts";
@@ -75,7 +76,11 @@ shops.openapi(
     const [hostKeyHash, guestKeyHash, moderatorKeyHash] = await Promise.all([hashKey(hostKey), hashKey(guestKey), hashKey(moderatorKey)]);
     const startsAt = input.startsAt ? new Date(input.startsAt).toISOString() : null;
 
-    // D1 first: a room that exists in the Durable Object always exists in D1.
+    const scheduled: WebhookEvent = {
+      id: newEventId(), shopId: shop.id, roomId, type: "show.scheduled", at: Date.now(),
+      data: { roomId, shopId: shop.id, title: input.title, status: "scheduled", startsAt },
+    };
+    // D1 first: a room that exists in the Durable Object always exists in D1. Its webhook event is written with it.
     await c.env.DB.batch([
       c.env.DB.prepare(
         `INSERT INTO rooms (id, shop_id, title, starts_at, host_key_hash, guest_key_hash, moderator_key_hash, keys_by_server, created_at, recording)
@@ -91,7 +96,9 @@ shops.openapi(
           roomId, v.variantId, v.productId, position, v.listed,
         ),
       ),
+      ...eventStatements(c.env.DB, scheduled),
     ]);
+    await handOverEvents(c.env, [scheduled.id]);
     const room = unwrap(await c.env.Room.getByName(roomId).setup({
       id: roomId,
       shopId: shop.id,

@@ -8,6 +8,7 @@ import { ProductsSection } from "./ProductsSection.tsx";
 import { ShopPageSection } from "./ShopPageSection.tsx";
 import { ShopShows } from "./ShopShows.tsx";
 import { TeamSection } from "./TeamSection.tsx";
+import { WebhooksSection } from "./WebhooksSection.tsx";
 
 /**
  * The console's sections for one shop, and who sees each (the server checks
@@ -19,6 +20,7 @@ export const SECTIONS = [
   { id: "orders", label: "sectionOrders", roles: ["owner", "manager"] },
   { id: "referrals", label: "sectionReferrals", roles: ["owner", "manager"] },
   { id: "api-keys", label: "sectionApiKeys", roles: ["owner", "manager"] },
+  { id: "webhooks", label: "sectionWebhooks", roles: ["owner", "manager"] },
   { id: "team", label: "sectionTeam", roles: ["owner", "manager"] },
   { id: "shop-page", label: "sectionShopPage", roles: ["owner", "manager"] },
 ] as const satisfies ReadonlyArray<{ id: string; label: ConsoleKey; roles: readonly Role[] }>;
@@ -35,6 +37,7 @@ const PANELS: Record<SectionId, Panel> = {
   orders: ({ shopId }) => <OrdersSection shopId={shopId} />,
   referrals: ({ shopId }) => <ReferralsSection shopId={shopId} />,
   "api-keys": ({ shopId, role }) => <ApiKeysSection shopId={shopId} role={role} />,
+  webhooks: ({ shopId }) => <WebhooksSection shopId={shopId} />,
   team: ({ shopId, role }) => <TeamSection shopId={shopId} role={role} />,
   "shop-page": ({ shopId }) => <ShopPageSection shopId={shopId} />,
 };
