@@ -57,7 +57,8 @@ export const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAA
 export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 /** A show made through the public API, as a developer would. */
-export async function createShow(origin: string, stock = 5) {
+/** `recording: false`: the show is not recorded (its replay is the room's state alone). */
+export async function createShow(origin: string, stock = 5, { recording = true }: { recording?: boolean } = {}) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Lotus Tea House", currency: "USD" });
   const products = [];
   for (const [title, priceCents] of [["Jasmine pearls", 1899], ["Gaiwan set", 4500]] as const) {
@@ -65,6 +66,7 @@ export async function createShow(origin: string, stock = 5) {
   }
   const { room, links } = await api(origin, `/api/shops/${shop.id}/rooms`, {
     title: "Spring tasting",
+    recording,
     products: products.map((p) => ({ productId: p.id, stock })),
   }, apiKey);
   return { shop, apiKey, products, room, links, api: (path: string, json?: unknown, key?: string) => api(origin, path, json, key) };
