@@ -358,6 +358,8 @@ const roomEvents = [
   v.object({ type: v.literal("blocked_words"), seq: v.number(), words: v.array(v.string()) }),
   /** A viewer was banned or timed out, or may chat again (null). Only that viewer, the host and moderators get it. */
   v.object({ type: v.literal("restricted"), seq: v.number(), viewerId: v.string(), name: v.nullable(v.string()), restriction: v.nullable(Restriction) }),
+  /** A developer's own event, posted through the API (`POST /api/rooms/{id}/events`): a quiz, an overlay, a bot. */
+  v.object({ type: v.literal("custom"), seq: v.number(), id: v.string(), name: v.pipe(v.string(), v.regex(/^x-[a-z0-9][a-z0-9._-]{0,63}$/)), data: v.unknown(), at: v.number() }),
   /** An event that is not for this client: only its number, so the numbering has no gap. */
   v.object({ type: v.literal("private"), seq: v.number() }),
 ] as const;

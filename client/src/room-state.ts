@@ -66,8 +66,9 @@ export function applyEvent(view: RoomView, event: RoomEvent): RoomView {
       if (you?.role === "viewer" && you.id === event.viewerId) you = { ...you, restriction: event.restriction };
       break;
     case "blocked_words":
+    case "custom":
     case "private":
-      // The studio's (room-model's onFrame), or not for us at all.
+      // The studio's (room-model's onFrame), a developer's own (the page's DOM event), or not for us at all.
       break;
     default:
       // A new durable event in protocol.ts must be applied here: this fails to type-check until it is.
