@@ -214,7 +214,8 @@ describe("the embed on a brand's page", () => {
     expect(fetched).toEqual(["/embed.js"]);
     await page.evaluate(() => document.querySelector("shop-along-show")!.scrollIntoView());
     await expectPlaying(page);
-    expect(fetched.some((path) => /^\/embed\/show-[\w-]+\.js$/.test(path))).toBe(true);
+    expect(fetched.some((path) => /^\/embed\/player-[\w-]+\.js$/.test(path))).toBe(true);
+    expect(fetched).toContain("/embed/catalogue-en.json");
     expect(fetched).toContain(`/api/rooms/${show.room.id}/tickets`);
   });
 });
