@@ -190,7 +190,7 @@ describe("the embed on a brand's page", () => {
       await byTestId(page, "buy-now").waitFor({ timeout: 15_000 });
       expect(await byTestId(page, "buy-now").textContent()).toBe("立即购买");
       await expectPlaying(page);
-      await page.screenshot({ path: `e2e/screenshots/embed-live-${name}-zh-CN.png` });
+      await page.screenshot({ path: `e2e/.artifacts/embed-live-${name}-zh-CN.png` });
       // The page's own <html lang> is the page's: the player did not change it.
       expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
       if (name === "phone") {
