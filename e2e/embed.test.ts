@@ -11,7 +11,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { examplePage } from "../examples/embed/serve.mjs";
 import { byTestId, checkout, createShow, desktop, launchBrowser, phone, pressGoLive } from "./browser.ts";
 
@@ -20,6 +20,7 @@ let browser: Browser;
 let brand: Server;
 /** The brand's site: another origin than the stack's. */
 let brandOrigin: string;
+/** The viewers' contexts, closed after each test (their players would go on decoding video); the host's stays. */
 const contexts: BrowserContext[] = [];
 
 /** A page whose player is far below the fold: nothing heavy may load before it is scrolled to. */
@@ -39,6 +40,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => brand.listen(0, "127.0.0.1", resolve));
   brandOrigin = `http://localhost:${(brand.address() as { port: number }).port}`;
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
 afterAll(async () => {
   await browser?.close();
@@ -87,8 +91,8 @@ async function expectPlaying(page: Page) {
 /** A live, unrecorded show with its first product pinned. */
 async function liveShow() {
   const show = await createShow(stack.origin, 5, { recording: false });
-  const host = await open(desktop, show.links.host);
-  contexts.push(host.context());
+  const host = await (await desktop(browser)).newPage();
+  await host.goto(show.links.host);
   await pressGoLive(host);
   await show.api(`/api/rooms/${show.room.id}/pin`, { productId: show.products[0].id }, show.apiKey);
   return { ...show, host };

@@ -6,7 +6,8 @@
  * sale; otherwise the built-in checkout opens, and `shop-along:order` tells
  * the page what was bought.
  */
-import { useState } from "preact/hooks";
+import type { Signal } from "@preact/signals";
+import { useEffect, useState } from "preact/hooks";
 import type { FlashDeal, RoomProduct } from "../../../durable-objects/protocol.ts";
 import { Toasts } from "../components/Toasts.tsx";
 import { useChatDraft } from "../chat-draft.ts";
@@ -38,6 +39,8 @@ type EmbedOverlayProps = {
   host: HTMLElement;
   roomId: string;
   model: RoomModel;
+  /** Set while the checkout is open: the stage does not float away from it (show.tsx). */
+  checkoutOpen: Signal<boolean>;
 };
 
 const fire = (host: HTMLElement, name: string, detail: unknown, cancelable = false) =>
@@ -79,8 +82,11 @@ export function orderSummary({ order }: PlacedOrder) {
   };
 }
 
-export function EmbedOverlay({ host, roomId, model }: EmbedOverlayProps) {
+export function EmbedOverlay({ host, roomId, model, checkoutOpen }: EmbedOverlayProps) {
   const [buying, setBuying] = useState<RoomProduct | null>(null);
+  useEffect(() => {
+    checkoutOpen.value = buying !== null;
+  }, [buying]);
   const room = model.room.value;
   const ended = room?.status === "ended";
   const chat = model.chat.value;

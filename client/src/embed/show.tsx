@@ -12,7 +12,7 @@
  * Out of view while the video plays, the stage floats in a corner (the
  * mini-player) until it is closed or the element is scrolled back to.
  */
-import { signal, type ReadonlySignal } from "@preact/signals";
+import { signal, type ReadonlySignal, type Signal } from "@preact/signals";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api.ts";
@@ -69,10 +69,12 @@ export async function mountShow(host: HTMLElement, root: ShadowRoot): Promise<vo
   new IntersectionObserver(([entry]) => (away.value = !entry!.isIntersecting), { threshold: 0.25 }).observe(host);
   // The first frame on the stage: media events do not bubble, but they pass the mount on their way down.
   const playing = signal(false);
+  // The checkout is open (EmbedOverlay): the player stays where it is, whatever the scroll.
+  const checkoutOpen = signal(false);
   mount.addEventListener("playing", () => (playing.value = true), { capture: true, once: true });
 
   await words;
-  render(<EmbedShow host={host} roomId={roomId} model={model} player={player} away={away} playing={playing} />, mount);
+  render(<EmbedShow host={host} roomId={roomId} model={model} player={player} away={away} playing={playing} checkoutOpen={checkoutOpen} />, mount);
 }
 
 function Note({ text }: { text: "noShow" | "showNotFound" }) {
@@ -86,9 +88,10 @@ type EmbedShowProps = {
   player: StagePlayer;
   away: ReadonlySignal<boolean>;
   playing: ReadonlySignal<boolean>;
+  checkoutOpen: Signal<boolean>;
 };
 
-function EmbedShow({ host, roomId, model, player, away, playing }: EmbedShowProps) {
+function EmbedShow({ host, roomId, model, player, away, playing, checkoutOpen }: EmbedShowProps) {
   const [miniClosed, setMiniClosed] = useState(false);
   const [late, setLate] = useState(false);
   useEffect(() => {
@@ -103,7 +106,7 @@ function EmbedShow({ host, roomId, model, player, away, playing }: EmbedShowProp
   const tiles = player.tiles.value;
   const videoComing = room?.status === "live" && room.stage.some((track) => track.kind === "video" && !track.paused);
   const Overlay = useOverlay(!!room && (playing.value || late || !videoComing));
-  const mini = away.value && !miniClosed && room?.status === "live" && tiles.some((tile) => !tile.audio);
+  const mini = away.value && !miniClosed && !checkoutOpen.value && room?.status === "live" && tiles.some((tile) => !tile.audio);
 
   if (model.notFound.value) return <Note text="showNotFound" />;
   if (Replay === "loading") return <main class="viewer"><Stage room={null} tiles={[]} problem={null} /></main>;
@@ -111,7 +114,7 @@ function EmbedShow({ host, roomId, model, player, away, playing }: EmbedShowProp
   return (
     <main class={mini ? "viewer sa-mini" : "viewer"} data-testid="embed-player" data-mini={mini ? "" : undefined}>
       <Stage room={room} tiles={tiles} problem={player.problem.value} />
-      {Overlay && Overlay !== "loading" && <Overlay host={host} roomId={roomId} model={model} />}
+      {Overlay && Overlay !== "loading" && <Overlay host={host} roomId={roomId} model={model} checkoutOpen={checkoutOpen} />}
       {mini && (
         <>
           <button type="button" class="sa-mini-back" aria-label={t("backToPlayer")} onClick={() => host.scrollIntoView({ behavior: "smooth", block: "center" })} />
