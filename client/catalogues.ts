@@ -30,7 +30,13 @@ const MARK = "~catalogue:";
 type Table = Record<string, string>;
 type Node = { type: string; start: number; end: number; [key: string]: any };
 
-export function splitCatalogues({ environment, files }: { environment: string; files: string[] }): Plugin {
+/**
+ * `fileName`: for a build without an HTML page (the embed), the catalogues'
+ * fixed paths, `[lang]` standing for the language; its script finds them
+ * next to itself (src/i18n.ts). Its sections may then sit in any chunk: the
+ * embed has no words before its player's chunks arrive anyway.
+ */
+export function splitCatalogues({ environment, files, fileName }: { environment: string; files: string[]; fileName?: string }): Plugin {
   /** Each section's tables, by its mark. */
   const sections = new Map<string, Record<(typeof LANGS)[number], Table>>();
   /** The catalogue files of the last build, by language. */
@@ -87,13 +93,16 @@ export function splitCatalogues({ environment, files }: { environment: string; f
         for (const chunk of Object.values(bundle)) {
           if (chunk.type !== "chunk") continue;
           for (const [, mark] of chunk.code.matchAll(/["'`](~catalogue:[\d.]+)["'`]/g)) {
-            if (!atStart.has(chunk.fileName)) this.error(`${chunk.fileName}, loaded on demand, holds the split section ${mark}: split only files the page loads at start.`);
+            if (!fileName && !atStart.has(chunk.fileName)) this.error(`${chunk.fileName}, loaded on demand, holds the split section ${mark}: split only files the page loads at start.`);
             marks.add(mark!);
           }
         }
         for (const lang of LANGS) {
           const catalogue = Object.fromEntries([...marks].sort().map((mark) => [mark, sections.get(mark)![lang]]));
-          const ref = this.emitFile({ type: "asset", name: `catalogue-${lang}.json`, source: JSON.stringify(catalogue) });
+          const source = JSON.stringify(catalogue);
+          const ref = fileName
+            ? this.emitFile({ type: "asset", fileName: fileName.replace("[lang]", lang), source })
+            : this.emitFile({ type: "asset", name: `catalogue-${lang}.json`, source });
           emitted[lang] = this.getFileName(ref);
         }
       },

@@ -157,3 +157,11 @@ export async function openPage(
 /** Until the page's own camera preview shows a picture (the studio, a guest's page). */
 export const previewReady = (page: Page) =>
   expect.poll(() => page.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=camera-preview]")?.videoWidth ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+
+/** On the studio page: once the camera preview shows a picture, Go live, and wait until the show is live with the camera on. */
+export async function pressGoLive(host: Page): Promise<void> {
+  await previewReady(host);
+  await byTestId(host, "go-live").click();
+  await host.locator("[data-testid=host-camera][data-state=on]").waitFor({ timeout: 10_000 });
+  await expect.poll(() => byTestId(host, "show-status").getAttribute("data-state")).toBe("live");
+}

@@ -11,7 +11,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../scripts/stack.ts";
-import { byTestId, createShow, desktop, launchBrowser, phone } from "./browser.ts";
+import { byTestId, createShow, desktop, launchBrowser, phone, pressGoLive } from "./browser.ts";
 import { valveMedia } from "./media-valve.ts";
 
 let stack: Stack;
@@ -84,10 +84,7 @@ async function expectPlaying(page: Page, count: number, timeout = 15_000): Promi
 /** The host opens the studio, sees the preview, and presses Go live. */
 async function goLive(show: Awaited<ReturnType<typeof createShow>>) {
   const host = await open(desktop, show.links.host);
-  await expect.poll(() => host.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=camera-preview]")?.videoWidth ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
-  await byTestId(host, "go-live").click();
-  await host.locator("[data-testid=host-camera][data-state=on]").waitFor({ timeout: 10_000 });
-  await expect.poll(() => byTestId(host, "show-status").getAttribute("data-state")).toBe("live");
+  await pressGoLive(host);
   return host;
 }
 

@@ -9,13 +9,19 @@
  * chunks those import statically, and the visitor's language catalogue.
  * Chunks loaded on a tap are listed, not counted. The landing page, the
  * studio and the order page are reported too, without a limit.
+ *
+ * The embed (<shop-along-show>, /embed.js on a brand's page) has its own
+ * budget: 25 KB gzipped for everything it fetches before it plays (the
+ * loader, the player's chunk, the visitor's words; measureEmbed in
+ * page-weight.mjs). The rest of it loads on demand, listed, not counted.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LANGS, measurePage } from "./page-weight.mjs";
+import { LANGS, measureEmbed, measurePage } from "./page-weight.mjs";
 
 const BUDGET_BYTES = 30 * 1024;
 const TARGET_BYTES = 22 * 1024;
+const EMBED_BUDGET_BYTES = 25 * 1024;
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist/client");
 
@@ -40,6 +46,8 @@ try {
   const viewer = measurePage(dist, "room.html");
   report(viewer);
   for (const page of ["index.html", "studio.html", "order.html"]) report(measurePage(dist, page));
+  const embed = measureEmbed(dist);
+  report(embed);
 
   console.log("");
   const worst = `${kb(viewer.total)} gzipped for ${viewer.worst} visitors`;
@@ -55,6 +63,17 @@ try {
   console.log(`✓ room.html: ${worst}, within its ${kb(BUDGET_BYTES)} budget (${kb(BUDGET_BYTES - viewer.total)} to spare).`);
   if (viewer.total > TARGET_BYTES) console.log(`  Over the ${kb(TARGET_BYTES)} target by ${kb(viewer.total - TARGET_BYTES)}.`);
   else console.log(`  Within the ${kb(TARGET_BYTES)} target (${kb(TARGET_BYTES - viewer.total)} to spare).`);
+  const embedWorst = `${kb(embed.total)} gzipped before it plays, for ${embed.worst} visitors`;
+  if (embed.total > EMBED_BUDGET_BYTES) {
+    console.error(
+      `✗ The embed needs ${embedWorst}, over its ${kb(EMBED_BUDGET_BYTES)} budget by ${kb(embed.total - EMBED_BUDGET_BYTES)}.\n` +
+        "  Likely causes: a module the player imports statically that it shows only later (put it in the overlay,\n" +
+        "  client/src/embed/EmbedOverlay.tsx, or in overlayOnly in client/vite.config.ts), a new dependency of the stage\n" +
+        "  or the room model, or a stylesheet imported by the player instead of its overlay.",
+    );
+    process.exit(1);
+  }
+  console.log(`✓ The embed: ${embedWorst}, within its ${kb(EMBED_BUDGET_BYTES)} budget (${kb(EMBED_BUDGET_BYTES - embed.total)} to spare).`);
 } catch (error) {
   console.error(`✗ ${error instanceof Error ? error.message : error}`);
   process.exit(1);

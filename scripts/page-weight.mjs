@@ -145,3 +145,46 @@ function kindOf(sitePath) {
   if (sitePath.endsWith(".json")) return "catalogue";
   return "other";
 }
+
+/**
+ * What <shop-along-show> downloads before it plays, per language: /embed.js
+ * (and what it imports statically), the player's chunk it imports once the
+ * element nears the viewport (the dynamic import named player-…), that
+ * chunk's static imports, and the language's catalogue
+ * (embed/catalogue-<lang>.json). What the player loads later (its overlay,
+ * the checkout, the replay) and the library are listed, not counted.
+ */
+export function measureEmbed(dist) {
+  const entry = join(dist, "embed.js");
+  if (!existsSync(entry)) throw new Error(`${entry} is missing. Run \`npm run build\` first.`);
+  const read = (sitePath) => readFileSync(join(dist, sitePath));
+  const files = [];
+  const seen = new Set();
+  const lazy = new Set();
+  const queue = ["/embed.js"];
+  let player = null;
+  while (queue.length > 0) {
+    const sitePath = queue.shift();
+    if (seen.has(sitePath)) continue;
+    seen.add(sitePath);
+    const content = read(sitePath);
+    files.push({ path: sitePath, kind: "script", ...sizeOf(content) });
+    const code = content.toString("utf8");
+    for (const specifier of staticImports(code)) queue.push(posix.resolve(posix.dirname(sitePath), specifier));
+    for (const specifier of dynamicImports(code)) {
+      const target = posix.resolve(posix.dirname(sitePath), specifier);
+      if (sitePath === "/embed.js" && /\/player-[^/]+\.js$/.test(target)) (player = target), queue.push(target);
+      else lazy.add(target);
+    }
+  }
+  if (!player) throw new Error("embed.js imports no player chunk (embed/player-….js): see the embed's build in client/vite.config.ts.");
+  const onDemand = [...lazy].filter((path) => !seen.has(path)).map((path) => ({ path, kind: kindOf(path), ...sizeOf(read(path)) }));
+  const total = (list) => list.reduce((sum, file) => sum + file.gzip, 0);
+  const languages = {};
+  for (const lang of LANGS) {
+    const list = [...files, { path: `/embed/catalogue-${lang}.json`, kind: "catalogue", lang, ...sizeOf(read(`/embed/catalogue-${lang}.json`)) }];
+    languages[lang] = { files: list, total: total(list) };
+  }
+  const worst = LANGS.reduce((a, b) => (languages[b].total > languages[a].total ? b : a));
+  return { page: "<shop-along-show> (/embed.js)", files, onDemand, languages, worst, total: languages[worst].total };
+}

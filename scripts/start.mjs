@@ -22,6 +22,7 @@ import { assertNode22, LOCAL_ENV } from "./local-env.mjs";
 import { demoSignInLink, seedDemo } from "./seed-demo.mjs";
 import { watchSentEmails } from "./local-emails.mjs";
 import { startLocalSfu, usesRealCalls } from "./local-sfu.mjs";
+import { startExampleServer } from "../examples/embed/serve.mjs";
 
 // Before anything starts: however this process is stopped, what it started
 // stops with it (scripts/child-processes.mjs, which also covers a SIGKILL).
@@ -92,6 +93,9 @@ try {
   const demoFile = state ? resolve(state, "demo.json") : resolve(root, ".wrangler/demo.json");
   const demo = await seedDemo(api, demoFile, origin);
   const owner = await demoSignInLink(api, demoFile, demo);
+  // A brand's own page on another origin (another port), with the two lines of the embed: examples/embed/.
+  const example = await startExampleServer({ port: port + 2, origin, host: lan ? "0.0.0.0" : "127.0.0.1" }).catch(() => null);
+  const exampleLink = example ? `http://${lanAddress ?? "127.0.0.1"}:${port + 2}/?room=${demo.roomId}` : "(port taken: node examples/embed/serve.mjs)";
   console.log(`
   ┌──────────────────────────────────────────────────────────────
   │ Shop-along is running at ${origin}
@@ -104,6 +108,7 @@ try {
     demo.links.moderator ? `\n  │ Demo moderator link:   ${demo.links.moderator}` : ""
   }
   │ Demo shop's page:      ${demo.shopPage ?? "(none)"}
+  │ Embedded on a brand's page (another origin): ${exampleLink}
   │ Brand console:         ${origin}/console
   │ Sign in as the demo's owner (${owner.email}, link valid 15 min, once):
   │   ${owner.link}

@@ -10,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { refuseCrossSiteWrites } from "./accounts/csrf.ts";
 import type { AppEnv } from "./app-env.ts";
 import { renderDocs } from "./docs.ts";
+import { embedCors } from "./embed-cors.ts";
 import { deliverEmails } from "./email/deliver-emails.ts";
 import { extensions } from "./extensions/routes.ts";
 import { ApiError, renderError } from "./errors.ts";
@@ -61,6 +62,8 @@ const jsonBodyLimit = bodyLimit({
 });
 // An upload (a photo, a show's cover or trailer) has its own, larger limit (media/upload-limit.ts); every other body stays within 64 KB.
 api.use((c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
+// The embed's calls from brands' pages (another origin): their preflights, and CORS on their answers.
+api.use(embedCors());
 // Before any handler: a write that carries the session cookie must come from this site's own pages.
 api.use(refuseCrossSiteWrites());
 api.route("/auth", auth);

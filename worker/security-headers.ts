@@ -36,5 +36,7 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
  */
 export function headersFile(): string {
   const lines = Object.entries(SECURITY_HEADERS).map(([name, value]) => `  ${name}: ${value}`);
-  return ["# Written by `npm run build` from worker/security-headers.ts: change that file, not this one.", "/*", ...lines, ""].join("\n");
+  // The embed's script and chunks run on brands' pages: module scripts from another origin need CORS (no credentials).
+  const embed = ["/embed.js", "/embed/*"].flatMap((path) => [path, "  Access-Control-Allow-Origin: *"]);
+  return ["# Written by `npm run build` from worker/security-headers.ts: change that file, not this one.", "/*", ...lines, ...embed, ""].join("\n");
 }

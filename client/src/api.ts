@@ -2,7 +2,11 @@
  * The HTTP API as the pages call it. Errors come back as
  * `{error: {code, message}}`; they are thrown as ApiError so a page can pick
  * a translated message by code and fall back to the server's own words.
+ *
+ * Paths are the site's (`/api/…`); on a brand's page the embed's build puts
+ * the Worker's origin in front (origin.ts).
  */
+import { origin } from "./origin.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -36,7 +40,7 @@ export async function api<T>(path: string, { method = "GET", body, key, headers:
 
   let response: Response;
   try {
-    response = await fetcher(path, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
+    response = await fetcher(origin + path, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
   } catch (error) {
     // fetch only rejects when the request never got an answer.
     throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));

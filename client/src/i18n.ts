@@ -19,6 +19,7 @@
  * both functions resolve at once there.
  */
 import { effect, signal } from "@preact/signals";
+import { origin } from "./origin.ts";
 
 export const LANGS = ["en", "zh-CN"] as const;
 export type Lang = (typeof LANGS)[number];
@@ -669,9 +670,12 @@ function saveCookie(next: Lang) {
 
 export const lang = signal<Lang>(initialLang());
 
-effect(() => {
-  document.documentElement.lang = lang.value;
-});
+// The page's own language attribute; the embed must leave the brand's page's alone.
+if (!import.meta.env.EMBED) {
+  effect(() => {
+    document.documentElement.lang = lang.value;
+  });
+}
 
 const catalogues = new Map<Lang, Promise<void>>();
 
@@ -691,9 +695,23 @@ export function loadCatalogue(which: Lang): Promise<void> {
   return loading;
 }
 
+/**
+ * A language's words, however long the network takes: a page that has
+ * nothing to show without them tries again, more slowly each time.
+ */
+export async function waitForWords(which: Lang, attempt = 0): Promise<void> {
+  try {
+    await loadCatalogue(which);
+  } catch (error) {
+    console.warn("The page's words could not be fetched; trying again.", error);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 1000 * 2 ** attempt)));
+    return waitForWords(which, attempt + 1);
+  }
+}
+
 async function fetchCatalogue(which: Lang): Promise<void> {
   // The visitor's words, written into the page by the Worker (worker/pages.ts); any other language is a file.
-  const inline = document.getElementById(`catalogue:${which}`)?.textContent;
+  const inline = import.meta.env.EMBED ? null : document.getElementById(`catalogue:${which}`)?.textContent;
   const tables = (inline ? JSON.parse(inline) : await fetchFile(which)) as Record<string, Record<string, string>>;
   for (const [mark, table] of Object.entries(tables)) {
     const target = deferred.get(mark);
@@ -702,7 +720,10 @@ async function fetchCatalogue(which: Lang): Promise<void> {
 }
 
 async function fetchFile(which: Lang): Promise<unknown> {
-  const url = document.querySelector<HTMLMetaElement>(`meta[name="catalogue:${which}"]`)?.content;
+  // The embed's are next to its chunks, on the Worker (client/vite.config.ts); a page names its own.
+  const url = import.meta.env.EMBED
+    ? `${origin}/embed/catalogue-${which}.json`
+    : document.querySelector<HTMLMetaElement>(`meta[name="catalogue:${which}"]`)?.content;
   if (!url) throw new Error(`The page names no ${which} catalogue (<meta name="catalogue:${which}">): was it built by client/vite.config.ts?`);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`The ${which} catalogue answered ${response.status}.`);

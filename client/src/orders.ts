@@ -4,6 +4,7 @@
  * host); the full order, with the buyer's details, is read with its token.
  */
 import { api } from "./api.ts";
+import { origin } from "./origin.ts";
 
 export type { Address, FulfilmentStatus, Order, OrderView, ShopOrder } from "../../durable-objects/protocol.ts";
 import type { Address, Order, OrderView } from "../../durable-objects/protocol.ts";
@@ -58,5 +59,5 @@ export const itemTitle = (order: Pick<Order, "title" | "variant">) => (order.var
 
 /** The link a buyer keeps: the token rides in the fragment, which never reaches a server's logs. */
 export function orderLink(orderId: string, token: string): string {
-  return `${location.origin}/o/${encodeURIComponent(orderId)}#token=${encodeURIComponent(token)}`;
+  return `${origin || location.origin}/o/${encodeURIComponent(orderId)}#token=${encodeURIComponent(token)}`;
 }

@@ -33,6 +33,7 @@ import {
   type ServerMessage,
 } from "../../durable-objects/protocol.ts";
 import { applyEvent, type You } from "./room-state.ts";
+import { origin } from "./origin.ts";
 import { openRoomSocket } from "./room-socket.ts";
 import { observeServerTime } from "./server-clock.ts";
 import { keepViewerToken, viewerToken } from "./viewer-token.ts";
@@ -42,7 +43,7 @@ export type ConnectionState = "connecting" | "online" | "reconnecting";
 /** A heart rising over the stage; removed again after HEART_FLIGHT_MS. */
 export type FloatingHeart = { id: number; drift: number; delayMs: number; mine: boolean };
 
-/** Must cover the CSS animation (`heart-rise` in viewer.css) plus its delay. */
+/** Must cover the CSS animation (`heart-rise` in show-overlay.css) plus its delay. */
 const HEART_FLIGHT_MS = 2600;
 /** Enough to look busy; more would only cost frames on a cheap phone. */
 const MAX_FLOATING_HEARTS = 40;
@@ -97,7 +98,8 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
   let ownHeartTimes: number[] = [];
   let nextHeartId = 1;
 
-  const roomUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/parties/${ROOM_PARTY}/${encodeURIComponent(roomId)}`;
+  // The site's own host, or the Worker's when embedded on a brand's page (origin.ts).
+  const roomUrl = `${(origin || location.origin).replace(/^http/, "ws")}/parties/${ROOM_PARTY}/${encodeURIComponent(roomId)}`;
   const socket = openRoomSocket({
     // A function, so every reconnect resumes from the last event applied, with a fresh ticket.
     url: async () => `${roomUrl}?${new URLSearchParams({ since: String(seq.peek()), protocol: String(PROTOCOL_VERSION), ticket: await ticket() })}`,
@@ -145,7 +147,7 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
     if (token) headers["x-viewer-token"] = token;
     if (roomKey) headers.authorization = `Bearer ${roomKey}`;
     else if (teamRole) headers["x-room-role"] = teamRole;
-    const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/tickets`, { method: "POST", headers });
+    const response = await fetch(`${origin}/api/rooms/${encodeURIComponent(roomId)}/tickets`, { method: "POST", headers });
     if (response.status == 404 || response.status == 400) notFound.value = true;
     else if (response.status == 401 || response.status == 403) refused.value = true;
     if (notFound.peek() || refused.peek()) socket.close();

@@ -7,6 +7,7 @@
  * failure is only a number less.
  */
 import type { ClientMessage } from "../../../durable-objects/protocol.ts";
+import { origin } from "../origin.ts";
 import { viewerToken } from "../viewer-token.ts";
 import { roomSenders } from "./room-senders.ts";
 
@@ -22,5 +23,5 @@ export function track(roomId: string, what: Tracked, productId?: string): void {
   const token = viewerToken();
   if (!token || typeof navigator.sendBeacon !== "function") return;
   const body = new Blob([JSON.stringify({ what, viewerToken: token, ...(productId ? { productId } : {}) })], { type: "application/json" });
-  navigator.sendBeacon(`/api/rooms/${encodeURIComponent(roomId)}/views`, body);
+  navigator.sendBeacon(`${origin}/api/rooms/${encodeURIComponent(roomId)}/views`, body);
 }

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { siteUrl } from "../origin.ts";
 
 /**
  * A product photo, or the title's first letter on a tinted square when there
@@ -18,7 +19,8 @@ export function ProductImage({ url, title, size }: { url: string | null; title: 
     <img
       class="product-image"
       style={style}
-      src={url}
+      // Folded away in the site's own pages (the viewer page's budget): only the embed rewrites site paths.
+      src={import.meta.env.EMBED ? siteUrl(url) : url}
       alt=""
       loading="lazy"
       referrerpolicy="no-referrer"

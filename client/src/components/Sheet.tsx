@@ -13,7 +13,9 @@ export function Sheet({ title, onClose, children }: { title: string; onClose: ()
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    panel.current?.focus();
+    // In the embed the sheet opens inside the brand's page, which must not jump to it (the site's own sheets are fixed).
+    if (import.meta.env.EMBED) panel.current?.focus({ preventScroll: true });
+    else panel.current?.focus();
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "Escape") close.current();
     };

@@ -12,7 +12,8 @@ import { lazySheet } from "../viewer/lazy-sheet.tsx";
 
 export type RemindProps = { roomId: string; title: string; startsAt: string; productId?: string; productTitle?: string };
 
-const sheet = lazySheet(
+// Pure: a page that never shows the button (the embed's first chunk) drops its sheet too.
+const sheet = /* @__PURE__ */ lazySheet(
   () => import("./RemindSheet.tsx").then((module) => module.RemindSheet),
   (props: RemindProps & { onClose: () => void }) => ({ title: props.productId ? t("remindProduct") : t("remindMe"), text: t("remindLoading") }),
 );

@@ -172,7 +172,10 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
   // that render run) must see it, or a quick second press of space would repeat the first.
   const onKey = useRef<(event: KeyboardEvent) => void>(() => {});
   onKey.current = (event) => {
-    const target = event.target as HTMLElement | null;
+    // The element the key was pressed in, also inside the embed's shadow root (where event.target is its host).
+    const target = (event.composedPath()[0] ?? event.target) as HTMLElement | null;
+    // Embedded on a brand's page: only while the focus is in the player, so the page's own keys keep working.
+    if (import.meta.env.EMBED && !event.composedPath().some((node) => node instanceof Element && node.localName === "shop-along-show")) return;
     if (buying || event.altKey || event.ctrlKey || event.metaKey || target?.closest("input, textarea, select, [contenteditable], .sheet-layer")) return;
     if (event.key === " " && !target?.closest("button")) {
       event.preventDefault();

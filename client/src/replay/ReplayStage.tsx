@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { siteUrl } from "../origin.ts";
 import type { RoomState } from "../../../durable-objects/protocol.ts";
 import { SoundOffIcon } from "../components/icons.tsx";
 import { tViewer } from "../i18n.ts";
@@ -52,7 +53,7 @@ export function ReplayStage({ room, takes, t: at, playing, cover, driftS }: Repl
               data-role={take.role}
               data-source={take.source}
               data-testid="replay-video"
-              src={take.url}
+              src={siteUrl(take.url)}
               preload="auto"
               playsInline
               muted={muted}
@@ -60,7 +61,7 @@ export function ReplayStage({ room, takes, t: at, playing, cover, driftS }: Repl
           ))}
         </div>
       ) : (
-        <div class="poster replay-cover" data-testid="replay-cover" style={cover ? { backgroundImage: `url("${cover.replace(/"/g, "%22")}")` } : undefined}>
+        <div class="poster replay-cover" data-testid="replay-cover" style={cover ? { backgroundImage: `url("${siteUrl(cover).replace(/"/g, "%22")}")` } : undefined}>
           {!cover && (
             <>
               <div class="poster-avatar" aria-hidden="true">{initial}</div>

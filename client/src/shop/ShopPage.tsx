@@ -9,6 +9,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api.ts";
+import { siteUrl } from "../origin.ts";
 import { TopBar } from "../components/TopBar.tsx";
 import { countdown, formatDuration, formatStartTime } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
@@ -188,7 +189,7 @@ function ShowImage({ show }: { show: PublicShow }) {
       </span>
     );
   }
-  return <img class="shop-show-image" src={show.imageUrl} alt="" loading="lazy" referrerpolicy="no-referrer" onError={() => setBroken(true)} />;
+  return <img class="shop-show-image" src={siteUrl(show.imageUrl)} alt="" loading="lazy" referrerpolicy="no-referrer" onError={() => setBroken(true)} />;
 }
 
 function Countdown({ startsAt, skew }: { startsAt: string; skew: number }) {

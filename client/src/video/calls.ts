@@ -10,6 +10,7 @@
  * pulling and closing without an offer get Calls' offer back
  * (`requiresImmediateRenegotiation`), which we answer through `renegotiate`.
  */
+import { origin } from "../origin.ts";
 import { viewerToken } from "../viewer-token.ts";
 
 /**
@@ -46,7 +47,7 @@ export const hasWebRTC = () => typeof RTCPeerConnection == "function";
  * gone for good, the room takes its tracks off the stage.
  */
 export async function openSession(roomId: string, key?: string | null, asTeamHost = false) {
-  const base = `/api/rooms/${encodeURIComponent(roomId)}/calls/`;
+  const base = `${origin}/api/rooms/${encodeURIComponent(roomId)}/calls/`;
   const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Answer> => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers["x-session-token"] = token;

@@ -32,6 +32,8 @@ export type CheckoutProps = {
   deal: FlashDeal | null;
   showEnded: boolean;
   onClose: () => void;
+  /** The order was placed (the embed tells the brand's page: `shop-along:order`). */
+  onPlaced?: (placed: PlacedOrder) => void;
 };
 
 type BuyerForm = {
@@ -134,7 +136,7 @@ function orderRequest(form: BuyerForm, product: RoomProduct, variantId: string |
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: CheckoutProps) {
+export function CheckoutSheet({ roomId, product, deal, showEnded, onClose, onPlaced }: CheckoutProps) {
   const [form, setForm] = useState(savedBuyer);
   const [wanted, setWanted] = useState(1);
   const [phase, setPhase] = useState<"form" | "sending" | "retrying">("form");
@@ -247,6 +249,7 @@ export function CheckoutSheet({ roomId, product, deal, showEnded, onClose }: Che
 
   function showConfirmation(result: PlacedOrder) {
     const { order, orderToken, checkoutUrl } = result;
+    onPlaced?.(result);
     // A rehearsal's test order has no order page to come back to.
     if (!order.test) rememberOrder({
       id: order.id, token: orderToken, number: order.number, roomId, title: itemTitle(order),

@@ -98,7 +98,8 @@ function Poster({ room }: { room: RoomState }) {
       <div class="poster-avatar" aria-hidden="true">{initial}</div>
       <p class="poster-headline">{t("stageScheduled")}</p>
       {room.startsAt && <Countdown startsAt={room.startsAt} />}
-      {room.startsAt && <RemindButton roomId={room.id} title={room.title} startsAt={room.startsAt} />}
+      {/* The embed's is in its overlay, which comes at once before a show: its player's first chunk stays small. */}
+      {room.startsAt && !import.meta.env.EMBED && <RemindButton roomId={room.id} title={room.title} startsAt={room.startsAt} />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 /** The viewer page (/r/{id}) and the guest page (/guest/{id}, with #key=gk_…). */
 import { effect } from "@preact/signals";
 import { render } from "preact";
-import { errorText, lang, loadCatalogue, tViewer as t } from "../i18n.ts";
+import { errorText, lang, tViewer as t, waitForWords } from "../i18n.ts";
 import { takeReferral } from "../referral.ts";
 import { pageKind, roomIdFromPath, takeRoomKey } from "../room-address.ts";
 import { createRoomModel } from "../room-model.ts";
@@ -20,18 +20,9 @@ const asGuest = pageKind() === "guest";
 /**
  * The visitor's words: in the page (the Worker writes them in), or fetched
  * alongside the room's socket. Nothing renders before them, so nobody sees
- * a language not theirs. Without them there is nothing to show: try again,
- * more slowly each time.
+ * a language not theirs.
  */
-async function words(attempt = 0): Promise<void> {
-  try {
-    await loadCatalogue(lang.peek());
-  } catch (error) {
-    console.warn("The page's words could not be fetched; trying again.", error);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 1000 * 2 ** attempt)));
-    return words(attempt + 1);
-  }
-}
+const words = () => waitForWords(lang.peek());
 
 if (!roomId) {
   void words().then(() => render(<LazyDeadEnd which="NotFound" />, root));
