@@ -13,6 +13,7 @@ import { deliverEmails } from "./email/deliver-emails.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { isUpload } from "./media/upload-limit.ts";
 import { pages } from "./pages.ts";
+import { apiRateLimits } from "./rate-limits/api-rate-limits.ts";
 import { finalizeRecordings, isRecordingQueue } from "./recording/finalize.ts";
 import { library } from "./recording/library-routes.ts";
 import { replay } from "./recording/replay-routes.ts";
@@ -43,6 +44,7 @@ import { routeRoomSocket } from "./sockets.ts";
 import { validationHook } from "./validation.ts";
 
 export { Room } from "../durable-objects/room.ts";
+export { ApiQuota } from "./rate-limits/api-quota.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -54,6 +56,8 @@ const jsonBodyLimit = bodyLimit({
     throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB.`);
   },
 });
+// First: every API call counts against its caller's quota, and every answer says where it stands (rate-limits/).
+api.use(apiRateLimits());
 // An upload (a photo, a show's cover or trailer) has its own, larger limit (media/upload-limit.ts); every other body stays within 64 KB.
 api.use((c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 // Before any handler: a write that carries the session cookie must come from this site's own pages.
