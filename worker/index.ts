@@ -8,10 +8,11 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { refuseCrossSiteWrites } from "./accounts/csrf.ts";
 import type { AppEnv } from "./app-env.ts";
-import { renderDocs } from "./docs.ts";
+import { docsRoute, openApiRoute, renderDocs } from "./docs.ts";
 import { deliverEmails } from "./email/deliver-emails.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { isUpload } from "./media/upload-limit.ts";
+import { completeDocument, type Document } from "./openapi-document.ts";
 import { pages } from "./pages.ts";
 import { apiRateLimits } from "./rate-limits/api-rate-limits.ts";
 import { finalizeRecordings, isRecordingQueue } from "./recording/finalize.ts";
@@ -116,8 +117,11 @@ const OPENAPI_CONFIG = {
       "Live shopping at the edge: create a shop, add products, open a show and get its share link; pin products and run the show. Errors are JSON: {\"error\": {\"code\", \"message\"}}.",
   },
 };
-api.doc31("/openapi.json", (c) => ({ ...OPENAPI_CONFIG, servers: [{ url: `${new URL(c.req.url).origin}/api` }] }));
-api.get("/docs", (c) => c.html(renderDocs(api.getOpenAPI31Document(OPENAPI_CONFIG) as never)));
+api.openAPIRegistry.registerPath(openApiRoute);
+api.openAPIRegistry.registerPath(docsRoute);
+const openApiDocument = (servers: { url: string }[] = []) => completeDocument(api.getOpenAPI31Document({ ...OPENAPI_CONFIG, servers }) as unknown as Document);
+api.get("/openapi.json", (c) => c.json(openApiDocument([{ url: `${new URL(c.req.url).origin}/api` }])));
+api.get("/docs", (c) => c.html(renderDocs(openApiDocument() as never)));
 api.onError(renderError);
 
 const app = new OpenAPIHono<AppEnv>();
@@ -139,4 +143,6 @@ export default {
   queue: (batch, env) => (isRecordingQueue(batch.queue) ? finalizeRecordings(batch, env) : deliverEmails(batch, env)),
   /** Hono's `app.request(path, init, env)`, for tests that call the app with bindings of their own. */
   request: app.request,
-} satisfies ExportedHandler<Env> & Pick<typeof app, "request">;
+  /** Every route the app answers, for the test that holds the OpenAPI document to them (test/openapi-complete.test.ts). */
+  routes: app.routes,
+} satisfies ExportedHandler<Env> & Pick<typeof app, "request" | "routes">;

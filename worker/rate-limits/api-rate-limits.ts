@@ -34,7 +34,7 @@ export const POLICIES = {
 const KEY_SHAPE = /^(sk|hk|gk|mk)_[0-9A-Za-z]{32}$/;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Stripe's signed webhook is Stripe's servers telling us about payments, not a client's call: refusing it would only delay a buyer's order. */
-const NOT_COUNTED = new Set(["/api/webhooks/stripe"]);
+export const NOT_COUNTED = new Set(["/api/webhooks/stripe"]);
 
 /** Which counter a call goes to, and under which policies; null for a call that is not counted. */
 async function callerOf(c: Context<AppEnv>): Promise<{ name: string; policies: Policy[] } | null> {
