@@ -151,8 +151,6 @@ export default defineConfig({
     // So does the embed's player: its words come as /embed/catalogue-<lang>.json, next to its chunks.
     splitCatalogues({ environment: "embed", files: [resolve(here, "src/i18n.ts"), resolve(here, "src/embed/i18n-embed.ts")], fileName: "embed/catalogue-[lang].json" }),
     preact(),
-    // The pages' comments are for whoever reads the source; every visitor would download them (room.html's cost the viewer page 0.08 KB).
-    { name: "drop-html-comments", transformIndexHtml: (html) => html.replace(/<!--[\s\S]*?-->\s*/g, "") },
   ],
   environments: { ...Object.fromEntries(Object.entries(pages).map(([name, html], i) => [name, page(html, i === 0)])), embed },
   builder: {

@@ -275,7 +275,7 @@ describe("the API document", () => {
       "/auth/claim", "/auth/email", "/auth/email-link", "/auth/email-link/sign-in", "/auth/me", "/auth/me/photo", "/auth/passkeys",
       "/auth/passkeys/register", "/auth/passkeys/register/options", "/auth/passkeys/sign-in", "/auth/passkeys/sign-in/options",
       "/auth/passkeys/{passkeyId}/revoke", "/auth/recovery-code", "/auth/sessions", "/auth/sessions/{sessionId}/revoke", "/auth/sign-out",
-      "/orders/{orderId}",
+      "/docs", "/openapi.json", "/orders/{orderId}",
       "/rooms/{roomId}", "/rooms/{roomId}/calendar.ics", "/rooms/{roomId}/calls/ice-servers", "/rooms/{roomId}/calls/sessions/new",
       "/rooms/{roomId}/calls/sessions/{sessionId}", "/rooms/{roomId}/calls/sessions/{sessionId}/renegotiate",
       "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/close", "/rooms/{roomId}/calls/sessions/{sessionId}/tracks/new",
@@ -299,6 +299,7 @@ describe("the API document", () => {
       "/shops/{shopId}/team/shows/{roomId}/hosts", "/shops/{shopId}/team/shows/{roomId}/hosts/{accountId}/remove",
       "/shops/{shopId}/webhooks", "/shops/{shopId}/webhooks/deliveries/{deliveryId}/redeliver", "/shops/{shopId}/webhooks/{endpointId}",
       "/shops/{shopId}/webhooks/{endpointId}/deliveries", "/shops/{shopId}/webhooks/{endpointId}/rotate-secret", "/shops/{shopId}/webhooks/{endpointId}/test",
+      "/webhooks/stripe",
     ]);
     const placeOrder = doc.paths["/rooms/{roomId}/orders"].post;
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));

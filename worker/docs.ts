@@ -3,6 +3,31 @@
  * OpenAPI document as /api/openapi.json. Self-contained (no CDN), so they
  * work offline and under a strict CSP.
  */
+import { createRoute, z } from "@hono/zod-openapi";
+
+/** How /api/openapi.json and /api/docs are described in the document itself (their handlers are in index.ts). */
+export const openApiRoute = createRoute({
+  method: "get",
+  path: "/openapi.json",
+  tags: ["Docs"],
+  summary: "This API's OpenAPI 3.1 document",
+  description: "Every route, its parameters, bodies, answers and errors, with examples; the typed client (clients/typescript/) is generated from it.",
+  responses: {
+    200: {
+      description: "The document",
+      content: { "application/json": { schema: z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }).openapi({ example: { openapi: "3.1.0", info: { title: "Shop-along API", version: "1.0.0" }, paths: {} } }) } },
+    },
+  },
+});
+
+export const docsRoute = createRoute({
+  method: "get",
+  path: "/docs",
+  tags: ["Docs"],
+  summary: "This API's documentation, as a page",
+  responses: { 200: { description: "The page", content: { "text/html": { schema: z.string().openapi({ example: "<!doctype html><html lang=\"en\">…</html>" }) } } } },
+});
+
 type Schema = { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; description?: string; example?: unknown; nullable?: boolean; anyOf?: Schema[]; default?: unknown; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; format?: string };
 type Operation = {
   summary?: string;

@@ -24,7 +24,7 @@ declare namespace Cloudflare {
   }
   interface GlobalProps {
     mainModule: typeof import("./index.ts");
-    durableNamespaces: "Room";
+    durableNamespaces: "Room" | "ApiQuota";
   }
 }
 interface Env extends Cloudflare.Env {}

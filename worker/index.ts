@@ -9,13 +9,15 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { refuseCrossSiteWrites } from "./accounts/csrf.ts";
 import type { AppEnv } from "./app-env.ts";
-import { renderDocs } from "./docs.ts";
+import { docsRoute, openApiRoute, renderDocs } from "./docs.ts";
 import { embedCors } from "./embed-cors.ts";
 import { deliverEmails } from "./email/deliver-emails.ts";
 import { extensions } from "./extensions/routes.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { isUpload } from "./media/upload-limit.ts";
+import { completeDocument, type Document } from "./openapi-document.ts";
 import { pages } from "./pages.ts";
+import { apiRateLimits } from "./rate-limits/api-rate-limits.ts";
 import { finalizeRecordings, isRecordingQueue } from "./recording/finalize.ts";
 import { library } from "./recording/library-routes.ts";
 import { replay } from "./recording/replay-routes.ts";
@@ -49,6 +51,7 @@ import { routeRoomSocket } from "./sockets.ts";
 import { validationHook } from "./validation.ts";
 
 export { Room } from "../durable-objects/room.ts";
+export { ApiQuota } from "./rate-limits/api-quota.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -60,6 +63,8 @@ const jsonBodyLimit = bodyLimit({
     throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB.`);
   },
 });
+// First: every API call counts against its caller's quota, and every answer says where it stands (rate-limits/).
+api.use(apiRateLimits());
 // An upload (a photo, a show's cover or trailer) has its own, larger limit (media/upload-limit.ts); every other body stays within 64 KB.
 api.use((c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 // The embed's calls from brands' pages (another origin): their preflights, and CORS on their answers.
@@ -122,8 +127,11 @@ const OPENAPI_CONFIG = {
       "Live shopping at the edge: create a shop, add products, open a show and get its share link; pin products and run the show. Errors are JSON: {\"error\": {\"code\", \"message\"}}.",
   },
 };
-api.doc31("/openapi.json", (c) => ({ ...OPENAPI_CONFIG, servers: [{ url: `${new URL(c.req.url).origin}/api` }] }));
-api.get("/docs", (c) => c.html(renderDocs(api.getOpenAPI31Document(OPENAPI_CONFIG) as never)));
+api.openAPIRegistry.registerPath(openApiRoute);
+api.openAPIRegistry.registerPath(docsRoute);
+const openApiDocument = (servers: { url: string }[] = []) => completeDocument(api.getOpenAPI31Document({ ...OPENAPI_CONFIG, servers }) as unknown as Document);
+api.get("/openapi.json", (c) => c.json(openApiDocument([{ url: `${new URL(c.req.url).origin}/api` }])));
+api.get("/docs", (c) => c.html(renderDocs(openApiDocument() as never)));
 api.onError(renderError);
 
 const app = new OpenAPIHono<AppEnv>();
@@ -148,4 +156,6 @@ export default {
   scheduled: async (_controller, env) => void (await sweepDeliveries(env)),
   /** Hono's `app.request(path, init, env)`, for tests that call the app with bindings of their own. */
   request: app.request,
-} satisfies ExportedHandler<Env> & Pick<typeof app, "request">;
+  /** Every route the app answers, for the test that holds the OpenAPI document to them (test/openapi-complete.test.ts). */
+  routes: app.routes,
+} satisfies ExportedHandler<Env> & Pick<typeof app, "request" | "routes">;

@@ -191,7 +191,7 @@ fulfilment.openapi(
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams },
-    responses: { 200: jsonContent(PickupStoreBody, "The store, or null if not set yet"), ...errorResponses(400, 401, 403) },
+    responses: { 200: jsonContent(PickupStoreBody, "The store, or null if not set yet"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => c.json({ store: await pickupStore(c.env.DB, c.get("shop").id) }, 200),
 );
@@ -206,7 +206,7 @@ fulfilment.openapi(
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(PickupStore) },
-    responses: { 200: jsonContent(PickupStoreBody, "The store as saved"), ...errorResponses(400, 401, 403, 413) },
+    responses: { 200: jsonContent(PickupStoreBody, "The store as saved"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const store = c.req.valid("json");

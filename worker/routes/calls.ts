@@ -55,7 +55,7 @@ calls.openapi(
     summary: "ICE servers for this room's video",
     middleware: [requireRoom()] as const,
     request: { params: RoomAddressParams },
-    responses: { 200: jsonContent(IceServers, "STUN/TURN servers (TURN credentials when configured)"), ...errorResponses(400) },
+    responses: { 200: jsonContent(IceServers, "STUN/TURN servers (TURN credentials when configured)"), ...errorResponses(400, 404) },
   }),
   async (c) => c.json({ iceServers: await iceServers(c.env, callsConfig(c.env)) }, 200),
 );
@@ -111,7 +111,7 @@ calls.openapi(
     ...sessionHeaders,
     middleware: [requireRoom()] as const,
     request: { params: CallsParams, body: jsonBody(NewTracks) },
-    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 409, 413) },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {
     const { roomId, sessionId } = c.req.valid("param");
@@ -158,7 +158,7 @@ calls.openapi(
     ...sessionHeaders,
     middleware: [requireRoom()] as const,
     request: { params: CallsParams, body: jsonBody(Renegotiate) },
-    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 413) },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const { roomId, sessionId } = c.req.valid("param");
@@ -177,7 +177,7 @@ calls.openapi(
     ...sessionHeaders,
     middleware: [requireRoom()] as const,
     request: { params: CallsParams, body: jsonBody(CloseTracks) },
-    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 413) },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const { roomId, sessionId } = c.req.valid("param");
@@ -205,7 +205,7 @@ calls.openapi(
     ...sessionHeaders,
     middleware: [requireRoom()] as const,
     request: { params: CallsParams, body: jsonBody(PauseTracks) },
-    responses: { 200: jsonContent(z.object({ stage: z.array(StageTrack) }), "The stage after the change"), ...errorResponses(400, 401, 403, 413) },
+    responses: { 200: jsonContent(z.object({ stage: z.array(StageTrack) }), "The stage after the change"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const { roomId, sessionId } = c.req.valid("param");
@@ -225,7 +225,7 @@ calls.openapi(
     ...sessionHeaders,
     middleware: [requireRoom()] as const,
     request: { params: CallsParams },
-    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403) },
+    responses: { 200: jsonContent(CallsAnswer, "Calls' answer"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { roomId, sessionId } = c.req.valid("param");

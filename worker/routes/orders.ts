@@ -167,7 +167,7 @@ orders.openapi(
         description: "The orders",
         content: { "application/json": { schema: ShopOrders }, "text/csv": { schema: { type: "string" } } },
       },
-      ...errorResponses(400, 401, 403),
+      ...errorResponses(400, 401, 403, 404),
     },
   }),
   async (c) => {

@@ -41,7 +41,7 @@ products.openapi(
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(CreateProduct) },
-    responses: { 201: jsonContent(ProductCreated, "The product"), ...errorResponses(400, 401, 403, 413) },
+    responses: { 201: jsonContent(ProductCreated, "The product"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const shop = c.get("shop");

@@ -25,7 +25,7 @@ referrals.openapi(
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams, body: jsonBody(CreateReferralCode) },
-    responses: { 201: jsonContent(ReferralCodeCreated, "The code, with what it sold so far"), ...errorResponses(400, 401, 403, 409, 413) },
+    responses: { 201: jsonContent(ReferralCodeCreated, "The code, with what it sold so far"), ...errorResponses(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {
     const shop = c.get("shop");
@@ -47,7 +47,7 @@ referrals.openapi(
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShopParams },
-    responses: { 200: jsonContent(ReferralCodeList, "Every code with its orders, units and revenue, per show and in total"), ...errorResponses(400, 401, 403) },
+    responses: { 200: jsonContent(ReferralCodeList, "Every code with its orders, units and revenue, per show and in total"), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const shop = c.get("shop");
