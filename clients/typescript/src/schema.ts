@@ -8546,6 +8546,1417 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shops/{shopId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's webhook endpoints
+         * @description Oldest first; never their secrets.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoints */
+                200: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "endpoints": [
+                         *         {
+                         *           "id": "we_4kQ9sLm2Xb7Nc1Vz",
+                         *           "url": "https://shop.example/hooks/shop-along",
+                         *           "description": "Our order system",
+                         *           "events": [
+                         *             "order.created",
+                         *             "order.paid"
+                         *           ],
+                         *           "enabled": true,
+                         *           "disabledReason": null,
+                         *           "previousSecretUntil": null,
+                         *           "createdAt": 1767225600000
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookEndpointList"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Subscribe an endpoint
+         * @description The URL must be https and must not resolve to a private, loopback or link-local address (on a local deployment, http://localhost and 127.0.0.1 are allowed too). The signing secret (`whsec_…`, Standard Webhooks) is in this answer only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://shop.example/hooks/shop-along",
+                     *       "events": [
+                     *         "order.created",
+                     *         "order.paid"
+                     *       ],
+                     *       "description": "Our order system"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreateWebhookEndpoint"];
+                };
+            };
+            responses: {
+                /** @description The endpoint and its secret, shown once */
+                201: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "endpoint": {
+                         *         "id": "we_4kQ9sLm2Xb7Nc1Vz",
+                         *         "url": "https://shop.example/hooks/shop-along",
+                         *         "description": "Our order system",
+                         *         "events": [
+                         *           "order.created",
+                         *           "order.paid"
+                         *         ],
+                         *         "enabled": true,
+                         *         "disabledReason": null,
+                         *         "previousSecretUntil": null,
+                         *         "createdAt": 1767225600000
+                         *       },
+                         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the room's state */
+                409: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "sold_out",
+                         *         "message": "Jasmine pearls is sold out."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is larger than 64 KB */
+                413: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "payload_too_large",
+                         *         "message": "Request bodies are limited to 64 KB."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shops/{shopId}/webhooks/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an endpoint
+         * @description With its delivery log; nothing more is sent to it.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoints left */
+                200: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "endpoints": [
+                         *         {
+                         *           "id": "we_4kQ9sLm2Xb7Nc1Vz",
+                         *           "url": "https://shop.example/hooks/shop-along",
+                         *           "description": "Our order system",
+                         *           "events": [
+                         *             "order.created",
+                         *             "order.paid"
+                         *           ],
+                         *           "enabled": true,
+                         *           "disabledReason": null,
+                         *           "previousSecretUntil": null,
+                         *           "createdAt": 1767225600000
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookEndpointList"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint, or disable / enable it
+         * @description Enabling an endpoint sends what waited for it (events written while it was enabled); events that happened while it was disabled are not sent.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "enabled": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpdateWebhookEndpoint"];
+                };
+            };
+            responses: {
+                /** @description The endpoint after the change */
+                200: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "endpoint": {
+                         *         "id": "we_4kQ9sLm2Xb7Nc1Vz",
+                         *         "url": "https://shop.example/hooks/shop-along",
+                         *         "description": "Our order system",
+                         *         "events": [
+                         *           "order.created",
+                         *           "order.paid"
+                         *         ],
+                         *         "enabled": true,
+                         *         "disabledReason": null,
+                         *         "previousSecretUntil": null,
+                         *         "createdAt": 1767225600000
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookEndpointOne"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is larger than 64 KB */
+                413: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "payload_too_large",
+                         *         "message": "Request bodies are limited to 64 KB."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/shops/{shopId}/webhooks/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an endpoint's signing secret
+         * @description The new secret is in this answer only. For 24 hours every delivery carries two signatures, one with the old secret and one with the new, so the receiver can switch at its own pace.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoint and its new secret, shown once */
+                200: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "endpoint": {
+                         *         "id": "we_4kQ9sLm2Xb7Nc1Vz",
+                         *         "url": "https://shop.example/hooks/shop-along",
+                         *         "description": "Our order system",
+                         *         "events": [
+                         *           "order.created",
+                         *           "order.paid"
+                         *         ],
+                         *         "enabled": true,
+                         *         "disabledReason": null,
+                         *         "previousSecretUntil": null,
+                         *         "createdAt": 1767225600000
+                         *       },
+                         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shops/{shopId}/webhooks/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's delivery log
+         * @description The latest 50 deliveries, newest first, each with its attempts (newest first): HTTP status, latency, the first 500 characters of the answer, when.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The log */
+                200: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "deliveries": [
+                         *         {
+                         *           "id": "whd_5f0c3a9e2b7d41c8a6e1",
+                         *           "eventId": "msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3",
+                         *           "eventType": "order.created",
+                         *           "status": "delivered",
+                         *           "createdAt": 1767225600000,
+                         *           "deliveredAt": 1767225631000,
+                         *           "attempts": [
+                         *             {
+                         *               "attempt": 2,
+                         *               "status": 200,
+                         *               "ok": true,
+                         *               "latencyMs": 84,
+                         *               "response": "ok",
+                         *               "at": 1767225631000
+                         *             },
+                         *             {
+                         *               "attempt": 1,
+                         *               "status": 503,
+                         *               "ok": false,
+                         *               "latencyMs": 1210,
+                         *               "response": "Service Unavailable",
+                         *               "at": 1767225601000
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookDeliveryList"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shops/{shopId}/webhooks/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver an event again
+         * @description A new round of attempts (with the same `webhook-id`), whatever became of the last one.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery, queued */
+                202: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "delivery": {
+                         *         "id": "whd_5f0c3a9e2b7d41c8a6e1",
+                         *         "eventId": "msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3",
+                         *         "eventType": "order.created",
+                         *         "status": "delivered",
+                         *         "createdAt": 1767225600000,
+                         *         "deliveredAt": 1767225631000,
+                         *         "attempts": [
+                         *           {
+                         *             "attempt": 2,
+                         *             "status": 200,
+                         *             "ok": true,
+                         *             "latencyMs": 84,
+                         *             "response": "ok",
+                         *             "at": 1767225631000
+                         *           },
+                         *           {
+                         *             "attempt": 1,
+                         *             "status": 503,
+                         *             "ok": false,
+                         *             "latencyMs": 1210,
+                         *             "response": "Service Unavailable",
+                         *             "at": 1767225601000
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookDeliveryOne"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the room's state */
+                409: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "sold_out",
+                         *         "message": "Jasmine pearls is sold out."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shops/{shopId}/webhooks/{endpointId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description A `ping` event to this endpoint only, signed and retried like any other.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    endpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            responses: {
+                /** @description The test delivery, queued */
+                202: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "delivery": {
+                         *         "id": "whd_5f0c3a9e2b7d41c8a6e1",
+                         *         "eventId": "msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3",
+                         *         "eventType": "order.created",
+                         *         "status": "delivered",
+                         *         "createdAt": 1767225600000,
+                         *         "deliveredAt": 1767225631000,
+                         *         "attempts": [
+                         *           {
+                         *             "attempt": 2,
+                         *             "status": 200,
+                         *             "ok": true,
+                         *             "latencyMs": 84,
+                         *             "response": "ok",
+                         *             "at": 1767225631000
+                         *           },
+                         *           {
+                         *             "attempt": 1,
+                         *             "status": 503,
+                         *             "ok": false,
+                         *             "latencyMs": 1210,
+                         *             "response": "Service Unavailable",
+                         *             "at": 1767225601000
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["WebhookDeliveryOne"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the room's state */
+                409: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "sold_out",
+                         *         "message": "Jasmine pearls is sold out."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is larger than 64 KB */
+                413: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "payload_too_large",
+                         *         "message": "Request bodies are limited to 64 KB."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{roomId}": {
         parameters: {
             query?: never;
@@ -13380,6 +14791,384 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rooms/{roomId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a custom event into the show
+         * @description Your own event (a quiz, an overlay, a bot's line) into the room's event log: every page of the show receives it at once as a `shop-along:event` DOM event (`detail: {id, name, data, at}`) and the event stream as `event: custom`; the replay re-runs it at its moment. `type` is your event's name (`x-…`); the whole body is at most 4 KB of JSON. Taken while the show is scheduled or live; after the end, 409 `show_ended`. With an `Idempotency-Key`, a retried post counts once (the same key with another body: 422). Per room, a burst of 10, then 2 a second: 429 with `Retry-After`. The shop's API key, the room's host key, or a host's session.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description A room id, or `{roomId}.rehearsal` for the show's private rehearsal. */
+                    roomId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "x-quiz",
+                     *       "data": {
+                     *         "question": "Which tea is smoked?",
+                     *         "choices": [
+                     *           "Lapsang souchong",
+                     *           "Sencha",
+                     *           "Jasmine pearls"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomEvent"];
+                };
+            };
+            responses: {
+                /** @description Taken, and sent to every page (also for a repeated Idempotency-Key) */
+                201: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "ev_4ZkQ0s8PqTn2Lw7X",
+                         *       "seq": 42,
+                         *       "at": 1764633600000
+                         *     }
+                         */
+                        "application/json": components["schemas"]["CustomEventPosted"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the room's state */
+                409: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "sold_out",
+                         *         "message": "Jasmine pearls is sold out."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is larger than 4 KB */
+                413: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "payload_too_large",
+                         *         "message": "Request bodies are limited to 64 KB."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was already used with a different body, or the order names no variant (or one the product does not have) */
+                422: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "idempotency_key_reused",
+                         *         "message": "This Idempotency-Key was used with another body."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many custom events in this room just now */
+                429: {
+                    headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{roomId}/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The room's events, as Server-Sent Events
+         * @description Every event of the room as a viewer reads it (chat, pins, status, products, deals, stage, custom events; never what only moderators see), as `id: {seq}`, `event: {type}`, `data: {the event as JSON}`. Resumes right after `Last-Event-ID` (or `?since=`) from the room's log, which keeps the whole show, then live events follow without a gap or a duplicate; without either it starts with the next event. A `: ping` comment every 20 s; a stream with no event for 10 minutes ends (resume it). It ends once the show has ended and its last event is sent. The shop's API key, the room's host key, or a host's session; browsers' EventSource cannot send a key: read it with fetch.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description As Last-Event-ID, for a first connection: `0` sends the whole log first. Without either, the stream starts with the next event. */
+                    since?: number | null;
+                };
+                header?: {
+                    /** @description The `id:` of the last event you have: the stream resumes right after it (what a reconnecting client sends). */
+                    "last-event-id"?: number | null;
+                };
+                path: {
+                    /** @description A room id, or `{roomId}.rehearsal` for the show's private rehearsal. */
+                    roomId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stream */
+                200: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example retry: 3000
+                         *
+                         *     id: 42
+                         *     event: custom
+                         *     data: {"type":"custom","seq":42,"id":"ev_4ZkQ0s8PqTn2Lw7X","name":"x-quiz","data":{"question":"Which tea is smoked?"},"at":1764633600000}
+                         *
+                         *     : ping
+                         */
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "invalid_request",
+                         *         "message": "title: Too small: expected string to have >=1 characters"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key, or a key that is not valid */
+                401: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthorized",
+                         *         "message": "Send the shop's API key as `Authorization: Bearer sk_...`."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid key that may not do this */
+                403: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "forbidden",
+                         *         "message": "This API key belongs to another shop."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shop, room or product */
+                404: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "not_found",
+                         *         "message": "Room r_Q8s2mK0vT5yH3nB6 does not exist."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many calls from this caller in this minute: wait Retry-After seconds (see the RateLimit headers) */
+                429: {
+                    headers: {
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        RateLimit: components["headers"]["RateLimit"];
+                        "Retry-After": components["headers"]["Retry-After"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "rate_limited",
+                         *         "message": "Too many API calls with this key (at most 600 calls a minute). Try again in 12 s."
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{roomId}/orders": {
         parameters: {
             query?: never;
@@ -16723,6 +18512,263 @@ export interface components {
                 endMs: number;
             } | null;
         };
+        /**
+         * @example {
+         *       "endpoints": [
+         *         {
+         *           "id": "we_4kQ9sLm2Xb7Nc1Vz",
+         *           "url": "https://shop.example/hooks/shop-along",
+         *           "description": "Our order system",
+         *           "events": [
+         *             "order.created",
+         *             "order.paid"
+         *           ],
+         *           "enabled": true,
+         *           "disabledReason": null,
+         *           "previousSecretUntil": null,
+         *           "createdAt": 1767225600000
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookEndpointList: {
+            endpoints: components["schemas"]["WebhookEndpoint"][];
+        };
+        /**
+         * @example {
+         *       "id": "we_4kQ9sLm2Xb7Nc1Vz",
+         *       "url": "https://shop.example/hooks/shop-along",
+         *       "description": "Our order system",
+         *       "events": [
+         *         "order.created",
+         *         "order.paid"
+         *       ],
+         *       "enabled": true,
+         *       "disabledReason": null,
+         *       "previousSecretUntil": null,
+         *       "createdAt": 1767225600000
+         *     }
+         */
+        WebhookEndpoint: {
+            /** @example we_4kQ9sLm2Xb7Nc1Vz */
+            id: string;
+            url: string;
+            description: string | null;
+            events: ("show.scheduled" | "show.started" | "show.ended" | "replay.ready" | "order.created" | "order.paid" | "order.cancelled" | "order.fulfilled" | "product.sold_out" | "rsvp.created")[];
+            enabled: boolean;
+            /**
+             * @description `failing`: disabled automatically after a day of failed deliveries
+             * @enum {string|null}
+             */
+            disabledReason: "failing" | null;
+            /** @description After a rotation: until when (ms) the old secret still signs too */
+            previousSecretUntil: number | null;
+            createdAt: number;
+        };
+        /**
+         * @example {
+         *       "endpoint": {
+         *         "id": "we_4kQ9sLm2Xb7Nc1Vz",
+         *         "url": "https://shop.example/hooks/shop-along",
+         *         "description": "Our order system",
+         *         "events": [
+         *           "order.created",
+         *           "order.paid"
+         *         ],
+         *         "enabled": true,
+         *         "disabledReason": null,
+         *         "previousSecretUntil": null,
+         *         "createdAt": 1767225600000
+         *       },
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        WebhookEndpointWithSecret: {
+            endpoint: components["schemas"]["WebhookEndpoint"];
+            /**
+             * @description The signing secret, in this answer only
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://shop.example/hooks/shop-along",
+         *       "events": [
+         *         "order.created",
+         *         "order.paid"
+         *       ],
+         *       "description": "Our order system"
+         *     }
+         */
+        CreateWebhookEndpoint: {
+            /** @example https://shop.example/hooks/shop-along */
+            url: string;
+            /**
+             * @example [
+             *       "order.created",
+             *       "order.paid"
+             *     ]
+             */
+            events: ("show.scheduled" | "show.started" | "show.ended" | "replay.ready" | "order.created" | "order.paid" | "order.cancelled" | "order.fulfilled" | "product.sold_out" | "rsvp.created")[];
+            /** @example Our order system */
+            description?: string;
+        };
+        /**
+         * @example {
+         *       "endpoint": {
+         *         "id": "we_4kQ9sLm2Xb7Nc1Vz",
+         *         "url": "https://shop.example/hooks/shop-along",
+         *         "description": "Our order system",
+         *         "events": [
+         *           "order.created",
+         *           "order.paid"
+         *         ],
+         *         "enabled": true,
+         *         "disabledReason": null,
+         *         "previousSecretUntil": null,
+         *         "createdAt": 1767225600000
+         *       }
+         *     }
+         */
+        WebhookEndpointOne: {
+            endpoint: components["schemas"]["WebhookEndpoint"];
+        };
+        /**
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        UpdateWebhookEndpoint: {
+            /** @example https://shop.example/hooks/shop-along */
+            url?: string;
+            events?: ("show.scheduled" | "show.started" | "show.ended" | "replay.ready" | "order.created" | "order.paid" | "order.cancelled" | "order.fulfilled" | "product.sold_out" | "rsvp.created")[];
+            description?: string | null;
+            enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "deliveries": [
+         *         {
+         *           "id": "whd_5f0c3a9e2b7d41c8a6e1",
+         *           "eventId": "msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3",
+         *           "eventType": "order.created",
+         *           "status": "delivered",
+         *           "createdAt": 1767225600000,
+         *           "deliveredAt": 1767225631000,
+         *           "attempts": [
+         *             {
+         *               "attempt": 2,
+         *               "status": 200,
+         *               "ok": true,
+         *               "latencyMs": 84,
+         *               "response": "ok",
+         *               "at": 1767225631000
+         *             },
+         *             {
+         *               "attempt": 1,
+         *               "status": 503,
+         *               "ok": false,
+         *               "latencyMs": 1210,
+         *               "response": "Service Unavailable",
+         *               "at": 1767225601000
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDeliveryList: {
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        };
+        /**
+         * @example {
+         *       "id": "whd_5f0c3a9e2b7d41c8a6e1",
+         *       "eventId": "msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3",
+         *       "eventType": "order.created",
+         *       "status": "delivered",
+         *       "createdAt": 1767225600000,
+         *       "deliveredAt": 1767225631000,
+         *       "attempts": [
+         *         {
+         *           "attempt": 2,
+         *           "status": 200,
+         *           "ok": true,
+         *           "latencyMs": 84,
+         *           "response": "ok",
+         *           "at": 1767225631000
+         *         },
+         *         {
+         *           "attempt": 1,
+         *           "status": 503,
+         *           "ok": false,
+         *           "latencyMs": 1210,
+         *           "response": "Service Unavailable",
+         *           "at": 1767225601000
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDelivery: {
+            /** @example whd_5f0c3a9e2b7d41c8a6e1 */
+            id: string;
+            /**
+             * @description The `webhook-id` header
+             * @example msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3
+             */
+            eventId: string;
+            /** @example order.created */
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            createdAt: number;
+            deliveredAt: number | null;
+            attempts: {
+                attempt: number;
+                /** @description The HTTP status the endpoint answered, null when none came */
+                status: number | null;
+                ok: boolean;
+                latencyMs: number;
+                /** @description The first 500 characters of the answer, or why it failed */
+                response: string | null;
+                at: number;
+            }[];
+        };
+        /**
+         * @example {
+         *       "delivery": {
+         *         "id": "whd_5f0c3a9e2b7d41c8a6e1",
+         *         "eventId": "msg_2Qm8XbLk0Vn4Hc7Js1Pd9Fa3",
+         *         "eventType": "order.created",
+         *         "status": "delivered",
+         *         "createdAt": 1767225600000,
+         *         "deliveredAt": 1767225631000,
+         *         "attempts": [
+         *           {
+         *             "attempt": 2,
+         *             "status": 200,
+         *             "ok": true,
+         *             "latencyMs": 84,
+         *             "response": "ok",
+         *             "at": 1767225631000
+         *           },
+         *           {
+         *             "attempt": 1,
+         *             "status": 503,
+         *             "ok": false,
+         *             "latencyMs": 1210,
+         *             "response": "Service Unavailable",
+         *             "at": 1767225601000
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        WebhookDeliveryOne: {
+            delivery: components["schemas"]["WebhookDelivery"];
+        };
+        /** @example {} */
+        Empty: Record<string, never>;
         /** @description The room's live state (title, start and status come from the room) and what its page says about the show. */
         RoomPageResponse: {
             room: components["schemas"]["Room"] & {
@@ -17130,6 +19176,59 @@ export interface components {
             productId?: string;
             /** @description The page's viewer token (vt_…); a beacon cannot send headers. */
             viewerToken: string;
+        };
+        /**
+         * @example {
+         *       "id": "ev_4ZkQ0s8PqTn2Lw7X",
+         *       "seq": 42,
+         *       "at": 1764633600000
+         *     }
+         */
+        CustomEventPosted: {
+            /** @example ev_4ZkQ0s8PqTn2Lw7X */
+            id: string;
+            /**
+             * @description Its number in the room's event log (the `id:` of the event stream).
+             * @example 42
+             */
+            seq: number;
+            /**
+             * @description When the room took it, by the room's clock (ms since the epoch).
+             * @example 1764633600000
+             */
+            at: number;
+        };
+        /**
+         * @example {
+         *       "type": "x-quiz",
+         *       "data": {
+         *         "question": "Which tea is smoked?",
+         *         "choices": [
+         *           "Lapsang souchong",
+         *           "Sencha",
+         *           "Jasmine pearls"
+         *         ]
+         *       }
+         *     }
+         */
+        CustomEvent: {
+            /**
+             * @description Your event's name: `x-` and up to 64 lower-case letters, digits, `.`, `_` or `-`.
+             * @example x-quiz
+             */
+            type: string;
+            /**
+             * @description Any JSON (absent: null); pages receive it as it was sent. The whole body is at most 4 KB.
+             * @example {
+             *       "question": "Which tea is smoked?",
+             *       "choices": [
+             *         "Lapsang souchong",
+             *         "Sencha",
+             *         "Jasmine pearls"
+             *       ]
+             *     }
+             */
+            data?: unknown;
         };
         OrderCreated: {
             order: components["schemas"]["Order"];
