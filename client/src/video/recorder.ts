@@ -51,7 +51,10 @@ export function startRecorder(roomId: string, key: string | null, publisher: Pub
     delete takes[source];
     if (!tracks.length || refused) return;
     const senders = tracks.map((track) => publisher.senderOf(track));
-    const tapped = senders.every((sender) => !!sender) ? encodedType(senders as RTCRtpSender[]) : null;
+    // A track shown before its sender has it (a screen being shared, a camera being swapped): ask again in a moment,
+    // rather than fall back to a second encode.
+    if (typeof RTCRtpScriptTransform == "function" && !senders.every((sender) => !!sender)) return void setTimeout(update, 300);
+    const tapped = encodedType(senders as RTCRtpSender[]);
     const mime = tapped ?? recorderType;
     if (mime) takes[source] = new Take(source, tracks, mime, tapped ? (senders as RTCRtpSender[]) : null);
   }
