@@ -6,10 +6,10 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api.ts";
-import { CopyButton } from "../components/CopyButton.tsx";
 import { formatStartTime } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
 import type { Role } from "./account.ts";
+import { SecretShownOnce } from "./SecretShownOnce.tsx";
 import { tConsole as t } from "./i18n-console.ts";
 
 type ApiKey = { id: string; name: string; createdAt: number; lastUsedAt: number | null; revokedAt: number | null };
@@ -76,18 +76,13 @@ export function ApiKeysSection({ shopId, role }: { shopId: string; role: Role })
         <p class="muted small">{t("apiKeysOwnerOnly")}</p>
       )}
       {made && (
-        <div class="api-key-made" role="status" data-testid="api-key-made">
-          <p class="small">{t("apiKeyShownOnce", { name: made.name })}</p>
-          <code class="api-key-value" data-testid="api-key-value">
-            {made.key}
-          </code>
-          <div class="button-row">
-            <CopyButton text={made.key} testId="api-key-copy" />
-            <button type="button" class="button button-quiet" onClick={() => setMade(null)}>
-              {t("apiKeyDone")}
-            </button>
-          </div>
-        </div>
+        <SecretShownOnce
+          testIds={{ box: "api-key-made", value: "api-key-value", copy: "api-key-copy" }}
+          secret={made.key}
+          note={t("apiKeyShownOnce", { name: made.name })}
+          done={t("apiKeyDone")}
+          onDone={() => setMade(null)}
+        />
       )}
       {problem && (
         <p class="console-error" role="alert">

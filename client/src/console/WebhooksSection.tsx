@@ -7,11 +7,11 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api.ts";
-import { CopyButton } from "../components/CopyButton.tsx";
 import { formatStartTime } from "../format.ts";
 import { errorText, lang } from "../i18n.ts";
 import { showToast } from "../toasts.ts";
 import { tWebhooks as t } from "./i18n-webhooks.ts";
+import { SecretShownOnce } from "./SecretShownOnce.tsx";
 
 const EVENT_TYPES = [
   "show.scheduled", "show.started", "show.ended", "replay.ready", "order.created",
@@ -115,18 +115,13 @@ export function WebhooksSection({ shopId }: { shopId: string }) {
         </button>
       </form>
       {secret && (
-        <div class="api-key-made" role="status" data-testid="webhook-secret">
-          <p class="small">{t("webhookSecretOnce", { url: secret.url })}</p>
-          <code class="api-key-value" data-testid="webhook-secret-value">
-            {secret.secret}
-          </code>
-          <div class="button-row">
-            <CopyButton text={secret.secret} testId="webhook-secret-copy" />
-            <button type="button" class="button button-quiet" onClick={() => setSecret(null)}>
-              {t("webhookSecretDone")}
-            </button>
-          </div>
-        </div>
+        <SecretShownOnce
+          testIds={{ box: "webhook-secret", value: "webhook-secret-value", copy: "webhook-secret-copy" }}
+          secret={secret.secret}
+          note={t("webhookSecretOnce", { url: secret.url })}
+          done={t("webhookSecretDone")}
+          onDone={() => setSecret(null)}
+        />
       )}
       {problem && (
         <p class="console-error" role="alert">
