@@ -13,6 +13,7 @@ import { createServer, type Server } from "node:http";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { examplePage } from "../examples/embed/serve.mjs";
+import { api } from "../scripts/stack.ts";
 import { byTestId, checkout, createShow, desktop, launchBrowser, phone, pressGoLive } from "./browser.ts";
 
 const stack = { origin: inject("origin") };
@@ -35,7 +36,7 @@ beforeAll(async () => {
   brand = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://x");
     const room = url.searchParams.get("room") ?? "";
-    const html = url.pathname === "/far" ? farPage(stack.origin, room) : examplePage(stack.origin, { room, lang: url.searchParams.get("lang") ?? undefined });
+    const html = url.pathname === "/far" ? farPage(stack.origin, room) : examplePage(stack.origin, { room, shop: url.searchParams.get("shop") ?? undefined, lang: url.searchParams.get("lang") ?? undefined });
     response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
   });
   await new Promise<void>((resolve) => brand.listen(0, "127.0.0.1", resolve));
@@ -90,6 +91,8 @@ async function expectPlaying(page: Page) {
 
 /** A live, unrecorded show with its first product pinned. */
 async function liveShow() {
+  // Another shop of the same name first, as in any run but the first: the show's shop gets "lotus-tea-house-…", not the example's slug.
+  await api(stack.origin, "/api/shops", { name: "Lotus Tea House", currency: "USD" });
   const show = await createShow(stack.origin, 5, { recording: false });
   const host = await (await desktop(browser)).newPage();
   await host.goto(show.links.host);
@@ -167,10 +170,18 @@ describe("the embed on a brand's page", () => {
   });
 
   it("floats a mini-player while scrolled away, which closes; the library lists the shop's shows", async () => {
-    const page = await open(desktop, `${brandOrigin}/?room=${show.room.id}`, "en-US");
+    // This run's shop: the example's own "lotus-tea-house" is whichever shop of that name came first (the demo's, or another test's).
+    const { slug } = await show.api(`/api/shops/${show.shop.id}/slug`, undefined, show.apiKey);
+    expect(slug).toMatch(/^lotus-tea-house-/);
+    const page = await open(desktop, `${brandOrigin}/?room=${show.room.id}&shop=${slug}`, "en-US");
     await page.setViewportSize({ width: 1366, height: 900 });
     await expectPlaying(page);
     await page.screenshot({ path: "e2e/.artifacts/embed-live-desktop-en.png" });
+    // Scrolled until only the player's foot shows (Buy now at the top of the window): no mini-player yet, it would hide Buy now.
+    await byTestId(page, "buy-now").evaluate((button) => button.scrollIntoView({ block: "start" }));
+    await page.waitForTimeout(500);
+    expect(await page.locator("[data-testid=embed-player][data-mini]").count()).toBe(0);
+    expect(await byTestId(page, "buy-now").isVisible()).toBe(true);
     await page.evaluate(() => document.querySelector(".story")!.scrollIntoView());
     const mini = page.locator("[data-testid=embed-player][data-mini]");
     await mini.waitFor({ timeout: 5000 });

@@ -64,9 +64,10 @@ export async function mountShow(host: HTMLElement, root: ShadowRoot): Promise<vo
   });
   const player = createStagePlayer(roomId, model);
 
-  // Out of view: the mini-player's cue (the stage decides whether there is video to float).
+  // Out of view, all of it: the mini-player's cue (the stage decides whether there is video to float).
+  // Not sooner: a viewer who scrolls until only the player's foot shows is looking at Buy now, which the mini-player hides.
   const away = signal(false);
-  new IntersectionObserver(([entry]) => (away.value = !entry!.isIntersecting), { threshold: 0.25 }).observe(host);
+  new IntersectionObserver(([entry]) => (away.value = !entry!.isIntersecting), { threshold: 0 }).observe(host);
   // The first frame on the stage: media events do not bubble, but they pass the mount on their way down.
   const playing = signal(false);
   // The checkout is open (EmbedOverlay): the player stays where it is, whatever the scroll.
