@@ -14,6 +14,8 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs module.
+import { migratedState } from "../scripts/migrated-state.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const MARKER = "SHOP_ALONG_STOP_TEST";
@@ -51,10 +53,15 @@ function answers(port: number): Promise<boolean> {
 type Run = { id: string; child: ChildProcess; port: number; state: string; output: () => string };
 const runs: Run[] = [];
 
-async function start(): Promise<Run> {
+/**
+ * Starts `npm start` on a new state: already migrated (a copy, migrated-state.mjs), so that its
+ * migrations step only checks, unless the case stops it while it applies them.
+ */
+async function start({ migrated = true } = {}): Promise<Run> {
   const id = randomUUID();
   const port = await freePortPair();
   const state = mkdtempSync(join(tmpdir(), "shop-along-stop-"));
+  if (migrated) migratedState(state);
   const child = spawn(resolve(root, "node_modules/.bin/node"), ["scripts/start.mjs"], {
     cwd: root,
     env: {
@@ -169,15 +176,15 @@ describe("stopping npm start stops the SFU, wrangler dev and workerd", () => {
   }
 
   // Stopped part-way through its startup.
-  const early: { when: string; text: string; how: Stop }[] = [
-    { when: "while applying the migrations", text: "Migrations to be applied", how: { name: "SIGTERM", signal: "SIGTERM" } },
+  const early: { when: string; text: string; how: Stop; migrated?: boolean }[] = [
+    { when: "while applying the migrations", text: "Migrations to be applied", how: { name: "SIGTERM", signal: "SIGTERM" }, migrated: false },
     { when: "while the SFU starts", text: "▸ Starting the local video relay", how: { name: "SIGTERM", signal: "SIGTERM" } },
     { when: "between starting the SFU and wrangler dev", text: "▸ Starting wrangler dev", how: { name: "SIGKILL", signal: "SIGKILL" } },
     { when: "during the demo seeding", text: "Ready on http", how: { name: "SIGHUP", signal: "SIGHUP" } },
   ];
-  for (const { when, text, how } of early) {
+  for (const { when, text, how, migrated } of early) {
     it(`${when}, by ${how.name}`, { timeout: 90_000 }, async () => {
-      const run = await start();
+      const run = await start({ migrated });
       await waitFor(run, text);
       stop(run, how);
       await expectAllGone(run);

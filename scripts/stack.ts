@@ -17,6 +17,8 @@ import { signalGroup, spawnChild, stopChild } from "./child-processes.mjs";
 import { startLocalSfu } from "./local-sfu.mjs";
 // @ts-expect-error: a plain .mjs module shared with `npm start`.
 import { latestEmailTo } from "./local-emails.mjs";
+// @ts-expect-error: a plain .mjs module.
+import { migratedState } from "./migrated-state.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const wrangler = resolve(root, "node_modules/.bin/wrangler");
@@ -80,7 +82,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const temporary = !options.state;
   const state = options.state ?? mkdtempSync(join(tmpdir(), "shop-along-"));
   const configArgs = options.config ? ["--config", options.config] : [];
-  if (options.migrate !== false) wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs]);
+  if (options.migrate !== false) {
+    // A fresh state of the main Worker's starts as a copy of one migrated once (migrated-state.mjs); any other is migrated here.
+    if (temporary && !options.config) migratedState(state);
+    else wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs]);
+  }
 
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;

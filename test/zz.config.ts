@@ -1,0 +1,26 @@
+import { resolve } from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const root = resolve(import.meta.dirname, "..");
+
+// API and Durable Object tests run inside workerd, against the real Worker
+// (wrangler.toml), its Room class and a local D1 with the migrations applied.
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: resolve(root, "wrangler.toml") },
+      miniflare: {
+        // WEBHOOK_ALLOW_LOCAL as under `npm start` (test/webhooks.test.ts also tries production's rules); retries after 1 s.
+        bindings: { TEST_MIGRATIONS: await readD1Migrations(resolve(root, "migrations")), WEBHOOK_ALLOW_LOCAL: "true", WEBHOOK_RETRY_BASE_SECONDS: "1" },
+      },
+    }),
+  ],
+  test: {
+    // mediabunny re-exports node:fs/promises for its file targets (unused here); bundled by Vite, it resolves in workerd.
+    deps: { optimizer: { ssr: { enabled: true, include: ["mediabunny"] } } },
+    root,
+    include: ["test/zz-*.test.ts"],
+    setupFiles: ["test/zz-setup.ts"],
+  },
+}));
