@@ -96,6 +96,33 @@ describe("a show's events reach a subscribed endpoint, signed", { timeout: 30_00
 });
 
 describe("events written with their D1 changes", { timeout: 30_000 }, () => {
+  it("show.scheduled again when a show's start or title changes, not for its description", async () => {
+    const { shop, apiKey } = await json(await call("/api/shops", { method: "POST", json: { name: "Kettle & Co", currency: "EUR" } }));
+    const hook = await subscribe(shop.id, apiKey, ["show.scheduled"]);
+    const { product } = await json(await call(`/api/shops/${shop.id}/products`, { method: "POST", key: apiKey, json: { title: "Iron kettle", priceCents: 8900 } }));
+    const first = new Date(Date.now() + 86_400_000).toISOString();
+    const { room } = await json(await call(`/api/shops/${shop.id}/rooms`, { method: "POST", key: apiKey, json: { title: "Kettles live", startsAt: first, products: [{ productId: product.id, stock: 3 }] } }));
+    const edit = (patch: object) => call(`/api/shops/${shop.id}/rooms/${room.id}`, { method: "PATCH", key: apiKey, json: patch });
+    await until("the first show.scheduled", () => at(hook.path).length === 1);
+
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    expect((await edit({ startsAt: later })).status).toBe(200);
+    await until("a second show.scheduled", () => at(hook.path).length === 2);
+    expect((await edit({ description: "Cast iron, from Iwate." })).status).toBe(200);
+    expect((await edit({ startsAt: later })).status).toBe(200); // The same start again: nothing changed.
+    expect((await edit({ title: "Kettles, live from Iwate" })).status).toBe(200);
+    await until("a third show.scheduled", () => at(hook.path).length === 3);
+    await new Promise((r) => setTimeout(r, 1500));
+    const events = at(hook.path).map((r) => JSON.parse(r.body));
+    expect(events.map((e) => e.type)).toEqual(["show.scheduled", "show.scheduled", "show.scheduled"]);
+    expect(events.map((e) => [e.data.title, e.data.startsAt])).toEqual([
+      ["Kettles live", first],
+      ["Kettles live", later],
+      ["Kettles, live from Iwate", later],
+    ]);
+    expect(new Set(at(hook.path).map((r) => r.headers["webhook-id"])).size).toBe(3);
+  });
+
   it("show.scheduled with the new show, order.fulfilled with the step, in order after the room's events", async () => {
     const { shop, apiKey } = await json(await call("/api/shops", { method: "POST", json: { name: "Kettle & Co", currency: "EUR" } }));
     const hook = await subscribe(shop.id, apiKey, ["show.scheduled", "order.created", "order.paid", "order.fulfilled"]);

@@ -16,6 +16,7 @@ import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { unwrap } from "../refusals.ts";
 import { EditShow, ShopParams, ShopShow, ShopShowDetails, ShopShows, ShowParams } from "../schemas.ts";
 import { validationHook } from "../validation.ts";
+import { eventStatements, handOverEvents, newEventId, type WebhookEvent } from "../webhooks/events.ts";
 
 export const shopShows = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -134,7 +135,8 @@ shopShows.openapi(
     tags: ["Rooms"],
     summary: "Change a show before it starts",
     description:
-      "Title, description, cover image, planned start and whether it is recorded; only the fields sent change. Viewers on its page see the new title and start at once. " +
+      "Title, description, cover image, planned start and whether it is recorded; only the fields sent change. Viewers on its page see the new title and start at once, " +
+      "and a new title or start is sent to the shop's webhooks as `show.scheduled` again. " +
       "Refused with 409 once the show is live or has ended.",
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
@@ -144,10 +146,18 @@ shopShows.openapi(
   async (c) => {
     const { roomId } = c.req.valid("param");
     const edit = c.req.valid("json");
-    await findShow(c, roomId);
+    const before = await findShow(c, roomId);
     const startsAt = edit.startsAt === undefined ? undefined : edit.startsAt && new Date(edit.startsAt).toISOString();
     // The Room first: it refuses once the show is live, and tells its viewers.
     unwrap(await c.env.Room.getByName(roomId).editShow({ title: edit.title, startsAt }));
+    const shopId = c.get("shop").id;
+    const title = edit.title ?? before.title;
+    const start = startsAt === undefined ? before.startsAt : startsAt;
+    // A new title or start is announced as the creation was, in the same batch as D1's copy of it.
+    const rescheduled: WebhookEvent | null =
+      title !== before.title || start !== before.startsAt
+        ? { id: newEventId(), shopId, roomId, type: "show.scheduled", at: Date.now(), data: { roomId, shopId, title, status: "scheduled", startsAt: start } }
+        : null;
     const columns = {
       title: edit.title,
       starts_at: startsAt,
@@ -156,9 +166,11 @@ shopShows.openapi(
       recording: edit.recording === undefined ? undefined : edit.recording ? 1 : 0,
     };
     const set = Object.entries(columns).filter(([, value]) => value !== undefined);
-    await c.env.DB.prepare(`UPDATE rooms SET ${set.map(([name]) => `${name} = ?`).join(", ")} WHERE id = ?`)
-      .bind(...set.map(([, value]) => value), roomId)
-      .run();
+    await c.env.DB.batch([
+      c.env.DB.prepare(`UPDATE rooms SET ${set.map(([name]) => `${name} = ?`).join(", ")} WHERE id = ?`).bind(...set.map(([, value]) => value), roomId),
+      ...(rescheduled ? eventStatements(c.env.DB, rescheduled) : []),
+    ]);
+    if (rescheduled) await handOverEvents(c.env, [rescheduled.id]);
     return c.json({ show: await showDetails(c, roomId) }, 200);
   },
 );

@@ -3140,7 +3140,7 @@ export interface paths {
         head?: never;
         /**
          * Change a show before it starts
-         * @description Title, description, cover image, planned start and whether it is recorded; only the fields sent change. Viewers on its page see the new title and start at once. Refused with 409 once the show is live or has ended.
+         * @description Title, description, cover image, planned start and whether it is recorded; only the fields sent change. Viewers on its page see the new title and start at once, and a new title or start is sent to the shop's webhooks as `show.scheduled` again. Refused with 409 once the show is live or has ended.
          */
         patch: {
             parameters: {
