@@ -48,6 +48,8 @@ describe("API rate limits", () => {
     expect(first.status).toBe(200);
     expect(first.headers.get("RateLimit-Policy")).toBe(`"default";q=${KEY_QUOTA};w=60`);
     expect(standing(first).default).toEqual({ r: KEY_QUOTA - 1, t: 60 });
+    // And how long the count took (bench/rate-limits.ts reads it).
+    expect(first.headers.get("Server-Timing")).toMatch(/^quota;dur=\d+\.\d;desc="rate limit count"$/);
     // Errors too: a 404 and a 400 are counted and carry the headers.
     const missing = await call(`/api/shops/${shop.id}/products/p_0000000000000000`, { key: apiKey });
     expect(missing.status).toBe(404);
