@@ -2,8 +2,9 @@
  * `npm run bench:replay`: how fast an ended show's replay starts and seeks,
  * in Chromium, over the real pages and the local stack.
  *
- * A show is set up through the public API (live, two pins a second apart, a
- * flash deal, the end). Then, RUNS times, a fresh phone context (no cache)
+ * A recorded show is made as a host makes one (the studio with Chromium's
+ * fake camera goes live; two pins 6 s apart and a flash deal through the
+ * API; the end from the studio) and its takes are finalized. Then, RUNS times, a fresh phone context (no cache)
  * opens the viewer link and we time, inside the page from navigation start:
  *
  *  - start: until the first frame of the replay's video is presented
@@ -16,8 +17,7 @@
  *   RUNS=7 npm run bench:replay
  */
 import { cpus, loadavg } from "node:os";
-import type { Page } from "playwright-core";
-import { createShow, hostKeyOf, launchBrowser, phone } from "../e2e/browser.ts";
+import { createShow, desktop, hostKeyOf, launchBrowser, phone } from "../e2e/browser.ts";
 import { startStack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
@@ -35,59 +35,85 @@ function watchSync(): void {
   }).observe(document, { subtree: true, attributes: true, childList: true });
 }
 
-/** In the page: ms from navigation start until the replay shows its first frame (or its state, without video). */
-function startTime(): Promise<{ ms: number; video: boolean; syncedAt: number }> {
+/**
+ * In the page: ms from navigation start until the replay shows its first frame (with takes: a take's video may
+ * appear only once the replay's clock reaches it), or its state (without takes).
+ */
+function startTime(withTakes: boolean): Promise<{ ms: number; video: boolean; syncedAt: number; readyAt: number }> {
   const synced = () => (window as unknown as { syncedAt?: number }).syncedAt ?? NaN;
+  let readyAt = NaN;
   return new Promise((resolve) => {
     const check = () => {
       const root = document.querySelector('[data-testid="replay"][data-state="ready"]');
       if (!root) return void requestAnimationFrame(check);
+      if (Number.isNaN(readyAt)) readyAt = performance.now();
       const video = root.querySelector<HTMLVideoElement>("[data-testid=replay-video]");
-      if (!video) return resolve({ ms: performance.now(), video: false, syncedAt: synced() });
-      video.requestVideoFrameCallback(() => resolve({ ms: performance.now(), video: true, syncedAt: synced() }));
+      if (!video && withTakes) return void requestAnimationFrame(check);
+      if (!video) return resolve({ ms: performance.now(), video: false, syncedAt: synced(), readyAt });
+      video.requestVideoFrameCallback(() => resolve({ ms: performance.now(), video: true, syncedAt: synced(), readyAt }));
     };
     check();
   });
 }
 
-/** In the page: taps the chapter of `productId` and times until it is pinned (and, with video, a frame is presented). */
+/**
+ * In the page, while the replay plays: taps the chapter of `productId` and times until it is pinned and, with
+ * video, a frame is presented once the video is no longer seeking (the frame at the new time). NaN after 10 s.
+ */
 function seekTime(productId: string): Promise<number> {
   return new Promise((resolve) => {
     const button = document.querySelector<HTMLButtonElement>(`[data-testid=chapter][data-product-id="${productId}"]`)!;
     const started = performance.now();
+    const giveUp = setTimeout(() => resolve(NaN), 10_000);
+    const done = () => (clearTimeout(giveUp), resolve(performance.now() - started));
     button.click();
     const check = () => {
       if (!document.querySelector(`[data-testid=pinned-product][data-product-id="${productId}"]`)) return void requestAnimationFrame(check);
       const video = document.querySelector<HTMLVideoElement>("[data-testid=replay-video]");
-      if (!video) return resolve(performance.now() - started);
-      video.requestVideoFrameCallback(() => resolve(performance.now() - started));
+      if (!video) return done();
+      const frame = () => (video.seeking ? video.requestVideoFrameCallback(frame) : done());
+      video.requestVideoFrameCallback(frame);
     };
     check();
   });
 }
 
-async function pause(page: Page) {
-  if ((await page.locator("[data-testid=replay]").getAttribute("data-playing")) === "true") await page.locator("[data-testid=play-pause]").click();
+
+/** Until the replay's manifest says `ready` (its takes finalized), or 60 s. */
+async function replayReady(origin: string, roomId: string) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
+    const manifest = await fetch(`${origin}/api/rooms/${roomId}/replay`).then((r) => (r.ok ? r.json() : null), () => null);
+    if (manifest?.replay?.status === "ready") return manifest.replay as { takes: unknown[] };
+  }
+  return null;
 }
 
 const stack = await startStack();
 const browser = await launchBrowser();
 try {
+  // A recorded show, as a host makes one: the studio with the fake camera goes live, two pins 6 s apart, a deal, the end.
   const show = await createShow(stack.origin, 5);
   const key = hostKeyOf(show);
   const [jasmine, gaiwan] = show.products;
-  await show.api(`/api/rooms/${show.room.id}/status`, { status: "live" }, key);
+  const studio = await (await desktop(browser)).newPage();
+  await studio.goto(show.links.host);
+  await studio.locator("[data-testid=go-live]:not([disabled])").click({ timeout: 20_000 });
+  await studio.locator("[data-testid=host-camera][data-state=on]").waitFor({ timeout: 15_000 });
   await show.api(`/api/rooms/${show.room.id}/pin`, { productId: jasmine.id }, key);
-  await sleep(1500);
+  await sleep(6000);
   await show.api(`/api/rooms/${show.room.id}/pin`, { productId: gaiwan.id }, key);
   await show.api(`/api/rooms/${show.room.id}/deals`, { productId: gaiwan.id, priceCents: 3000, durationSeconds: 30 }, key);
-  await sleep(1500);
-  await show.api(`/api/rooms/${show.room.id}/status`, { status: "ended" }, key);
-  const manifest = await fetch(`${stack.origin}/api/rooms/${show.room.id}/replay`).then((r) => (r.ok ? r.json() : null), () => null);
-  const takes: number = manifest?.replay?.takes?.length ?? 0;
+  await sleep(6000);
+  studio.on("dialog", (dialog) => void dialog.accept());
+  await studio.locator("[data-testid=end-show], [data-testid=live-end-show]").first().click();
+  await studio.locator("[data-testid=live-end-confirm]").click({ timeout: 2000 }).catch(() => {});
+  const replay = await replayReady(stack.origin, show.room.id);
+  await studio.context().close();
+  const takes = replay?.takes.length ?? 0;
 
   const starts: number[] = [];
   const syncs: number[] = [];
+  const readies: number[] = [];
   const seeks: number[] = [];
   let withVideo = false;
   for (let run = 0; run < RUNS; run++) {
@@ -95,14 +121,14 @@ try {
     const page = await context.newPage();
     await page.addInitScript(watchSync);
     await page.goto(show.links.viewer);
-    const start = await page.evaluate(startTime);
+    const start = await page.evaluate(startTime, takes > 0);
+    readies.push(start.readyAt);
     withVideo ||= start.video;
     starts.push(start.ms);
     syncs.push(start.syncedAt);
-    await pause(page);
-    // Back to the first chapter, then time the jump to the second.
-    await page.evaluate(seekTime, jasmine.id);
+    // Playing: to the second chapter, then back to the first (the first, at the show's start, may have no video yet).
     seeks.push(await page.evaluate(seekTime, gaiwan.id));
+    seeks.push(await page.evaluate(seekTime, jasmine.id));
     await context.close();
     console.log(`run ${run + 1}: start ${ms(start.ms)}${start.video ? " (first frame)" : " (state only)"}, seek ${ms(seeks.at(-1)!)}`);
   }
@@ -120,6 +146,7 @@ try {
     "| --- | --- | --- |",
     `| replay start (navigation → ${withVideo ? "first frame" : "replay state shown"}) | ${ms(median(starts))} | ≤ 1000 ms |`,
     `| of which: the viewer page's own start (script, ticket, socket, first sync: when it learns the show ended) | ${ms(median(syncs))} | |`,
+    `| and the replay's page ready (its chunk, manifest and events loaded) | ${ms(median(readies))} | |`,
     `| seek to a chapter (tap → product pinned${withVideo ? " and a frame at the new time" : ""}) | ${ms(median(seeks))} | ≤ 500 ms |`,
     "",
     `Measured: ${what}. All runs: start ${starts.map(ms).join(", ")}; seek ${seeks.map(ms).join(", ")}.`,

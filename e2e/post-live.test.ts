@@ -93,7 +93,7 @@ describe("after the show", () => {
     await byTestId(host, "end-show").or(byTestId(host, "live-end-show")).first().click();
     await byTestId(host, "live-end-confirm").click({ timeout: 2000 }).catch(() => {});
     await expect.poll(async () => (await show.api(`/api/rooms/${show.room.id}`)).room.status, { timeout: 5000 }).toBe("ended");
-    let replay: { status: string; takes: Array<{ role: string }> } = { status: "", takes: [] };
+    let replay: { status: string; takes: Array<{ role: string; startMs: number; url: string }> } = { status: "", takes: [] };
     await expect
       .poll(async () => (replay = (await show.api(`/api/rooms/${show.room.id}/replay`)).replay).status, { timeout: 30_000, interval: 500 })
       .toBe("ready");
@@ -101,7 +101,7 @@ describe("after the show", () => {
     // Recorded from the frames sent to viewers (no second encoder), with a key frame every few seconds, so a seek is quick
     // (asked for every 3 s; a loaded machine's encoder can be late, and without asking there is one per viewer who joins).
     expect([await mediaRecorders(host), await mediaRecorders(guest)]).toEqual([0, 0]);
-    for (const take of replay.takes as Array<{ role: string; url: string }>) {
+    for (const take of replay.takes) {
       const file = await takeFile(new URL(take.url, origin).href);
       expect(file, take.role).toMatchObject({ video: "vp8", audio: "opus" });
       expect(file.duration, take.role).toBeGreaterThan(10);
@@ -111,6 +111,9 @@ describe("after the show", () => {
     // Later: a new viewer on a phone opens the same link and gets the replay, the recordings playing.
     const later = await open(phone, show.links.viewer);
     await later.locator('[data-testid="replay"][data-state="ready"]').waitFor({ timeout: 15_000 });
+    // It opens where the recording begins (a moment after the show went live), not on a poster before it.
+    const firstTake = Math.min(...replay.takes.map((take) => take.startMs));
+    expect(Number(await byTestId(later, "replay").getAttribute("data-t"))).toBeGreaterThanOrEqual(firstTake - 1);
     await expect
       .poll(async () => (await videos(later)).filter((video) => video.readyState >= 2 && video.width > 0).map((video) => video.role).sort(), { timeout: 10_000 })
       .toEqual(["guest", "host"]);

@@ -119,7 +119,9 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
     () => (manifest?.chapters.length ? manifest.chapters : timeline.pins()).filter((c: Chapter) => c.atMs >= trim.startMs && c.atMs <= trim.endMs),
     [manifest, timeline, timeline.pins().length],
   );
-  const [at, setAt] = useState(() => clamp(linkedTime(location.search, chapters) ?? trim.startMs));
+  // Opened without a time or a product in its link: where the video starts, if the recording began after the trimmed start (no poster first).
+  const firstTake = manifest?.takes.length ? Math.min(...manifest.takes.map((take) => take.startMs)) : trim.startMs;
+  const [at, setAt] = useState(() => clamp(linkedTime(location.search, chapters) ?? Math.max(trim.startMs, firstTake)));
   const [playing, setPlaying] = useState(true);
   const [chatShown, setChatShown] = useState(true);
   const [buying, setBuying] = useState<RoomProduct | null>(null);
