@@ -98,7 +98,10 @@ export const CallsParams = z.object({
 export const RemoveFromStage = z.object({ sessionId: SessionId }).openapi("RemoveFromStage");
 
 /** What Calls answers is passed through as is. */
-export const CallsAnswer = z.record(z.string(), z.unknown()).openapi("CallsAnswer", { description: "The Calls API's answer, passed through." });
+export const CallsAnswer = z.record(z.string(), z.unknown()).openapi("CallsAnswer", {
+  description: "The Calls API's answer, passed through.",
+  example: { requiresImmediateRenegotiation: false, tracks: [{ mid: "1", trackName: "camera-video-1" }] },
+});
 export const SessionOpened = z
   .object({
     sessionId: z.string().openapi({ example: IDS.callsSession }),

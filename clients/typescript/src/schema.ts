@@ -13878,7 +13878,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -14066,7 +14076,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -14242,7 +14262,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -14588,7 +14618,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -21721,7 +21761,18 @@ export interface components {
         CallsNewSession: {
             sessionDescription?: components["schemas"]["SessionDescription"];
         };
-        /** @description The Calls API's answer, passed through. */
+        /**
+         * @description The Calls API's answer, passed through.
+         * @example {
+         *       "requiresImmediateRenegotiation": false,
+         *       "tracks": [
+         *         {
+         *           "mid": "1",
+         *           "trackName": "camera-video-1"
+         *         }
+         *       ]
+         *     }
+         */
         CallsAnswer: {
             [key: string]: unknown;
         };
