@@ -314,6 +314,10 @@ describe("the API document", () => {
     const html = await res.text();
     expect(html).toContain("/shops/{shopId}/rooms");
     expect(html).toContain("Create a show");
+    // Examples of what the routes take and answer, as text: JSON, and the calendar file as it is.
+    expect(html).toContain("<summary>Example <small>application/json</small></summary>");
+    expect(html).toContain("&quot;title&quot;: &quot;Spring tea tasting, live from the shop&quot;");
+    expect(html).toContain("BEGIN:VCALENDAR");
     // Rendered by the Worker, so its security headers come from the Worker too.
     expect(res.headers.get("Content-Security-Policy")).toMatch(/^default-src 'self';.* frame-ancestors 'self'/);
     expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");

@@ -29,14 +29,15 @@ export const docsRoute = createRoute({
 });
 
 type Schema = { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; description?: string; example?: unknown; nullable?: boolean; anyOf?: Schema[]; default?: unknown; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; format?: string };
+type Media = { schema?: Schema; example?: unknown };
 type Operation = {
   summary?: string;
   description?: string;
   tags?: string[];
   security?: unknown[];
   parameters?: Array<{ name: string; in: string; schema?: Schema }>;
-  requestBody?: { content?: Record<string, { schema?: Schema }> };
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
+  requestBody?: { content?: Record<string, Media> };
+  responses?: Record<string, { description?: string; content?: Record<string, Media> }>;
 };
 type Document = { info: { title: string; version: string; description?: string }; paths: Record<string, Record<string, Operation>> };
 
@@ -73,19 +74,31 @@ function fields(schema: Schema): string {
   return `<table>${rows.join("")}</table>`;
 }
 
+/** A body's example, folded away: JSON pretty-printed, a text body (CSV, calendar) as it is. */
+function examples(content: Record<string, Media> | undefined): string {
+  return Object.entries(content ?? {})
+    .filter(([, media]) => media.example !== undefined)
+    .map(([type, { example }]) => {
+      const text = typeof example === "string" ? example : JSON.stringify(example, null, 2);
+      return `<details><summary>Example <small>${escape(type)}</small></summary><pre><code>${escape(text)}</code></pre></details>`;
+    })
+    .join("");
+}
+
 export function renderDocs(doc: Document & { components?: { schemas?: Record<string, Schema> } }): string {
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
       const body = op.requestBody?.content?.["application/json"]?.schema;
       const params = (op.parameters ?? []).map((p) => `<code>${escape(p.name)}</code> (${escape(p.in)})`).join(", ");
+      // Examples of the answers that succeed; the errors all have the one shape, Error.
       const responses = Object.entries(op.responses ?? {})
-        .map(([status, r]) => `<li><b>${escape(status)}</b> ${escape(r.description ?? "")} ${describe(r.content?.["application/json"]?.schema)}</li>`)
+        .map(([status, r]) => `<li><b>${escape(status)}</b> ${escape(r.description ?? "")} ${describe(r.content?.["application/json"]?.schema)}${Number(status) < 400 ? examples(r.content) : ""}</li>`)
         .join("");
       return `<section class="op"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
 <p><b>${escape(op.summary ?? "")}</b>${op.security?.length ? ' <span class="auth">Bearer key</span>' : ""}</p>
 ${op.description ? `<p>${escape(op.description)}</p>` : ""}
 ${params ? `<p>Parameters: ${params}</p>` : ""}
-${body ? `<p>Body (JSON): ${describe(body)}</p>` : ""}
+${body ? `<p>Body (JSON): ${describe(body)}</p>${examples(op.requestBody?.content)}` : ""}
 <ul>${responses}</ul></section>`;
     }),
   );
@@ -100,6 +113,7 @@ code{font:13px ui-monospace,monospace;background:#f3f3f5;padding:1px 4px;border-
 .m{font:700 12px ui-monospace,monospace;padding:2px 6px;border-radius:4px;color:#fff;background:#555}
 .m.get{background:#0a7d4f}.m.post{background:#c2410c}.auth{font-size:12px;background:#fde68a;padding:1px 6px;border-radius:4px}
 table{border-collapse:collapse;margin:4px 0}td{border-top:1px solid #eee;padding:4px 8px;vertical-align:top}
+details{margin:4px 0}summary{cursor:pointer;color:#444}pre{background:#f3f3f5;border-radius:8px;padding:8px 10px;overflow-x:auto;margin:4px 0}pre code{background:none;padding:0}
 </style></head><body><h1>${escape(doc.info.title)} <small>${escape(doc.info.version)}</small></h1>
 <p>${escape(doc.info.description ?? "")}</p><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
 <h2>Endpoints</h2>${operations.join("")}<h2>Schemas</h2>${schemas}</body></html>`;

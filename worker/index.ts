@@ -158,4 +158,6 @@ export default {
   request: app.request,
   /** Every route the app answers, for the test that holds the OpenAPI document to them (test/openapi-complete.test.ts). */
   routes: app.routes,
-} satisfies ExportedHandler<Env> & Pick<typeof app, "request" | "routes">;
+  /** The routes' zod schemas, for the test that holds the document's examples to them (test/openapi-complete.test.ts). */
+  openAPIRegistry: app.openAPIRegistry,
+} satisfies ExportedHandler<Env> & Pick<typeof app, "request" | "routes" | "openAPIRegistry">;

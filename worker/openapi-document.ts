@@ -104,6 +104,14 @@ function withExample(media: Media, doc: Document): void {
   if (found.missing.length === 0) media.example = found.value;
 }
 
+/**
+ * An optional field with one possible value and no example of its own: a flag
+ * that is there only when it holds (`test: true` on a rehearsal's order,
+ * `paused: true` on a track turned off). Examples show the usual case, without it.
+ */
+const isOptionalFlag = (object: JsonSchema, name: string, field: JsonSchema) =>
+  !object.required?.includes(name) && field.example === undefined && (field.const !== undefined || field.enum?.length === 1);
+
 /** A schema's example, from its own or its fields'; `missing` lists the fields (as paths) that have none. */
 export function exampleOf(schema: JsonSchema, doc: Document, seen: Set<string>, at = ""): { value: unknown; missing: string[] } {
   if (schema.$ref) {
@@ -134,6 +142,7 @@ export function exampleOf(schema: JsonSchema, doc: Document, seen: Set<string>, 
     const value: Record<string, unknown> = {};
     const missing: string[] = [];
     for (const [name, field] of Object.entries(schema.properties ?? {})) {
+      if (isOptionalFlag(schema, name, field)) continue;
       const found = exampleOf(field, doc, seen, at ? `${at}.${name}` : name);
       value[name] = found.value;
       missing.push(...found.missing);

@@ -150,7 +150,7 @@ fulfilment.openapi(
 );
 
 const CancelResult = ShopOrderDetail.extend({
-  unitsReturned: z.number().int().openapi({ description: "Units put back on sale in the show, or in its replay after it ended (0 on a repeat)." }),
+  unitsReturned: z.number().int().openapi({ description: "Units put back on sale in the show, or in its replay after it ended (0 on a repeat).", example: 2 }),
 }).openapi("OrderCancelled");
 
 fulfilment.openapi(

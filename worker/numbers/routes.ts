@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { requireHost, requireRoom } from "../auth.ts";
 import { ApiError } from "../errors.ts";
+import { IDS } from "../openapi-examples.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { RoomParams } from "../schemas.ts";
 import { csvCell } from "../shop-orders.ts";
@@ -17,6 +18,12 @@ import { figureTable, showFigures } from "./figures.ts";
 import { NumbersCsvQuery, ShowNumbersBody, ViewAccepted, ViewRequest } from "./schemas.ts";
 
 export const numbers = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+/** `table=products` of the examples' show, as figureTable and the route below write it. */
+const PRODUCTS_CSV_EXAMPLE =
+  "product_id,title,pinned_seconds,card_views,checkout_opens,orders,units,revenue\r\n" +
+  `${IDS.product},"Jasmine pearls, 100 g",1260,402,58,19,27,512.73\r\n` +
+  "p_2Wn8Rk4Tz6Yb1Qc5,Porcelain gaiwan set,840,215,21,6,6,270.00\r\n";
 
 numbers.openapi(
   createRoute({
@@ -46,7 +53,7 @@ numbers.openapi(
     description: "`table`: minutes, products, referrals or phases. The same credential as the numbers.",
     middleware: [requireHost()] as const,
     request: { params: RoomParams, query: NumbersCsvQuery },
-    responses: { 200: { description: "The table", content: { "text/csv": { schema: { type: "string" } } } }, ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: { description: "The table", content: { "text/csv": { schema: { type: "string" }, example: PRODUCTS_CSV_EXAMPLE } } }, ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const roomId = c.get("room").id;

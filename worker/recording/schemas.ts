@@ -1,12 +1,13 @@
 /** The HTTP schemas of recording, the replay's manifest and the library (OpenAPI from the same zod). */
 import { z } from "@hono/zod-openapi";
+import { IDS, TIMES } from "../openapi-examples.ts";
 import { ProductId, RoomId, ShopParams } from "../schemas.ts";
 
 export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 /** 4 hours of 2-second chunks, and then some. */
 export const MAX_CHUNK_NUMBER = 20_000;
 
-export const TakeId = z.string().regex(/^tk_[0-9A-Za-z]{16}$/, "not a take id").openapi({ example: "tk_4Gh7JkL1zX8cV2bN" });
+export const TakeId = z.string().regex(/^tk_[0-9A-Za-z]{16}$/, "not a take id").openapi({ example: IDS.take });
 
 export const TakeParams = z.object({
   roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }),
@@ -24,7 +25,7 @@ export const ChunkParams = TakeParams.extend({
 
 export const NewTake = z
   .object({
-    source: z.enum(["camera", "screen"]).openapi({ description: "camera: the camera and microphone, one recording; screen: a screen share, its own." }),
+    source: z.enum(["camera", "screen"]).openapi({ description: "camera: the camera and microphone, one recording; screen: a screen share, its own.", example: "camera" }),
     mime: z
       .string()
       .max(100)
@@ -34,7 +35,10 @@ export const NewTake = z
       .number()
       .int()
       .positive()
-      .openapi({ description: "When the recorder started, by the room clock (ms since the epoch; the page's serverNow()). Clamped to within 30 s of the server's clock." }),
+      .openapi({
+        description: "When the recorder started, by the room clock (ms since the epoch; the page's serverNow()). Clamped to within 30 s of the server's clock.",
+        example: TIMES.live + 1200,
+      }),
   })
   .openapi("NewTake");
 
@@ -45,36 +49,46 @@ export const Take = z
     state: z.enum(["recording", "closed", "ready", "empty", "failed", "aborted"]).openapi({
       description: "recording: chunks may arrive; closed: complete, waiting for the show's end; ready: finalized; empty/failed: not in the replay; aborted: thrown away.",
     }),
-    startedAt: z.number().int(),
-    chunks: z.array(z.number().int()).openapi({ description: "The numbers of the chunks that arrived (and are durable), ascending: what a page resuming may skip." }),
-    bytes: z.number().int(),
+    startedAt: z.number().int().openapi({ example: TIMES.live + 1200 }),
+    chunks: z.array(z.number().int()).openapi({ description: "The numbers of the chunks that arrived (and are durable), ascending: what a page resuming may skip.", example: [0, 1, 2] }),
+    bytes: z.number().int().openapi({ example: 1572864 }),
   })
   .openapi("Take");
 
-export const TakeBody = z.object({ take: Take, maxChunkBytes: z.number().int() }).openapi("TakeResponse");
-export const ChunkStored = z.object({ chunk: z.object({ n: z.number().int(), bytes: z.number().int() }) }).openapi("ChunkStored");
+export const TakeBody = z.object({ take: Take, maxChunkBytes: z.number().int().openapi({ example: MAX_CHUNK_BYTES }) }).openapi("TakeResponse");
+export const ChunkStored = z
+  .object({ chunk: z.object({ n: z.number().int().openapi({ example: 2 }), bytes: z.number().int().openapi({ example: 524288 }) }) })
+  .openapi("ChunkStored");
 
 export const ReplayTake = z.object({
   id: TakeId,
-  publisher: z.string().openapi({ description: "Stable for one person across takes (their page's identity)." }),
+  publisher: z.string().openapi({ description: "Stable for one person across takes (their page's identity).", example: IDS.viewer }),
   role: z.enum(["host", "guest"]),
   source: z.enum(["camera", "screen"]),
-  startMs: z.number().int().openapi({ description: "When the take starts, in replay time (ms from liveAt)." }),
-  durationMs: z.number().int(),
-  mime: z.string(),
-  url: z.string().openapi({ description: "The file: range requests, ETag, cached for a year." }),
+  startMs: z.number().int().openapi({ description: "When the take starts, in replay time (ms from liveAt).", example: 1200 }),
+  durationMs: z.number().int().openapi({ example: TIMES.ended - TIMES.live - 1200 }),
+  mime: z.string().openapi({ example: "video/webm" }),
+  url: z.string().openapi({ description: "The file: range requests, ETag, cached for a year.", example: `/api/rooms/${IDS.room}/replay/takes/${IDS.take}` }),
 });
 
 export const Replay = z
   .object({
     status: z.enum(["none", "processing", "ready"]).openapi({
+      example: "ready",
       description: "none: not ended, never live, or hidden; processing: ended, takes being finalized; ready: every take plays (with recording off or no takes, ready with none: the replay runs over the cover).",
     }),
-    liveAt: z.number().int().nullable().openapi({ description: "When the show went live, by the room clock (ms)." }),
-    durationMs: z.number().int().openapi({ description: "endedAt − liveAt; 0 when unknown." }),
-    trim: z.object({ startMs: z.number().int(), endMs: z.number().int() }).openapi({ description: "The part the brand keeps, in replay time." }),
-    thumbnailUrl: z.string().nullable().openapi({ description: "The thumbnail the brand picked, else the show's cover; null when neither." }),
-    chapters: z.array(z.object({ productId: ProductId, atMs: z.number().int() })).openapi({ description: "Every pin of a product, in replay time, in order." }),
+    liveAt: z.number().int().nullable().openapi({ description: "When the show went live, by the room clock (ms).", example: TIMES.live }),
+    durationMs: z.number().int().openapi({ description: "endedAt − liveAt; 0 when unknown.", example: TIMES.ended - TIMES.live }),
+    trim: z
+      .object({ startMs: z.number().int().openapi({ example: 45_000 }), endMs: z.number().int().openapi({ example: TIMES.ended - TIMES.live }) })
+      .openapi({ description: "The part the brand keeps, in replay time." }),
+    thumbnailUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: "The thumbnail the brand picked, else the show's cover; null when neither.", example: `/photos/${IDS.room}/th_Zk2Pq7Ln4Vb9Xc1M.jpg` }),
+    chapters: z
+      .array(z.object({ productId: ProductId, atMs: z.number().int().openapi({ example: 6 * 60_000 }) }))
+      .openapi({ description: "Every pin of a product, in replay time, in order." }),
     takes: z.array(ReplayTake),
   })
   .openapi("Replay");
@@ -86,9 +100,9 @@ export const LibraryParams = ShopParams.extend({ roomId: RoomId.openapi({ param:
 
 export const EditReplay = z
   .object({
-    hidden: z.boolean().openapi({ description: "Hidden: not on the shop's page, and its manifest says none to the public." }),
+    hidden: z.boolean().openapi({ description: "Hidden: not on the shop's page, and its manifest says none to the public.", example: false }),
     trim: z
-      .object({ startMs: z.number().int().min(0), endMs: z.number().int().positive() })
+      .object({ startMs: z.number().int().min(0).openapi({ example: 45_000 }), endMs: z.number().int().positive().openapi({ example: TIMES.ended - TIMES.live }) })
       .refine((t) => t.startMs < t.endMs, "startMs must be before endMs")
       .nullable()
       .openapi({ description: "The part to keep, in replay-time ms (0 ≤ startMs < endMs ≤ durationMs); null keeps all of it." }),
@@ -98,5 +112,5 @@ export const EditReplay = z
   .openapi("EditReplay");
 
 export const LibraryReplay = z
-  .object({ replay: Replay, hidden: z.boolean(), recording: z.boolean() })
+  .object({ replay: Replay, hidden: z.boolean().openapi({ example: false }), recording: z.boolean().openapi({ example: true }) })
   .openapi("LibraryReplay", { description: "The replay as the brand sees it (also while hidden), and the show's switches." });

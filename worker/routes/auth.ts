@@ -16,6 +16,7 @@ import { currentSession, endSession, listSessions, revokeOwnSession, revokeSessi
 import type { AppEnv } from "../app-env.ts";
 import { bearerKey, requireSession, shopForKey } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
+import { IDS } from "../openapi-examples.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import {
   AccountBody,
@@ -43,6 +44,29 @@ export const auth = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 const TAG = ["Sign-in"];
 const rateLimited = { 429: jsonContent(ErrorBody, "Too many sign-in attempts from this IP or for this email; try again later") };
 const signedIn = [{ session: [] }];
+
+/**
+ * The two option routes' examples, whole: one schema (a challenge and
+ * SimpleWebAuthn's options, passed through) answers both, so its fields
+ * cannot show either. As SimpleWebAuthn makes them for shop-along.example.
+ */
+const CHALLENGE = "r4XkC2v9Q0mTzS7yLp1bWgH8dN3fJ6sA";
+const REGISTRATION_OPTIONS = {
+  challengeId: IDS.challenge,
+  options: {
+    challenge: CHALLENGE,
+    rp: { name: "shop-along", id: "shop-along.example" },
+    user: { id: btoa(IDS.account).replaceAll("=", ""), name: "owner@lotus-tea.example", displayName: "Mei" },
+    pubKeyCredParams: [-8, -7, -257].map((alg) => ({ alg, type: "public-key" })),
+    timeout: 60000,
+    attestation: "none",
+    excludeCredentials: [],
+    authenticatorSelection: { residentKey: "required", userVerification: "preferred", requireResidentKey: true },
+    extensions: { credProps: true },
+    hints: [],
+  },
+};
+const SIGN_IN_OPTIONS = { challengeId: IDS.challenge, options: { rpId: "shop-along.example", challenge: CHALLENGE, timeout: 60000, userVerification: "preferred" } };
 
 async function me(db: D1Database, account: Account, session: Session) {
   return { account, shops: await membershipsOf(db, account.id), session: { id: session.id, expiresAt: session.expiresAt } };
@@ -210,7 +234,10 @@ auth.openapi(
     description: "WebAuthn creation options for this account (discoverable credential), and the id of their single-use challenge.",
     security: signedIn,
     middleware: [requireSession()] as const,
-    responses: { 200: jsonContent(PasskeyOptions, "For startRegistration()"), ...errorResponses(401, 403) },
+    responses: {
+      200: { description: "For startRegistration()", content: { "application/json": { schema: PasskeyOptions, example: REGISTRATION_OPTIONS } } },
+      ...errorResponses(401, 403),
+    },
   }),
   async (c) => c.json(await registrationOptions(c.env.DB, relyingParty(c.env, c.req.url), c.get("account")), 200),
 );
@@ -244,7 +271,11 @@ auth.openapi(
     tags: TAG,
     summary: "Start signing in with a passkey",
     description: "WebAuthn request options without any credential listed: the browser offers the passkeys it has for this site.",
-    responses: { 200: jsonContent(PasskeyOptions, "For startAuthentication()"), ...errorResponses(403), ...rateLimited },
+    responses: {
+      200: { description: "For startAuthentication()", content: { "application/json": { schema: PasskeyOptions, example: SIGN_IN_OPTIONS } } },
+      ...errorResponses(403),
+      ...rateLimited,
+    },
   }),
   async (c) => c.json(await authenticationOptions(c.env.DB, relyingParty(c.env, c.req.url)), 200),
 );

@@ -11,6 +11,7 @@ import type { AppEnv } from "../app-env.ts";
 import { requireHost, requireRoom, requireShopAccess, shopAccessSecurity } from "../auth.ts";
 import { sendEmail } from "../email/send-email.ts";
 import { ApiError, notFound } from "../errors.ts";
+import { IDS, ORIGIN, TIMES } from "../openapi-examples.ts";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.ts";
 import { calendarFile } from "../reminders/calendar.ts";
 import { rsvpConfirmationEmail, viewerLink } from "../reminders/reminder-emails.ts";
@@ -35,6 +36,19 @@ export const rsvps = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 const originOf = (c: Context<AppEnv>) => c.env.PUBLIC_URL || new URL(c.req.url).origin;
 
+/** The calendar file of the examples' show, written as the route writes one. */
+const CALENDAR_EXAMPLE = calendarFile(
+  {
+    roomId: IDS.room,
+    title: "Spring tea tasting, live from the shop",
+    startsAt: TIMES.startsAt,
+    shopName: "Lotus Tea House",
+    viewerLink: viewerLink(ORIGIN, IDS.room),
+    host: new URL(ORIGIN).hostname,
+  },
+  TIMES.rsvpsHour,
+);
+
 /** The room's show as the public sees it; 404 when the Room has none. */
 async function publicShow(c: Context<AppEnv>) {
   const state = await c.get("roomStub").getState();
@@ -54,7 +68,7 @@ rsvps.openapi(
     middleware: [requireRoom()] as const,
     request: { params: RoomParams },
     responses: {
-      200: { description: "The calendar file", content: { "text/calendar": { schema: { type: "string" } } } },
+      200: { description: "The calendar file", content: { "text/calendar": { schema: { type: "string" }, example: CALENDAR_EXAMPLE } } },
       ...errorResponses(400, 404, 409),
     },
   }),
@@ -174,6 +188,12 @@ async function listFor(c: Context<AppEnv>, roomId: string) {
 const rsvpsCsv = (emails: Awaited<ReturnType<typeof activeRsvps>>) =>
   [["email", "product_id", "locale", "confirmed_at"].join(","), ...emails.map((e) => [e.email, e.productId, e.locale, new Date(e.confirmedAt).toISOString()].map(csvCell).join(","))].join("\r\n") + "\r\n";
 
+/** Two opted-in addresses, one of them for a product: what the CSV routes write. */
+const RSVPS_CSV_EXAMPLE = rsvpsCsv([
+  { email: "mei@example.com", productId: IDS.product, locale: "zh-CN", confirmedAt: TIMES.rsvpsHour + 17 * 60_000 },
+  { email: "sam@example.com", productId: null, locale: "en", confirmedAt: TIMES.rsvpsHour + 42 * 60_000 },
+]);
+
 function csvResponse(c: Context<AppEnv>, roomId: string, emails: Awaited<ReturnType<typeof activeRsvps>>) {
   return c.body(rsvpsCsv(emails), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="rsvps-${roomId}.csv"`, "Cache-Control": "no-store" });
 }
@@ -189,7 +209,7 @@ rsvps.openapi(
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShowParams, query: RsvpListQuery },
     responses: {
-      200: { description: "The RSVPs", content: { "application/json": { schema: RsvpList }, "text/csv": { schema: { type: "string" } } } },
+      200: { description: "The RSVPs", content: { "application/json": { schema: RsvpList }, "text/csv": { schema: { type: "string" }, example: RSVPS_CSV_EXAMPLE } } },
       ...errorResponses(400, 401, 403, 404),
     },
   }),
@@ -211,7 +231,7 @@ rsvps.openapi(
     security: shopAccessSecurity,
     middleware: [requireShopAccess("owner", "manager")] as const,
     request: { params: ShowParams },
-    responses: { 200: { description: "The emails", content: { "text/csv": { schema: { type: "string" } } } }, ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: { description: "The emails", content: { "text/csv": { schema: { type: "string" }, example: RSVPS_CSV_EXAMPLE } } }, ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { roomId } = c.req.valid("param");

@@ -44,6 +44,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "account": {
+                         *         "id": "a_3fK9x0aZbQ1mN2pL",
+                         *         "email": "owner@lotus-tea.example",
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg",
+                         *         "createdAt": 1803979800000
+                         *       },
+                         *       "shops": [
+                         *         {
+                         *           "id": "s_3fK9x0aZbQ1mN2pL",
+                         *           "name": "Lotus Tea House",
+                         *           "currency": "USD",
+                         *           "role": "owner"
+                         *         }
+                         *       ],
+                         *       "session": {
+                         *         "id": "se_Lm4Xq8Vb2Nc7Rt1Z",
+                         *         "expiresAt": 1807264800000
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Me"];
                     };
                 };
@@ -176,6 +199,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "account": {
+                         *         "id": "a_3fK9x0aZbQ1mN2pL",
+                         *         "email": "owner@lotus-tea.example",
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg",
+                         *         "createdAt": 1803979800000
+                         *       },
+                         *       "shops": [
+                         *         {
+                         *           "id": "s_3fK9x0aZbQ1mN2pL",
+                         *           "name": "Lotus Tea House",
+                         *           "currency": "USD",
+                         *           "role": "owner"
+                         *         }
+                         *       ],
+                         *       "session": {
+                         *         "id": "se_Lm4Xq8Vb2Nc7Rt1Z",
+                         *         "expiresAt": 1807264800000
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Me"];
                     };
                 };
@@ -238,6 +284,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "displayName": "Mei"
+                     *     }
+                     */
                     "application/json": components["schemas"]["EditProfile"];
                 };
             };
@@ -250,6 +301,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "profile": {
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ProfileResponse"];
                     };
                 };
@@ -463,6 +522,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "sessions": [
+                         *         {
+                         *           "id": "se_Lm4Xq8Vb2Nc7Rt1Z",
+                         *           "createdAt": 1804672800000,
+                         *           "lastSeenAt": 1805370300000,
+                         *           "expiresAt": 1807264800000,
+                         *           "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+                         *           "current": true
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["SessionList"];
                     };
                 };
@@ -681,6 +754,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "passkeys": [
+                         *         {
+                         *           "id": "b3BzR0tHd2Q4WmNxVjJ4bVhRcA",
+                         *           "name": "Phone",
+                         *           "createdAt": 1803979800000,
+                         *           "lastUsedAt": 1804672800000
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["PasskeyList"];
                     };
                 };
@@ -904,6 +989,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "challengeId": "wc_Pk3Vn9Lq2Xb7Rm1C",
+                         *       "options": {
+                         *         "challenge": "r4XkC2v9Q0mTzS7yLp1bWgH8dN3fJ6sA",
+                         *         "rp": {
+                         *           "name": "shop-along",
+                         *           "id": "shop-along.example"
+                         *         },
+                         *         "user": {
+                         *           "id": "YV8zZks5eDBhWmJRMW1OMnBM",
+                         *           "name": "owner@lotus-tea.example",
+                         *           "displayName": "Mei"
+                         *         },
+                         *         "pubKeyCredParams": [
+                         *           {
+                         *             "alg": -8,
+                         *             "type": "public-key"
+                         *           },
+                         *           {
+                         *             "alg": -7,
+                         *             "type": "public-key"
+                         *           },
+                         *           {
+                         *             "alg": -257,
+                         *             "type": "public-key"
+                         *           }
+                         *         ],
+                         *         "timeout": 60000,
+                         *         "attestation": "none",
+                         *         "excludeCredentials": [],
+                         *         "authenticatorSelection": {
+                         *           "residentKey": "required",
+                         *           "userVerification": "preferred",
+                         *           "requireResidentKey": true
+                         *         },
+                         *         "extensions": {
+                         *           "credProps": true
+                         *         },
+                         *         "hints": []
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["PasskeyOptions"];
                     };
                 };
@@ -995,6 +1123,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "challengeId": "wc_Pk3Vn9Lq2Xb7Rm1C",
+                     *       "name": "Phone",
+                     *       "response": {
+                     *         "id": "b3BzR0tHd2Q4WmNxVjJ4bVhRcA",
+                     *         "type": "public-key",
+                     *         "response": {}
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterPasskey"];
                 };
             };
@@ -1007,6 +1146,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "passkey": {
+                         *         "id": "b3BzR0tHd2Q4WmNxVjJ4bVhRcA",
+                         *         "name": "Phone",
+                         *         "createdAt": 1803979800000,
+                         *         "lastUsedAt": 1804672800000
+                         *       },
+                         *       "recoveryCode": "7K2M-9QXD-4HNP-W3RT-8CBZ"
+                         *     }
+                         */
                         "application/json": components["schemas"]["PasskeyAdded"];
                     };
                 };
@@ -1163,6 +1313,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "challengeId": "wc_Pk3Vn9Lq2Xb7Rm1C",
+                         *       "options": {
+                         *         "rpId": "shop-along.example",
+                         *         "challenge": "r4XkC2v9Q0mTzS7yLp1bWgH8dN3fJ6sA",
+                         *         "timeout": 60000,
+                         *         "userVerification": "preferred"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["PasskeyOptions"];
                     };
                 };
@@ -1232,6 +1393,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "challengeId": "wc_Pk3Vn9Lq2Xb7Rm1C",
+                     *       "response": {
+                     *         "id": "b3BzR0tHd2Q4WmNxVjJ4bVhRcA",
+                     *         "type": "public-key",
+                     *         "response": {}
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SignInWithPasskey"];
                 };
             };
@@ -1244,6 +1415,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "account": {
+                         *         "id": "a_3fK9x0aZbQ1mN2pL",
+                         *         "email": "owner@lotus-tea.example",
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg",
+                         *         "createdAt": 1803979800000
+                         *       },
+                         *       "shops": [
+                         *         {
+                         *           "id": "s_3fK9x0aZbQ1mN2pL",
+                         *           "name": "Lotus Tea House",
+                         *           "currency": "USD",
+                         *           "role": "owner"
+                         *         }
+                         *       ],
+                         *       "session": {
+                         *         "id": "se_Lm4Xq8Vb2Nc7Rt1Z",
+                         *         "expiresAt": 1807264800000
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Me"];
                     };
                 };
@@ -1507,7 +1701,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "token": "el_..."
+                     *       "token": "el_Mv5Kq2Xz8Lb3Nc7Rw1Hp9Td4Fs6Jy0Ga"
                      *     }
                      */
                     "application/json": components["schemas"]["ConsumeEmailLink"];
@@ -1522,6 +1716,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "account": {
+                         *         "id": "a_3fK9x0aZbQ1mN2pL",
+                         *         "email": "owner@lotus-tea.example",
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg",
+                         *         "createdAt": 1803979800000
+                         *       },
+                         *       "shops": [
+                         *         {
+                         *           "id": "s_3fK9x0aZbQ1mN2pL",
+                         *           "name": "Lotus Tea House",
+                         *           "currency": "USD",
+                         *           "role": "owner"
+                         *         }
+                         *       ],
+                         *       "session": {
+                         *         "id": "se_Lm4Xq8Vb2Nc7Rt1Z",
+                         *         "expiresAt": 1807264800000
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Me"];
                     };
                 };
@@ -1804,7 +2021,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "code": "7K2M-9QXD-…"
+                     *       "code": "7K2M-9QXD-4HNP-W3RT-8CBZ"
                      *     }
                      */
                     "application/json": components["schemas"]["RecoveryCodeSignIn"];
@@ -1819,6 +2036,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "account": {
+                         *         "id": "a_3fK9x0aZbQ1mN2pL",
+                         *         "email": "owner@lotus-tea.example",
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg",
+                         *         "createdAt": 1803979800000
+                         *       },
+                         *       "shops": [
+                         *         {
+                         *           "id": "s_3fK9x0aZbQ1mN2pL",
+                         *           "name": "Lotus Tea House",
+                         *           "currency": "USD",
+                         *           "role": "owner"
+                         *         }
+                         *       ],
+                         *       "session": {
+                         *         "id": "se_Lm4Xq8Vb2Nc7Rt1Z",
+                         *         "expiresAt": 1807264800000
+                         *       },
+                         *       "recoveryCode": "Q9TB-2MXE-6RKH-0VNC-4JWD"
+                         *     }
+                         */
                         "application/json": components["schemas"]["SignedInWithRecoveryCode"];
                     };
                 };
@@ -1961,6 +2202,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "profile": {
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ProfileResponse"];
                     };
                 };
@@ -2100,6 +2349,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "profile": {
+                         *         "displayName": "Mei",
+                         *         "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ProfileResponse"];
                     };
                 };
@@ -2198,6 +2455,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "shop": {
+                         *         "id": "s_3fK9x0aZbQ1mN2pL",
+                         *         "name": "Lotus Tea House",
+                         *         "slug": "lotus-tea-house",
+                         *         "url": "https://shop-along.example/s/lotus-tea-house"
+                         *       },
+                         *       "now": 1805385600000,
+                         *       "live": [],
+                         *       "upcoming": [],
+                         *       "past": [
+                         *         {
+                         *           "id": "r_Q8s2mK0vT5yH3nB6",
+                         *           "title": "Spring tea tasting, live from the shop",
+                         *           "status": "ended",
+                         *           "startsAt": "2027-03-18T12:00:00.000Z",
+                         *           "description": "Three spring teas, brewed and tasted live.\nAsk questions in the chat.",
+                         *           "imageUrl": "https://example.com/spring-tasting.jpg",
+                         *           "viewerLink": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *           "replay": {
+                         *             "liveAt": 1805371200000,
+                         *             "durationMs": 3600000,
+                         *             "thumbnailUrl": "https://shop-along.example/photos/r_Q8s2mK0vT5yH3nB6/th_Zk2Pq7Ln4Vb9Xc1M.jpg",
+                         *             "products": [
+                         *               {
+                         *                 "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *                 "title": "Jasmine pearls, 100 g"
+                         *               }
+                         *             ]
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopPage"];
                     };
                 };
@@ -2628,6 +2920,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "shop": {
+                         *         "id": "s_3fK9x0aZbQ1mN2pL",
+                         *         "name": "Lotus Tea House",
+                         *         "currency": "USD",
+                         *         "slug": "lotus-tea-house"
+                         *       },
+                         *       "apiKey": "sk_..."
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopCreated"];
                     };
                 };
@@ -2727,6 +3030,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "shows": [
+                         *         {
+                         *           "id": "r_Q8s2mK0vT5yH3nB6",
+                         *           "title": "Spring tea tasting, live from the shop",
+                         *           "status": "ended",
+                         *           "cancelled": false,
+                         *           "startsAt": "2027-03-18T12:00:00.000Z",
+                         *           "createdAt": 1803980700000,
+                         *           "liveAt": 1805371200000,
+                         *           "endedAt": 1805374800000,
+                         *           "viewerLink": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *           "recording": true,
+                         *           "orders": 31,
+                         *           "revenueCents": 84269,
+                         *           "rsvps": 64
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopShows"];
                     };
                 };
@@ -2844,6 +3168,20 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Spring tea tasting, live from the shop",
+                     *       "startsAt": "2027-03-18T20:00:00+08:00",
+                     *       "products": [
+                     *         {
+                     *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                     *           "stock": 40
+                     *         }
+                     *       ],
+                     *       "variants": [],
+                     *       "recording": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateRoom"];
                 };
             };
@@ -2856,6 +3194,65 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "viewer": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *         "host": "https://shop-along.example/studio/r_Q8s2mK0vT5yH3nB6#key=hk_Vb3Nq8Lm2Xc7Rt1Zp9Ks4Wd6Fh0Jy5Ga",
+                         *         "guest": "https://shop-along.example/guest/r_Q8s2mK0vT5yH3nB6#key=gk_Tn4Hx9Bq2Lm7Vc3Rz8Kp1Wd6Fs0Jy5Ea",
+                         *         "moderator": "https://shop-along.example/mod/r_Q8s2mK0vT5yH3nB6#key=mk_Ws2Kd7Pq9Lx3Vn8Bc1Rz6Hm4Ft0Jy5Ca"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomCreated"];
                     };
                 };
@@ -3032,6 +3429,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "show": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "ended",
+                         *         "cancelled": false,
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "createdAt": 1803980700000,
+                         *         "liveAt": 1805371200000,
+                         *         "endedAt": 1805374800000,
+                         *         "viewerLink": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *         "recording": true,
+                         *         "orders": 31,
+                         *         "revenueCents": 84269,
+                         *         "rsvps": 64,
+                         *         "description": "Three spring teas, brewed and tasted live.\nAsk questions in the chat.",
+                         *         "coverImageUrl": "https://example.com/spring-tasting.jpg",
+                         *         "trailerUrl": null,
+                         *         "products": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "stock": 40
+                         *           }
+                         *         ],
+                         *         "variants": []
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopShowDetails"];
                     };
                 };
@@ -3157,8 +3583,8 @@ export interface paths {
                     /**
                      * @example {
                      *       "title": "Spring tea tasting, live from the shop",
-                     *       "startsAt": null,
-                     *       "description": null,
+                     *       "startsAt": "2027-03-18T20:00:00+08:00",
+                     *       "description": "Three spring teas, brewed and tasted live.\nAsk questions in the chat.",
                      *       "coverImageUrl": "https://example.com/jasmine-pearls.jpg",
                      *       "recording": true
                      *     }
@@ -3175,6 +3601,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "show": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "ended",
+                         *         "cancelled": false,
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "createdAt": 1803980700000,
+                         *         "liveAt": 1805371200000,
+                         *         "endedAt": 1805374800000,
+                         *         "viewerLink": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *         "recording": true,
+                         *         "orders": 31,
+                         *         "revenueCents": 84269,
+                         *         "rsvps": 64,
+                         *         "description": "Three spring teas, brewed and tasted live.\nAsk questions in the chat.",
+                         *         "coverImageUrl": "https://example.com/spring-tasting.jpg",
+                         *         "trailerUrl": null,
+                         *         "products": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "stock": 40
+                         *           }
+                         *         ],
+                         *         "variants": []
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopShowDetails"];
                     };
                 };
@@ -3349,6 +3804,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "show": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "ended",
+                         *         "cancelled": false,
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "createdAt": 1803980700000,
+                         *         "liveAt": 1805371200000,
+                         *         "endedAt": 1805374800000,
+                         *         "viewerLink": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *         "recording": true,
+                         *         "orders": 31,
+                         *         "revenueCents": 84269,
+                         *         "rsvps": 64,
+                         *         "description": "Three spring teas, brewed and tasted live.\nAsk questions in the chat.",
+                         *         "coverImageUrl": "https://example.com/spring-tasting.jpg",
+                         *         "trailerUrl": null,
+                         *         "products": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "stock": 40
+                         *           }
+                         *         ],
+                         *         "variants": []
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopShowDetails"];
                     };
                 };
@@ -3516,8 +4000,8 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "coverImageUrl": null,
-                         *       "trailerUrl": null
+                         *       "coverImageUrl": "/photos/r_Q8s2mK0vT5yH3nB6/cv_Yt5Lq2Wm8Xb3Nk7R.jpg",
+                         *       "trailerUrl": "/photos/r_Q8s2mK0vT5yH3nB6/tr_Fz9Kp4Vn1Lc6Xq3M.mp4"
                          *     }
                          */
                         "application/json": components["schemas"]["ShowMedia"];
@@ -3705,8 +4189,8 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "coverImageUrl": null,
-                         *       "trailerUrl": null
+                         *       "coverImageUrl": "/photos/r_Q8s2mK0vT5yH3nB6/cv_Yt5Lq2Wm8Xb3Nk7R.jpg",
+                         *       "trailerUrl": "/photos/r_Q8s2mK0vT5yH3nB6/tr_Fz9Kp4Vn1Lc6Xq3M.mp4"
                          *     }
                          */
                         "application/json": components["schemas"]["ShowMedia"];
@@ -3871,8 +4355,8 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "coverImageUrl": null,
-                         *       "trailerUrl": null
+                         *       "coverImageUrl": "/photos/r_Q8s2mK0vT5yH3nB6/cv_Yt5Lq2Wm8Xb3Nk7R.jpg",
+                         *       "trailerUrl": "/photos/r_Q8s2mK0vT5yH3nB6/tr_Fz9Kp4Vn1Lc6Xq3M.mp4"
                          *     }
                          */
                         "application/json": components["schemas"]["ShowMedia"];
@@ -4011,6 +4495,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "apiKeys": [
+                         *         {
+                         *           "id": "ak_Q8s2mK0vT5yH3nB6",
+                         *           "name": "Order sync",
+                         *           "createdAt": 1803979800000,
+                         *           "lastUsedAt": 1805371662000,
+                         *           "revokedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["ApiKeyList"];
                     };
                 };
@@ -4145,6 +4642,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "apiKey": {
+                         *         "id": "ak_Q8s2mK0vT5yH3nB6",
+                         *         "name": "Order sync",
+                         *         "createdAt": 1803979800000,
+                         *         "lastUsedAt": 1805371662000,
+                         *         "revokedAt": null
+                         *       },
+                         *       "key": "sk_..."
+                         *     }
+                         */
                         "application/json": components["schemas"]["ApiKeyCreated"];
                     };
                 };
@@ -4313,6 +4822,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "apiKeys": [
+                         *         {
+                         *           "id": "ak_Q8s2mK0vT5yH3nB6",
+                         *           "name": "Order sync",
+                         *           "createdAt": 1803979800000,
+                         *           "lastUsedAt": 1805371662000,
+                         *           "revokedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["ApiKeyList"];
                     };
                 };
@@ -4485,6 +5007,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "referralCodes": [
+                         *         {
+                         *           "code": "mei",
+                         *           "name": "Mei Lin (KOL)",
+                         *           "createdAt": 1803980700000,
+                         *           "totals": {
+                         *             "orders": 12,
+                         *             "units": 19,
+                         *             "revenueCents": 36081
+                         *           },
+                         *           "shows": [
+                         *             {
+                         *               "orders": 12,
+                         *               "units": 19,
+                         *               "revenueCents": 36081,
+                         *               "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *               "title": "Spring tea tasting, live from the shop",
+                         *               "link": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6?ref=mei"
+                         *             }
+                         *           ]
+                         *         }
+                         *       ],
+                         *       "currency": "USD"
+                         *     }
+                         */
                         "application/json": components["schemas"]["ReferralCodeList"];
                     };
                 };
@@ -4620,6 +5169,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "referralCode": {
+                         *         "code": "mei",
+                         *         "name": "Mei Lin (KOL)",
+                         *         "createdAt": 1803980700000,
+                         *         "totals": {
+                         *           "orders": 12,
+                         *           "units": 19,
+                         *           "revenueCents": 36081
+                         *         },
+                         *         "shows": [
+                         *           {
+                         *             "orders": 12,
+                         *             "units": 19,
+                         *             "revenueCents": 36081,
+                         *             "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *             "title": "Spring tea tasting, live from the shop",
+                         *             "link": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6?ref=mei"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ReferralCodeCreated"];
                     };
                 };
@@ -4933,6 +5506,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "products": [
+                         *         {
+                         *           "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *           "title": "Jasmine pearls, 100 g",
+                         *           "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *           "priceCents": 1899,
+                         *           "currency": "USD",
+                         *           "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *           "optionNames": [],
+                         *           "variants": [],
+                         *           "photos": [
+                         *             {
+                         *               "id": "ph_4Gh7JkL1zX8cV2bN",
+                         *               "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *               "width": 1200,
+                         *               "height": 1200
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["ProductList"];
                     };
                 };
@@ -5012,6 +5610,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Jasmine pearls, 100 g",
+                     *       "priceCents": 1899,
+                     *       "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                     *       "description": "Hand-rolled green tea scented with fresh jasmine.",
+                     *       "optionNames": [
+                     *         "Size"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateProduct"];
                 };
             };
@@ -5024,6 +5633,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "product": {
+                         *         "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *         "priceCents": 1899,
+                         *         "currency": "USD",
+                         *         "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *         "optionNames": [],
+                         *         "variants": [],
+                         *         "photos": [
+                         *           {
+                         *             "id": "ph_4Gh7JkL1zX8cV2bN",
+                         *             "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *             "width": 1200,
+                         *             "height": 1200
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ProductCreated"];
                     };
                 };
@@ -5178,6 +5810,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "product": {
+                         *         "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *         "priceCents": 1899,
+                         *         "currency": "USD",
+                         *         "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *         "optionNames": [],
+                         *         "variants": [],
+                         *         "photos": [
+                         *           {
+                         *             "id": "ph_4Gh7JkL1zX8cV2bN",
+                         *             "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *             "width": 1200,
+                         *             "height": 1200
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ProductResponse"];
                     };
                 };
@@ -5384,6 +6039,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Jasmine pearls, 100 g",
+                     *       "priceCents": 1699,
+                     *       "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                     *       "description": "Hand-rolled green tea scented with fresh jasmine. Picked in April.",
+                     *       "optionNames": [
+                     *         "Size"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["UpdateProduct"];
                 };
             };
@@ -5396,6 +6062,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "product": {
+                         *         "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *         "priceCents": 1899,
+                         *         "currency": "USD",
+                         *         "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *         "optionNames": [],
+                         *         "variants": [],
+                         *         "photos": [
+                         *           {
+                         *             "id": "ph_4Gh7JkL1zX8cV2bN",
+                         *             "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *             "width": 1200,
+                         *             "height": 1200
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ProductResponse"];
                     };
                 };
@@ -5562,6 +6251,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "options": [
+                     *         "M",
+                     *         "Red"
+                     *       ],
+                     *       "sku": "TEE-M-RED",
+                     *       "priceCents": 2199
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateVariant"];
                 };
             };
@@ -5582,8 +6281,8 @@ export interface paths {
                          *           "M",
                          *           "Red"
                          *         ],
-                         *         "sku": null,
-                         *         "priceCents": null
+                         *         "sku": "TEE-M-RED",
+                         *         "priceCents": 2199
                          *       }
                          *     }
                          */
@@ -5915,8 +6614,8 @@ export interface paths {
                          *           "M",
                          *           "Red"
                          *         ],
-                         *         "sku": null,
-                         *         "priceCents": null
+                         *         "sku": "TEE-M-RED",
+                         *         "priceCents": 2199
                          *       }
                          *     }
                          */
@@ -6105,8 +6804,8 @@ export interface paths {
                          *       "photo": {
                          *         "id": "ph_4Gh7JkL1zX8cV2bN",
                          *         "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
-                         *         "width": null,
-                         *         "height": null
+                         *         "width": 1200,
+                         *         "height": 1200
                          *       }
                          *     }
                          */
@@ -6320,8 +7019,8 @@ export interface paths {
                          *         {
                          *           "id": "ph_4Gh7JkL1zX8cV2bN",
                          *           "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
-                         *           "width": null,
-                         *           "height": null
+                         *           "width": 1200,
+                         *           "height": 1200
                          *         }
                          *       ]
                          *     }
@@ -6622,6 +7321,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "members": [
+                         *         {
+                         *           "accountId": "a_3fK9x0aZbQ1mN2pL",
+                         *           "displayName": "Mei",
+                         *           "email": "owner@lotus-tea.example",
+                         *           "role": "owner",
+                         *           "since": 1803979800000,
+                         *           "shows": []
+                         *         }
+                         *       ],
+                         *       "invites": [
+                         *         {
+                         *           "id": "in_Hc5Wm1Zq8Lt3Vx6R",
+                         *           "role": "host",
+                         *           "name": "Wen",
+                         *           "email": "wen@lotus-tea.example",
+                         *           "createdAt": 1804752720000,
+                         *           "expiresAt": 1805357520000
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["Team"];
                     };
                 };
@@ -6755,6 +7478,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "role": "host",
+                     *       "name": "Wen",
+                     *       "email": "wen@lotus-tea.example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateInvite"];
                 };
             };
@@ -6767,6 +7497,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "invite": {
+                         *         "id": "in_Hc5Wm1Zq8Lt3Vx6R",
+                         *         "role": "host",
+                         *         "name": "Wen",
+                         *         "email": "wen@lotus-tea.example",
+                         *         "createdAt": 1804752720000,
+                         *         "expiresAt": 1805357520000
+                         *       },
+                         *       "link": "https://shop-along.example/console#invite=s_3fK9x0aZbQ1mN2pL.iv_Rt6Kq1Vz8Mx3Lb7Nc2Wp9Hd4Fs0Jy5Ea"
+                         *     }
+                         */
                         "application/json": components["schemas"]["InviteCreated"];
                     };
                 };
@@ -7059,6 +7802,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "token": "iv_Rt6Kq1Vz8Mx3Lb7Nc2Wp9Hd4Fs0Jy5Ea"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InviteToken"];
                 };
             };
@@ -7071,6 +7819,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "shop": {
+                         *         "id": "s_3fK9x0aZbQ1mN2pL",
+                         *         "name": "Lotus Tea House"
+                         *       },
+                         *       "role": "host",
+                         *       "name": "Wen",
+                         *       "expiresAt": 1805357520000
+                         *     }
+                         */
                         "application/json": components["schemas"]["InvitePreview"];
                     };
                 };
@@ -7202,6 +7961,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "token": "iv_Rt6Kq1Vz8Mx3Lb7Nc2Wp9Hd4Fs0Jy5Ea",
+                     *       "displayName": "Wen"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AcceptInvite"];
                 };
             };
@@ -7214,6 +7979,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "shop": {
+                         *         "id": "s_3fK9x0aZbQ1mN2pL",
+                         *         "name": "Lotus Tea House"
+                         *       },
+                         *       "role": "host",
+                         *       "accountId": "a_3fK9x0aZbQ1mN2pL",
+                         *       "newAccount": true
+                         *     }
+                         */
                         "application/json": components["schemas"]["InviteAccepted"];
                     };
                 };
@@ -7367,7 +8143,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "role": "owner"
+                     *       "role": "manager"
                      *     }
                      */
                     "application/json": components["schemas"]["ChangeRole"];
@@ -8068,6 +8844,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "replay": {
+                         *         "status": "ready",
+                         *         "liveAt": 1805371200000,
+                         *         "durationMs": 3600000,
+                         *         "trim": {
+                         *           "startMs": 45000,
+                         *           "endMs": 3600000
+                         *         },
+                         *         "thumbnailUrl": "/photos/r_Q8s2mK0vT5yH3nB6/th_Zk2Pq7Ln4Vb9Xc1M.jpg",
+                         *         "chapters": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "atMs": 360000
+                         *           }
+                         *         ],
+                         *         "takes": [
+                         *           {
+                         *             "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *             "publisher": "v_3fK9x0aZbQ1mN2pL",
+                         *             "role": "host",
+                         *             "source": "camera",
+                         *             "startMs": 1200,
+                         *             "durationMs": 3598800,
+                         *             "mime": "video/webm",
+                         *             "url": "/api/rooms/r_Q8s2mK0vT5yH3nB6/replay/takes/tk_4Gh7JkL1zX8cV2bN"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "hidden": false,
+                         *       "recording": true
+                         *     }
+                         */
                         "application/json": components["schemas"]["LibraryReplay"];
                     };
                 };
@@ -8190,6 +9000,15 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "hidden": false,
+                     *       "trim": {
+                     *         "startMs": 45000,
+                     *         "endMs": 3600000
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["EditReplay"];
                 };
             };
@@ -8202,6 +9021,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "replay": {
+                         *         "status": "ready",
+                         *         "liveAt": 1805371200000,
+                         *         "durationMs": 3600000,
+                         *         "trim": {
+                         *           "startMs": 45000,
+                         *           "endMs": 3600000
+                         *         },
+                         *         "thumbnailUrl": "/photos/r_Q8s2mK0vT5yH3nB6/th_Zk2Pq7Ln4Vb9Xc1M.jpg",
+                         *         "chapters": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "atMs": 360000
+                         *           }
+                         *         ],
+                         *         "takes": [
+                         *           {
+                         *             "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *             "publisher": "v_3fK9x0aZbQ1mN2pL",
+                         *             "role": "host",
+                         *             "source": "camera",
+                         *             "startMs": 1200,
+                         *             "durationMs": 3598800,
+                         *             "mime": "video/webm",
+                         *             "url": "/api/rooms/r_Q8s2mK0vT5yH3nB6/replay/takes/tk_4Gh7JkL1zX8cV2bN"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "hidden": false,
+                         *       "recording": true
+                         *     }
+                         */
                         "application/json": components["schemas"]["LibraryReplay"];
                     };
                 };
@@ -8401,6 +9254,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "replay": {
+                         *         "status": "ready",
+                         *         "liveAt": 1805371200000,
+                         *         "durationMs": 3600000,
+                         *         "trim": {
+                         *           "startMs": 45000,
+                         *           "endMs": 3600000
+                         *         },
+                         *         "thumbnailUrl": "/photos/r_Q8s2mK0vT5yH3nB6/th_Zk2Pq7Ln4Vb9Xc1M.jpg",
+                         *         "chapters": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "atMs": 360000
+                         *           }
+                         *         ],
+                         *         "takes": [
+                         *           {
+                         *             "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *             "publisher": "v_3fK9x0aZbQ1mN2pL",
+                         *             "role": "host",
+                         *             "source": "camera",
+                         *             "startMs": 1200,
+                         *             "durationMs": 3598800,
+                         *             "mime": "video/webm",
+                         *             "url": "/api/rooms/r_Q8s2mK0vT5yH3nB6/replay/takes/tk_4Gh7JkL1zX8cV2bN"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "hidden": false,
+                         *       "recording": true
+                         *     }
+                         */
                         "application/json": components["schemas"]["LibraryReplay"];
                     };
                 };
@@ -9988,6 +10875,69 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ],
+                         *         "description": "Three spring teas, brewed and tasted live.\nAsk questions in the chat.",
+                         *         "coverImageUrl": "https://example.com/spring-tasting.jpg",
+                         *         "trailerUrl": null,
+                         *         "cancelled": false,
+                         *         "hosts": [
+                         *           {
+                         *             "name": "Mei",
+                         *             "photoUrl": "/photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomPageResponse"];
                     };
                 };
@@ -10097,6 +11047,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "ticket": "tk_Hw3Zq8Lm1Vx6Rb4Nc9Kt2Pd7Fs0Jy5Ga",
+                         *       "expiresAt": 1805371230000,
+                         *       "role": "viewer",
+                         *       "viewer": {
+                         *         "id": "v_3fK9x0aZbQ1mN2pL",
+                         *         "token": "vt_v_3fK9x0aZbQ1mN2pL.4b1e9c2a7d3f8e6b0c5a9d2e7f1b3c8a"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["SocketTicket"];
                     };
                 };
@@ -10383,6 +11344,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "links": {
+                         *         "viewer": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *         "host": "https://shop-along.example/studio/r_Q8s2mK0vT5yH3nB6#key=hk_Vb3Nq8Lm2Xc7Rt1Zp9Ks4Wd6Fh0Jy5Ga",
+                         *         "guest": "https://shop-along.example/guest/r_Q8s2mK0vT5yH3nB6#key=gk_Tn4Hx9Bq2Lm7Vc3Rz8Kp1Wd6Fs0Jy5Ea",
+                         *         "moderator": "https://shop-along.example/mod/r_Q8s2mK0vT5yH3nB6#key=mk_Ws2Kd7Pq9Lx3Vn8Bc1Rz6Hm4Ft0Jy5Ca"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomLinksResponse"];
                     };
                 };
@@ -10525,6 +11496,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "links": {
+                         *         "viewer": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6",
+                         *         "host": "https://shop-along.example/studio/r_Q8s2mK0vT5yH3nB6#key=hk_Vb3Nq8Lm2Xc7Rt1Zp9Ks4Wd6Fh0Jy5Ga",
+                         *         "guest": "https://shop-along.example/guest/r_Q8s2mK0vT5yH3nB6#key=gk_Tn4Hx9Bq2Lm7Vc3Rz8Kp1Wd6Fs0Jy5Ea",
+                         *         "moderator": "https://shop-along.example/mod/r_Q8s2mK0vT5yH3nB6#key=mk_Ws2Kd7Pq9Lx3Vn8Bc1Rz6Hm4Ft0Jy5Ca"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomLinksResponse"];
                     };
                 };
@@ -10674,6 +11655,59 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomResponse"];
                     };
                 };
@@ -10842,6 +11876,59 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomResponse"];
                     };
                 };
@@ -11019,6 +12106,63 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "studio": "https://shop-along.example/studio/r_Q8s2mK0vT5yH3nB6.rehearsal#key=hk_Vb3Nq8Lm2Xc7Rt1Zp9Ks4Wd6Fh0Jy5Ga",
+                         *         "viewer": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6.rehearsal"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RehearsalCreated"];
                     };
                 };
@@ -11326,6 +12470,119 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "timeline": {
+                         *         "liveAt": 1805371200000,
+                         *         "endedAt": 1805374800000,
+                         *         "head": 2317,
+                         *         "start": {
+                         *           "seq": 188,
+                         *           "room": {
+                         *             "id": "r_Q8s2mK0vT5yH3nB6",
+                         *             "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *             "shopName": "Lotus Tea House",
+                         *             "title": "Spring tea tasting, live from the shop",
+                         *             "status": "live",
+                         *             "startsAt": "2027-03-18T12:00:00.000Z",
+                         *             "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "viewers": 128,
+                         *             "reactions": 1542,
+                         *             "products": [
+                         *               {
+                         *                 "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *                 "title": "Jasmine pearls, 100 g",
+                         *                 "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *                 "priceCents": 1899,
+                         *                 "currency": "USD",
+                         *                 "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *                 "left": 37,
+                         *                 "optionNames": [],
+                         *                 "variants": [],
+                         *                 "photos": [
+                         *                   {
+                         *                     "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                     "width": 1200,
+                         *                     "height": 1200
+                         *                   }
+                         *                 ]
+                         *               }
+                         *             ],
+                         *             "deal": {
+                         *               "id": "d_Xc7Rm2Qa9LpK",
+                         *               "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *               "variantId": null,
+                         *               "priceCents": 1499,
+                         *               "startsAt": 1805372400000,
+                         *               "endsAt": 1805372520000,
+                         *               "perBuyerLimit": 2
+                         *             },
+                         *             "stage": [
+                         *               {
+                         *                 "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *                 "trackName": "camera-video-1",
+                         *                 "kind": "video",
+                         *                 "role": "host",
+                         *                 "source": "camera"
+                         *               }
+                         *             ]
+                         *           },
+                         *           "messages": [
+                         *             {
+                         *               "id": "6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d",
+                         *               "seq": 203,
+                         *               "name": "Mei Lin",
+                         *               "role": "viewer",
+                         *               "text": "Is the jasmine pearls tin resealable?",
+                         *               "at": 1805371560000,
+                         *               "author": "v_3fK9x0aZbQ1mN2pL"
+                         *             }
+                         *           ],
+                         *           "chat": {
+                         *             "slowModeSeconds": 5,
+                         *             "pinned": {
+                         *               "id": "6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d",
+                         *               "seq": 203,
+                         *               "name": "Mei Lin",
+                         *               "role": "viewer",
+                         *               "text": "Is the jasmine pearls tin resealable?",
+                         *               "at": 1805371560000,
+                         *               "author": "v_3fK9x0aZbQ1mN2pL"
+                         *             }
+                         *           }
+                         *         },
+                         *         "audience": {
+                         *           "fromSecond": 1805371200,
+                         *           "hearts": [
+                         *             0,
+                         *             3,
+                         *             1,
+                         *             0,
+                         *             7
+                         *           ],
+                         *           "viewers": [
+                         *             96,
+                         *             null,
+                         *             98,
+                         *             null,
+                         *             103
+                         *           ]
+                         *         },
+                         *         "events": [
+                         *           {
+                         *             "seq": 214,
+                         *             "at": 1805371560000,
+                         *             "event": {
+                         *               "type": "pin",
+                         *               "seq": 214,
+                         *               "productId": "p_7Hq2LwX9cV4bN1mZ"
+                         *             }
+                         *           }
+                         *         ],
+                         *         "next": 714
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ReplayTimelineResponse"];
                     };
                 };
@@ -11450,6 +12707,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "productId": "p_7Hq2LwX9cV4bN1mZ",
+                     *       "priceCents": 1499,
+                     *       "durationSeconds": 120,
+                     *       "perBuyerLimit": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["StartDeal"];
                 };
             };
@@ -11462,6 +12727,68 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "deal": {
+                         *         "id": "d_Xc7Rm2Qa9LpK",
+                         *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "variantId": null,
+                         *         "priceCents": 1499,
+                         *         "startsAt": 1805372400000,
+                         *         "endsAt": 1805372520000,
+                         *         "perBuyerLimit": 2
+                         *       },
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["DealStarted"];
                     };
                 };
@@ -11637,6 +12964,59 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomResponse"];
                     };
                 };
@@ -11775,6 +13155,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "chat": {
+                         *         "slowModeSeconds": 5,
+                         *         "pinned": {
+                         *           "id": "6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d",
+                         *           "seq": 203,
+                         *           "name": "Mei Lin",
+                         *           "role": "viewer",
+                         *           "text": "Is the jasmine pearls tin resealable?",
+                         *           "at": 1805371560000,
+                         *           "author": "v_3fK9x0aZbQ1mN2pL"
+                         *         }
+                         *       },
+                         *       "moderation": {
+                         *         "blockedWords": [
+                         *           "cheap-tea.example"
+                         *         ],
+                         *         "restricted": [
+                         *           {
+                         *             "viewerId": "v_8Rk2Wq5Ls9Xb3Nd7",
+                         *             "name": "Tea Deals 4U",
+                         *             "restriction": {
+                         *               "kind": "timeout",
+                         *               "until": 1805372040000
+                         *             }
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ModerationResponse"];
                     };
                 };
@@ -11895,8 +13306,8 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "action": "pin_message",
-                     *       "messageId": null
+                     *       "action": "delete",
+                     *       "messageId": "6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d"
                      *     }
                      */
                     "application/json": components["schemas"]["ModerationAction"];
@@ -11911,6 +13322,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "chat": {
+                         *         "slowModeSeconds": 5,
+                         *         "pinned": {
+                         *           "id": "6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d",
+                         *           "seq": 203,
+                         *           "name": "Mei Lin",
+                         *           "role": "viewer",
+                         *           "text": "Is the jasmine pearls tin resealable?",
+                         *           "at": 1805371560000,
+                         *           "author": "v_3fK9x0aZbQ1mN2pL"
+                         *         }
+                         *       },
+                         *       "moderation": {
+                         *         "blockedWords": [
+                         *           "cheap-tea.example"
+                         *         ],
+                         *         "restricted": [
+                         *           {
+                         *             "viewerId": "v_8Rk2Wq5Ls9Xb3Nd7",
+                         *             "name": "Tea Deals 4U",
+                         *             "restriction": {
+                         *               "kind": "timeout",
+                         *               "until": 1805372040000
+                         *             }
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ModerationResponse"];
                     };
                 };
@@ -12084,6 +13526,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "iceServers": [
+                         *         {
+                         *           "urls": [
+                         *             "stun:stun.cloudflare.com:3478",
+                         *             "stun:stun.cloudflare.com:53"
+                         *           ]
+                         *         },
+                         *         {
+                         *           "urls": [
+                         *             "turn:turn.cloudflare.com:3478?transport=udp",
+                         *             "turns:turn.cloudflare.com:443?transport=tcp"
+                         *           ],
+                         *           "username": "g0b9a2c7e4f1d8a3b6c5e0f9d2a7b4c1e8f3a6d0b5c9e2f7a4d1b8c3e6f0a9d2",
+                         *           "credential": "5c1e8a3f6b0d9c2e7a4f1b8d3c6e0a9f"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["IceServers"];
                     };
                 };
@@ -12185,6 +13647,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionDescription": {
+                     *         "type": "offer",
+                     *         "sdp": "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uHTiCUMn1T8Kt\r\na=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC\r\na=setup:actpass\r\na=mid:0\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendonly\r\na=rtpmap:96 VP8/90000\r\n"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallsNewSession"];
                 };
             };
@@ -12197,6 +13667,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *       "sessionDescription": {
+                         *         "type": "offer",
+                         *         "sdp": "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uHTiCUMn1T8Kt\r\na=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC\r\na=setup:actpass\r\na=mid:0\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendonly\r\na=rtpmap:96 VP8/90000\r\n"
+                         *       },
+                         *       "sessionToken": "st_Kx7Vq2Lm9Nb4Rc1Zt8Wp3Hd6Fs0Jy5Ga"
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsSessionOpened"];
                     };
                 };
@@ -12368,6 +13848,24 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionDescription": {
+                     *         "type": "offer",
+                     *         "sdp": "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uHTiCUMn1T8Kt\r\na=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC\r\na=setup:actpass\r\na=mid:0\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendonly\r\na=rtpmap:96 VP8/90000\r\n"
+                     *       },
+                     *       "tracks": [
+                     *         {
+                     *           "location": "local",
+                     *           "mid": "1",
+                     *           "trackName": "camera-video-1",
+                     *           "kind": "video",
+                     *           "source": "camera",
+                     *           "paused": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallsNewTracks"];
                 };
             };
@@ -12380,7 +13878,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -12548,6 +14056,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionDescription": {
+                     *         "type": "offer",
+                     *         "sdp": "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uHTiCUMn1T8Kt\r\na=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC\r\na=setup:actpass\r\na=mid:0\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendonly\r\na=rtpmap:96 VP8/90000\r\n"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallsRenegotiate"];
                 };
             };
@@ -12560,7 +14076,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -12710,6 +14236,20 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionDescription": {
+                     *         "type": "offer",
+                     *         "sdp": "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uHTiCUMn1T8Kt\r\na=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC\r\na=setup:actpass\r\na=mid:0\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendonly\r\na=rtpmap:96 VP8/90000\r\n"
+                     *       },
+                     *       "tracks": [
+                     *         {
+                     *           "mid": "1"
+                     *         }
+                     *       ],
+                     *       "force": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallsCloseTracks"];
                 };
             };
@@ -12722,7 +14262,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -12875,6 +14425,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "tracks": [
+                     *         {
+                     *           "mid": "1"
+                     *         }
+                     *       ],
+                     *       "paused": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["PauseTracks"];
                 };
             };
@@ -12887,6 +14447,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "stage": [
+                         *         {
+                         *           "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *           "trackName": "camera-video-1",
+                         *           "kind": "video",
+                         *           "role": "host",
+                         *           "source": "camera"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             stage: components["schemas"]["StageTrack"][];
                         };
@@ -13045,7 +14618,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /** @example {} */
+                        /**
+                         * @example {
+                         *       "requiresImmediateRenegotiation": false,
+                         *       "tracks": [
+                         *         {
+                         *           "mid": "1",
+                         *           "trackName": "camera-video-1"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["CallsAnswer"];
                     };
                 };
@@ -13180,6 +14763,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RemoveFromStage"];
                 };
             };
@@ -13192,6 +14780,59 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "room": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "shopName": "Lotus Tea House",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "status": "live",
+                         *         "startsAt": "2027-03-18T12:00:00.000Z",
+                         *         "pinnedProductId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewers": 128,
+                         *         "reactions": 1542,
+                         *         "products": [
+                         *           {
+                         *             "id": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "description": "Hand-rolled green tea scented with fresh jasmine.",
+                         *             "priceCents": 1899,
+                         *             "currency": "USD",
+                         *             "imageUrl": "https://example.com/jasmine-pearls.jpg",
+                         *             "left": 37,
+                         *             "optionNames": [],
+                         *             "variants": [],
+                         *             "photos": [
+                         *               {
+                         *                 "url": "/photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg",
+                         *                 "width": 1200,
+                         *                 "height": 1200
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "deal": {
+                         *           "id": "d_Xc7Rm2Qa9LpK",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variantId": null,
+                         *           "priceCents": 1499,
+                         *           "startsAt": 1805372400000,
+                         *           "endsAt": 1805372520000,
+                         *           "perBuyerLimit": 2
+                         *         },
+                         *         "stage": [
+                         *           {
+                         *             "sessionId": "8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e",
+                         *             "trackName": "camera-video-1",
+                         *             "kind": "video",
+                         *             "role": "host",
+                         *             "source": "camera"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomResponse"];
                     };
                 };
@@ -13347,6 +14988,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "source": "camera",
+                     *       "mime": "video/webm;codecs=vp8,opus",
+                     *       "startedAt": 1805371201200
+                     *     }
+                     */
                     "application/json": components["schemas"]["NewTake"];
                 };
             };
@@ -13359,6 +15007,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "take": {
+                         *         "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *         "source": "camera",
+                         *         "state": "recording",
+                         *         "startedAt": 1805371201200,
+                         *         "chunks": [
+                         *           0,
+                         *           1,
+                         *           2
+                         *         ],
+                         *         "bytes": 1572864
+                         *       },
+                         *       "maxChunkBytes": 8388608
+                         *     }
+                         */
                         "application/json": components["schemas"]["TakeResponse"];
                     };
                 };
@@ -13549,6 +15214,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "chunk": {
+                         *         "n": 2,
+                         *         "bytes": 524288
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ChunkStored"];
                     };
                 };
@@ -13731,6 +15404,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "take": {
+                         *         "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *         "source": "camera",
+                         *         "state": "recording",
+                         *         "startedAt": 1805371201200,
+                         *         "chunks": [
+                         *           0,
+                         *           1,
+                         *           2
+                         *         ],
+                         *         "bytes": 1572864
+                         *       },
+                         *       "maxChunkBytes": 8388608
+                         *     }
+                         */
                         "application/json": components["schemas"]["TakeResponse"];
                     };
                 };
@@ -13878,6 +15568,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "take": {
+                         *         "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *         "source": "camera",
+                         *         "state": "recording",
+                         *         "startedAt": 1805371201200,
+                         *         "chunks": [
+                         *           0,
+                         *           1,
+                         *           2
+                         *         ],
+                         *         "bytes": 1572864
+                         *       },
+                         *       "maxChunkBytes": 8388608
+                         *     }
+                         */
                         "application/json": components["schemas"]["TakeResponse"];
                     };
                 };
@@ -14023,6 +15730,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "take": {
+                         *         "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *         "source": "camera",
+                         *         "state": "recording",
+                         *         "startedAt": 1805371201200,
+                         *         "chunks": [
+                         *           0,
+                         *           1,
+                         *           2
+                         *         ],
+                         *         "bytes": 1572864
+                         *       },
+                         *       "maxChunkBytes": 8388608
+                         *     }
+                         */
                         "application/json": components["schemas"]["TakeResponse"];
                     };
                 };
@@ -14179,6 +15903,38 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "replay": {
+                         *         "status": "ready",
+                         *         "liveAt": 1805371200000,
+                         *         "durationMs": 3600000,
+                         *         "trim": {
+                         *           "startMs": 45000,
+                         *           "endMs": 3600000
+                         *         },
+                         *         "thumbnailUrl": "/photos/r_Q8s2mK0vT5yH3nB6/th_Zk2Pq7Ln4Vb9Xc1M.jpg",
+                         *         "chapters": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "atMs": 360000
+                         *           }
+                         *         ],
+                         *         "takes": [
+                         *           {
+                         *             "id": "tk_4Gh7JkL1zX8cV2bN",
+                         *             "publisher": "v_3fK9x0aZbQ1mN2pL",
+                         *             "role": "host",
+                         *             "source": "camera",
+                         *             "startMs": 1200,
+                         *             "durationMs": 3598800,
+                         *             "mime": "video/webm",
+                         *             "url": "/api/rooms/r_Q8s2mK0vT5yH3nB6/replay/takes/tk_4Gh7JkL1zX8cV2bN"
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ReplayResponse"];
                     };
                 };
@@ -14392,6 +16148,84 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "numbers": {
+                         *         "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *         "title": "Spring tea tasting, live from the shop",
+                         *         "currency": "USD",
+                         *         "total": {
+                         *           "visits": 612,
+                         *           "peakViewers": 141,
+                         *           "uniqueViewers": 388,
+                         *           "averageWatchMs": 1164000,
+                         *           "chatMessages": 257,
+                         *           "hearts": 1542,
+                         *           "orders": 31,
+                         *           "units": 44,
+                         *           "revenueCents": 84269,
+                         *           "buyers": 29,
+                         *           "conversion": 0.0747
+                         *         },
+                         *         "phases": [
+                         *           {
+                         *             "visits": 612,
+                         *             "peakViewers": 141,
+                         *             "uniqueViewers": 388,
+                         *             "averageWatchMs": 1164000,
+                         *             "chatMessages": 257,
+                         *             "hearts": 1542,
+                         *             "orders": 31,
+                         *             "units": 44,
+                         *             "revenueCents": 84269,
+                         *             "buyers": 29,
+                         *             "conversion": 0.0747,
+                         *             "phase": "live"
+                         *           }
+                         *         ],
+                         *         "rsvps": {
+                         *           "active": 64,
+                         *           "pending": 7
+                         *         },
+                         *         "minutes": [
+                         *           {
+                         *             "at": 1805371560000,
+                         *             "phase": "live",
+                         *             "peakViewers": 118,
+                         *             "averageViewers": 112.4,
+                         *             "uniqueViewers": 131,
+                         *             "visits": 22,
+                         *             "chatMessages": 9,
+                         *             "hearts": 47,
+                         *             "orders": 3,
+                         *             "units": 4,
+                         *             "revenueCents": 7596
+                         *           }
+                         *         ],
+                         *         "products": [
+                         *           {
+                         *             "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *             "title": "Jasmine pearls, 100 g",
+                         *             "pinnedMs": 1260000,
+                         *             "cardViews": 402,
+                         *             "checkoutOpens": 58,
+                         *             "orders": 19,
+                         *             "units": 27,
+                         *             "revenueCents": 51273
+                         *           }
+                         *         ],
+                         *         "referrals": [
+                         *           {
+                         *             "code": "mei",
+                         *             "visits": 96,
+                         *             "orders": 12,
+                         *             "units": 19,
+                         *             "revenueCents": 36081
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShowNumbers"];
                     };
                 };
@@ -14534,6 +16368,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example product_id,title,pinned_seconds,card_views,checkout_opens,orders,units,revenue
+                         *     p_7Hq2LwX9cV4bN1mZ,"Jasmine pearls, 100 g",1260,402,58,19,27,512.73
+                         *     p_2Wn8Rk4Tz6Yb1Qc5,Porcelain gaiwan set,840,215,21,6,6,270.00
+                         */
                         "text/csv": string;
                     };
                 };
@@ -14667,6 +16506,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "what": "card",
+                     *       "productId": "p_7Hq2LwX9cV4bN1mZ",
+                     *       "viewerToken": "vt_v_3fK9x0aZbQ1mN2pL.4b1e9c2a7d3f8e6b0c5a9d2e7f1b3c8a"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ViewRequest"];
                 };
             };
@@ -15200,6 +17046,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "orders": [
+                         *         {
+                         *           "id": "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p",
+                         *           "number": 17,
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variant": null,
+                         *           "title": "Jasmine pearls, 100 g",
+                         *           "quantity": 2,
+                         *           "totalCents": 3798,
+                         *           "currency": "USD",
+                         *           "status": "confirmed",
+                         *           "buyerName": "Mei Lin",
+                         *           "fulfilment": "pickup",
+                         *           "ref": "mei",
+                         *           "dealId": null,
+                         *           "createdAt": 1805371662000
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["RoomOrders"];
                     };
                 };
@@ -15320,6 +17188,21 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "productId": "p_7Hq2LwX9cV4bN1mZ",
+                     *       "quantity": 2,
+                     *       "buyer": {
+                     *         "name": "Mei Lin",
+                     *         "email": "mei@example.com",
+                     *         "phone": "+86 138 0013 8000"
+                     *       },
+                     *       "fulfilment": {
+                     *         "type": "pickup"
+                     *       },
+                     *       "ref": "mei"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateOrder"];
                 };
             };
@@ -15332,6 +17215,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "order": {
+                         *         "id": "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p",
+                         *         "number": 17,
+                         *         "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "variant": null,
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "quantity": 2,
+                         *         "unitPriceCents": 1899,
+                         *         "totalCents": 3798,
+                         *         "currency": "USD",
+                         *         "status": "confirmed",
+                         *         "payment": "offline",
+                         *         "buyer": {
+                         *           "name": "Mei Lin",
+                         *           "email": "mei@example.com",
+                         *           "phone": "+86 138 0013 8000"
+                         *         },
+                         *         "fulfilment": {
+                         *           "type": "pickup",
+                         *           "address": null
+                         *         },
+                         *         "ref": "mei",
+                         *         "dealId": null,
+                         *         "createdAt": 1805371662000,
+                         *         "holdExpiresAt": null
+                         *       },
+                         *       "orderToken": "ot_Jq8Vm3Xc1Lr7Nb2Kd9Ws4Hz6Ft0Py5Ga",
+                         *       "checkoutUrl": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["OrderCreated"];
                     };
                 };
@@ -15507,6 +17424,68 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "order": {
+                         *         "id": "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p",
+                         *         "number": 17,
+                         *         "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "variant": null,
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "quantity": 2,
+                         *         "unitPriceCents": 1899,
+                         *         "totalCents": 3798,
+                         *         "currency": "USD",
+                         *         "status": "confirmed",
+                         *         "payment": "offline",
+                         *         "buyer": {
+                         *           "name": "Mei Lin",
+                         *           "email": "mei@example.com",
+                         *           "phone": "+86 138 0013 8000"
+                         *         },
+                         *         "fulfilment": {
+                         *           "type": "pickup",
+                         *           "address": null
+                         *         },
+                         *         "ref": "mei",
+                         *         "dealId": null,
+                         *         "createdAt": 1805371662000,
+                         *         "holdExpiresAt": null
+                         *       },
+                         *       "progress": {
+                         *         "fulfilmentStatus": "packed",
+                         *         "carrier": null,
+                         *         "trackingUrl": null,
+                         *         "packedAt": 1805447700000,
+                         *         "shippedAt": null,
+                         *         "pickedUpAt": null,
+                         *         "cancelledAt": null
+                         *       },
+                         *       "shop": {
+                         *         "id": "s_3fK9x0aZbQ1mN2pL",
+                         *         "name": "Lotus Tea House",
+                         *         "contactEmail": "hello@lotus-tea.example",
+                         *         "contactPhone": "+86 21 6288 1234"
+                         *       },
+                         *       "show": {
+                         *         "id": "r_Q8s2mK0vT5yH3nB6",
+                         *         "title": "Spring tea tasting, live from the shop"
+                         *       },
+                         *       "pickupStore": {
+                         *         "address": {
+                         *           "line1": "1288 Nanjing West Road",
+                         *           "line2": "Unit 5B",
+                         *           "city": "Shanghai",
+                         *           "postalCode": "200040",
+                         *           "region": "Jing'an",
+                         *           "country": "CN"
+                         *         },
+                         *         "hours": "Mon–Fri 10:00–19:00\nSat 10:00–16:00"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["OrderView"];
                     };
                 };
@@ -15662,7 +17641,55 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "orders": [
+                         *         {
+                         *           "id": "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p",
+                         *           "number": 17,
+                         *           "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *           "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "variant": null,
+                         *           "title": "Jasmine pearls, 100 g",
+                         *           "quantity": 2,
+                         *           "unitPriceCents": 1899,
+                         *           "totalCents": 3798,
+                         *           "currency": "USD",
+                         *           "status": "confirmed",
+                         *           "payment": "offline",
+                         *           "buyer": {
+                         *             "name": "Mei Lin",
+                         *             "email": "mei@example.com",
+                         *             "phone": "+86 138 0013 8000"
+                         *           },
+                         *           "fulfilment": {
+                         *             "type": "pickup",
+                         *             "address": null
+                         *           },
+                         *           "ref": "mei",
+                         *           "dealId": null,
+                         *           "createdAt": 1805371662000,
+                         *           "showTitle": "Spring tea tasting, live from the shop",
+                         *           "updatedAt": 1805447700000,
+                         *           "fulfilmentStatus": "packed",
+                         *           "carrier": null,
+                         *           "trackingUrl": null,
+                         *           "packedAt": 1805447700000,
+                         *           "shippedAt": null,
+                         *           "pickedUpAt": null,
+                         *           "cancelledAt": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTgwNTM3MTY2MjAwMC4xNy5vX1E4czJtSzB2VDV5SDNuQjZhWjkxeFF3RTBw"
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopOrders"];
+                        /**
+                         * @example order_id,number,room_id,created_at,status,payment,product_id,title,quantity,unit_price,total,currency,buyer_name,buyer_email,buyer_phone,fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at,variant,sku
+                         *     o_Q8s2mK0vT5yH3nB6aZ91xQwE0p,17,r_Q8s2mK0vT5yH3nB6,2027-03-18T12:07:42.000Z,confirmed,offline,p_7Hq2LwX9cV4bN1mZ,"Jasmine pearls, 100 g",2,18.99,37.98,USD,Mei Lin,mei@example.com,'+86 138 0013 8000,pickup,,mei,,"Spring tea tasting, live from the shop",packed,,,2027-03-19T09:15:00.000Z,,,,,
+                         *     o_Q8s2mK0vT5yH3nB6Lk3Pz8Rw1c,16,r_Q8s2mK0vT5yH3nB6,2027-03-18T12:05:10.000Z,confirmed,offline,p_7Hq2LwX9cV4bN1mZ,"Jasmine pearls, 100 g",1,18.99,18.99,USD,Wang Fang,wang@example.com,,shipping,"1288 Nanjing West Road, Unit 5B, 200040, Shanghai, Jing'an, CN",,,"Spring tea tasting, live from the shop",shipped,SF Express,https://tracking.example.com/1Z999AA10123456784,2027-03-19T09:15:00.000Z,2027-03-19T10:05:00.000Z,,,,
+                         */
                         "text/csv": string;
                     };
                 };
@@ -15803,6 +17830,55 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "order": {
+                         *         "id": "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p",
+                         *         "number": 17,
+                         *         "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "variant": null,
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "quantity": 2,
+                         *         "unitPriceCents": 1899,
+                         *         "totalCents": 3798,
+                         *         "currency": "USD",
+                         *         "status": "confirmed",
+                         *         "payment": "offline",
+                         *         "buyer": {
+                         *           "name": "Mei Lin",
+                         *           "email": "mei@example.com",
+                         *           "phone": "+86 138 0013 8000"
+                         *         },
+                         *         "fulfilment": {
+                         *           "type": "pickup",
+                         *           "address": null
+                         *         },
+                         *         "ref": "mei",
+                         *         "dealId": null,
+                         *         "createdAt": 1805371662000,
+                         *         "showTitle": "Spring tea tasting, live from the shop",
+                         *         "updatedAt": 1805447700000,
+                         *         "fulfilmentStatus": "packed",
+                         *         "carrier": null,
+                         *         "trackingUrl": null,
+                         *         "packedAt": 1805447700000,
+                         *         "shippedAt": null,
+                         *         "pickedUpAt": null,
+                         *         "cancelledAt": null,
+                         *         "history": [
+                         *           {
+                         *             "status": "packed",
+                         *             "at": 1805447700000,
+                         *             "actor": "account:a_3fK9x0aZbQ1mN2pL",
+                         *             "carrier": null,
+                         *             "trackingUrl": null
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopOrderDetail"];
                     };
                 };
@@ -15927,7 +18003,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "fulfilmentStatus": "packed",
+                     *       "fulfilmentStatus": "shipped",
                      *       "carrier": "SF Express",
                      *       "trackingUrl": "https://tracking.example.com/1Z999AA10123456784"
                      *     }
@@ -15944,6 +18020,55 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "order": {
+                         *         "id": "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p",
+                         *         "number": 17,
+                         *         "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "variant": null,
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "quantity": 2,
+                         *         "unitPriceCents": 1899,
+                         *         "totalCents": 3798,
+                         *         "currency": "USD",
+                         *         "status": "confirmed",
+                         *         "payment": "offline",
+                         *         "buyer": {
+                         *           "name": "Mei Lin",
+                         *           "email": "mei@example.com",
+                         *           "phone": "+86 138 0013 8000"
+                         *         },
+                         *         "fulfilment": {
+                         *           "type": "pickup",
+                         *           "address": null
+                         *         },
+                         *         "ref": "mei",
+                         *         "dealId": null,
+                         *         "createdAt": 1805371662000,
+                         *         "showTitle": "Spring tea tasting, live from the shop",
+                         *         "updatedAt": 1805447700000,
+                         *         "fulfilmentStatus": "packed",
+                         *         "carrier": null,
+                         *         "trackingUrl": null,
+                         *         "packedAt": 1805447700000,
+                         *         "shippedAt": null,
+                         *         "pickedUpAt": null,
+                         *         "cancelledAt": null,
+                         *         "history": [
+                         *           {
+                         *             "status": "packed",
+                         *             "at": 1805447700000,
+                         *             "actor": "account:a_3fK9x0aZbQ1mN2pL",
+                         *             "carrier": null,
+                         *             "trackingUrl": null
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ShopOrderDetail"];
                     };
                 };
@@ -16137,6 +18262,56 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "order": {
+                         *         "id": "o_Q8s2mK0vT5yH3nB6aZ91xQwE0p",
+                         *         "number": 17,
+                         *         "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *         "shopId": "s_3fK9x0aZbQ1mN2pL",
+                         *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "variant": null,
+                         *         "title": "Jasmine pearls, 100 g",
+                         *         "quantity": 2,
+                         *         "unitPriceCents": 1899,
+                         *         "totalCents": 3798,
+                         *         "currency": "USD",
+                         *         "status": "confirmed",
+                         *         "payment": "offline",
+                         *         "buyer": {
+                         *           "name": "Mei Lin",
+                         *           "email": "mei@example.com",
+                         *           "phone": "+86 138 0013 8000"
+                         *         },
+                         *         "fulfilment": {
+                         *           "type": "pickup",
+                         *           "address": null
+                         *         },
+                         *         "ref": "mei",
+                         *         "dealId": null,
+                         *         "createdAt": 1805371662000,
+                         *         "showTitle": "Spring tea tasting, live from the shop",
+                         *         "updatedAt": 1805447700000,
+                         *         "fulfilmentStatus": "packed",
+                         *         "carrier": null,
+                         *         "trackingUrl": null,
+                         *         "packedAt": 1805447700000,
+                         *         "shippedAt": null,
+                         *         "pickedUpAt": null,
+                         *         "cancelledAt": null,
+                         *         "history": [
+                         *           {
+                         *             "status": "packed",
+                         *             "at": 1805447700000,
+                         *             "actor": "account:a_3fK9x0aZbQ1mN2pL",
+                         *             "carrier": null,
+                         *             "trackingUrl": null
+                         *           }
+                         *         ]
+                         *       },
+                         *       "unitsReturned": 2
+                         *     }
+                         */
                         "application/json": components["schemas"]["OrderCancelled"];
                     };
                 };
@@ -16290,6 +18465,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "store": {
+                         *         "address": {
+                         *           "line1": "1288 Nanjing West Road",
+                         *           "line2": "Unit 5B",
+                         *           "city": "Shanghai",
+                         *           "postalCode": "200040",
+                         *           "region": "Jing'an",
+                         *           "country": "CN"
+                         *         },
+                         *         "hours": "Mon–Fri 10:00–19:00\nSat 10:00–16:00",
+                         *         "contactEmail": "hello@lotus-tea.example",
+                         *         "contactPhone": "+86 21 6288 1234"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["PickupStoreResponse"];
                     };
                 };
@@ -16406,6 +18598,21 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "address": {
+                     *         "line1": "1288 Nanjing West Road",
+                     *         "line2": "Unit 5B",
+                     *         "city": "Shanghai",
+                     *         "postalCode": "200040",
+                     *         "region": "Jing'an",
+                     *         "country": "CN"
+                     *       },
+                     *       "hours": "Mon–Fri 10:00–19:00\nSat 10:00–16:00",
+                     *       "contactEmail": "hello@lotus-tea.example",
+                     *       "contactPhone": "+86 21 6288 1234"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PickupStore"];
                 };
             };
@@ -16418,6 +18625,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "store": {
+                         *         "address": {
+                         *           "line1": "1288 Nanjing West Road",
+                         *           "line2": "Unit 5B",
+                         *           "city": "Shanghai",
+                         *           "postalCode": "200040",
+                         *           "region": "Jing'an",
+                         *           "country": "CN"
+                         *         },
+                         *         "hours": "Mon–Fri 10:00–19:00\nSat 10:00–16:00",
+                         *         "contactEmail": "hello@lotus-tea.example",
+                         *         "contactPhone": "+86 21 6288 1234"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["PickupStoreResponse"];
                     };
                 };
@@ -16575,6 +18799,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example BEGIN:VCALENDAR
+                         *     VERSION:2.0
+                         *     PRODID:-//Shop-along//Show calendar//EN
+                         *     CALSCALE:GREGORIAN
+                         *     METHOD:PUBLISH
+                         *     BEGIN:VEVENT
+                         *     UID:r_Q8s2mK0vT5yH3nB6@shop-along.example
+                         *     DTSTAMP:20270302T120000Z
+                         *     DTSTART:20270318T120000Z
+                         *     DTEND:20270318T130000Z
+                         *     SUMMARY:Spring tea tasting\, live from the shop
+                         *     DESCRIPTION:Lotus Tea House · live shopping\nhttps://shop-along.example/r/
+                         *      r_Q8s2mK0vT5yH3nB6
+                         *     URL:https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6
+                         *     LOCATION:https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6
+                         *     BEGIN:VALARM
+                         *     ACTION:DISPLAY
+                         *     DESCRIPTION:Spring tea tasting\, live from the shop
+                         *     TRIGGER:-PT10M
+                         *     END:VALARM
+                         *     END:VEVENT
+                         *     END:VCALENDAR
+                         */
                         "text/calendar": string;
                     };
                 };
@@ -16695,6 +18943,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "rsvps": {
+                         *         "active": 64,
+                         *         "pending": 7,
+                         *         "series": [
+                         *           {
+                         *             "at": 1803988800000,
+                         *             "count": 12
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RsvpCountsResponse"];
                     };
                 };
@@ -16832,6 +19094,12 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "check_your_inbox",
+                         *       "message": "If this address can get reminders, a confirmation email is on its way: follow its link to turn them on."
+                         *     }
+                         */
                         "application/json": components["schemas"]["RsvpAccepted"];
                     };
                 };
@@ -16961,6 +19229,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "token": "rc_Bz4Lq9Vm2Xc7Nt1Rk8Wp3Hd6Fs0Jy5Ga"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RsvpToken"];
                 };
             };
@@ -16973,6 +19246,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "rsvp": {
+                         *         "roomId": "r_Q8s2mK0vT5yH3nB6",
+                         *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *         "viewerLink": "https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6#product=p_7Hq2LwX9cV4bN1mZ"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["RsvpConfirmed"];
                     };
                 };
@@ -17202,7 +19484,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "rsvps": {
+                         *         "active": 64,
+                         *         "pending": 7,
+                         *         "series": [
+                         *           {
+                         *             "at": 1803988800000,
+                         *             "count": 12
+                         *           }
+                         *         ]
+                         *       },
+                         *       "emails": [
+                         *         {
+                         *           "email": "mei@example.com",
+                         *           "productId": "p_7Hq2LwX9cV4bN1mZ",
+                         *           "locale": "zh-CN",
+                         *           "confirmedAt": 1803989820000
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["RsvpList"];
+                        /**
+                         * @example email,product_id,locale,confirmed_at
+                         *     mei@example.com,p_7Hq2LwX9cV4bN1mZ,zh-CN,2027-03-02T12:17:00.000Z
+                         *     sam@example.com,,en,2027-03-02T12:42:00.000Z
+                         */
                         "text/csv": string;
                     };
                 };
@@ -17340,6 +19649,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example email,product_id,locale,confirmed_at
+                         *     mei@example.com,p_7Hq2LwX9cV4bN1mZ,zh-CN,2027-03-02T12:17:00.000Z
+                         *     sam@example.com,,en,2027-03-02T12:42:00.000Z
+                         */
                         "text/csv": string;
                     };
                 };
@@ -17721,24 +20035,37 @@ export interface components {
         /** @description The signed-in account, its shops with its role in each, and this session. */
         Me: {
             account: {
+                /** @example a_3fK9x0aZbQ1mN2pL */
                 id: string;
-                /** @description Set once confirmed through a link sent to it. */
+                /**
+                 * @description Set once confirmed through a link sent to it.
+                 * @example owner@lotus-tea.example
+                 */
                 email: string | null;
+                /** @example Mei */
                 displayName: string;
-                /** @description The account's photo (/photos/…), shown on the shows it hosts; null: none. */
+                /**
+                 * @description The account's photo (/photos/…), shown on the shows it hosts; null: none.
+                 * @example /photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg
+                 */
                 photoUrl: string | null;
+                /** @example 1803979800000 */
                 createdAt: number;
             };
             shops: {
                 /** @example s_3fK9x0aZbQ1mN2pL */
                 id: string;
+                /** @example Lotus Tea House */
                 name: string;
+                /** @example USD */
                 currency: string;
                 /** @enum {string} */
                 role: "owner" | "manager" | "host" | "moderator";
             }[];
             session: {
+                /** @example se_Lm4Xq8Vb2Nc7Rt1Z */
                 id: string;
+                /** @example 1807264800000 */
                 expiresAt: number;
             };
         };
@@ -17764,10 +20091,15 @@ export interface components {
         };
         SessionList: {
             sessions: {
+                /** @example se_Lm4Xq8Vb2Nc7Rt1Z */
                 id: string;
+                /** @example 1804672800000 */
                 createdAt: number;
+                /** @example 1805370300000 */
                 lastSeenAt: number;
+                /** @example 1807264800000 */
                 expiresAt: number;
+                /** @example Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1 */
                 userAgent: string;
                 current: boolean;
             }[];
@@ -17776,12 +20108,17 @@ export interface components {
             passkeys: components["schemas"]["Passkey"][];
         };
         Passkey: {
+            /** @example b3BzR0tHd2Q4WmNxVjJ4bVhRcA */
             id: string;
+            /** @example Phone */
             name: string;
+            /** @example 1803979800000 */
             createdAt: number;
+            /** @example 1804672800000 */
             lastUsedAt: number | null;
         };
         PasskeyOptions: {
+            /** @example wc_Pk3Vn9Lq2Xb7Rm1C */
             challengeId: string;
             /** @description For @simplewebauthn/browser's optionsJSON. */
             options: {
@@ -17792,10 +20129,14 @@ export interface components {
         };
         PasskeyAdded: {
             passkey: components["schemas"]["Passkey"];
-            /** @description With the account's first passkey: its recovery code, shown this once. */
+            /**
+             * @description With the account's first passkey: its recovery code, shown this once.
+             * @example 7K2M-9QXD-4HNP-W3RT-8CBZ
+             */
             recoveryCode: string | null;
         };
         RegisterPasskey: {
+            /** @example wc_Pk3Vn9Lq2Xb7Rm1C */
             challengeId: string;
             /**
              * @description What this device is, to recognise it in the list.
@@ -17804,6 +20145,7 @@ export interface components {
             name: string;
             /** @description The object @simplewebauthn/browser's startRegistration / startAuthentication resolves with. */
             response: {
+                /** @example b3BzR0tHd2Q4WmNxVjJ4bVhRcA */
                 id: string;
                 /** @enum {string} */
                 type: "public-key";
@@ -17815,9 +20157,11 @@ export interface components {
             };
         };
         SignInWithPasskey: {
+            /** @example wc_Pk3Vn9Lq2Xb7Rm1C */
             challengeId: string;
             /** @description The object @simplewebauthn/browser's startRegistration / startAuthentication resolves with. */
             response: {
+                /** @example b3BzR0tHd2Q4WmNxVjJ4bVhRcA */
                 id: string;
                 /** @enum {string} */
                 type: "public-key";
@@ -17841,16 +20185,19 @@ export interface components {
             email: string;
         };
         ConsumeEmailLink: {
-            /** @example el_... */
+            /** @example el_Mv5Kq2Xz8Lb3Nc7Rw1Hp9Td4Fs6Jy0Ga */
             token: string;
         };
         /** @description The signed-in account, its shops with its role in each, and this session. */
         SignedInWithRecoveryCode: components["schemas"]["Me"] & {
-            /** @description The account's new recovery code (the one used is gone), shown this once. */
+            /**
+             * @description The account's new recovery code (the one used is gone), shown this once.
+             * @example Q9TB-2MXE-6RKH-0VNC-4JWD
+             */
             recoveryCode: string;
         };
         RecoveryCodeSignIn: {
-            /** @example 7K2M-9QXD-… */
+            /** @example 7K2M-9QXD-4HNP-W3RT-8CBZ */
             code: string;
         };
         ProfileResponse: {
@@ -17858,25 +20205,40 @@ export interface components {
         };
         /** @description What viewers see of a team member on the shows they host. */
         Profile: {
+            /** @example Mei */
             displayName: string;
+            /** @example /photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg */
             photoUrl: string | null;
         };
         EditProfile: {
+            /** @example Mei */
             displayName: string;
         };
         ShopPage: {
             shop: {
                 /** @example s_3fK9x0aZbQ1mN2pL */
                 id: string;
+                /** @example Lotus Tea House */
                 name: string;
+                /** @example lotus-tea-house */
                 slug: string;
+                /** @example https://shop-along.example/s/lotus-tea-house */
                 url: string;
             };
-            /** @description The server's clock (epoch ms), for countdowns. */
+            /**
+             * @description The server's clock (epoch ms), for countdowns.
+             * @example 1805385600000
+             */
             now: number;
-            /** @description Live now. */
+            /**
+             * @description Live now.
+             * @example []
+             */
             live: components["schemas"]["PublicShow"][];
-            /** @description Not started yet, soonest first (a show with no planned start last). */
+            /**
+             * @description Not started yet, soonest first (a show with no planned start last).
+             * @example []
+             */
             upcoming: components["schemas"]["PublicShow"][];
             /** @description Ended, newest first (at most 12), each with its replay; a replay the brand hid is not listed. */
             past: components["schemas"]["PublicShow"][];
@@ -17884,26 +20246,49 @@ export interface components {
         PublicShow: {
             /** @example r_Q8s2mK0vT5yH3nB6 */
             id: string;
+            /** @example Spring tea tasting, live from the shop */
             title: string;
-            /** @enum {string} */
+            /**
+             * @example ended
+             * @enum {string}
+             */
             status: "scheduled" | "live" | "ended";
-            /** @description The planned start (ISO 8601, UTC), or null. */
+            /**
+             * @description The planned start (ISO 8601, UTC), or null.
+             * @example 2027-03-18T12:00:00.000Z
+             */
             startsAt: string | null;
+            /**
+             * @example Three spring teas, brewed and tasted live.
+             *     Ask questions in the chat.
+             */
             description: string | null;
-            /** @description Absolute: the cover image, else the first product photo. */
+            /**
+             * @description Absolute: the cover image, else the first product photo.
+             * @example https://example.com/spring-tasting.jpg
+             */
             imageUrl: string | null;
+            /** @example https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6 */
             viewerLink: string;
             /** @description Past shows only: the replay as the library lists it (the viewer link plays it). */
             replay?: {
-                /** @description When it went live (epoch ms). */
+                /**
+                 * @description When it went live (epoch ms).
+                 * @example 1805371200000
+                 */
                 liveAt: number | null;
+                /** @example 3600000 */
                 durationMs: number;
-                /** @description Absolute: the replay's thumbnail, else the show's image. */
+                /**
+                 * @description Absolute: the replay's thumbnail, else the show's image.
+                 * @example https://shop-along.example/photos/r_Q8s2mK0vT5yH3nB6/th_Zk2Pq7Ln4Vb9Xc1M.jpg
+                 */
                 thumbnailUrl: string | null;
                 /** @description The products it showed (pinned), at most 8. */
                 products: {
                     /** @example p_7Hq2LwX9cV4bN1mZ */
                     id: string;
+                    /** @example Jasmine pearls, 100 g */
                     title: string;
                 }[];
             };
@@ -17945,6 +20330,7 @@ export interface components {
         Shop: {
             /** @example s_3fK9x0aZbQ1mN2pL */
             id: string;
+            /** @example Lotus Tea House */
             name: string;
             /** @enum {string} */
             currency: "USD" | "EUR" | "GBP" | "CNY" | "JPY" | "CAD" | "AUD" | "HKD" | "SGD";
@@ -17970,15 +20356,25 @@ export interface components {
             id: string;
             /** @example s_3fK9x0aZbQ1mN2pL */
             shopId: string;
+            /** @example Lotus Tea House */
             shopName: string;
+            /** @example Spring tea tasting, live from the shop */
             title: string;
-            /** @enum {string} */
+            /**
+             * @example live
+             * @enum {string}
+             */
             status: "scheduled" | "live" | "ended";
-            /** @description ISO 8601 planned start, or null. */
+            /**
+             * @description ISO 8601 planned start, or null.
+             * @example 2027-03-18T12:00:00.000Z
+             */
             startsAt: string | null;
             /** @example p_7Hq2LwX9cV4bN1mZ */
             pinnedProductId: string | null;
+            /** @example 128 */
             viewers: number;
+            /** @example 1542 */
             reactions: number;
             products: components["schemas"]["RoomProduct"][];
             deal: components["schemas"]["FlashDeal"];
@@ -17988,51 +20384,89 @@ export interface components {
         RoomProduct: {
             /** @example p_7Hq2LwX9cV4bN1mZ */
             id: string;
+            /** @example Jasmine pearls, 100 g */
             title: string;
+            /** @example Hand-rolled green tea scented with fresh jasmine. */
             description: string | null;
+            /** @example 1899 */
             priceCents: number;
+            /** @example USD */
             currency: string;
+            /** @example https://example.com/jasmine-pearls.jpg */
             imageUrl: string | null;
-            /** @description Units this show can still sell; for a product with variants, the sum of theirs. */
+            /**
+             * @description Units this show can still sell; for a product with variants, the sum of theirs.
+             * @example 37
+             */
             left: number;
+            /** @example [] */
             optionNames?: string[];
-            /** @description The variants on sale in this show, each with its own units; empty for a product sold as one thing. */
+            /**
+             * @description The variants on sale in this show, each with its own units; empty for a product sold as one thing.
+             * @example []
+             */
             variants?: components["schemas"]["RoomVariant"][];
             photos?: {
+                /** @example /photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg */
                 url: string;
+                /** @example 1200 */
                 width: number | null;
+                /** @example 1200 */
                 height: number | null;
             }[];
         };
         RoomVariant: {
             /** @example pv_9Jd3KsL0qW2eR5tY */
             id: string;
+            /**
+             * @example [
+             *       "M",
+             *       "Red"
+             *     ]
+             */
             options: string[];
+            /** @example TEE-M-RED */
             sku: string | null;
+            /** @example 2199 */
             priceCents: number;
+            /** @example 8 */
             left: number;
         };
         /** @description The flash deal running now, if any. */
         FlashDeal: {
+            /** @example d_Xc7Rm2Qa9LpK */
             id: string;
             /** @example p_7Hq2LwX9cV4bN1mZ */
             productId: string;
             /**
              * @description The one variant on deal; null: all of the product's.
-             * @example pv_9Jd3KsL0qW2eR5tY
+             * @example null
              */
             variantId?: string | null;
+            /** @example 1499 */
             priceCents: number;
-            /** @description Milliseconds since the epoch (server clock). */
+            /**
+             * @description Milliseconds since the epoch (server clock).
+             * @example 1805372400000
+             */
             startsAt: number;
-            /** @description Milliseconds since the epoch (server clock). */
+            /**
+             * @description Milliseconds since the epoch (server clock).
+             * @example 1805372520000
+             */
             endsAt: number;
+            /** @example 2 */
             perBuyerLimit: number | null;
         } | null;
         StageTrack: {
+            /** @example 8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e */
             sessionId: string;
+            /** @example camera-video-1 */
             trackName: string;
-            /** @enum {string} */
+            /**
+             * @example video
+             * @enum {string}
+             */
             kind: "audio" | "video";
             /** @enum {string} */
             role: "host" | "guest";
@@ -18045,13 +20479,25 @@ export interface components {
             paused?: true;
         };
         RoomLinks: {
-            /** @description The share link for viewers. */
+            /**
+             * @description The share link for viewers.
+             * @example https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6
+             */
             viewer: string;
-            /** @description The host studio; carries the host key. Keep it secret. */
+            /**
+             * @description The host studio; carries the host key. Keep it secret.
+             * @example https://shop-along.example/studio/r_Q8s2mK0vT5yH3nB6#key=hk_Vb3Nq8Lm2Xc7Rt1Zp9Ks4Wd6Fh0Jy5Ga
+             */
             host: string;
-            /** @description For a guest on stage; carries the guest key. */
+            /**
+             * @description For a guest on stage; carries the guest key.
+             * @example https://shop-along.example/guest/r_Q8s2mK0vT5yH3nB6#key=gk_Tn4Hx9Bq2Lm7Vc3Rz8Kp1Wd6Fs0Jy5Ea
+             */
             guest: string;
-            /** @description For someone who moderates the chat; carries the moderator key. */
+            /**
+             * @description For someone who moderates the chat; carries the moderator key.
+             * @example https://shop-along.example/mod/r_Q8s2mK0vT5yH3nB6#key=mk_Ws2Kd7Pq9Lx3Vn8Bc1Rz6Hm4Ft0Jy5Ca
+             */
             moderator: string;
         };
         CreateRoom: {
@@ -18060,15 +20506,23 @@ export interface components {
             /**
              * Format: date-time
              * @description Planned start (ISO 8601), not in the past (5 minutes of clock skew allowed); shown to viewers as a countdown.
+             * @example 2027-03-18T20:00:00+08:00
              */
             startsAt?: string;
             /**
              * @description Products without variants, with the units this show may sell.
              * @default []
+             * @example [
+             *       {
+             *         "productId": "p_7Hq2LwX9cV4bN1mZ",
+             *         "stock": 40
+             *       }
+             *     ]
              */
             products?: {
                 /** @example p_7Hq2LwX9cV4bN1mZ */
                 productId: string;
+                /** @example 40 */
                 stock: number;
             }[];
             /**
@@ -18078,6 +20532,7 @@ export interface components {
             variants?: {
                 /** @example pv_9Jd3KsL0qW2eR5tY */
                 variantId: string;
+                /** @example 10 */
                 stock: number;
             }[];
             /**
@@ -18093,31 +20548,61 @@ export interface components {
         ShopShow: {
             /** @example r_Q8s2mK0vT5yH3nB6 */
             id: string;
+            /** @example Spring tea tasting, live from the shop */
             title: string;
-            /** @enum {string} */
+            /**
+             * @example ended
+             * @enum {string}
+             */
             status: "scheduled" | "live" | "ended";
-            /** @description Cancelled before it started (its status is then ended). */
+            /**
+             * @description Cancelled before it started (its status is then ended).
+             * @example false
+             */
             cancelled: boolean;
+            /** @example 2027-03-18T12:00:00.000Z */
             startsAt: string | null;
+            /** @example 1803980700000 */
             createdAt: number;
-            /** @description When it went live (ms since the epoch, the room's clock); null if it never did. */
+            /**
+             * @description When it went live (ms since the epoch, the room's clock); null if it never did.
+             * @example 1805371200000
+             */
             liveAt: number | null;
-            /** @description When it ended (ms since the epoch); null while it has not. */
+            /**
+             * @description When it ended (ms since the epoch); null while it has not.
+             * @example 1805374800000
+             */
             endedAt: number | null;
+            /** @example https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6 */
             viewerLink: string;
             /** @description Whether the show is recorded for its replay. */
             recording: boolean;
-            /** @description Orders placed (not counting expired or cancelled ones). */
+            /**
+             * @description Orders placed (not counting expired or cancelled ones).
+             * @example 31
+             */
             orders: number;
-            /** @description Their total, in the shop's currency's minor unit. */
+            /**
+             * @description Their total, in the shop's currency's minor unit.
+             * @example 84269
+             */
             revenueCents: number;
-            /** @description Confirmed email RSVPs ("Remind me"). */
+            /**
+             * @description Confirmed email RSVPs ("Remind me").
+             * @example 64
+             */
             rsvps: number;
         };
         /** @description One show as listed, what it sells, and what it sold; enough to duplicate it. */
         ShopShowDetails: {
             show: components["schemas"]["ShopShow"] & {
+                /**
+                 * @example Three spring teas, brewed and tasted live.
+                 *     Ask questions in the chat.
+                 */
                 description: string | null;
+                /** @example https://example.com/spring-tasting.jpg */
                 coverImageUrl: string | null;
                 /** @description The uploaded trailer (POST …/trailer), or null. */
                 trailerUrl: string | null;
@@ -18125,9 +20610,13 @@ export interface components {
                 products: {
                     /** @example p_7Hq2LwX9cV4bN1mZ */
                     productId: string;
+                    /** @example 40 */
                     stock: number;
                 }[];
-                /** @description Variants listed, with their units. */
+                /**
+                 * @description Variants listed, with their units.
+                 * @example []
+                 */
                 variants: {
                     /** @example pv_9Jd3KsL0qW2eR5tY */
                     variantId: string;
@@ -18143,9 +20632,14 @@ export interface components {
             /**
              * Format: date-time
              * @description The new planned start (not in the past), or null for none.
+             * @example 2027-03-18T20:00:00+08:00
              */
             startsAt?: string | null;
-            /** @description What the show is about; null clears it. */
+            /**
+             * @description What the show is about; null clears it.
+             * @example Three spring teas, brewed and tasted live.
+             *     Ask questions in the chat.
+             */
             description?: string | null;
             /**
              * @description The show's cover image (https); null clears it.
@@ -18156,9 +20650,15 @@ export interface components {
             recording?: boolean;
         };
         ShowMedia: {
-            /** @description The cover image now (/photos/… once uploaded). */
+            /**
+             * @description The cover image now (/photos/… once uploaded).
+             * @example /photos/r_Q8s2mK0vT5yH3nB6/cv_Yt5Lq2Wm8Xb3Nk7R.jpg
+             */
             coverImageUrl: string | null;
-            /** @description The trailer now, or null. */
+            /**
+             * @description The trailer now, or null.
+             * @example /photos/r_Q8s2mK0vT5yH3nB6/tr_Fz9Kp4Vn1Lc6Xq3M.mp4
+             */
             trailerUrl: string | null;
         };
         ApiKeyList: {
@@ -18168,9 +20668,14 @@ export interface components {
         ApiKey: {
             /** @example ak_Q8s2mK0vT5yH3nB6 */
             id: string;
+            /** @example Order sync */
             name: string;
+            /** @example 1803979800000 */
             createdAt: number;
-            /** @description When it was last used (recorded at most once a minute). */
+            /**
+             * @description When it was last used (recorded at most once a minute).
+             * @example 1805371662000
+             */
             lastUsedAt: number | null;
             revokedAt: number | null;
         };
@@ -18198,21 +20703,35 @@ export interface components {
         };
         /** @description A referral code with its confirmed orders, units and revenue in total and per show (each with the show's share link for this code): the shows it sold in, then the shop's five newest shows it has not sold in yet. Cancelled, expired and unpaid orders do not count. */
         ReferralCode: {
+            /** @example mei */
             code: string;
+            /** @example Mei Lin (KOL) */
             name: string | null;
+            /** @example 1803980700000 */
             createdAt: number | null;
             totals: {
+                /** @example 12 */
                 orders: number;
+                /** @example 19 */
                 units: number;
+                /** @example 36081 */
                 revenueCents: number;
             };
             shows: {
+                /** @example 12 */
                 orders: number;
+                /** @example 19 */
                 units: number;
+                /** @example 36081 */
                 revenueCents: number;
+                /** @example r_Q8s2mK0vT5yH3nB6 */
                 roomId: string;
+                /** @example Spring tea tasting, live from the shop */
                 title: string;
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @example https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6?ref=mei
+                 */
                 link: string;
             }[];
         };
@@ -18231,6 +20750,7 @@ export interface components {
         /** @description The shop's named codes first (newest first), then codes only seen on orders. */
         ReferralCodeList: {
             referralCodes: components["schemas"]["ReferralCode"][];
+            /** @example USD */
             currency: string;
         };
         ProductCreated: {
@@ -18241,20 +20761,25 @@ export interface components {
             id: string;
             /** @example s_3fK9x0aZbQ1mN2pL */
             shopId: string;
+            /** @example Jasmine pearls, 100 g */
             title: string;
+            /** @example Hand-rolled green tea scented with fresh jasmine. */
             description: string | null;
+            /**
+             * @description Price in the currency's minor unit.
+             * @example 1899
+             */
             priceCents: number;
             /** @enum {string} */
             currency: "USD" | "EUR" | "GBP" | "CNY" | "JPY" | "CAD" | "AUD" | "HKD" | "SGD";
+            /** @example https://example.com/jasmine-pearls.jpg */
             imageUrl: string | null;
             /**
              * @description Up to two option names (e.g. Size, Colour); empty when the product has no variants.
-             * @example [
-             *       "Size",
-             *       "Colour"
-             *     ]
+             * @example []
              */
             optionNames: string[];
+            /** @example [] */
             variants: components["schemas"]["Variant"][];
             /** @description In the order the shop gave them; the first is the one small cards show. */
             photos: components["schemas"]["Photo"][];
@@ -18270,8 +20795,12 @@ export interface components {
              *     ]
              */
             options: string[];
+            /** @example TEE-M-RED */
             sku: string | null;
-            /** @description Its own price; null: the product's. */
+            /**
+             * @description Its own price; null: the product's.
+             * @example 2199
+             */
             priceCents: number | null;
         };
         Photo: {
@@ -18282,7 +20811,9 @@ export interface components {
              * @example /photos/p_7Hq2LwX9cV4bN1mZ/ph_4Gh7JkL1zX8cV2bN.jpg
              */
             url: string;
+            /** @example 1200 */
             width: number | null;
+            /** @example 1200 */
             height: number | null;
         };
         CreateProduct: {
@@ -18295,6 +20826,7 @@ export interface components {
             priceCents: number;
             /** @example https://example.com/jasmine-pearls.jpg */
             imageUrl?: string;
+            /** @example Hand-rolled green tea scented with fresh jasmine. */
             description?: string;
             /**
              * @description Up to two option names, e.g. ["Size", "Colour"].
@@ -18311,10 +20843,13 @@ export interface components {
             product: components["schemas"]["Product"];
         };
         UpdateProduct: {
+            /** @example Jasmine pearls, 100 g */
             title?: string;
+            /** @example 1699 */
             priceCents?: number;
             /** @example https://example.com/jasmine-pearls.jpg */
             imageUrl?: string | null;
+            /** @example Hand-rolled green tea scented with fresh jasmine. Picked in April. */
             description?: string | null;
             /**
              * @description Renaming is always allowed; changing how many there are only while the product has no variants.
@@ -18338,7 +20873,10 @@ export interface components {
             options: string[];
             /** @example TEE-M-RED */
             sku?: string;
-            /** @description Its own price; leave out for the product's. */
+            /**
+             * @description Its own price; leave out for the product's.
+             * @example 2199
+             */
             priceCents?: number;
         };
         UpdateVariant: {
@@ -18372,21 +20910,35 @@ export interface components {
         Member: {
             /** @example a_3fK9x0aZbQ1mN2pL */
             accountId: string;
+            /** @example Mei */
             displayName: string;
+            /** @example owner@lotus-tea.example */
             email: string | null;
             /** @enum {string} */
             role: "owner" | "manager" | "host" | "moderator";
+            /** @example 1803979800000 */
             since: number;
-            /** @description The shows assigned to this member (hosts only). */
+            /**
+             * @description The shows assigned to this member (hosts only).
+             * @example []
+             */
             shows: string[];
         };
         Invite: {
+            /** @example in_Hc5Wm1Zq8Lt3Vx6R */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example host
+             * @enum {string}
+             */
             role: "manager" | "host" | "moderator";
+            /** @example Wen */
             name: string | null;
+            /** @example wen@lotus-tea.example */
             email: string | null;
+            /** @example 1804752720000 */
             createdAt: number;
+            /** @example 1805357520000 */
             expiresAt: number;
         };
         InviteCreated: {
@@ -18394,18 +20946,25 @@ export interface components {
             /**
              * Format: uri
              * @description Shown once: the invite's token is in its fragment. Single use, 7 days.
+             * @example https://shop-along.example/console#invite=s_3fK9x0aZbQ1mN2pL.iv_Rt6Kq1Vz8Mx3Lb7Nc2Wp9Hd4Fs0Jy5Ea
              */
             link: string;
         };
         CreateInvite: {
-            /** @enum {string} */
+            /**
+             * @example host
+             * @enum {string}
+             */
             role: "manager" | "host" | "moderator";
-            /** @description Who it is for, to recognise the invite in the list. */
+            /**
+             * @description Who it is for, to recognise the invite in the list.
+             * @example Wen
+             */
             name?: string;
             /**
              * Format: email
              * @description When given, the link is also emailed there.
-             * @example owner@lotus-tea.example
+             * @example wen@lotus-tea.example
              */
             email?: string;
         };
@@ -18414,37 +20973,59 @@ export interface components {
             shop: {
                 /** @example s_3fK9x0aZbQ1mN2pL */
                 id: string;
+                /** @example Lotus Tea House */
                 name: string;
             };
-            /** @enum {string} */
+            /**
+             * @example host
+             * @enum {string}
+             */
             role: "manager" | "host" | "moderator";
+            /** @example Wen */
             name: string | null;
+            /** @example 1805357520000 */
             expiresAt: number;
         };
         InviteToken: {
-            /** @description From the invite link's fragment (`#invite={shopId}.{token}`). */
+            /**
+             * @description From the invite link's fragment (`#invite={shopId}.{token}`).
+             * @example iv_Rt6Kq1Vz8Mx3Lb7Nc2Wp9Hd4Fs0Jy5Ea
+             */
             token: string;
         };
         InviteAccepted: {
             shop: {
                 /** @example s_3fK9x0aZbQ1mN2pL */
                 id: string;
+                /** @example Lotus Tea House */
                 name: string;
             };
-            /** @enum {string} */
+            /**
+             * @example host
+             * @enum {string}
+             */
             role: "manager" | "host" | "moderator";
             /** @example a_3fK9x0aZbQ1mN2pL */
             accountId: string;
             newAccount: boolean;
         };
         AcceptInvite: {
-            /** @description From the invite link's fragment (`#invite={shopId}.{token}`). */
+            /**
+             * @description From the invite link's fragment (`#invite={shopId}.{token}`).
+             * @example iv_Rt6Kq1Vz8Mx3Lb7Nc2Wp9Hd4Fs0Jy5Ea
+             */
             token: string;
-            /** @description Signed out: the name of the account to create (then signed in; add a passkey next). Signed in: not used. */
+            /**
+             * @description Signed out: the name of the account to create (then signed in; add a passkey next). Signed in: not used.
+             * @example Wen
+             */
             displayName?: string;
         };
         ChangeRole: {
-            /** @enum {string} */
+            /**
+             * @example manager
+             * @enum {string}
+             */
             role: "owner" | "manager" | "host" | "moderator";
         };
         /** @description The members assigned to host this show. */
@@ -18460,55 +21041,86 @@ export interface components {
         /** @description The replay as the brand sees it (also while hidden), and the show's switches. */
         LibraryReplay: {
             replay: components["schemas"]["Replay"];
+            /** @example false */
             hidden: boolean;
+            /** @example true */
             recording: boolean;
         };
         Replay: {
             /**
              * @description none: not ended, never live, or hidden; processing: ended, takes being finalized; ready: every take plays (with recording off or no takes, ready with none: the replay runs over the cover).
+             * @example ready
              * @enum {string}
              */
             status: "none" | "processing" | "ready";
-            /** @description When the show went live, by the room clock (ms). */
+            /**
+             * @description When the show went live, by the room clock (ms).
+             * @example 1805371200000
+             */
             liveAt: number | null;
-            /** @description endedAt − liveAt; 0 when unknown. */
+            /**
+             * @description endedAt − liveAt; 0 when unknown.
+             * @example 3600000
+             */
             durationMs: number;
             /** @description The part the brand keeps, in replay time. */
             trim: {
+                /** @example 45000 */
                 startMs: number;
+                /** @example 3600000 */
                 endMs: number;
             };
-            /** @description The thumbnail the brand picked, else the show's cover; null when neither. */
+            /**
+             * @description The thumbnail the brand picked, else the show's cover; null when neither.
+             * @example /photos/r_Q8s2mK0vT5yH3nB6/th_Zk2Pq7Ln4Vb9Xc1M.jpg
+             */
             thumbnailUrl: string | null;
             /** @description Every pin of a product, in replay time, in order. */
             chapters: {
                 /** @example p_7Hq2LwX9cV4bN1mZ */
                 productId: string;
+                /** @example 360000 */
                 atMs: number;
             }[];
             takes: {
                 /** @example tk_4Gh7JkL1zX8cV2bN */
                 id: string;
-                /** @description Stable for one person across takes (their page's identity). */
+                /**
+                 * @description Stable for one person across takes (their page's identity).
+                 * @example v_3fK9x0aZbQ1mN2pL
+                 */
                 publisher: string;
                 /** @enum {string} */
                 role: "host" | "guest";
                 /** @enum {string} */
                 source: "camera" | "screen";
-                /** @description When the take starts, in replay time (ms from liveAt). */
+                /**
+                 * @description When the take starts, in replay time (ms from liveAt).
+                 * @example 1200
+                 */
                 startMs: number;
+                /** @example 3598800 */
                 durationMs: number;
+                /** @example video/webm */
                 mime: string;
-                /** @description The file: range requests, ETag, cached for a year. */
+                /**
+                 * @description The file: range requests, ETag, cached for a year.
+                 * @example /api/rooms/r_Q8s2mK0vT5yH3nB6/replay/takes/tk_4Gh7JkL1zX8cV2bN
+                 */
                 url: string;
             }[];
         };
         EditReplay: {
-            /** @description Hidden: not on the shop's page, and its manifest says none to the public. */
+            /**
+             * @description Hidden: not on the shop's page, and its manifest says none to the public.
+             * @example false
+             */
             hidden?: boolean;
             /** @description The part to keep, in replay-time ms (0 ≤ startMs < endMs ≤ durationMs); null keeps all of it. */
             trim?: {
+                /** @example 45000 */
                 startMs: number;
+                /** @example 3600000 */
                 endMs: number;
             } | null;
         };
@@ -18772,13 +21384,23 @@ export interface components {
         /** @description The room's live state (title, start and status come from the room) and what its page says about the show. */
         RoomPageResponse: {
             room: components["schemas"]["Room"] & {
-                /** @description What the show is about, as plain text (line breaks kept). */
+                /**
+                 * @description What the show is about, as plain text (line breaks kept).
+                 * @example Three spring teas, brewed and tasted live.
+                 *     Ask questions in the chat.
+                 */
                 description: string | null;
-                /** @description The show's cover image: uploaded (/photos/…) or an https URL. */
+                /**
+                 * @description The show's cover image: uploaded (/photos/…) or an https URL.
+                 * @example https://example.com/spring-tasting.jpg
+                 */
                 coverImageUrl: string | null;
                 /** @description A short trailer video (MP4 or WebM, /photos/…; range requests work), or null. */
                 trailerUrl: string | null;
-                /** @description The shop cancelled the show before it started (its status is then `ended`). */
+                /**
+                 * @description The shop cancelled the show before it started (its status is then `ended`).
+                 * @example false
+                 */
                 cancelled: boolean;
                 /** @description The team members assigned to host the show; empty when none is. */
                 hosts: components["schemas"]["ShowHost"][];
@@ -18791,23 +21413,32 @@ export interface components {
              * @example Mei
              */
             name: string;
-            /** @description Their photo (/photos/…), or null when they have none. */
+            /**
+             * @description Their photo (/photos/…), or null when they have none.
+             * @example /photos/profiles/ph_Rb6Tn1Kq8Vz3Xm5W.jpg
+             */
             photoUrl: string | null;
         };
         SocketTicket: {
             /**
              * @description Opens one socket: `/parties/room/{roomId}?ticket=…`. Single use.
-             * @example tk_...
+             * @example tk_Hw3Zq8Lm1Vx6Rb4Nc9Kt2Pd7Fs0Jy5Ga
              */
             ticket: string;
-            /** @description Milliseconds since the epoch; unused tickets stop working then. */
+            /**
+             * @description Milliseconds since the epoch; unused tickets stop working then.
+             * @example 1805371230000
+             */
             expiresAt: number;
             /** @enum {string} */
             role: "viewer" | "guest" | "host" | "moderator";
             viewer: {
                 /** @example v_3fK9x0aZbQ1mN2pL */
                 id: string;
-                /** @description Keep it and send it as X-Viewer-Token next time; it stays the same identity. */
+                /**
+                 * @description Keep it and send it as X-Viewer-Token next time; it stays the same identity.
+                 * @example vt_v_3fK9x0aZbQ1mN2pL.4b1e9c2a7d3f8e6b0c5a9d2e7f1b3c8a
+                 */
                 token: string;
             };
         };
@@ -18834,9 +21465,15 @@ export interface components {
         RehearsalCreated: {
             room: components["schemas"]["Room"];
             links: {
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @example https://shop-along.example/studio/r_Q8s2mK0vT5yH3nB6.rehearsal#key=hk_Vb3Nq8Lm2Xc7Rt1Zp9Ks4Wd6Fh0Jy5Ga
+                 */
                 studio: string;
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @example https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6.rehearsal
+                 */
                 viewer: string;
             };
         };
@@ -18844,15 +21481,27 @@ export interface components {
             timeline: components["schemas"]["ReplayTimeline"];
         };
         ReplayTimeline: {
-            /** @description When the show went live (room clock, ms since the epoch): replay time 0. */
+            /**
+             * @description When the show went live (room clock, ms since the epoch): replay time 0.
+             * @example 1805371200000
+             */
             liveAt: number;
-            /** @description When it ended (room clock, ms). */
+            /**
+             * @description When it ended (room clock, ms).
+             * @example 1805374800000
+             */
             endedAt: number;
-            /** @description The room log's newest event number (it grows after the end as the replay sells). */
+            /**
+             * @description The room log's newest event number (it grows after the end as the replay sells).
+             * @example 2317
+             */
             head: number;
             /** @description First page only: the room as it was when it went live. */
             start: {
-                /** @description The event the state is at: the show going live. */
+                /**
+                 * @description The event the state is at: the show going live.
+                 * @example 188
+                 */
                 seq: number;
                 room: components["schemas"]["Room"];
                 /** @description The chat's last lines before it went live. */
@@ -18861,18 +21510,50 @@ export interface components {
             } | null;
             /** @description First page only: hearts and viewers per second. */
             audience: {
-                /** @description The room clock's second (ms / 1000) of the arrays' first entry: liveAt's. */
+                /**
+                 * @description The room clock's second (ms / 1000) of the arrays' first entry: liveAt's.
+                 * @example 1805371200
+                 */
                 fromSecond: number;
-                /** @description Hearts in each second, from fromSecond to endedAt's second. */
+                /**
+                 * @description Hearts in each second, from fromSecond to endedAt's second.
+                 * @example [
+                 *       0,
+                 *       3,
+                 *       1,
+                 *       0,
+                 *       7
+                 *     ]
+                 */
                 hearts: number[];
-                /** @description Viewers counted in each second; null where the count did not change. */
+                /**
+                 * @description Viewers counted in each second; null where the count did not change.
+                 * @example [
+                 *       96,
+                 *       null,
+                 *       98,
+                 *       null,
+                 *       103
+                 *     ]
+                 */
                 viewers: (number | null)[];
             } | null;
             events: {
+                /** @example 214 */
                 seq: number;
-                /** @description Room clock, ms; replay time is at - liveAt. */
+                /**
+                 * @description Room clock, ms; replay time is at - liveAt.
+                 * @example 1805371560000
+                 */
                 at: number;
-                /** @description A durable room event as a viewer's socket receives it (chat, pin, product, deal, stage, …; see the WebSocket protocol). */
+                /**
+                 * @description A durable room event as a viewer's socket receives it (chat, pin, product, deal, stage, …; see the WebSocket protocol).
+                 * @example {
+                 *       "type": "pin",
+                 *       "seq": 214,
+                 *       "productId": "p_7Hq2LwX9cV4bN1mZ"
+                 *     }
+                 */
                 event: {
                     type: string;
                     seq: number;
@@ -18880,23 +21561,39 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
-            /** @description Pass as `after` for the next page; null on the last page. */
+            /**
+             * @description Pass as `after` for the next page; null on the last page.
+             * @example 714
+             */
             next: number | null;
         };
         ChatMessage: {
+            /** @example 6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d */
             id: string;
+            /** @example 203 */
             seq: number;
+            /** @example Mei Lin */
             name: string;
             /** @enum {string} */
             role: "viewer" | "guest" | "host" | "moderator";
+            /** @example Is the jasmine pearls tin resealable? */
             text: string;
-            /** @description Milliseconds since the epoch (server clock). */
+            /**
+             * @description Milliseconds since the epoch (server clock).
+             * @example 1805371560000
+             */
             at: number;
-            /** @description The author's viewer id (`v_…`), which timeouts and bans name. */
+            /**
+             * @description The author's viewer id (`v_…`), which timeouts and bans name.
+             * @example v_3fK9x0aZbQ1mN2pL
+             */
             author?: string | null;
         };
         ChatRules: {
-            /** @description One message per this many seconds per viewer; 0 = off. */
+            /**
+             * @description One message per this many seconds per viewer; 0 = off.
+             * @example 5
+             */
             slowModeSeconds: number;
             pinned: components["schemas"]["ChatMessage"] & (Record<string, never> | null);
         };
@@ -18904,6 +21601,14 @@ export interface components {
             deal: components["schemas"]["FlashDeal"];
             room: components["schemas"]["Room"];
         };
+        /**
+         * @example {
+         *       "productId": "p_7Hq2LwX9cV4bN1mZ",
+         *       "priceCents": 1499,
+         *       "durationSeconds": 120,
+         *       "perBuyerLimit": 2
+         *     }
+         */
         StartDeal: {
             /** @example p_7Hq2LwX9cV4bN1mZ */
             productId: string;
@@ -18912,8 +21617,11 @@ export interface components {
              * @example pv_9Jd3KsL0qW2eR5tY
              */
             variantId?: string;
+            /** @example 1499 */
             priceCents: number;
+            /** @example 120 */
             durationSeconds: number;
+            /** @example 2 */
             perBuyerLimit?: number;
         };
         ModerationResponse: {
@@ -18921,30 +21629,49 @@ export interface components {
             moderation: components["schemas"]["Moderation"];
         };
         Moderation: {
+            /**
+             * @example [
+             *       "cheap-tea.example"
+             *     ]
+             */
             blockedWords: string[];
             /** @description Viewers banned or timed out now, with the name of their last message. */
             restricted: {
+                /** @example v_8Rk2Wq5Ls9Xb3Nd7 */
                 viewerId: string;
+                /** @example Tea Deals 4U */
                 name: string | null;
                 restriction: components["schemas"]["Restriction"];
             }[];
         };
         Restriction: {
-            /** @enum {string} */
+            /**
+             * @example timeout
+             * @enum {string}
+             */
             kind: "ban" | "timeout";
-            /** @description When a timeout ends (server clock, ms); null for a ban, which lasts until lifted. */
+            /**
+             * @description When a timeout ends (server clock, ms); null for a ban, which lasts until lifted.
+             * @example 1805372040000
+             */
             until: number | null;
         };
         /** @description `delete` a message for everyone; `pin_message` (null unpins); `timeout` a viewer for 5 minutes, `ban` them from the chat (they still watch and buy) or `unban` them (lifts a timeout too); `slow_mode` in seconds (0 = off); `blocked_words` replaces the list. */
         ModerationAction: {
             /** @enum {string} */
             action: "delete";
-            /** @description A chat message's id, as the room's chat events carry it. */
+            /**
+             * @description A chat message's id, as the room's chat events carry it.
+             * @example 6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d
+             */
             messageId: string;
         } | {
             /** @enum {string} */
             action: "pin_message";
-            /** @description null unpins. */
+            /**
+             * @description null unpins.
+             * @example 6f1c2d8e-3b4a-4f7e-9c2d-1a5b8e7f0c3d
+             */
             messageId: string | null;
         } | {
             /** @enum {string} */
@@ -18971,6 +21698,24 @@ export interface components {
             words: string[];
         };
         IceServers: {
+            /**
+             * @example [
+             *       {
+             *         "urls": [
+             *           "stun:stun.cloudflare.com:3478",
+             *           "stun:stun.cloudflare.com:53"
+             *         ]
+             *       },
+             *       {
+             *         "urls": [
+             *           "turn:turn.cloudflare.com:3478?transport=udp",
+             *           "turns:turn.cloudflare.com:443?transport=tcp"
+             *         ],
+             *         "username": "g0b9a2c7e4f1d8a3b6c5e0f9d2a7b4c1e8f3a6d0b5c9e2f7a4d1b8c3e6f0a9d2",
+             *         "credential": "5c1e8a3f6b0d9c2e7a4f1b8d3c6e0a9f"
+             *       }
+             *     ]
+             */
             iceServers: {
                 urls: string | string[];
                 username?: string;
@@ -18978,20 +21723,56 @@ export interface components {
             }[];
         };
         CallsSessionOpened: {
+            /** @example 8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e */
             sessionId: string;
             sessionDescription?: components["schemas"]["SessionDescription"];
-            /** @description Send as `X-Session-Token` on every later call for this session. */
+            /**
+             * @description Send as `X-Session-Token` on every later call for this session.
+             * @example st_Kx7Vq2Lm9Nb4Rc1Zt8Wp3Hd6Fs0Jy5Ga
+             */
             sessionToken: string;
         };
         SessionDescription: {
             /** @enum {string} */
             type: "offer" | "answer";
+            /**
+             * @example v=0
+             *     o=- 4611731400430051336 2 IN IP4 127.0.0.1
+             *     s=-
+             *     t=0 0
+             *     a=group:BUNDLE 0 1
+             *     m=audio 9 UDP/TLS/RTP/SAVPF 111
+             *     c=IN IP4 0.0.0.0
+             *     a=ice-ufrag:4ZcD
+             *     a=ice-pwd:2/1muCWoOi3uHTiCUMn1T8Kt
+             *     a=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC
+             *     a=setup:actpass
+             *     a=mid:0
+             *     a=sendonly
+             *     a=rtpmap:111 opus/48000/2
+             *     m=video 9 UDP/TLS/RTP/SAVPF 96
+             *     c=IN IP4 0.0.0.0
+             *     a=mid:1
+             *     a=sendonly
+             *     a=rtpmap:96 VP8/90000
+             */
             sdp: string;
         };
         CallsNewSession: {
             sessionDescription?: components["schemas"]["SessionDescription"];
         };
-        /** @description The Calls API's answer, passed through. */
+        /**
+         * @description The Calls API's answer, passed through.
+         * @example {
+         *       "requiresImmediateRenegotiation": false,
+         *       "tracks": [
+         *         {
+         *           "mid": "1",
+         *           "trackName": "camera-video-1"
+         *         }
+         *       ]
+         *     }
+         */
         CallsAnswer: {
             [key: string]: unknown;
         };
@@ -19000,10 +21781,13 @@ export interface components {
             tracks: ({
                 /** @enum {string} */
                 location: "local";
+                /** @example 1 */
                 mid: string;
+                /** @example camera-video-1 */
                 trackName: string;
                 /**
                  * @description Ours, not Calls': how viewers should play it.
+                 * @example video
                  * @enum {string}
                  */
                 kind: "audio" | "video";
@@ -19012,13 +21796,19 @@ export interface components {
                  * @enum {string}
                  */
                 source?: "camera" | "screen";
-                /** @description Ours, not Calls': published turned off (camera off), so viewers show a poster. */
+                /**
+                 * @description Ours, not Calls': published turned off (camera off), so viewers show a poster.
+                 * @example false
+                 */
                 paused?: boolean;
             } | {
                 /** @enum {string} */
                 location: "remote";
+                /** @example 8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e */
                 sessionId: string;
+                /** @example camera-video-1 */
                 trackName: string;
+                /** @example 1 */
                 mid?: string;
             })[];
         };
@@ -19028,21 +21818,27 @@ export interface components {
         CallsCloseTracks: {
             sessionDescription?: components["schemas"]["SessionDescription"];
             tracks: {
+                /** @example 1 */
                 mid: string;
             }[];
+            /** @example false */
             force?: boolean;
         };
         PauseTracks: {
             tracks: {
+                /** @example 1 */
                 mid: string;
             }[];
+            /** @example true */
             paused: boolean;
         };
         RemoveFromStage: {
+            /** @example 8f3c1a9e2b7d4c6f0a1e5b9d3c7f2a4e */
             sessionId: string;
         };
         TakeResponse: {
             take: components["schemas"]["Take"];
+            /** @example 8388608 */
             maxChunkBytes: number;
         };
         Take: {
@@ -19055,25 +21851,40 @@ export interface components {
              * @enum {string}
              */
             state: "recording" | "closed" | "ready" | "empty" | "failed" | "aborted";
+            /** @example 1805371201200 */
             startedAt: number;
-            /** @description The numbers of the chunks that arrived (and are durable), ascending: what a page resuming may skip. */
+            /**
+             * @description The numbers of the chunks that arrived (and are durable), ascending: what a page resuming may skip.
+             * @example [
+             *       0,
+             *       1,
+             *       2
+             *     ]
+             */
             chunks: number[];
+            /** @example 1572864 */
             bytes: number;
         };
         NewTake: {
             /**
              * @description camera: the camera and microphone, one recording; screen: a screen share, its own.
+             * @example camera
              * @enum {string}
              */
             source: "camera" | "screen";
             /** @example video/webm;codecs=vp8,opus */
             mime: string;
-            /** @description When the recorder started, by the room clock (ms since the epoch; the page's serverNow()). Clamped to within 30 s of the server's clock. */
+            /**
+             * @description When the recorder started, by the room clock (ms since the epoch; the page's serverNow()). Clamped to within 30 s of the server's clock.
+             * @example 1805371201200
+             */
             startedAt: number;
         };
         ChunkStored: {
             chunk: {
+                /** @example 2 */
                 n: number;
+                /** @example 524288 */
                 bytes: number;
             };
         };
@@ -19083,81 +21894,159 @@ export interface components {
         /** @description A show's figures, a few seconds behind the show: totals, by phase, per minute, per product, per referral code. */
         ShowNumbers: {
             numbers: {
+                /** @example r_Q8s2mK0vT5yH3nB6 */
                 roomId: string;
+                /** @example Spring tea tasting, live from the shop */
                 title: string;
+                /** @example USD */
                 currency: string;
                 total: {
-                    /** @description Visits of the show's page */
+                    /**
+                     * @description Visits of the show's page
+                     * @example 612
+                     */
                     visits: number;
+                    /** @example 141 */
                     peakViewers: number;
+                    /** @example 388 */
                     uniqueViewers: number;
-                    /** @description Watch time per unique viewer */
+                    /**
+                     * @description Watch time per unique viewer
+                     * @example 1164000
+                     */
                     averageWatchMs: number;
+                    /** @example 257 */
                     chatMessages: number;
+                    /** @example 1542 */
                     hearts: number;
-                    /** @description Confirmed orders */
+                    /**
+                     * @description Confirmed orders
+                     * @example 31
+                     */
                     orders: number;
+                    /** @example 44 */
                     units: number;
+                    /** @example 84269 */
                     revenueCents: number;
-                    /** @description Distinct buyers (by email) */
+                    /**
+                     * @description Distinct buyers (by email)
+                     * @example 29
+                     */
                     buyers: number;
-                    /** @description Buyers ÷ unique viewers */
+                    /**
+                     * @description Buyers ÷ unique viewers
+                     * @example 0.0747
+                     */
                     conversion: number;
                 };
                 phases: {
-                    /** @description Visits of the show's page */
+                    /**
+                     * @description Visits of the show's page
+                     * @example 612
+                     */
                     visits: number;
+                    /** @example 141 */
                     peakViewers: number;
+                    /** @example 388 */
                     uniqueViewers: number;
-                    /** @description Watch time per unique viewer */
+                    /**
+                     * @description Watch time per unique viewer
+                     * @example 1164000
+                     */
                     averageWatchMs: number;
+                    /** @example 257 */
                     chatMessages: number;
+                    /** @example 1542 */
                     hearts: number;
-                    /** @description Confirmed orders */
+                    /**
+                     * @description Confirmed orders
+                     * @example 31
+                     */
                     orders: number;
+                    /** @example 44 */
                     units: number;
+                    /** @example 84269 */
                     revenueCents: number;
-                    /** @description Distinct buyers (by email) */
+                    /**
+                     * @description Distinct buyers (by email)
+                     * @example 29
+                     */
                     buyers: number;
-                    /** @description Buyers ÷ unique viewers */
+                    /**
+                     * @description Buyers ÷ unique viewers
+                     * @example 0.0747
+                     */
                     conversion: number;
-                    /** @enum {string} */
+                    /**
+                     * @example live
+                     * @enum {string}
+                     */
                     phase: "prelive" | "live" | "replay";
                 }[];
                 rsvps: {
+                    /** @example 64 */
                     active: number;
+                    /** @example 7 */
                     pending: number;
                 };
                 minutes: {
-                    /** @description The minute's start, room clock ms */
+                    /**
+                     * @description The minute's start, room clock ms
+                     * @example 1805371560000
+                     */
                     at: number;
-                    /** @enum {string} */
+                    /**
+                     * @example live
+                     * @enum {string}
+                     */
                     phase: "prelive" | "live" | "replay";
+                    /** @example 118 */
                     peakViewers: number;
+                    /** @example 112.4 */
                     averageViewers: number;
+                    /** @example 131 */
                     uniqueViewers: number;
+                    /** @example 22 */
                     visits: number;
+                    /** @example 9 */
                     chatMessages: number;
+                    /** @example 47 */
                     hearts: number;
+                    /** @example 3 */
                     orders: number;
+                    /** @example 4 */
                     units: number;
+                    /** @example 7596 */
                     revenueCents: number;
                 }[];
                 products: {
+                    /** @example p_7Hq2LwX9cV4bN1mZ */
                     productId: string;
+                    /** @example Jasmine pearls, 100 g */
                     title: string;
+                    /** @example 1260000 */
                     pinnedMs: number;
+                    /** @example 402 */
                     cardViews: number;
+                    /** @example 58 */
                     checkoutOpens: number;
+                    /** @example 19 */
                     orders: number;
+                    /** @example 27 */
                     units: number;
+                    /** @example 51273 */
                     revenueCents: number;
                 }[];
                 referrals: {
+                    /** @example mei */
                     code: string;
+                    /** @example 96 */
                     visits: number;
+                    /** @example 12 */
                     orders: number;
+                    /** @example 19 */
                     units: number;
+                    /** @example 36081 */
                     revenueCents: number;
                 }[];
             };
@@ -19174,7 +22063,10 @@ export interface components {
             what: "card" | "checkout" | "watch";
             /** @example p_7Hq2LwX9cV4bN1mZ */
             productId?: string;
-            /** @description The page's viewer token (vt_…); a beacon cannot send headers. */
+            /**
+             * @description The page's viewer token (vt_…); a beacon cannot send headers.
+             * @example vt_v_3fK9x0aZbQ1mN2pL.4b1e9c2a7d3f8e6b0c5a9d2e7f1b3c8a
+             */
             viewerToken: string;
         };
         /**
@@ -19232,7 +22124,10 @@ export interface components {
         };
         OrderCreated: {
             order: components["schemas"]["Order"];
-            /** @description Lets the buyer read this order: `Authorization: Bearer <orderToken>`. */
+            /**
+             * @description Lets the buyer read this order: `Authorization: Bearer <orderToken>`.
+             * @example ot_Jq8Vm3Xc1Lr7Nb2Kd9Ws4Hz6Ft0Py5Ga
+             */
             orderToken: string;
             /** @description Where to pay (Stripe Checkout), or null when no online payment is due. */
             checkoutUrl: string | null;
@@ -19240,7 +22135,10 @@ export interface components {
         Order: {
             /** @example o_Q8s2mK0vT5yH3nB6aZ91xQwE0p */
             id: string;
-            /** @description The order's number within its show (1, 2, …). */
+            /**
+             * @description The order's number within its show (1, 2, …).
+             * @example 17
+             */
             number: number;
             /**
              * @description A room id, or `{roomId}.rehearsal` for the show's private rehearsal.
@@ -19252,18 +22150,29 @@ export interface components {
             /** @example p_7Hq2LwX9cV4bN1mZ */
             productId: string;
             variant: components["schemas"]["OrderVariant"];
+            /** @example Jasmine pearls, 100 g */
             title: string;
+            /** @example 2 */
             quantity: number;
+            /** @example 1899 */
             unitPriceCents: number;
+            /** @example 3798 */
             totalCents: number;
+            /** @example USD */
             currency: string;
-            /** @enum {string} */
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
             status: "awaiting_payment" | "confirmed" | "expired" | "cancelled";
             /** @enum {string} */
             payment: "offline" | "stripe";
             buyer: {
+                /** @example Mei Lin */
                 name: string;
+                /** @example mei@example.com */
                 email: string;
+                /** @example +86 138 0013 8000 */
                 phone: string | null;
             };
             fulfilment: {
@@ -19275,8 +22184,10 @@ export interface components {
                 type: "shipping";
                 address: components["schemas"]["Address"];
             };
+            /** @example mei */
             ref: string | null;
             dealId: string | null;
+            /** @example 1805371662000 */
             createdAt: number;
             /** @description When an unpaid order's units return to stock. */
             holdExpiresAt: number | null;
@@ -19286,20 +22197,44 @@ export interface components {
              */
             test?: true;
         };
-        /** @description The variant bought, as it was then; null for a product without variants. */
+        /**
+         * @description The variant bought, as it was then; null for a product without variants.
+         * @example null
+         */
         OrderVariant: {
             id: string;
             options: string[];
             sku: string | null;
         } | null;
         Address: {
+            /** @example 1288 Nanjing West Road */
             line1: string;
+            /** @example Unit 5B */
             line2?: string;
+            /** @example Shanghai */
             city: string;
+            /** @example 200040 */
             postalCode: string;
+            /** @example Jing'an */
             region?: string;
+            /** @example CN */
             country: string;
         };
+        /**
+         * @example {
+         *       "productId": "p_7Hq2LwX9cV4bN1mZ",
+         *       "quantity": 2,
+         *       "buyer": {
+         *         "name": "Mei Lin",
+         *         "email": "mei@example.com",
+         *         "phone": "+86 138 0013 8000"
+         *       },
+         *       "fulfilment": {
+         *         "type": "pickup"
+         *       },
+         *       "ref": "mei"
+         *     }
+         */
         CreateOrder: {
             /** @example p_7Hq2LwX9cV4bN1mZ */
             productId: string;
@@ -19318,10 +22253,14 @@ export interface components {
                  * @example mei@example.com
                  */
                 email: string;
+                /** @example +86 138 0013 8000 */
                 phone?: string;
             };
             fulfilment: components["schemas"]["Fulfilment"];
-            /** @description The referral code of the share link the buyer came from (`?ref=` on the viewer link). */
+            /**
+             * @description The referral code of the share link the buyer came from (`?ref=` on the viewer link).
+             * @example mei
+             */
             ref?: string;
         };
         /** @description Ship to an address, or pick up in store. */
@@ -19339,29 +22278,39 @@ export interface components {
             shop: {
                 /** @example s_3fK9x0aZbQ1mN2pL */
                 id: string;
+                /** @example Lotus Tea House */
                 name: string;
+                /** @example hello@lotus-tea.example */
                 contactEmail: string | null;
+                /** @example +86 21 6288 1234 */
                 contactPhone: string | null;
             };
             show: {
                 /** @example r_Q8s2mK0vT5yH3nB6 */
                 id: string;
+                /** @example Spring tea tasting, live from the shop */
                 title: string;
             };
             /** @description For a pickup order: the store's address and opening hours (null if the shop has not set them). */
             pickupStore: {
                 address: components["schemas"]["Address"];
+                /**
+                 * @example Mon–Fri 10:00–19:00
+                 *     Sat 10:00–16:00
+                 */
                 hours: string;
             } | null;
         };
         FulfilmentProgress: {
             /**
              * @description unfulfilled → packed → shipped (shipping) or picked_up (pickup: packed means ready for pickup); or cancelled by the shop.
+             * @example packed
              * @enum {string}
              */
             fulfilmentStatus: "unfulfilled" | "packed" | "shipped" | "picked_up" | "cancelled";
             carrier: string | null;
             trackingUrl: string | null;
+            /** @example 1805447700000 */
             packedAt: number | null;
             shippedAt: number | null;
             pickedUpAt: number | null;
@@ -19373,33 +22322,56 @@ export interface components {
         OrderSummary: {
             /** @example o_Q8s2mK0vT5yH3nB6aZ91xQwE0p */
             id: string;
+            /** @example 17 */
             number: number;
             /** @example p_7Hq2LwX9cV4bN1mZ */
             productId: string;
-            /** @description The variant's option values, e.g. ["M"]; null for a product without variants. */
+            /**
+             * @description The variant's option values, e.g. ["M"]; null for a product without variants.
+             * @example null
+             */
             variant?: string[] | null;
+            /** @example Jasmine pearls, 100 g */
             title: string;
+            /** @example 2 */
             quantity: number;
+            /** @example 3798 */
             totalCents: number;
+            /** @example USD */
             currency: string;
-            /** @enum {string} */
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
             status: "awaiting_payment" | "confirmed" | "expired" | "cancelled";
+            /** @example Mei Lin */
             buyerName: string;
-            /** @enum {string} */
+            /**
+             * @example pickup
+             * @enum {string}
+             */
             fulfilment: "shipping" | "pickup";
+            /** @example mei */
             ref: string | null;
             dealId: string | null;
+            /** @example 1805371662000 */
             createdAt: number;
         };
         ShopOrders: {
             orders: components["schemas"]["ShopOrder"][];
-            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            /**
+             * @description Pass as `cursor` for the next (older) page; null on the last page.
+             * @example MTgwNTM3MTY2MjAwMC4xNy5vX1E4czJtSzB2VDV5SDNuQjZhWjkxeFF3RTBw
+             */
             nextCursor: string | null;
         };
         ShopOrder: {
             /** @example o_Q8s2mK0vT5yH3nB6aZ91xQwE0p */
             id: string;
-            /** @description The order's number within its show (1, 2, …). */
+            /**
+             * @description The order's number within its show (1, 2, …).
+             * @example 17
+             */
             number: number;
             /**
              * @description A room id, or `{roomId}.rehearsal` for the show's private rehearsal.
@@ -19411,18 +22383,29 @@ export interface components {
             /** @example p_7Hq2LwX9cV4bN1mZ */
             productId: string;
             variant: components["schemas"]["OrderVariant"];
+            /** @example Jasmine pearls, 100 g */
             title: string;
+            /** @example 2 */
             quantity: number;
+            /** @example 1899 */
             unitPriceCents: number;
+            /** @example 3798 */
             totalCents: number;
+            /** @example USD */
             currency: string;
-            /** @enum {string} */
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
             status: "awaiting_payment" | "confirmed" | "expired" | "cancelled";
             /** @enum {string} */
             payment: "offline" | "stripe";
             buyer: {
+                /** @example Mei Lin */
                 name: string;
+                /** @example mei@example.com */
                 email: string;
+                /** @example +86 138 0013 8000 */
                 phone: string | null;
             };
             fulfilment: {
@@ -19434,23 +22417,29 @@ export interface components {
                 type: "shipping";
                 address: components["schemas"]["Address"];
             };
+            /** @example mei */
             ref: string | null;
             dealId: string | null;
+            /** @example 1805371662000 */
             createdAt: number;
             /**
              * @description A rehearsal's test order: it touches no real stock, count or email, and has no order page.
              * @enum {boolean}
              */
             test?: true;
+            /** @example Spring tea tasting, live from the shop */
             showTitle: string;
+            /** @example 1805447700000 */
             updatedAt: number;
             /**
              * @description unfulfilled → packed → shipped (shipping) or picked_up (pickup: packed means ready for pickup); or cancelled by the shop.
+             * @example packed
              * @enum {string}
              */
             fulfilmentStatus: "unfulfilled" | "packed" | "shipped" | "picked_up" | "cancelled";
             carrier: string | null;
             trackingUrl: string | null;
+            /** @example 1805447700000 */
             packedAt: number | null;
             shippedAt: number | null;
             pickedUpAt: number | null;
@@ -19464,8 +22453,12 @@ export interface components {
         FulfilmentStep: {
             /** @enum {string} */
             status: "packed" | "shipped" | "picked_up" | "cancelled";
+            /** @example 1805447700000 */
             at: number;
-            /** @description Who did it: `api_key` (one of the shop's keys), or `account:{accountId}` for a signed-in member. */
+            /**
+             * @description Who did it: `api_key` (one of the shop's keys), or `account:{accountId}` for a signed-in member.
+             * @example account:a_3fK9x0aZbQ1mN2pL
+             */
             actor: string;
             carrier: string | null;
             trackingUrl: string | null;
@@ -19473,6 +22466,7 @@ export interface components {
         UpdateFulfilment: {
             /**
              * @description To cancel, POST …/cancel.
+             * @example shipped
              * @enum {string}
              */
             fulfilmentStatus: "packed" | "shipped" | "picked_up";
@@ -19482,7 +22476,10 @@ export interface components {
             trackingUrl?: string;
         };
         OrderCancelled: components["schemas"]["ShopOrderDetail"] & {
-            /** @description Units put back on sale in the show, or in its replay after it ended (0 on a repeat). */
+            /**
+             * @description Units put back on sale in the show, or in its replay after it ended (0 on a repeat).
+             * @example 2
+             */
             unitsReturned: number;
         };
         PickupStoreResponse: {
@@ -19500,15 +22497,20 @@ export interface components {
              * Format: email
              * @description Shown to buyers, to reach the shop.
              * @default null
+             * @example hello@lotus-tea.example
              */
             contactEmail?: string | null;
-            /** @default null */
+            /**
+             * @default null
+             * @example +86 21 6288 1234
+             */
             contactPhone?: string | null;
         } | null;
         /** @description The same answer whether or not the address was known: a confirmation email is on its way unless it is already confirmed. */
         RsvpAccepted: {
             /** @enum {string} */
             status: "check_your_inbox";
+            /** @example If this address can get reminders, a confirmation email is on its way: follow its link to turn them on. */
             message: string;
         };
         RsvpRequest: {
@@ -19540,10 +22542,12 @@ export interface components {
                 roomId: string;
                 /** @example p_7Hq2LwX9cV4bN1mZ */
                 productId: string | null;
+                /** @example https://shop-along.example/r/r_Q8s2mK0vT5yH3nB6#product=p_7Hq2LwX9cV4bN1mZ */
                 viewerLink: string;
             };
         };
         RsvpToken: {
+            /** @example rc_Bz4Lq9Vm2Xc7Nt1Rk8Wp3Hd6Fs0Jy5Ga */
             token: string;
         };
         Unsubscribed: {
@@ -19554,21 +22558,32 @@ export interface components {
         RsvpList: {
             rsvps: components["schemas"]["RsvpCounts"];
             emails: {
+                /** @example mei@example.com */
                 email: string;
                 /** @example p_7Hq2LwX9cV4bN1mZ */
                 productId: string | null;
+                /** @example zh-CN */
                 locale: string;
+                /** @example 1803989820000 */
                 confirmedAt: number;
             }[];
         };
         RsvpCounts: {
-            /** @description Confirmed RSVPs (they get the reminders). */
+            /**
+             * @description Confirmed RSVPs (they get the reminders).
+             * @example 64
+             */
             active: number;
-            /** @description Asked, not yet confirmed. */
+            /**
+             * @description Asked, not yet confirmed.
+             * @example 7
+             */
             pending: number;
             /** @description Confirmed RSVPs over time: the running total at the end of each hour in which some were confirmed. */
             series: {
+                /** @example 1803988800000 */
                 at: number;
+                /** @example 12 */
                 count: number;
             }[];
         };
