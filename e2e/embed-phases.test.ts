@@ -245,7 +245,10 @@ describe("the embed after the end", () => {
     await pressGoLive(host);
     await host.waitForTimeout(4000);
     await show.api(`/api/rooms/${show.room.id}/pin`, { productId: gaiwan.id }, show.apiKey);
-    await host.waitForTimeout(8000);
+    await host.waitForTimeout(4000);
+    // A developer's own room event, 8 s in: the replay hands it to the page as it plays past it.
+    await show.api(`/api/rooms/${show.room.id}/events`, { type: "x-tasting-note", data: { tea: "gaiwan" } }, show.apiKey);
+    await host.waitForTimeout(4000);
     host.on("dialog", (dialog) => void dialog.accept());
     await byTestId(host, "end-show").or(byTestId(host, "live-end-show")).first().click();
     await byTestId(host, "live-end-confirm").click({ timeout: 2000 }).catch(() => {});
@@ -272,6 +275,11 @@ describe("the embed after the end", () => {
     await expectPlaying(page);
     expect(await fitsInPlayer(page)).toEqual({ pageFits: true, outside: [] });
     await shoot(page, "replay-chapter-phone-en");
+
+    // The developer's event reaches the page's document listener (from the element, as live), played past after the chapter.
+    const custom = page.locator("[data-event='shop-along:event']");
+    await custom.waitFor({ state: "attached", timeout: 10_000 });
+    expect(JSON.parse((await custom.textContent())!.slice("shop-along:event ".length))).toMatchObject({ name: "x-tasting-note", data: { tea: "gaiwan" } });
 
     // Buy now in the replay: the page's own cart takes it, as for live; no checkout of the player's opens.
     await card.locator("[data-testid=buy-now]").click();
