@@ -8,32 +8,19 @@
  */
 import type { Signal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
-import type { FlashDeal, RoomProduct } from "../../../durable-objects/protocol.ts";
+import type { RoomProduct } from "../../../durable-objects/protocol.ts";
 import { Toasts } from "../components/Toasts.tsx";
 import { useChatDraft } from "../chat-draft.ts";
-import type { PlacedOrder } from "../orders.ts";
 import type { RoomModel } from "../room-model.ts";
-import { serverNow } from "../server-clock.ts";
 import { ChatComposer, ChatMessages, PinnedMessage, useChatLock } from "../viewer/ChatPanel.tsx";
 import { Checkout } from "../viewer/checkout-loader.tsx";
 import { RemindButton } from "../prelive/RemindButton.tsx";
 import { PinnedProduct } from "../viewer/PinnedProduct.tsx";
 import { ShowHeader } from "../viewer/ShowHeader.tsx";
+import { cartItem, offerToPage, tellPageOrdered } from "./cart-events.ts";
 import "../styles/sheets.css";
 import "../styles/show-overlay.css";
 import "./embed-overlay.css";
-
-/** What `shop-along:add-to-cart` carries (README, "Embedding a show"). `price`: in the currency's minor unit (cents). */
-export type AddToCart = {
-  roomId: string;
-  productId: string;
-  variantId: string | null;
-  sku: string | null;
-  name: string;
-  price: number;
-  currency: string;
-  quantity: number;
-};
 
 type EmbedOverlayProps = {
   host: HTMLElement;
@@ -42,45 +29,6 @@ type EmbedOverlayProps = {
   /** Set while the checkout is open: the stage does not float away from it (show.tsx). */
   checkoutOpen: Signal<boolean>;
 };
-
-const fire = (host: HTMLElement, name: string, detail: unknown, cancelable = false) =>
-  host.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
-
-/** The item as a cart takes it: the only variant when there is one, the deal's price while it runs. */
-export function cartItem(roomId: string, product: RoomProduct, deal: FlashDeal | null): AddToCart {
-  const variant = product.variants?.length === 1 ? product.variants[0]! : null;
-  const now = serverNow();
-  const running = deal && deal.productId === product.id && deal.startsAt <= now && now < deal.endsAt && (!deal.variantId || deal.variantId === variant?.id);
-  return {
-    roomId,
-    productId: product.id,
-    variantId: variant?.id ?? null,
-    sku: variant?.sku ?? null,
-    name: product.title,
-    price: running ? deal.priceCents : (variant?.priceCents ?? product.priceCents),
-    currency: product.currency,
-    quantity: 1,
-  };
-}
-
-/** What `shop-along:order` carries: the order without the buyer's details or its token (they stay with the buyer). */
-export function orderSummary({ order }: PlacedOrder) {
-  return {
-    roomId: order.roomId,
-    orderId: order.id,
-    number: order.number,
-    productId: order.productId,
-    variantId: order.variant?.id ?? null,
-    sku: order.variant?.sku ?? null,
-    name: order.title,
-    quantity: order.quantity,
-    unitPrice: order.unitPriceCents,
-    total: order.totalCents,
-    currency: order.currency,
-    status: order.status,
-    payment: order.payment,
-  };
-}
 
 export function EmbedOverlay({ host, roomId, model, checkoutOpen }: EmbedOverlayProps) {
   const [buying, setBuying] = useState<RoomProduct | null>(null);
@@ -96,7 +44,7 @@ export function EmbedOverlay({ host, roomId, model, checkoutOpen }: EmbedOverlay
 
   function buy(product: RoomProduct) {
     // The brand's page takes the sale when it cancels the event; otherwise it is ours.
-    if (fire(host, "shop-along:add-to-cart", cartItem(roomId, product, room?.deal ?? null), true)) setBuying(product);
+    if (offerToPage(host, cartItem(roomId, product, room?.deal ?? null))) setBuying(product);
   }
 
   return (
@@ -127,7 +75,7 @@ export function EmbedOverlay({ host, roomId, model, checkoutOpen }: EmbedOverlay
           deal={room.deal}
           showEnded={false}
           onClose={() => setBuying(null)}
-          onPlaced={(placed) => fire(host, "shop-along:order", orderSummary(placed))}
+          onPlaced={(placed) => tellPageOrdered(host, placed)}
         />
       )}
       <Toasts />

@@ -7,7 +7,8 @@
  * poster with the countdown before the start. Everything over the stage
  * (chat, pinned product, checkout: EmbedOverlay.tsx) is a chunk of its own,
  * fetched once the video plays (or at once when there is none to wait
- * for); the replay, after the end, is the show page's own chunk.
+ * for); the replay, after the end, is the show page's own chunk, selling
+ * through the same page events (cart-events.ts).
  *
  * Out of view while the video plays, the stage floats in a corner (the
  * mini-player) until it is closed or the element is scrolled back to.
@@ -15,7 +16,7 @@
 import { signal, type ReadonlySignal, type Signal } from "@preact/signals";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { ApiError, api } from "../api.ts";
 import { CloseIcon } from "../components/icons.tsx";
 import { createRoomModel, type RoomModel } from "../room-model.ts";
 import type { ShopPageData } from "../shop/ShopPage.tsx";
@@ -23,6 +24,7 @@ import { createStagePlayer, type StagePlayer } from "../video/stage-player.ts";
 import { lazyPage } from "../viewer/lazy-page.tsx";
 import { useReplayPage } from "../viewer/replay-loader.tsx";
 import { Stage } from "../viewer/Stage.tsx";
+import { cartItem, offerToPage, tellPageOrdered } from "./cart-events.ts";
 import { tEmbed as t } from "./i18n-embed.ts";
 import { followPageLang } from "./page-lang.ts";
 import { isLibrarySheet, styleRoot } from "./styles.ts";
@@ -35,10 +37,15 @@ const OVERLAY_AT_THE_LATEST_MS = 3000;
 
 const useOverlay = lazyPage(() => import("./EmbedOverlay.tsx").then((module) => module.EmbedOverlay));
 
-/** The shop's show to embed: the one live now, else the next, else the latest past one. */
-async function shopShow(slug: string): Promise<string | null> {
-  const page = await api<ShopPageData>(`/api/shops/by-slug/${encodeURIComponent(slug)}`);
-  return (page.live[0] ?? page.upcoming[0] ?? page.past[0])?.id ?? null;
+/** The shop's show to embed: the one live now, else the next, else the latest past one; null when it has none, "notFound" for no such shop. */
+async function shopShow(slug: string): Promise<string | null | "notFound"> {
+  try {
+    const page = await api<ShopPageData>(`/api/shops/by-slug/${encodeURIComponent(slug)}`);
+    return (page.live[0] ?? page.upcoming[0] ?? page.past[0])?.id ?? null;
+  } catch (error) {
+    // A mistyped slug is the brand's to fix: say so, rather than that the shop has no show yet.
+    return error instanceof ApiError && error.status === 404 ? "notFound" : null;
+  }
 }
 
 export async function mountShow(host: HTMLElement, root: ShadowRoot): Promise<void> {
@@ -49,8 +56,8 @@ export async function mountShow(host: HTMLElement, root: ShadowRoot): Promise<vo
   root.append(mount);
 
   const slug = host.getAttribute("shop");
-  const roomId = host.getAttribute("room") ?? (slug ? await shopShow(slug).catch(() => null) : null);
-  if (!roomId) return void words.then(() => render(<Note text="noShow" />, mount));
+  const roomId = host.getAttribute("room") ?? (slug ? await shopShow(slug) : null);
+  if (!roomId || roomId === "notFound") return void words.then(() => render(<Note text={roomId ? "showNotFound" : "noShow"} />, mount));
   host.dataset.room = roomId;
 
   const model = createRoomModel({
@@ -111,7 +118,8 @@ function EmbedShow({ host, roomId, model, player, away, playing, checkoutOpen }:
 
   if (model.notFound.value) return <Note text="showNotFound" />;
   if (Replay === "loading") return <main class="viewer"><Stage room={null} tiles={[]} problem={null} /></main>;
-  if (Replay) return <Replay model={model} roomId={roomId} />;
+  // The replay sells as the live embed does: the page's own cart first, its order told to the page.
+  if (Replay) return <Replay model={model} roomId={roomId} brandPage={{ offer: (product) => offerToPage(host, cartItem(roomId, product, null)), placed: (placed) => tellPageOrdered(host, placed), events: host }} />;
   return (
     <main class={mini ? "viewer sa-mini" : "viewer"} data-testid="embed-player" data-mini={mini ? "" : undefined}>
       <Stage room={room} tiles={tiles} problem={player.problem.value} />

@@ -9,6 +9,7 @@ import { ApiError, api } from "../api.ts";
 import { Sheet } from "../components/Sheet.tsx";
 import { formatStartTime } from "../format.ts";
 import { lang } from "../i18n.ts";
+import { origin, siteUrl } from "../origin.ts";
 import { tReminders as t } from "../i18n-reminders.ts";
 import { googleCalendarLink } from "./calendar-link.ts";
 import type { RemindProps } from "./RemindButton.tsx";
@@ -22,7 +23,8 @@ export function RemindSheet(props: RemindProps & { onClose: () => void }) {
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<Sent>(null);
   const [error, setError] = useState<string | null>(null);
-  const viewerLink = `${location.origin}/r/${roomId}`;
+  // The show's own site, also from the embed on a brand's page (origin.ts).
+  const viewerLink = `${origin || location.origin}/r/${roomId}`;
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -69,7 +71,7 @@ export function RemindSheet(props: RemindProps & { onClose: () => void }) {
           <section class="remind-part">
             <h3 class="remind-heading">{t("calendarHeading")}</h3>
             <div class="remind-calendar">
-              <a class="button button-quiet" href={`/api/rooms/${roomId}/calendar.ics`} download={`${roomId}.ics`} data-testid="remind-ics">
+              <a class="button button-quiet" href={siteUrl(`/api/rooms/${roomId}/calendar.ics`)} download={`${roomId}.ics`} data-testid="remind-ics">
                 {t("calendarFile")}
               </a>
               <a class="button button-quiet" href={googleCalendarLink({ title, startsAt, viewerLink })} target="_blank" rel="noopener noreferrer" data-testid="remind-google">

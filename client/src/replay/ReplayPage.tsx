@@ -18,6 +18,7 @@ import { copyText } from "../clipboard.ts";
 import { Toasts } from "../components/Toasts.tsx";
 import { tViewer } from "../i18n.ts";
 import { tReplay as t } from "../i18n-replay.ts";
+import type { PlacedOrder } from "../orders.ts";
 import type { RoomModel } from "../room-model.ts";
 import { dispatchShopEvent } from "../shop-event.ts";
 import { showToast } from "../toasts.ts";
@@ -34,6 +35,18 @@ import "../styles/replay.css";
 export type ReplayPageProps = {
   model: RoomModel;
   roomId: string;
+  /** Embedded on a brand's page (embed/show.tsx): it sells and hears what the live embed does. */
+  brandPage?: BrandPage;
+};
+
+/** What an embedded replay tells the brand's page: the same events as live (embed/cart-events.ts). */
+export type BrandPage = {
+  /** Asked before the checkout opens: false when the page's own cart took the product. */
+  offer: (product: RoomProduct) => boolean;
+  /** An order the built-in checkout placed. */
+  placed: (placed: PlacedOrder) => void;
+  /** Where a developer's custom events are dispatched (the element, so that they reach the page's document). */
+  events: EventTarget;
 };
 
 type Loaded = { timeline: Timeline; manifest: Manifest | null; cover: string | null };
@@ -44,7 +57,7 @@ const STEP_MS = 10_000;
 /** A recording more than this far from the clock is moved to it (seeking a video costs a moment). */
 const DRIFT_S = 0.35;
 
-export function ReplayPage({ model, roomId }: ReplayPageProps) {
+export function ReplayPage({ model, roomId, brandPage }: ReplayPageProps) {
   // The shop cancelled it before it went live: there is nothing to replay, and the ended page says so.
   const cancelled = useCancelled(roomId, true);
   const [loaded, setLoaded] = useState<Loaded | "loading" | "failed" | "none">("loading");
@@ -109,10 +122,10 @@ export function ReplayPage({ model, roomId }: ReplayPageProps) {
       </main>
     );
   }
-  return <Replay model={model} roomId={roomId} {...loaded} />;
+  return <Replay model={model} roomId={roomId} brandPage={brandPage} {...loaded} />;
 }
 
-function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: RoomModel; roomId: string }) {
+function Replay({ model, roomId, brandPage, timeline, manifest, cover }: Loaded & ReplayPageProps) {
   const trim = manifest?.trim ?? { startMs: 0, endMs: timeline.durationMs };
   const clamp = (ms: number) => Math.min(trim.endMs, Math.max(trim.startMs, ms));
   const chapters = useMemo(
@@ -144,7 +157,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
 
   // `shop-along:event` on window at each custom event's moment, as the live page dispatched it.
   useEffect(() => {
-    if (playing && at > playedTo.current) for (const event of timeline.customBetween(playedTo.current, at)) dispatchShopEvent(event);
+    if (playing && at > playedTo.current) for (const event of timeline.customBetween(playedTo.current, at)) dispatchShopEvent(event, brandPage?.events);
     playedTo.current = at;
   }, [at]);
 
@@ -202,6 +215,10 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
   const dealProduct = dealRunning && dealRunning.productId !== pinned?.id ? then.products.find((p) => p.id === dealRunning.productId) : null;
   const dealLeft = dealRunning ? dealRunning.endsAt - (timeline.liveAt + at) : 0;
 
+  function buy(product: RoomProduct) {
+    if (!brandPage || brandPage.offer(product)) setBuying(product);
+  }
+
   async function share() {
     const url = momentLink(location.href, at);
     if (navigator.share && matchMedia("(pointer: coarse)").matches) {
@@ -222,7 +239,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
         {chatShown && view.chat.pinned && <PinnedMessage message={view.chat.pinned} />}
         {chatShown && <ChatMessages messages={view.messages} />}
         {dealProduct && dealRunning && (
-          <ReplayProduct key={`deal-${dealProduct.id}`} then={dealProduct} today={todayOf(dealProduct)} deal={dealRunning} dealLeftMs={dealLeft} onBuy={setBuying} dealCard />
+          <ReplayProduct key={`deal-${dealProduct.id}`} then={dealProduct} today={todayOf(dealProduct)} deal={dealRunning} dealLeftMs={dealLeft} onBuy={buy} dealCard />
         )}
         {pinned && (
           <ReplayProduct
@@ -231,7 +248,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
             today={todayOf(pinned)}
             deal={dealRunning?.productId === pinned.id ? dealRunning : null}
             dealLeftMs={dealLeft}
-            onBuy={setBuying}
+            onBuy={buy}
           />
         )}
         <SeekBar
@@ -278,6 +295,7 @@ function Replay({ model, roomId, timeline, manifest, cover }: Loaded & { model: 
           deal={null}
           showEnded={false}
           onClose={() => setBuying(null)}
+          onPlaced={brandPage?.placed}
         />
       )}
       <Toasts />
