@@ -28,5 +28,7 @@ export default defineConfig(async () => ({
     // Two workers: a runtime waits on Vite's module server much of the time, so two share 2 cores well.
     isolate: false,
     maxWorkers: 2,
+    // Two runtimes on 2 cores: a test that takes 1 s alone took over 5 s (vitest's default limit) on a loaded machine.
+    testTimeout: 20_000,
   },
 }));
