@@ -275,6 +275,8 @@ describe("the embed after the end", () => {
     await expectPlaying(page);
     expect(await fitsInPlayer(page)).toEqual({ pageFits: true, outside: [] });
     await shoot(page, "replay-chapter-phone-en");
+    // A shared moment opens on the show's own page (the brand's page cannot seek to ?t=).
+    expect(await page.locator("shop-along-show [data-testid=replay-share]").getAttribute("data-share-url")).toMatch(new RegExp(`^${stack.origin}/r/${show.room.id}\\?t=\\d+$`));
 
     // The developer's event reaches the page's document listener (from the element, as live), played past after the chapter.
     const custom = page.locator("[data-event='shop-along:event']");

@@ -80,9 +80,15 @@ export async function mountShow(host: HTMLElement, root: ShadowRoot): Promise<vo
   // The checkout is open (EmbedOverlay): the player stays where it is, whatever the scroll.
   const checkoutOpen = signal(false);
   mount.addEventListener("playing", () => (playing.value = true), { capture: true, once: true });
+  // The picture's shape: a landscape camera floats in a landscape corner (a phone's 9:16 one showed a third of it).
+  const wide = signal(false);
+  mount.addEventListener("resize", (event) => {
+    const video = event.target as HTMLVideoElement;
+    if (video.videoWidth) wide.value = video.videoWidth > video.videoHeight;
+  }, { capture: true });
 
   await words;
-  render(<EmbedShow host={host} roomId={roomId} model={model} player={player} away={away} playing={playing} checkoutOpen={checkoutOpen} />, mount);
+  render(<EmbedShow host={host} roomId={roomId} model={model} player={player} away={away} playing={playing} wide={wide} checkoutOpen={checkoutOpen} />, mount);
 }
 
 function Note({ text }: { text: "noShow" | "showNotFound" }) {
@@ -96,10 +102,12 @@ type EmbedShowProps = {
   player: StagePlayer;
   away: ReadonlySignal<boolean>;
   playing: ReadonlySignal<boolean>;
+  /** The stage's picture is wider than tall. */
+  wide: ReadonlySignal<boolean>;
   checkoutOpen: Signal<boolean>;
 };
 
-function EmbedShow({ host, roomId, model, player, away, playing, checkoutOpen }: EmbedShowProps) {
+function EmbedShow({ host, roomId, model, player, away, playing, wide, checkoutOpen }: EmbedShowProps) {
   const [miniClosed, setMiniClosed] = useState(false);
   const [late, setLate] = useState(false);
   useEffect(() => {
@@ -121,7 +129,7 @@ function EmbedShow({ host, roomId, model, player, away, playing, checkoutOpen }:
   // The replay sells as the live embed does: the page's own cart first, its order told to the page.
   if (Replay) return <Replay model={model} roomId={roomId} brandPage={{ offer: (product) => offerToPage(host, cartItem(roomId, product, null)), placed: (placed) => tellPageOrdered(host, placed), events: host }} />;
   return (
-    <main class={mini ? "viewer sa-mini" : "viewer"} data-testid="embed-player" data-mini={mini ? "" : undefined}>
+    <main class={mini ? `viewer sa-mini${wide.value ? " sa-mini-wide" : ""}` : "viewer"} data-testid="embed-player" data-mini={mini ? "" : undefined}>
       <Stage room={room} tiles={tiles} problem={player.problem.value} />
       {Overlay && Overlay !== "loading" && <Overlay host={host} roomId={roomId} model={model} checkoutOpen={checkoutOpen} />}
       {mini && (

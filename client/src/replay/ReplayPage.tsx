@@ -18,6 +18,7 @@ import { copyText } from "../clipboard.ts";
 import { Toasts } from "../components/Toasts.tsx";
 import { tViewer } from "../i18n.ts";
 import { tReplay as t } from "../i18n-replay.ts";
+import { siteUrl } from "../origin.ts";
 import type { PlacedOrder } from "../orders.ts";
 import type { RoomModel } from "../room-model.ts";
 import { dispatchShopEvent } from "../shop-event.ts";
@@ -219,8 +220,11 @@ function Replay({ model, roomId, brandPage, timeline, manifest, cover }: Loaded 
     if (!brandPage || brandPage.offer(product)) setBuying(product);
   }
 
+  /** Where a shared moment opens: this page, or the show's own page when embedded (the brand's page cannot seek to ?t=). */
+  const sharedPage = brandPage ? new URL(siteUrl(`/r/${roomId}`), location.href).href : location.href;
+
   async function share() {
-    const url = momentLink(location.href, at);
+    const url = momentLink(sharedPage, at);
     if (navigator.share && matchMedia("(pointer: coarse)").matches) {
       await navigator.share({ title: then.title, url }).catch(() => {});
       return;
@@ -276,7 +280,7 @@ function Replay({ model, roomId, brandPage, timeline, manifest, cover }: Loaded 
                 type="button"
                 class="chip"
                 data-testid="replay-share"
-                data-share-url={momentLink(location.href, at)}
+                data-share-url={momentLink(sharedPage, at)}
                 aria-label={t("share")}
                 onClick={() => void share()}
               >
