@@ -72,12 +72,14 @@ export class Reminders implements RoomFeature {
   }
 
   /**
-   * An RSVP was confirmed after some reminders' time came (a show 14
-   * minutes away, a show already live): each of those that still says
-   * something true runs again. The sender records only recipients it has
-   * not recorded yet, so nobody gets one twice.
+   * Someone joined the reminders after some reminders' time came: an RSVP
+   * confirmed for a show 14 minutes away or already live, or a host
+   * assigned 9 minutes before the start. Each of those reminders that still
+   * says something true runs again (`only` the host's, for a host). The
+   * sender records only recipients it has not recorded yet, so nobody gets
+   * one twice.
    */
-  rsvpConfirmed(): void {
+  recipientsAdded(only?: "host"): void {
     const show = showRow(this.kit.sql);
     if (!show) return;
     const now = this.kit.now();
@@ -85,6 +87,7 @@ export class Reminders implements RoomFeature {
     const ran = this.kit.sql.exec<{ kind: string }>("SELECT kind FROM reminder_runs").toArray().map((r) => r.kind);
     const stillTrue = (key: string) => {
       const { kind, forStart } = reminderKey(key);
+      if (only && kind !== only) return false;
       return kind === "soon" || kind === "host"
         ? show.status === "scheduled" && start !== null && now < start && (forStart === null || forStart === start)
         : show.status === "live" && (kind === "live" || kind === `product:${show.pinned_product_id}`);

@@ -220,7 +220,12 @@ export class Room extends Server<Env> {
 
   /** A viewer confirmed an email reminder: reminders whose time already came go to them too (once). */
   rsvpConfirmed(): void {
-    if (showRow(this.ctx.storage.sql)) this.#reminders.rsvpConfirmed();
+    if (showRow(this.ctx.storage.sql)) this.#reminders.recipientsAdded();
+  }
+
+  /** A host was assigned to the show: the host's reminder, if its time already came before the start, goes to them too (once). */
+  hostAssigned(): void {
+    if (showRow(this.ctx.storage.sql)) this.#reminders.recipientsAdded("host");
   }
 
   // ------------------------------------------------------------ RPC: extensions

@@ -250,6 +250,34 @@ describe("when reminders go, by the room's clock", () => {
     const rows = await allSent(room.id, 1);
     expect(rows.map((r) => [r.recipient, r.kind])).toEqual([[`host:${host.accountId}`, `host@${Date.parse(room.startsAt)}`]]);
   });
+
+  it("a host assigned after the host's reminder went (9 minutes before the start) gets it too, once; one assigned earlier gets nothing early", async () => {
+    const t = await ownedShow();
+    const first = await member(t.owner, t.shop.id, "host");
+    const late = await member(t.owner, t.shop.id, "host");
+    for (const h of [first, late]) await env.DB.prepare("UPDATE accounts SET email = ? WHERE id = ?").bind(`host-${h.accountId}@example.com`, h.accountId).run();
+    const made = await call(`/api/shops/${t.shop.id}/rooms`, { method: "POST", key: t.apiKey, json: { title: "Soon", startsAt: inMinutes(60), products: [{ productId: t.products[0].id, stock: 1 }] } });
+    const { room } = await json(made);
+    const assign = (accountId: string) => send(t.owner, `/api/shops/${t.shop.id}/team/shows/${room.id}/hosts`, { json: { accountId } });
+    // An hour out: assigning a host sends nothing yet.
+    expect((await assign(first.accountId)).status).toBe(200);
+    await drainOutbox(room.id);
+    expect(await sends(room.id)).toEqual([]);
+    // The start moves to 9 minutes away: the host's reminder goes, to the one host assigned then.
+    const startsAt = inMinutes(9);
+    expect((await call(`/api/shops/${t.shop.id}/rooms/${room.id}`, { method: "PATCH", key: t.apiKey, json: { startsAt } })).status).toBe(200);
+    await runDurableObjectAlarm(env.Room.getByName(room.id));
+    await drainOutbox(room.id);
+    expect((await allSent(room.id, 1)).map((r) => r.recipient)).toEqual([`host:${first.accountId}`]);
+    // A second host assigned now still needs to hear it; the first does not hear it twice.
+    expect((await assign(late.accountId)).status).toBe(200);
+    await drainOutbox(room.id);
+    const rows = await allSent(room.id, 2);
+    expect(rows.map((r) => [r.recipient, r.kind]).sort()).toEqual([[`host:${first.accountId}`, `host@${Date.parse(startsAt)}`], [`host:${late.accountId}`, `host@${Date.parse(startsAt)}`]].sort());
+    expect((await assign(late.accountId)).status).toBe(200);
+    await drainOutbox(room.id);
+    expect(await sends(room.id)).toHaveLength(2);
+  });
 });
 
 describe("the host's reminder", () => {

@@ -253,6 +253,8 @@ team.openapi(
     if (!(await assignHost(c.env.DB, c.get("shop").id, roomId, c.req.valid("json").accountId))) {
       throw new ApiError(409, "not_a_host", "Only members with the host role are assigned to shows (owners and managers run every show).");
     }
+    // Assigned less than 10 minutes before the start: the host's reminder already went, to the hosts of then; it goes to this one too.
+    await c.env.Room.getByName(roomId).hostAssigned();
     return c.json({ roomId, hosts: await showHosts(c.env.DB, roomId) }, 200);
   },
 );
