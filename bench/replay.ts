@@ -14,7 +14,11 @@
  *    that product is the pinned one and, with video, a frame at the new
  *    time is presented.
  *
- *   RUNS=7 npm run bench:replay
+ * Then THROTTLED_RUNS more starts on an emulated phone network (bench:weight's:
+ * 150 ms round trips, 1.6 Mbit/s down), where what the page asks for in
+ * turn, not the machine's CPU, sets the time.
+ *
+ *   RUNS=7 THROTTLED_RUNS=5 npm run bench:replay
  */
 import { cpus, loadavg } from "node:os";
 import { createShow, desktop, hostKeyOf, launchBrowser, phone } from "../e2e/browser.ts";
@@ -22,6 +26,9 @@ import { startStack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const RUNS = Number(process.env.RUNS ?? 7);
+const THROTTLED_RUNS = Number(process.env.THROTTLED_RUNS ?? 5);
+/** As bench/weight.ts's: a middling mobile network. */
+const SLOW = { offline: false, latency: 150, downloadThroughput: 200 * 1024, uploadThroughput: 94 * 1024 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${Math.round(value)} ms`;
@@ -133,6 +140,20 @@ try {
     console.log(`run ${run + 1}: start ${ms(start.ms)}${start.video ? " (first frame)" : " (state only)"}, seek ${ms(seeks.at(-1)!)}`);
   }
 
+  const throttled: number[] = [];
+  for (let run = 0; run < THROTTLED_RUNS; run++) {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", SLOW);
+    await page.addInitScript(watchSync);
+    await page.goto(show.links.viewer);
+    throttled.push((await page.evaluate(startTime, takes > 0)).ms);
+    await context.close();
+    console.log(`throttled run ${run + 1}: start ${ms(throttled.at(-1)!)}`);
+  }
+
   const what = withVideo
     ? "first video frame presented"
     : `state-only replay on screen: the manifest has ${takes ? `${takes} takes but no frame came` : "no takes (no recording on this server)"}`;
@@ -147,9 +168,10 @@ try {
     `| replay start (navigation → ${withVideo ? "first frame" : "replay state shown"}) | ${ms(median(starts))} | ≤ 1000 ms |`,
     `| of which: the viewer page's own start (script, ticket, socket, first sync: when it learns the show ended) | ${ms(median(syncs))} | |`,
     `| and the replay's page ready (its chunk, manifest and events loaded) | ${ms(median(readies))} | |`,
+    ...(throttled.length ? [`| replay start on a throttled phone network (${SLOW.latency} ms round trips, 1.6 Mbit/s down; ${throttled.length} loads) | ${ms(median(throttled))} | |`] : []),
     `| seek to a chapter (tap → product pinned${withVideo ? " and a frame at the new time" : ""}) | ${ms(median(seeks))} | ≤ 500 ms |`,
     "",
-    `Measured: ${what}. All runs: start ${starts.map(ms).join(", ")}; seek ${seeks.map(ms).join(", ")}.`,
+    `Measured: ${what}. All runs: start ${starts.map(ms).join(", ")}; throttled start ${throttled.map(ms).join(", ")}; seek ${seeks.map(ms).join(", ")}.`,
   ].join("\n");
   console.log(body);
   writeSection("replay", body);

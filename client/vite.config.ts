@@ -45,6 +45,9 @@ function page(html: string, first: boolean): EnvironmentOptions {
       // Every browser we support has <link rel="modulepreload">; the polyfill
       // would cost every page bytes.
       modulePreload: { polyfill: false },
+      // The viewer page's chunks, by source: served to an ended show's visitors, the Worker names the replay's in
+      // the page's head, so that they load beside the page's own script (worker/replay-preloads.ts).
+      manifest: html === "room.html" ? "room-chunks.json" : false,
       rollupOptions: { input: resolve(here, html) },
     },
   };

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appendEvent, headSeq } from "../durable-objects/event-log.ts";
 import { REPLAY_PAGE } from "../durable-objects/replay-timeline.ts";
-import { call, createShow, expectError, json, open, warmUp } from "./helpers.ts";
+import { BASE, call, createShow, expectError, json, open, warmUp } from "./helpers.ts";
 
 beforeAll(warmUp);
 
@@ -105,7 +105,17 @@ describe("the replay timeline", () => {
     await setStatus(show, "live");
     expect(await (await call(`/r/${show.room.id}`)).text()).not.toContain(preload);
     await setStatus(show, "ended");
-    expect(await (await call(`/r/${show.room.id}`)).text()).toContain(preload);
+    const page = await (await call(`/r/${show.room.id}`)).text();
+    expect(page).toContain(preload);
+    // With the replay's manifest and the show's details, and the player's chunk (from the viewer build's manifest)
+    // and its styles: they load beside the page's own script, not after it.
+    for (const href of [`/api/rooms/${show.room.id}/replay`, `/api/rooms/${show.room.id}`]) expect(page).toContain(`<link rel="preload" href="${href}" as="fetch" crossorigin="anonymous">`);
+    const chunks = await (await env.ASSETS.fetch(new URL("/room-chunks.json", BASE))).json<Record<string, { file: string; css?: string[] }>>();
+    const player = chunks["src/viewer/shop.ts"]!;
+    expect(page).toContain(`<link rel="modulepreload" href="/${player.file}">`);
+    for (const css of player.css ?? []) expect(page).toContain(`<link rel="preload" href="/${css}" as="style" crossorigin>`);
+    // Not the page's own script, which the page names itself.
+    expect(page).not.toContain(`<link rel="modulepreload" href="/${chunks["room.html"]!.file}">`);
   });
 
   it("is cacheable, with an ETag that changes when the log grows after the end", async () => {

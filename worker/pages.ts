@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
 import { ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { ORDER_ID, ROOM_ID, SHOP_ID } from "./ids.ts";
+import { replayPreloads } from "./replay-preloads.ts";
 import { ReferralCodeValue } from "./schemas.ts";
 import { shopPageData } from "./routes/shop-page.ts";
 import { shopHead, showHead, withPreview } from "./shop-page/previews.ts";
@@ -92,10 +93,10 @@ pages.get("/r/:roomId", async (c) => {
   c.executionCtx.waitUntil(c.env.Room.getByName(roomId).track("visit", null, null, ReferralCodeValue.safeParse(ref).data ?? null).catch(() => undefined));
   if (!page.ok) return page;
   const head = showHead(preview.show, preview.shop, origin, visitorLang(c.req.raw));
-  // After the end the page plays the replay: its timeline's first page is on its way while the page starts.
+  // After the end the page plays the replay: what it needs first is on its way while the page starts (replay-preloads.ts).
   // The page also learns from it at once that it will play the replay, without waiting for its socket's first sync.
   if (preview.show.status === "ended") {
-    head.head += `<meta name="show-ended" content="1"><link rel="preload" href="/api/rooms/${roomId}/replay/events" as="fetch" crossorigin="anonymous">`;
+    head.head += `<meta name="show-ended" content="1">${await replayPreloads(c.env, c.req.url, roomId)}`;
   }
   return withPreview(page, head);
 });

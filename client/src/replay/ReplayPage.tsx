@@ -25,7 +25,6 @@ import { dispatchShopEvent } from "../shop-event.ts";
 import { showToast } from "../toasts.ts";
 import { ChatMessages, PinnedMessage } from "../viewer/ChatPanel.tsx";
 import { Checkout } from "../viewer/checkout-loader.tsx";
-import { useCancelled } from "../viewer/prelive-loader.tsx";
 import { ShowHeader } from "../viewer/ShowHeader.tsx";
 import { ReplayProduct } from "./ReplayProduct.tsx";
 import { ReplayStage } from "./ReplayStage.tsx";
@@ -60,7 +59,7 @@ const DRIFT_S = 0.35;
 
 export function ReplayPage({ model, roomId, brandPage }: ReplayPageProps) {
   // The shop cancelled it before it went live: there is nothing to replay, and the ended page says so.
-  const cancelled = useCancelled(roomId, true);
+  const [cancelled, setCancelled] = useState(false);
   const [loaded, setLoaded] = useState<Loaded | "loading" | "failed" | "none">("loading");
   const [attempt, setAttempt] = useState(0);
   const [, setPages] = useState(0);
@@ -68,13 +67,16 @@ export function ReplayPage({ model, roomId, brandPage }: ReplayPageProps) {
   useEffect(() => {
     let current = true;
     setLoaded("loading");
-    Promise.all([fetchTimelinePage(roomId, null), fetchManifest(roomId), api<{ room: { coverImageUrl: string | null } }>(`/api/rooms/${encodeURIComponent(roomId)}`)])
+    // The show's details (its cover; whether it was cancelled) are one request, preloaded with the page (worker/replay-preloads.ts).
+    const details = api<{ room: { coverImageUrl: string | null; cancelled: boolean } }>(`/api/rooms/${encodeURIComponent(roomId)}`).then((answer) => answer.room);
+    details.then((page) => current && setCancelled(page.cancelled), () => {});
+    Promise.all([fetchTimelinePage(roomId, null), fetchManifest(roomId), details.catch(() => null)])
       .then(async ([first, manifest, page]) => {
         if (!current) return;
         // Hidden by the brand, or it never went live: the ended page stands.
         if (manifest?.status === "none" || first.start?.room.status !== "live") return setLoaded("none");
         const timeline = createTimeline(first);
-        setLoaded({ timeline, manifest: manifest?.status === "ready" ? manifest : null, cover: manifest?.thumbnailUrl ?? page.room.coverImageUrl });
+        setLoaded({ timeline, manifest: manifest?.status === "ready" ? manifest : null, cover: manifest?.thumbnailUrl ?? page?.coverImageUrl ?? null });
         // The rest of a long show's log, in the background: the player starts on the first page.
         for (let after = first.next; after !== null && current; ) {
           const next = await fetchTimelinePage(roomId, after);

@@ -51,12 +51,13 @@ export function ViewerPage({ model, player, roomId, guestKey }: ViewerPageProps)
   // stage's page, with its chat and pins; so does a guest, who gets ready there.
   const planned = room?.status === "scheduled" && room.startsAt !== null && !guestKey;
   const PreLive = usePreLivePage(planned);
-  const cancelled = useCancelled(roomId, ended);
   // Who arrives after the end gets the replay; who watched the end keeps its note. The page served after the end
   // says so itself (worker/pages.ts), so the player's chunk starts before the socket's first sync.
   const arrived = useRef(room);
   arrived.current ??= room;
   const Replay = useReplayPage(arrived.current?.status == "ended" || !!document.querySelector("meta[name=show-ended]"));
+  // The ended note's words (ended, or cancelled); the replay, when it plays, asks for itself.
+  const cancelled = useCancelled(roomId, ended && !Replay);
 
   useProductLink(room, setBuying);
   const rehearsal = useRehearsal(roomId);
