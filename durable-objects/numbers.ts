@@ -16,6 +16,8 @@ import { showRow } from "./show.ts";
 
 /** The figures lag the show by at most this (plus one D1 write). */
 export const FLUSH_EVERY_MS = 2_000;
+/** While the show is live and someone watches, it is counted at least once a minute, even when nothing else happens. */
+export const QUIET_COUNT_MS = 60_000;
 
 export type TrackWhat = Action["what"];
 
@@ -50,6 +52,8 @@ export class Numbers implements RoomFeature {
   readonly schema = numbersSchema;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #version = 0;
+  /** When this process last counted (0: not yet). */
+  #countedAt = 0;
 
   readonly handlers: Handlers = {
     track: (socket, message) => {
@@ -68,9 +72,9 @@ export class Numbers implements RoomFeature {
    * Something the numbers count changed (a committed change, a visit): they
    * are counted within FLUSH_EVERY_MS. A timer, not the room's alarm: the
    * count is rebuilt from storage each time, so a timer lost with the
-   * process loses nothing (the Room touches again when it starts). Nothing
-   * counts while nothing happens, so a quiet room still hibernates: the
-   * watch time of viewers still watching is counted up to the last change.
+   * process loses nothing (the Room touches again when it starts, and the
+   * minute's alarm below comes back). Nothing else keeps the Room awake, so
+   * a quiet room still hibernates.
    */
   touch(): void {
     this.#timer ??= setTimeout(() => this.#countSoon(), FLUSH_EVERY_MS);
@@ -83,6 +87,31 @@ export class Numbers implements RoomFeature {
     } catch (error) {
       console.error("numbers: counting failed, will count again", error);
     }
+  }
+
+  /**
+   * The room's clock, while the show is live and someone watches: the
+   * minute after the last live minute counted. A quiet show's viewers and
+   * watch time still move in its numbers each minute, and a count lost with
+   * the process (its timer) is made by the alarm, which outlives it.
+   */
+  nextDue(): number | null {
+    if (showRow(this.kit.sql)?.status !== "live" || !this.#watching()) return null;
+    const last = this.kit.sql
+      .exec<{ minute: number | null }>("SELECT max(json_extract(row, '$.minute')) AS minute FROM numbers_sent WHERE key LIKE 'm:%:live'")
+      .one().minute;
+    // A second into the next minute, so that the count has that minute's row; never sooner than a flush after the
+    // last count. Before the first live count, the touch's timer counts first; the alarm stands by a minute away.
+    const due = last === null ? this.kit.now() + QUIET_COUNT_MS : last + QUIET_COUNT_MS + 1_000;
+    return Math.max(due, this.#countedAt + FLUSH_EVERY_MS);
+  }
+
+  onDue(): void {
+    if (this.countNow().queued > 0) this.kit.drainSoon();
+  }
+
+  #watching(): boolean {
+    return this.kit.sql.exec("SELECT 1 FROM numbers_visits WHERE left_at IS NULL LIMIT 1").toArray().length > 0;
   }
 
   /** A viewer looked at something (or a page was visited: no viewer, maybe a referral code). */
@@ -100,7 +129,12 @@ export class Numbers implements RoomFeature {
 
   onJoin(socket: Socket): void {
     if (socket.peer.role !== "viewer") return;
-    this.kit.commit(() => this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at) VALUES (?, ?)", socket.peer.viewerId, this.kit.now()));
+    this.kit.commit((tx) => {
+      const first = !this.#watching();
+      this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at) VALUES (?, ?)", socket.peer.viewerId, this.kit.now());
+      // The first viewer of a live show starts the minute's clock (the others find it running).
+      if (first) tx.rearm();
+    });
   }
 
   onLeave(socket: Socket): void {
@@ -120,6 +154,7 @@ export class Numbers implements RoomFeature {
     const show = showRow(sql);
     if (!show) return { minutes: [], products: [], phases: [], referrals: [], queued: 0 };
     this.#closeLostVisits();
+    this.#countedAt = this.kit.now();
     const numbers = countShow(this.#input());
     const rows: Array<[string, unknown]> = [
       ...numbers.minutes.map((r) => [`m:${r.minute}:${r.phase}`, r] as [string, unknown]),

@@ -217,8 +217,8 @@ describe("timeouts", () => {
     const refused = await viewer.next("error");
     expect(refused.code).toBe("timed_out");
     expect(refused.retryAfterMs).toBeGreaterThan(LIMITS.timeoutMs - 5_000);
-    // The room's alarm is set for the end.
-    expect(await runInDurableObject(stub, (_room, state) => state.storage.getAlarm())).toBe(told.restriction.until);
+    // The room's alarm comes by the end (sooner while the show is live and watched: its numbers count each minute).
+    expect(await runInDurableObject(stub, (_room, state) => state.storage.getAlarm())).toBeLessThanOrEqual(told.restriction.until!);
     const reloaded = await open(show.room.id, { viewerToken: viewer.viewer.token });
     expect((await reloaded.next("sync")).you.restriction).toEqual(told.restriction);
 

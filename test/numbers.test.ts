@@ -219,6 +219,35 @@ describe("writing the numbers to D1", () => {
     viewer.ws.close();
   });
 
+  it("a quiet live show still counts its watching each minute, by the room's alarm, with nothing else happening", async () => {
+    const show = await createShow();
+    const roomId = show.room.id;
+    const stub = env.Room.getByName(roomId);
+    await call(`/api/rooms/${roomId}/status`, { method: "POST", key: show.hostKey, json: { status: "live" } });
+    const viewer = await open(roomId);
+    await viewer.next("sync");
+    const read = async () => (await json(await call(`/api/rooms/${roomId}/numbers`, { key: show.hostKey }))).numbers.total;
+    const counted = await until(read, (t) => t.uniqueViewers === 1, "the viewer in the numbers");
+    expect(counted.averageWatchMs).toBeLessThan(30_000);
+    // The room's alarm is set a second into the next minute.
+    const alarm = await runInDurableObject(stub, (_r, state) => state.storage.getAlarm());
+    expect(alarm! % 60_000).toBe(1_000);
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + 61_000);
+    // Three quiet minutes pass: the viewer has watched since three minutes earlier, and the last minute counted is that one.
+    await runInDurableObject(stub, (_r, state) => {
+      state.storage.sql.exec("UPDATE numbers_visits SET joined_at = joined_at - 180000");
+      state.storage.sql.exec("UPDATE numbers_sent SET row = json_set(row, '$.minute', json_extract(row, '$.minute') - 180000) WHERE key LIKE 'm:%:live'");
+    });
+    // Past the flush after the last count, with no chat, heart, pin or order: only the alarm counts.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await runDurableObjectAlarm(stub);
+    await drainOutbox(roomId);
+    expect((await read()).averageWatchMs).toBeGreaterThanOrEqual(180_000);
+    // The next count is armed again.
+    expect((await runInDurableObject(stub, (_r, state) => state.storage.getAlarm()))! % 60_000).toBe(1_000);
+    viewer.ws.close();
+  });
+
   it("reaches GET …/numbers within seconds, without anyone asking for a count", async () => {
     const show = await createShow();
     const roomId = show.room.id;
