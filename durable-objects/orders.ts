@@ -6,7 +6,7 @@
  * would break `listed = available + held + sold`.
  */
 import { isRehearsal } from "./rehearsal.ts";
-import type { Address, Buyer, FlashDeal, Fulfilment, Order, OrderStatus, OrderSummary, Payment } from "./protocol.ts";
+import type { Address, Buyer, FlashDeal, Fulfilment, Order, OrderPhase, OrderStatus, OrderSummary, Payment } from "./protocol.ts";
 
 export type { Address, Buyer, Fulfilment, Order, Payment };
 import { sha256Hex } from "../worker/digests.ts";
@@ -59,7 +59,7 @@ export const ordersSchema: RoomFeature["schema"] = {
 };
 
 /** Before the show went live, while it was live, or from its replay after the end. */
-export type OrderPhase = "prelive" | "live" | "replay";
+export type { OrderPhase } from "./protocol.ts";
 
 const phaseOf = (status: string): OrderPhase => (status === "ended" ? "replay" : status === "live" ? "live" : "prelive");
 
@@ -344,6 +344,7 @@ export function toOrder(row: OrderRow, room: { room_id: string; shop_id: string 
       : { type: "pickup", address: null },
     ref: row.ref,
     dealId: row.deal_id,
+    phase: row.phase,
     createdAt: row.created_at,
     holdExpiresAt: row.hold_expires_at,
     ...(isRehearsal(room.room_id) ? { test: true as const } : {}),

@@ -218,6 +218,8 @@ export type Buyer = { name: string; email: string; phone: string | null };
 export type Payment = "offline" | "stripe";
 /** The variant an order is for, as it was when bought. */
 export type OrderVariant = { id: string; options: string[]; sku: string | null };
+export const ORDER_PHASES = ["prelive", "live", "replay"] as const;
+export type OrderPhase = (typeof ORDER_PHASES)[number];
 export interface Order {
   id: string;
   number: number;
@@ -237,6 +239,8 @@ export interface Order {
   fulfilment: Fulfilment;
   ref: string | null;
   dealId: string | null;
+  /** When in the show's life it was placed: before it went live, live, or from its replay; null on orders older than this field. */
+  phase: OrderPhase | null;
   createdAt: number;
   holdExpiresAt: number | null;
   /** A rehearsal's order: it never touches real stock, counts or emails. */

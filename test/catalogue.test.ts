@@ -371,8 +371,8 @@ describe("a show that sells per variant", () => {
     const shopOrders = await json(await call(`/api/shops/${c.shop.id}/orders`, { key: c.apiKey }));
     expect(shopOrders.orders[0].variant).toEqual({ id: c.medium.id, options: ["M"], sku: "TEE-M" });
     const csv = await (await call(`/api/shops/${c.shop.id}/orders?format=csv`, { key: c.apiKey })).text();
-    expect(csv.split("\r\n")[0]).toMatch(/,variant,sku$/);
-    expect(csv.split("\r\n")[1]).toMatch(/,M,TEE-M$/);
+    expect(csv.split("\r\n")[0]).toMatch(/,variant,sku,phase$/);
+    expect(csv.split("\r\n")[1]).toMatch(/,M,TEE-M,prelive$/);
   });
 
   it("runs a flash deal on one variant only", async () => {

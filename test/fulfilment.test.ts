@@ -95,12 +95,12 @@ describe("the shop's order list", () => {
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toBe(
       "order_id,number,room_id,created_at,status,payment,product_id,title,quantity,unit_price,total,currency,buyer_name,buyer_email,buyer_phone," +
-        "fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at,variant,sku",
+        "fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at,variant,sku,phase",
     );
     expect(lines).toHaveLength(3);
     const shippedLine = lines.find((line) => line.startsWith(shipped.order.id))!;
     expect(shippedLine).toContain(",'@SUM(A1),");
-    expect(shippedLine).toMatch(/,shipped,'-SF Express,https:\/\/track\.example\.com\/SF123,,\d{4}-\d\d-\d\dT[^,]+Z,,,,$/);
+    expect(shippedLine).toMatch(/,shipped,'-SF Express,https:\/\/track\.example\.com\/SF123,,\d{4}-\d\d-\d\dT[^,]+Z,,,,,prelive$/);
     expect(lines.slice(1).find((line) => !line.startsWith(shipped.order.id))).toContain(",'+Plain,");
     const filtered = (await (await list(show, "?format=csv&fulfilmentStatus=shipped")).text()).trim().split("\r\n");
     expect(filtered).toHaveLength(2);

@@ -47,6 +47,24 @@ describe("orders from the replay", () => {
     expect(await phaseInD1(replay.id)).toEqual({ phase: "replay", unit_price_cents: tea.priceCents });
   });
 
+  it("say their phase in the API: the answer, the shop's orders as JSON and as CSV", async () => {
+    const show = await createShow({ stock: 4 });
+    const [tea] = show.products;
+    await setStatus(show, "live");
+    const live = (await json(await order(show.room.id, tea.id))).order;
+    expect(live.phase).toBe("live");
+    await setStatus(show, "ended");
+    const replay = (await json(await order(show.room.id, tea.id))).order;
+    expect(replay.phase).toBe("replay");
+    await drainOutbox(show.room.id);
+    const listed = await json(await call(`/api/shops/${show.shop.id}/orders`, { key: show.apiKey }));
+    expect(Object.fromEntries(listed.orders.map((o: any) => [o.id, o.phase]))).toEqual({ [live.id]: "live", [replay.id]: "replay" });
+    const [header, ...rows] = (await (await call(`/api/shops/${show.shop.id}/orders?format=csv`, { key: show.apiKey })).text()).trim().split("\r\n");
+    const at = header!.split(",").indexOf("phase");
+    expect(at).toBe(header!.split(",").length - 1);
+    expect(Object.fromEntries(rows.map((row) => [row.split(",")[0], row.split(",").at(-1)]))).toEqual({ [live.id]: "live", [replay.id]: "replay" });
+  });
+
   it("sells even a deal that has time left by its row at the regular price once the show ended", async () => {
     const show = await createShow();
     const [tea] = show.products;

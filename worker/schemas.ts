@@ -7,6 +7,7 @@ import {
   CONTROL_CHARACTERS,
   FULFILMENT_STATUSES,
   LIMITS,
+  ORDER_PHASES,
   ROLES,
   VIEWER_ID,
   type ChatState as WireChatState,
@@ -519,6 +520,10 @@ export const Order = z
     ]),
     ref: z.string().nullable().openapi({ example: "mei" }),
     dealId: z.string().nullable(),
+    phase: z
+      .enum(ORDER_PHASES)
+      .nullable()
+      .openapi({ description: "When in the show's life it was placed: `prelive` (before it went live), `live`, or `replay` (after the end, from its replay); null on orders older than this field.", example: "live" }),
     createdAt: z.number().int().openapi({ example: TIMES.ordered }),
     holdExpiresAt: z.number().int().nullable().openapi({ description: "When an unpaid order's units return to stock." }),
     test: z.literal(true).optional().openapi({ description: "A rehearsal's test order: it touches no real stock, count or email, and has no order page." }),

@@ -4,6 +4,7 @@
  * (newest first, by a keyset cursor), as JSON rows or CSV.
  */
 import type { z } from "@hono/zod-openapi";
+import type { OrderPhase } from "../durable-objects/protocol.ts";
 import { ApiError } from "./errors.ts";
 import type { FulfilmentStatus, ShopOrder, ShopOrdersQuery } from "./schemas.ts";
 
@@ -11,7 +12,7 @@ export type OrderRow = {
   id: string; number: number; room_id: string; shop_id: string; product_id: string; title: string; quantity: number;
   unit_price_cents: number; total_cents: number; currency: string; status: string; payment: string;
   buyer_name: string; buyer_email: string; buyer_phone: string | null; fulfilment: string; address: string | null;
-  ref: string | null; deal_id: string | null; created_at: number; updated_at: number;
+  ref: string | null; deal_id: string | null; phase: OrderPhase | null; created_at: number; updated_at: number;
   fulfilment_status: FulfilmentStatus; carrier: string | null; tracking_url: string | null;
   packed_at: number | null; shipped_at: number | null; picked_up_at: number | null; cancelled_at: number | null;
   show_title: string;
@@ -44,6 +45,7 @@ export function toShopOrder(r: OrderRow): ShopOrderView {
     fulfilment: r.fulfilment === "shipping" ? { type: "shipping", address: JSON.parse(r.address ?? "{}") } : { type: "pickup", address: null },
     ref: r.ref,
     dealId: r.deal_id,
+    phase: r.phase,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     fulfilmentStatus: r.fulfilment_status,
@@ -113,6 +115,7 @@ const COLUMNS = [
   "fulfilment_status", "carrier", "tracking_url", "packed_at", "shipped_at", "picked_up_at", "cancelled_at",
   // Added with variants: at the end, so that sheets reading the columns by position still read them.
   "variant", "sku",
+  "phase",
 ] as const;
 
 /** One RFC 4180 CSV cell. A cell that a spreadsheet would run as a formula is prefixed with a quote. */
@@ -136,6 +139,7 @@ export function ordersCsv(orders: ShopOrderView[]): string {
       o.buyer.phone, o.fulfilment.type, address, o.ref, o.dealId, o.showTitle,
       o.fulfilmentStatus, o.carrier, o.trackingUrl, time(o.packedAt), time(o.shippedAt), time(o.pickedUpAt), time(o.cancelledAt),
       o.variant?.options.join(" / ") ?? null, o.variant?.sku ?? null,
+      o.phase,
     ].map(cell).join(",");
   });
   return [COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";

@@ -40,12 +40,12 @@ const roomOf = (c: Context<AppEnv>, roomId: string) => c.env.Room.getByName(room
 /** Two orders of the examples' show as ordersCsv writes them: one to pick up (ready), one shipped. */
 const ORDERS_CSV_EXAMPLE = [
   "order_id,number,room_id,created_at,status,payment,product_id,title,quantity,unit_price,total,currency,buyer_name,buyer_email,buyer_phone," +
-    "fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at,variant,sku",
+    "fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at,variant,sku,phase",
   `${IDS.order},17,${IDS.room},2027-03-18T12:07:42.000Z,confirmed,offline,${IDS.product},"Jasmine pearls, 100 g",2,18.99,37.98,USD,Mei Lin,mei@example.com,'+86 138 0013 8000,` +
-    `pickup,,mei,,"Spring tea tasting, live from the shop",packed,,,2027-03-19T09:15:00.000Z,,,,,`,
+    `pickup,,mei,,"Spring tea tasting, live from the shop",packed,,,2027-03-19T09:15:00.000Z,,,,,,live`,
   `o_Q8s2mK0vT5yH3nB6Lk3Pz8Rw1c,16,${IDS.room},2027-03-18T12:05:10.000Z,confirmed,offline,${IDS.product},"Jasmine pearls, 100 g",1,18.99,18.99,USD,Wang Fang,wang@example.com,,` +
     `shipping,"1288 Nanjing West Road, Unit 5B, 200040, Shanghai, Jing'an, CN",,,"Spring tea tasting, live from the shop",shipped,SF Express,` +
-    "https://tracking.example.com/1Z999AA10123456784,2027-03-19T09:15:00.000Z,2027-03-19T10:05:00.000Z,,,,",
+    "https://tracking.example.com/1Z999AA10123456784,2027-03-19T09:15:00.000Z,2027-03-19T10:05:00.000Z,,,,,replay",
   "",
 ].join("\r\n");
 

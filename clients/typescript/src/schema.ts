@@ -17242,6 +17242,7 @@ export interface paths {
                          *         },
                          *         "ref": "mei",
                          *         "dealId": null,
+                         *         "phase": "live",
                          *         "createdAt": 1805371662000,
                          *         "holdExpiresAt": null
                          *       },
@@ -17451,6 +17452,7 @@ export interface paths {
                          *         },
                          *         "ref": "mei",
                          *         "dealId": null,
+                         *         "phase": "live",
                          *         "createdAt": 1805371662000,
                          *         "holdExpiresAt": null
                          *       },
@@ -17669,6 +17671,7 @@ export interface paths {
                          *           },
                          *           "ref": "mei",
                          *           "dealId": null,
+                         *           "phase": "live",
                          *           "createdAt": 1805371662000,
                          *           "showTitle": "Spring tea tasting, live from the shop",
                          *           "updatedAt": 1805447700000,
@@ -17686,9 +17689,9 @@ export interface paths {
                          */
                         "application/json": components["schemas"]["ShopOrders"];
                         /**
-                         * @example order_id,number,room_id,created_at,status,payment,product_id,title,quantity,unit_price,total,currency,buyer_name,buyer_email,buyer_phone,fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at,variant,sku
-                         *     o_Q8s2mK0vT5yH3nB6aZ91xQwE0p,17,r_Q8s2mK0vT5yH3nB6,2027-03-18T12:07:42.000Z,confirmed,offline,p_7Hq2LwX9cV4bN1mZ,"Jasmine pearls, 100 g",2,18.99,37.98,USD,Mei Lin,mei@example.com,'+86 138 0013 8000,pickup,,mei,,"Spring tea tasting, live from the shop",packed,,,2027-03-19T09:15:00.000Z,,,,,
-                         *     o_Q8s2mK0vT5yH3nB6Lk3Pz8Rw1c,16,r_Q8s2mK0vT5yH3nB6,2027-03-18T12:05:10.000Z,confirmed,offline,p_7Hq2LwX9cV4bN1mZ,"Jasmine pearls, 100 g",1,18.99,18.99,USD,Wang Fang,wang@example.com,,shipping,"1288 Nanjing West Road, Unit 5B, 200040, Shanghai, Jing'an, CN",,,"Spring tea tasting, live from the shop",shipped,SF Express,https://tracking.example.com/1Z999AA10123456784,2027-03-19T09:15:00.000Z,2027-03-19T10:05:00.000Z,,,,
+                         * @example order_id,number,room_id,created_at,status,payment,product_id,title,quantity,unit_price,total,currency,buyer_name,buyer_email,buyer_phone,fulfilment,address,ref,deal_id,show_title,fulfilment_status,carrier,tracking_url,packed_at,shipped_at,picked_up_at,cancelled_at,variant,sku,phase
+                         *     o_Q8s2mK0vT5yH3nB6aZ91xQwE0p,17,r_Q8s2mK0vT5yH3nB6,2027-03-18T12:07:42.000Z,confirmed,offline,p_7Hq2LwX9cV4bN1mZ,"Jasmine pearls, 100 g",2,18.99,37.98,USD,Mei Lin,mei@example.com,'+86 138 0013 8000,pickup,,mei,,"Spring tea tasting, live from the shop",packed,,,2027-03-19T09:15:00.000Z,,,,,,live
+                         *     o_Q8s2mK0vT5yH3nB6Lk3Pz8Rw1c,16,r_Q8s2mK0vT5yH3nB6,2027-03-18T12:05:10.000Z,confirmed,offline,p_7Hq2LwX9cV4bN1mZ,"Jasmine pearls, 100 g",1,18.99,18.99,USD,Wang Fang,wang@example.com,,shipping,"1288 Nanjing West Road, Unit 5B, 200040, Shanghai, Jing'an, CN",,,"Spring tea tasting, live from the shop",shipped,SF Express,https://tracking.example.com/1Z999AA10123456784,2027-03-19T09:15:00.000Z,2027-03-19T10:05:00.000Z,,,,,replay
                          */
                         "text/csv": string;
                     };
@@ -17857,6 +17860,7 @@ export interface paths {
                          *         },
                          *         "ref": "mei",
                          *         "dealId": null,
+                         *         "phase": "live",
                          *         "createdAt": 1805371662000,
                          *         "showTitle": "Spring tea tasting, live from the shop",
                          *         "updatedAt": 1805447700000,
@@ -18047,6 +18051,7 @@ export interface paths {
                          *         },
                          *         "ref": "mei",
                          *         "dealId": null,
+                         *         "phase": "live",
                          *         "createdAt": 1805371662000,
                          *         "showTitle": "Spring tea tasting, live from the shop",
                          *         "updatedAt": 1805447700000,
@@ -18289,6 +18294,7 @@ export interface paths {
                          *         },
                          *         "ref": "mei",
                          *         "dealId": null,
+                         *         "phase": "live",
                          *         "createdAt": 1805371662000,
                          *         "showTitle": "Spring tea tasting, live from the shop",
                          *         "updatedAt": 1805447700000,
@@ -22187,6 +22193,12 @@ export interface components {
             /** @example mei */
             ref: string | null;
             dealId: string | null;
+            /**
+             * @description When in the show's life it was placed: `prelive` (before it went live), `live`, or `replay` (after the end, from its replay); null on orders older than this field.
+             * @example live
+             * @enum {string|null}
+             */
+            phase: "prelive" | "live" | "replay" | null;
             /** @example 1805371662000 */
             createdAt: number;
             /** @description When an unpaid order's units return to stock. */
@@ -22420,6 +22432,12 @@ export interface components {
             /** @example mei */
             ref: string | null;
             dealId: string | null;
+            /**
+             * @description When in the show's life it was placed: `prelive` (before it went live), `live`, or `replay` (after the end, from its replay); null on orders older than this field.
+             * @example live
+             * @enum {string|null}
+             */
+            phase: "prelive" | "live" | "replay" | null;
             /** @example 1805371662000 */
             createdAt: number;
             /**
