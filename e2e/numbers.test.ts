@@ -91,6 +91,23 @@ describe("a show's numbers", () => {
     await panel.scrollIntoViewIfNeeded();
     await studio.screenshot({ path: `${SHOTS}/numbers-studio-desktop-en.png` });
 
+    // The same owner on a phone, in its live mode (Chinese): the numbers open from the rail, over the camera.
+    const phoneLive = await sameOwner(ownerContext, phone(browser, "zh-CN"));
+    await phoneLive.goto(show.links.host);
+    await byTestId(phoneLive, "live-mode").waitFor({ timeout: 15_000 });
+    await byTestId(phoneLive, "live-numbers").click();
+    const sheet = phoneLive.locator(".sheet").filter({ has: byTestId(phoneLive, "studio-numbers") });
+    await sheet.waitFor({ timeout: 10_000 });
+    expect(await sheet.locator(".sheet-title").textContent()).toBe("实时数据");
+    await expect.poll(() => text(phoneLive, "number-orders"), { timeout: 5000 }).toBe("1");
+    await expect.poll(() => text(phoneLive, "number-unique"), { timeout: 5000 }).toBe("2");
+    await byTestId(phoneLive, "numbers-chart-viewers").locator("canvas").waitFor({ timeout: 5000 });
+    expect(await fitsWidth(phoneLive)).toBe(true);
+    await phoneLive.screenshot({ path: `${SHOTS}/numbers-live-mode-phone-zh.png` });
+    await phoneLive.keyboard.press("Escape");
+    await sheet.waitFor({ state: "detached", timeout: 3000 });
+    await phoneLive.context().close();
+
     // The host ends the show: the summary, in one screen.
     studio.once("dialog", (dialog) => dialog.accept());
     await byTestId(studio, "end-show").click();

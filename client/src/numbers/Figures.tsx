@@ -33,7 +33,8 @@ export function NumberTiles({ total, currency, viewersNow }: { total: Totals; cu
   return (
     <dl class="number-tiles">
       {tiles.map(([id, label, value]) => (
-        <div key={id} class="number-tile" data-testid={`number-${id}`} title={id === "conversion" ? t("conversionNote") : undefined}>
+        // A figure too long for one tile (a sum of money, mostly) takes two, rather than breaking in the middle.
+        <div key={id} class={value.length > 7 ? "number-tile number-tile-wide" : "number-tile"} data-testid={`number-${id}`} title={id === "conversion" ? t("conversionNote") : undefined}>
           <dt>{label}</dt>
           <dd>{value}</dd>
         </div>

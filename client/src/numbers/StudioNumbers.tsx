@@ -12,14 +12,13 @@ const LIVE_EVERY_MS = 2_000;
 /** Right after the end the last rows are still on their way; then the summary settles. */
 const SUMMARY_EVERY_MS = 5_000;
 
-export function StudioNumbers({ roomId, hostKey, viewersNow }: { roomId: string; hostKey: string | null; viewersNow: number }) {
+/** `inSheet`: in the phone's live mode, in a sheet that has the title already. */
+export function StudioNumbers({ roomId, hostKey, viewersNow, inSheet }: { roomId: string; hostKey: string | null; viewersNow: number; inSheet?: boolean }) {
   const { numbers } = useNumbers(roomId, hostKey, LIVE_EVERY_MS);
   if (!numbers) return null; // A nicety: the studio runs the show without it.
   return (
-    <section class="card numbers-panel" data-testid="studio-numbers" aria-labelledby="studio-numbers-title">
-      <h2 class="card-title" id="studio-numbers-title">
-        {t("numbersLive")}
-      </h2>
+    <section class={inSheet ? "numbers-panel" : "card numbers-panel"} data-testid="studio-numbers" aria-label={t("numbersLive")}>
+      {!inSheet && <h2 class="card-title">{t("numbersLive")}</h2>}
       <NumberTiles total={numbers.total} currency={numbers.currency} viewersNow={viewersNow} />
       <NumbersChart numbers={numbers} pick="viewers" label={t("viewersChart")} />
       <ProductTable numbers={numbers} />

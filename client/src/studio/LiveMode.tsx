@@ -14,7 +14,7 @@ import type { Publisher } from "../video/publisher.ts";
 import type { DealRequest } from "./DealControls.tsx";
 import { isRehearsal } from "./Rehearsal.tsx";
 import { StartBanner } from "./StartBanner.tsx";
-import { BoltIcon, FlipCameraIcon, MicIcon, MicOffIcon, PinIcon, VideoIcon, VideoOffIcon } from "./live-icons.tsx";
+import { BoltIcon, ChartIcon, FlipCameraIcon, MicIcon, MicOffIcon, PinIcon, VideoIcon, VideoOffIcon } from "./live-icons.tsx";
 
 type LiveModeProps = {
   room: RoomState;
@@ -32,6 +32,8 @@ type LiveModeProps = {
   onExit: () => void;
   /** The studio's chat, laid over the camera. */
   chat: ComponentChildren;
+  /** The show's live numbers, opened from the rail while it is live (none in a rehearsal). */
+  numbers: ComponentChildren | null;
 };
 
 /**
@@ -41,9 +43,10 @@ type LiveModeProps = {
  * camera buttons at the side, and the products at the bottom, within a thumb:
  * one tap pins, two start a flash deal. The screen stays awake meanwhile.
  */
-export function LiveMode({ room, publisher, busy, pending, problem, onPin, onStartDeal, onEndDeal, onStatus, onExit, chat }: LiveModeProps) {
+export function LiveMode({ room, publisher, busy, pending, problem, onPin, onStartDeal, onEndDeal, onStatus, onExit, chat, numbers }: LiveModeProps) {
   useWakeLock();
   const [dealFor, setDealFor] = useState<RoomProduct | null>(null);
+  const [numbersOpen, setNumbersOpen] = useState(false);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endingDeal, setEndingDeal] = useState(false);
   const running = useActiveDeal(room.deal);
@@ -122,6 +125,11 @@ export function LiveMode({ room, publisher, busy, pending, problem, onPin, onSta
         {hasVideo && (
           <RailButton testId="live-camera" label={cameraOn.value ? tVideo("cameraOff") : tVideo("cameraOn")} pressed={!cameraOn.value} onClick={() => publisher.toggle("video")}>
             {cameraOn.value ? <VideoIcon /> : <VideoOffIcon />}
+          </RailButton>
+        )}
+        {numbers && (
+          <RailButton testId="live-numbers" label={t("liveNumbers")} pressed={numbersOpen} onClick={() => setNumbersOpen(true)}>
+            <ChartIcon />
           </RailButton>
         )}
       </div>
@@ -216,6 +224,11 @@ export function LiveMode({ room, publisher, busy, pending, problem, onPin, onSta
           }}
           onClose={() => setDealFor(null)}
         />
+      )}
+      {numbersOpen && numbers && (
+        <Sheet title={t("liveNumbers")} onClose={() => setNumbersOpen(false)}>
+          {numbers}
+        </Sheet>
       )}
       {confirmEnd && (
         <Sheet title={t("endShow")} onClose={() => setConfirmEnd(false)}>

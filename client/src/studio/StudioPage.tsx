@@ -173,6 +173,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
           onStatus={changeStatus}
           onExit={() => setLiveMode(false)}
           chat={chatBox}
+          numbers={room.status === "live" && !isRehearsal(roomId) ? <StudioNumbers roomId={roomId} hostKey={hostKey} viewersNow={room.viewers} inSheet /> : null}
         />
         <Toasts />
       </>

@@ -32,6 +32,13 @@ export const VideoOffIcon = (props: IconProps) => (
   </Svg>
 );
 
+/** The show's numbers: a rising line over bars. */
+export const ChartIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M4 20h16M6 16v-3m4 3v-6m4 6v-4m4 4V8M5 10l5-4 4 3 5-5" />
+  </Svg>
+);
+
 export const BoltIcon = (props: IconProps) => (
   <Svg {...props} filled>
     <path d="M13 2 4 14h7l-1 8 9-12h-7z" />
