@@ -267,6 +267,35 @@ describe("writing the numbers to D1", () => {
   });
 });
 
+describe("the show page's visits", () => {
+  it("count a person opening the link, not a chat app's preview robot, a search engine or a prefetch", async () => {
+    const show = await createShow();
+    const roomId = show.room.id as string;
+    const visits = () =>
+      runInDurableObject(env.Room.getByName(roomId), (_r, state) => state.storage.sql.exec<{ ref: string | null }>("SELECT ref FROM numbers_actions WHERE what = 'visit' ORDER BY id").toArray().map((r) => r.ref));
+    const phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+    const robots = [
+      "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+      "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+      "WhatsApp/2.23.20.0",
+      "TelegramBot (like TwitterBot)",
+      "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+      "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+      "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+    ];
+    for (const agent of robots) expect((await call(`/r/${roomId}?ref=robot`, { headers: { "User-Agent": agent } })).status).toBe(200);
+    // Chromium's speculative prefetch of a link, before any tap.
+    await call(`/r/${roomId}?ref=prefetch`, { headers: { "User-Agent": phone, "Sec-Purpose": "prefetch" } });
+    await call(`/r/${roomId}?ref=mei`, { headers: { "User-Agent": phone } });
+    // A phone inside WeChat is a person, though its browser names the app.
+    await call(`/r/${roomId}?ref=wechat`, { headers: { "User-Agent": `${phone} MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN` } });
+    // So is one on a CUBOT phone, whose name ends in "bot".
+    await call(`/r/${roomId}?ref=cubot`, { headers: { "User-Agent": "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36" } });
+    await until(visits, (refs) => refs.length >= 3, "the three visits");
+    expect(await visits()).toEqual(["mei", "wechat", "cubot"]);
+  });
+});
+
 describe("who may read the numbers", () => {
   it("opens for the host key, the shop's key and its team; not for guests, moderators, other shops or nobody", async () => {
     const show = await createShow();

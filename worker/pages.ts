@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
 import { ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { ORDER_ID, ROOM_ID, SHOP_ID } from "./ids.ts";
+import { countsAsVisit } from "./numbers/page-visit.ts";
 import { replayPreloads } from "./replay-preloads.ts";
 import { ReferralCodeValue } from "./schemas.ts";
 import { shopPageData } from "./routes/shop-page.ts";
@@ -88,9 +89,12 @@ pages.get("/r/:roomId", async (c) => {
     ROOM_ID.test(roomId) ? showPreview(c.env, origin, roomId) : null,
   ]);
   if (!preview) return page;
-  // A visit of the show's page, for its numbers (before the show: its pre-live visits), with the referral code it came with.
+  // A visit of the show's page, for its numbers (before the show: its pre-live visits), with the referral code it came
+  // with; not a chat app's preview robot, a crawler or a prefetch (numbers/page-visit.ts).
   const ref = c.req.query("ref");
-  c.executionCtx.waitUntil(c.env.Room.getByName(roomId).track("visit", null, null, ReferralCodeValue.safeParse(ref).data ?? null).catch(() => undefined));
+  if (countsAsVisit(c.req.raw)) {
+    c.executionCtx.waitUntil(c.env.Room.getByName(roomId).track("visit", null, null, ReferralCodeValue.safeParse(ref).data ?? null).catch(() => undefined));
+  }
   if (!page.ok) return page;
   const head = showHead(preview.show, preview.shop, origin, visitorLang(c.req.raw));
   // After the end the page plays the replay: what it needs first is on its way while the page starts (replay-preloads.ts).
