@@ -33,6 +33,40 @@ let recorded: (Awaited<ReturnType<typeof createShow>> & { replay: { durationMs: 
 
 type Take = { id: string; publisher: string; role: string; source: string; startMs: number; durationMs: number; mime: string; url: string };
 
+/** Loads a take's file in a <video>, as the replay player uses it, and seeks to its middle. */
+function playsAndSeeks(player: Page, url: string) {
+  return player.evaluate(async (url) => {
+    const video = document.createElement("video");
+    video.muted = true;
+    video.preload = "auto";
+    video.src = url;
+    document.body.append(video);
+    await new Promise((resolve, reject) => {
+      video.onloadedmetadata = resolve;
+      video.onerror = () => reject(new Error(`video error ${video.error?.code}`));
+    });
+    const duration = video.duration;
+    const started = performance.now();
+    video.currentTime = duration / 2;
+    await new Promise((resolve) => (video.onseeked = resolve));
+    const seekMs = performance.now() - started;
+    if (video.readyState < 2) await new Promise((resolve) => (video.onloadeddata = resolve));
+    const state = { duration, currentTime: video.currentTime, readyState: video.readyState, seekMs };
+    video.remove();
+    return state;
+  }, url);
+}
+
+/**
+ * Before a page's scripts: the browser as Safari is to the studio, with no RTCRtpScriptTransform to tap what WebRTC
+ * sends and a MediaRecorder that records MP4 only (Chromium's MP4 is H.264 and Opus; Safari's H.264 and AAC).
+ */
+function likeSafari(): void {
+  Object.defineProperty(window, "RTCRtpScriptTransform", { value: undefined, configurable: true });
+  const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
+  MediaRecorder.isTypeSupported = (type: string) => type.startsWith("video/mp4") && supported(type);
+}
+
 describe("a recorded show", () => {
   it("records the host (two takes across a reload) and a guest; the replay is ready and every take plays and seeks", async () => {
     const show = await createShow(origin);
@@ -78,26 +112,7 @@ describe("a recorded show", () => {
     // Each file plays and seeks in a <video>, as the replay player will use it.
     const player = await open(desktop, `${origin}/`);
     for (const take of replay.takes) {
-      const result = await player.evaluate(async (url) => {
-        const video = document.createElement("video");
-        video.muted = true;
-        video.preload = "auto";
-        video.src = url;
-        document.body.append(video);
-        await new Promise((resolve, reject) => {
-          video.onloadedmetadata = resolve;
-          video.onerror = () => reject(new Error(`video error ${video.error?.code}`));
-        });
-        const duration = video.duration;
-        const started = performance.now();
-        video.currentTime = duration / 2;
-        await new Promise((resolve) => (video.onseeked = resolve));
-        const seekMs = performance.now() - started;
-        if (video.readyState < 2) await new Promise((resolve) => (video.onloadeddata = resolve));
-        const state = { duration, currentTime: video.currentTime, readyState: video.readyState, seekMs };
-        video.remove();
-        return state;
-      }, take.url);
+      const result = await playsAndSeeks(player, take.url);
       expect(result.duration).toBeGreaterThan(2);
       expect(Math.abs(result.duration * 1000 - take.durationMs)).toBeLessThan(1000);
       expect(result.readyState).toBeGreaterThanOrEqual(2);
@@ -188,6 +203,40 @@ describe("a recorded show", () => {
       await shoot(shop, replayCard, `console-replay-${name}-${lang}`);
     }
   }, 120_000);
+
+  it("records as Safari does, with MediaRecorder in MP4: the take is an MP4 that plays and seeks", async () => {
+    const show = await createShow(origin);
+    const context = await desktop(browser);
+    contexts.push(context);
+    await context.addInitScript(likeSafari);
+    const host = await context.newPage();
+    await host.goto(show.links.host);
+    await previewReady(host);
+    await byTestId(host, "go-live").click();
+    await host.locator("[data-testid=host-camera][data-state=on]").waitFor({ timeout: 10_000 });
+    await host.waitForTimeout(8000);
+    host.on("dialog", (dialog) => void dialog.accept());
+    await byTestId(host, "end-show").click();
+    let replay: { status: string; takes: Take[] } = { status: "", takes: [] };
+    await expect
+      .poll(async () => (replay = (await show.api(`/api/rooms/${show.room.id}/replay`)).replay).status, { timeout: 30_000, interval: 500 })
+      .toBe("ready");
+    expect(replay.takes).toHaveLength(1);
+    const [take] = replay.takes;
+    expect(take!.mime).toMatch(/^video\/mp4/);
+    const file = await fetch(new URL(take!.url, origin), { headers: { Range: "bytes=0-7" } });
+    expect(file.status).toBe(206);
+    expect(file.headers.get("Content-Type")).toBe("video/mp4");
+    // An MP4 box: its size, then its type.
+    expect(new TextDecoder().decode((await file.arrayBuffer()).slice(4, 8))).toBe("ftyp");
+    const player = await open(desktop, `${origin}/`);
+    const result = await playsAndSeeks(player, take!.url);
+    expect(result.duration).toBeGreaterThan(4);
+    expect(Math.abs(result.duration * 1000 - take!.durationMs)).toBeLessThan(1000);
+    expect(result.readyState).toBeGreaterThanOrEqual(2);
+    expect(Math.abs(result.currentTime - result.duration / 2)).toBeLessThan(1);
+    console.info(`MP4 take ${take!.id}: ${result.duration.toFixed(1)} s, seek to the middle in ${result.seekMs.toFixed(0)} ms`);
+  }, 90_000);
 });
 
 /** A screenshot of the page scrolled to `what` (the whole page, so its surroundings show too). */
