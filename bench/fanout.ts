@@ -11,7 +11,7 @@
  *   VIEWERS=200 ROUNDS=10 npm run bench:fanout
  */
 import { cpus } from "node:os";
-import { api, roomSocketUrl, startStack } from "../scripts/stack.ts";
+import { api, clientAddress, roomSocketUrl, startStack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
@@ -59,7 +59,8 @@ async function measure(origin: string, viewers: number) {
   const sockets: WebSocket[] = [];
   const connectStart = performance.now();
   for (let i = 0; i < viewers; i += 50) {
-    const batch = Array.from({ length: Math.min(50, viewers - i) }, async () => openSocket(await roomSocketUrl(origin, room.id), onFrame));
+    // Each viewer from its own phone (its own address), as a KOL's audience is.
+    const batch = Array.from({ length: Math.min(50, viewers - i) }, async (_, j) => openSocket(await roomSocketUrl(origin, room.id, undefined, clientAddress(i + j)), onFrame));
     sockets.push(...(await Promise.all(batch)));
   }
   const connectMs = performance.now() - connectStart;

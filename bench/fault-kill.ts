@@ -19,14 +19,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { api, freePort, startStack, type Stack } from "../scripts/stack.ts";
+import { api, clientAddress, freePort, startStack, type Stack } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const UNITS = Number(process.env.UNITS ?? 3000);
 const CLIENTS = Number(process.env.CLIENTS ?? 40);
 
-type Attempt = { key: string; quantity: number; email: string };
+type Attempt = { n: number; key: string; quantity: number; email: string };
 type Ack = { orderId: string; token: string; number: number; quantity: number };
 
 const state = mkdtempSync(join(tmpdir(), "shop-along-fault-"));
@@ -48,7 +48,7 @@ const rounds: Array<{ round: number; killAfterMs: number; acked: number; lostAns
 function order(origin: string, attempt: Attempt) {
   return fetch(`${origin}/api/rooms/${room.id}/orders`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "Idempotency-Key": attempt.key },
+    headers: { "Content-Type": "application/json", "Idempotency-Key": attempt.key, "CF-Connecting-IP": clientAddress(attempt.n) },
     body: JSON.stringify({ productId: product.id, quantity: attempt.quantity, buyer: { name: "Buyer", email: attempt.email }, fulfilment: { type: "pickup" } }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -84,7 +84,7 @@ try {
       Array.from({ length: CLIENTS }, async () => {
         while (!killed) {
           const n = ++attemptNo;
-          const attempt = { key: `fault-${n}-${Math.random().toString(36).slice(2, 10)}`, quantity: 1 + (n % 3), email: `b${n}@example.com` };
+          const attempt = { n, key: `fault-${n}-${Math.random().toString(36).slice(2, 10)}`, quantity: 1 + (n % 3), email: `b${n}@example.com` };
           lost.set(attempt.key, attempt);
           try {
             await record(attempt, await order(stack.origin, attempt));

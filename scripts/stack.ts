@@ -158,11 +158,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-/** One JSON call to a stack's HTTP API: GET without `json`, POST with it; throws on a non-2xx answer. */
-export async function api(origin: string, path: string, json?: unknown, key?: string): Promise<any> {
+/**
+ * The address of the n-th of many simulated people (10.0.0.0/8), sent as `CF-Connecting-IP`: a load bench's viewers
+ * and buyers come from their own phones, not all from one machine, and the API counts calls without a key per
+ * address (worker/rate-limits/). `wrangler dev` passes the header on; in production Cloudflare sets it.
+ */
+export const clientAddress = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+/** One JSON call to a stack's HTTP API: GET without `json`, POST with it; throws on a non-2xx answer. `address`: see clientAddress. */
+export async function api(origin: string, path: string, json?: unknown, key?: string, address?: string): Promise<any> {
   const res = await fetch(`${origin}${path}`, {
     method: json === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+    headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(address ? { "CF-Connecting-IP": address } : {}) },
     body: json === undefined ? undefined : JSON.stringify(json),
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -179,7 +186,7 @@ export function latestEmail(origin: string, to: string, options: { since?: numbe
 }
 
 /** The WebSocket URL of a room for a new socket: a fresh single-use ticket, traded for the key (if any) as a page does. */
-export async function roomSocketUrl(origin: string, roomId: string, key?: string): Promise<string> {
-  const { ticket } = await api(origin, `/api/rooms/${roomId}/tickets`, {}, key);
+export async function roomSocketUrl(origin: string, roomId: string, key?: string, address?: string): Promise<string> {
+  const { ticket } = await api(origin, `/api/rooms/${roomId}/tickets`, {}, key, address);
   return `${origin.replace("http", "ws")}/parties/room/${roomId}?ticket=${ticket}`;
 }
