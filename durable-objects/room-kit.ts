@@ -71,8 +71,11 @@ export interface RoomKit {
   commit<R>(change: (tx: Change) => R, options?: { by?: Actor | null }): R;
   /** An ephemeral frame (presence, hearts) to every socket; not logged, never replayed. */
   broadcast(frame: ServerMessage): void;
-  /** Viewers connected now (everyone but the host and moderators). */
-  viewers(): number;
+  /**
+   * Viewers connected now (everyone but the host and moderators): kept by joins and leaves, so a join costs the room
+   * no walk over its sockets; `recount` walks them (the presence tick does, which corrects any drift).
+   */
+  viewers(recount?: boolean): number;
   /** Asks the outbox to write now, in the background. */
   drainSoon(): void;
 }

@@ -69,6 +69,8 @@ export const PEER_HEADERS = { role: "x-room-role", viewer: "x-room-viewer" } as 
 
 /** The socket tags of a peer; the first tag partyserver adds is the connection id, which the Worker chose. */
 const roleTag = (role: Role) => `role:${role}`;
+/** Who the viewer count counts: everyone but the host and moderators (guests and viewers). */
+const countsAsViewer = (role: Role) => role !== "host" && role !== "moderator";
 
 export class Room extends Server<Env> {
   static options = { hibernate: true };
@@ -91,6 +93,11 @@ export class Room extends Server<Env> {
   /** In this order: migrations run in it, and the alarm serves clocks in it (orders settle before the outbox drains). */
   readonly #features: RoomFeature[];
   readonly #handlers: Handlers;
+  /**
+   * The open viewer sockets: counted once after the object starts, then kept by onConnect and onClose. Counting
+   * every socket on every join made a join storm grow as N² (a sync frame, and the pins, carry the count).
+   */
+  #viewerCount: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -104,7 +111,7 @@ export class Room extends Server<Env> {
       now: () => Date.now(),
       commit: (change, options) => this.#commit(change, options?.by ?? null),
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
-      viewers: () => this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator")),
+      viewers: (recount = false) => (recount ? (this.#viewerCount = null) : null, (this.#viewerCount ??= this.#countViewers())),
       // Re-armed after: what failed to write is retried by the alarm.
       drainSoon: () => this.ctx.waitUntil(this.#outbox.drain().then(() => this.#rearm())),
     };
@@ -177,6 +184,7 @@ export class Room extends Server<Env> {
 
   async #wipe(code: number, reason: string): Promise<void> {
     for (const connection of this.getConnections()) connection.close(code, reason);
+    this.#viewerCount = null;
     this.#streams.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -306,6 +314,7 @@ export class Room extends Server<Env> {
       return this.#stage.endGuests(tx);
     });
     for (const guest of this.getConnections(roleTag("guest"))) guest.close(CLOSE.guestLinkReplaced, "guest link replaced");
+    this.#viewerCount = null;
     return closed;
   }
 
@@ -451,6 +460,7 @@ export class Room extends Server<Env> {
       // Which events the page can read (an older page gets newer ones as `private`: protocol.ts).
       const protocol = Number(query.get("protocol"));
       connection.setState(Number.isSafeInteger(protocol) && protocol > 1 ? { ...peer, protocol } : peer);
+      if (this.#viewerCount !== null && countsAsViewer(peer.role)) this.#viewerCount += 1;
       const socket = this.#socket(connection)!;
       for (const feature of this.#features) feature.onJoin?.(socket);
       const since = Number(query.get("since") ?? "0");
@@ -465,7 +475,13 @@ export class Room extends Server<Env> {
   onClose(connection: Connection<Peer>): void {
     const socket = this.#socket(connection);
     if (!socket) return;
+    if (this.#viewerCount !== null && countsAsViewer(socket.peer.role)) this.#viewerCount = Math.max(0, this.#viewerCount - 1);
     for (const feature of this.#features) feature.onLeave?.(socket);
+  }
+
+  /** A socket failed without a close: the count is taken again when next asked for. */
+  onError(): void {
+    this.#viewerCount = null;
   }
 
   onMessage(connection: Connection<Peer>, raw: WSMessage): void {
@@ -615,6 +631,11 @@ export class Room extends Server<Env> {
           } satisfies ServerMessage),
         ),
     };
+  }
+
+  /** Every open socket but the host's and moderators'. */
+  #countViewers(): number {
+    return this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator"));
   }
 
   /** Open sockets (with `tag`, or all), without reading their attachments. */

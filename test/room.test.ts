@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../durable-objects/protocol.ts";
 import { RATES } from "../durable-objects/rate-limits.ts";
-import { call, connect, createShow, open, ticketFor, warmUp } from "./helpers.ts";
+import { call, connect, createShow, json, open, ticketFor, warmUp } from "./helpers.ts";
 
 const post = (path: string, json: unknown, key?: string) => call(path, { method: "POST", json, key });
 
@@ -279,6 +279,31 @@ describe("presence and reactions", () => {
     presence = await host.next("presence");
     while (presence.viewers !== 1) presence = await host.next("presence");
     expect((await (await call(`/api/rooms/${show.room.id}`)).json() as any).room.viewers).toBe(1);
+  });
+
+  it("keeps the count by joins and leaves: each newcomer's sync and the room's state say it right, guests counted, the host not", async () => {
+    const show = await createShow();
+    const host = await open(show.room.id, { key: show.hostKey });
+    await host.next("sync");
+    const a = await open(show.room.id);
+    expect((await a.next("sync")).room.viewers).toBe(1);
+    const b = await open(show.room.id);
+    expect((await b.next("sync")).room.viewers).toBe(2);
+    const guest = await open(show.room.id, { key: show.guestKey });
+    expect((await guest.next("sync")).room.viewers).toBe(3);
+    a.ws.close();
+    let presence = await host.next("presence");
+    while (presence.viewers !== 2) presence = await host.next("presence");
+    const c = await open(show.room.id);
+    expect((await c.next("sync")).room.viewers).toBe(3);
+    // A pin carries the room's state: the same count, without walking the sockets again.
+    const pinned = await call(`/api/rooms/${show.room.id}/pin`, { method: "POST", key: show.hostKey, json: { productId: show.products[0].id } });
+    expect((await json(pinned)).room.viewers).toBe(3);
+    expect((await json(await call(`/api/rooms/${show.room.id}`))).room.viewers).toBe(3);
+    for (const socket of [b, c, guest]) socket.ws.close();
+    presence = await host.next("presence");
+    while (presence.viewers !== 0) presence = await host.next("presence");
+    expect((await json(await call(`/api/rooms/${show.room.id}`))).room.viewers).toBe(0);
   });
 
   it("batches hearts (a frame per 200 ms, not one per heart) and keeps the total", async () => {
