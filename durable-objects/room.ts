@@ -111,7 +111,10 @@ export class Room extends Server<Env> {
       now: () => Date.now(),
       commit: (change, options) => this.#commit(change, options?.by ?? null),
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
-      viewers: (recount = false) => (recount ? (this.#viewerCount = null) : null, (this.#viewerCount ??= this.#countViewers())),
+      viewers: (recount = false) => {
+        if (recount || this.#viewerCount === null) this.#viewerCount = this.#countViewers();
+        return this.#viewerCount;
+      },
       // Re-armed after: what failed to write is retried by the alarm.
       drainSoon: () => this.ctx.waitUntil(this.#outbox.drain().then(() => this.#rearm())),
     };

@@ -182,14 +182,19 @@ describe("a scripted show's numbers", () => {
   });
 });
 
+/** A live show with one viewer synced. */
+async function liveShowWithViewer() {
+  const show = await createShow();
+  const roomId = show.room.id as string;
+  await call(`/api/rooms/${roomId}/status`, { method: "POST", key: show.hostKey, json: { status: "live" } });
+  const viewer = await open(roomId);
+  await viewer.next("sync");
+  return { show, roomId, stub: env.Room.getByName(roomId), viewer };
+}
+
 describe("writing the numbers to D1", () => {
   it("counts once when the outbox retries after D1 failed", async () => {
-    const show = await createShow();
-    const roomId = show.room.id;
-    const stub = env.Room.getByName(roomId);
-    await call(`/api/rooms/${roomId}/status`, { method: "POST", key: show.hostKey, json: { status: "live" } });
-    const viewer = await open(roomId);
-    await viewer.next("sync");
+    const { show, roomId, stub, viewer } = await liveShowWithViewer();
     await sentChat(viewer, "hello");
     await viewer.next("presence");
     await runInDurableObject(stub, (room: Room) => {
@@ -220,12 +225,7 @@ describe("writing the numbers to D1", () => {
   });
 
   it("a quiet live show still counts its watching each minute, by the room's alarm, with nothing else happening", async () => {
-    const show = await createShow();
-    const roomId = show.room.id;
-    const stub = env.Room.getByName(roomId);
-    await call(`/api/rooms/${roomId}/status`, { method: "POST", key: show.hostKey, json: { status: "live" } });
-    const viewer = await open(roomId);
-    await viewer.next("sync");
+    const { show, roomId, stub, viewer } = await liveShowWithViewer();
     const read = async () => (await json(await call(`/api/rooms/${roomId}/numbers`, { key: show.hostKey }))).numbers.total;
     const counted = await until(read, (t) => t.uniqueViewers === 1, "the viewer in the numbers");
     expect(counted.averageWatchMs).toBeLessThan(30_000);
@@ -249,11 +249,7 @@ describe("writing the numbers to D1", () => {
   });
 
   it("reaches GET …/numbers within seconds, without anyone asking for a count", async () => {
-    const show = await createShow();
-    const roomId = show.room.id;
-    await call(`/api/rooms/${roomId}/status`, { method: "POST", key: show.hostKey, json: { status: "live" } });
-    const viewer = await open(roomId);
-    await viewer.next("sync");
+    const { show, roomId, viewer } = await liveShowWithViewer();
     await sentChat(viewer, "first!");
     const started = Date.now();
     const total = await until(
