@@ -9,6 +9,11 @@
  *
  *   npm run bench:fanout                 100, 500 and 1000 viewers
  *   VIEWERS=200 ROUNDS=10 npm run bench:fanout
+ *   SHARD_FROM=100000 npm run bench:fanout    every socket on the Room (no audience shards)
+ *
+ * Audience shards (durable-objects/shards.ts) start at the Worker's plan
+ * (wrangler.toml: from 500 viewers, 2,000 per shard) unless SHARD_FROM and
+ * SHARD_SIZE say otherwise; each row says how many shards the show had.
  */
 import { cpus } from "node:os";
 import { api, clientAddress, roomSocketUrl, startStack } from "../scripts/stack.ts";
@@ -16,6 +21,13 @@ import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
 const rounds = Number(process.env.ROUNDS ?? 20);
+const plan = {
+  ...(process.env.SHARD_FROM ? { AUDIENCE_SHARD_FROM: process.env.SHARD_FROM } : {}),
+  ...(process.env.SHARD_SIZE ? { AUDIENCE_SHARD_SIZE: process.env.SHARD_SIZE } : {}),
+};
+const planOf = () => ({ from: Number(process.env.SHARD_FROM ?? 500), size: Number(process.env.SHARD_SIZE ?? 2000) });
+/** How many shards a show of `viewers` has under the plan (the Room keeps `from`, each shard holds `size`). */
+const shardsFor = (viewers: number) => Math.max(0, Math.ceil((viewers - planOf().from) / planOf().size));
 
 type Frame = { type: string; seq: number; productId?: string | null; message?: { text: string } };
 
@@ -94,7 +106,7 @@ async function measure(origin: string, viewers: number) {
   return { viewers, connectMs, missing, pin: summary(latencies.pin), chat: summary(latencies.chat) };
 }
 
-const stack = await startStack();
+const stack = await startStack({ vars: plan });
 const results = [];
 try {
   for (const viewers of viewerCounts) {
@@ -111,10 +123,10 @@ try {
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const table = [
-  "| viewers | deliveries | pin p50 | pin p95 | pin p99 | pin max | chat p50 | chat p99 | chat max | lost | all sockets synced in |",
-  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| viewers | shards | deliveries | pin p50 | pin p95 | pin p99 | pin max | chat p50 | chat p99 | chat max | lost | all sockets synced in |",
+  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...results.map((r) =>
-    `| ${r.viewers} | ${r.pin.n + r.chat.n} | ${ms(r.pin.p50)} | ${ms(r.pin.p95)} | ${ms(r.pin.p99)} | ${ms(r.pin.max)} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${ms(r.chat.max)} | ${r.missing} | ${(r.connectMs / 1000).toFixed(1)} s |`,
+    `| ${r.viewers} | ${shardsFor(r.viewers)} | ${r.pin.n + r.chat.n} | ${ms(r.pin.p50)} | ${ms(r.pin.p95)} | ${ms(r.pin.p99)} | ${ms(r.pin.max)} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${ms(r.chat.max)} | ${r.missing} | ${(r.connectMs / 1000).toFixed(1)} s |`,
   ),
 ].join("\n");
 writeSection(
@@ -126,7 +138,8 @@ one room, ${rounds} rounds per row. *pin*: \`POST /api/rooms/{id}/pin\` sent →
 *chat*: host socket sends → \`chat\` frame received by each viewer. The viewers are Node WebSocket clients in one
 process on the same 2 cores as workerd, so the figures include client-side queueing; goal: every viewer within 1 s.
 Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{id}/tickets\`), then the socket, so
-*all sockets synced in* counts both.
+*all sockets synced in* counts both. *shards*: the show's audience shards (the Room keeps the first ${planOf().from} viewers,
+each shard ${planOf().size}); 0 is every socket on the Room.
 
 ${table}`,
 );

@@ -104,6 +104,18 @@ export function eventFor(event: RoomEvent, peer: Peer): RoomEvent {
 }
 
 /**
+ * The one viewer who may read an event differently from every other viewer
+ * of its protocol (the viewer a restriction is about, a chat line's author),
+ * or null: then `eventFor` gives all of them the same, and one serialized
+ * frame serves them all (audience-shard.ts).
+ */
+export function eventSubject(event: RoomEvent): string | null {
+  if (event.type === "restricted") return event.viewerId;
+  if (event.type === "chat") return event.message.author ?? null;
+  return null;
+}
+
+/**
  * A chat message as one socket may read it: who wrote it (the author's
  * stable viewer identity, what bans key on) is for the host and moderators;
  * to everyone else a chatter is only the name they typed.

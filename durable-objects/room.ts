@@ -18,7 +18,7 @@ import { Server, type Connection, type ConnectionContext, type WSMessage } from 
 import { Audience } from "./audience.ts";
 import { Chat } from "./chat.ts";
 import { CustomEvents, type PostEvent, type Posted } from "./custom-events.ts";
-import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, messageFor, statusTimes } from "./event-log.ts";
+import { appendEvent, eventFor, eventLogSchema, eventsAfter, headSeq, history, messageFor, statusTimes } from "./event-log.ts";
 import { EventStreams } from "./event-stream.ts";
 import { FlashDeals, type StartDeal } from "./flash-deals.ts";
 import { isSetUp, migrate } from "./migrations.ts";
@@ -61,6 +61,8 @@ import type { Change, Handler, Handlers, Peer, RoomFeature, RoomKit, Socket } fr
 import { productList, Show, showRow, type RoomSetup, type ShowEdit, type ShowRow } from "./show.ts";
 import { isPublisher, onStage, publisherTag, sessionRole, stageTracks, Stage, type PublishedTrack } from "./stage.ts";
 import { Tickets } from "./tickets.ts";
+import type { ViewerSync } from "./audience-shard.ts";
+import { isShardLink, parseShardFrame, planFromEnv, SHARD_HEADER, ShardPlacement, type RoomToShard, type ShardLink, type ShardPlan } from "./shards.ts";
 
 export type { RoomSetup };
 
@@ -98,6 +100,8 @@ export class Room extends Server<Env> {
    * every socket on every join made a join storm grow as N² (a sync frame, and the pins, carry the count).
    */
   #viewerCount: number | null = null;
+  readonly #audience: Audience;
+  readonly #placement = new ShardPlacement();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -113,7 +117,9 @@ export class Room extends Server<Env> {
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
       viewers: (recount = false) => {
         if (recount || this.#viewerCount === null) this.#viewerCount = this.#countViewers();
-        return this.#viewerCount;
+        let onShards = 0;
+        for (const link of this.#links()) onShards += link.state.viewers;
+        return this.#viewerCount + onShards;
       },
       // Re-armed after: what failed to write is retried by the alarm.
       drainSoon: () => this.ctx.waitUntil(this.#outbox.drain().then(() => this.#rearm())),
@@ -145,7 +151,7 @@ export class Room extends Server<Env> {
     this.#streams = new EventStreams(ctx.storage.sql);
     const log: RoomFeature = { schema: eventLogSchema };
     this.#features = [
-      this.#show, log, this.#chat, this.#moderation, new Audience(this.#kit, this.#limits), this.#orders, this.#deals, this.#stage, reminders,
+      this.#show, log, this.#chat, this.#moderation, (this.#audience = new Audience(this.#kit, this.#limits)), this.#orders, this.#deals, this.#stage, reminders,
       this.#numbers, this.#customEvents, this.#outbox, this.#tickets,
     ];
     this.#handlers = Object.assign({}, ...this.#features.map((f) => f.handlers ?? {}));
@@ -327,9 +333,46 @@ export class Room extends Server<Env> {
     return { expiresAt: this.#tickets.issue(hash, peer) };
   }
 
-  /** Who a ticket admits (once), for the Worker to tell the room when it hands over the socket. */
-  redeemTicket(hash: string): Peer | null {
-    return showRow(this.ctx.storage.sql) ? this.#tickets.redeem(hash) : null;
+  /**
+   * Who a ticket admits (once), for the Worker to tell the room when it hands over the socket, and where the socket
+   * goes: the audience shard of a big show's viewer (shards.ts), or null: this room.
+   */
+  redeemTicket(hash: string): (Peer & { shard: number | null }) | null {
+    const peer = showRow(this.ctx.storage.sql) ? this.#tickets.redeem(hash) : null;
+    if (!peer) return null;
+    // A rehearsal is its team's alone: never big enough for shards.
+    const shard = peer.role === "viewer" && !isRehearsal(showRow(this.ctx.storage.sql)!.room_id)
+      ? this.#placement.place(this.#plan(), this.#kit.viewers() - this.#onShards(), [...this.#links()].map((link) => link.state), Date.now())
+      : null;
+    return { ...peer, shard };
+  }
+
+  /** When this room starts audience shards, and how full each gets (the Worker's vars unless set here, for one show). */
+  planAudience(plan: ShardPlan | null): ShardPlan {
+    if (plan) this.ctx.storage.kv.put("audience-plan", plan);
+    else this.ctx.storage.kv.delete("audience-plan");
+    return this.#plan();
+  }
+
+  #plan(): ShardPlan {
+    return this.ctx.storage.kv.get<ShardPlan>("audience-plan") ?? planFromEnv(this.env);
+  }
+
+  /**
+   * What a shard tells a joining viewer (audience-shard.ts): the show as any viewer sees it at the log's head, and
+   * who is kept out of the chat (a viewer is told if it is).
+   */
+  viewerSync(): ViewerSync | Refusal {
+    const show = showRow(this.ctx.storage.sql);
+    if (!show) return noShow();
+    const viewer: Peer = { role: "viewer", viewerId: "" };
+    return {
+      seq: show.head_seq,
+      room: this.#state(show),
+      messages: this.#chat.recent().map((message) => messageFor(message, viewer)),
+      chat: chatStateFor(this.#moderation.chatState(), viewer),
+      restricted: this.#moderation.moderationState().restricted.map(({ viewerId, restriction }) => ({ viewerId, restriction })),
+    };
   }
 
   // ------------------------------------------------------------ RPC: orders and deals
@@ -446,6 +489,8 @@ export class Room extends Server<Env> {
   // ------------------------------------------------------------ sockets
 
   getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    const shard = shardOf(ctx.request.headers);
+    if (shard !== null) return ["shard", `shard:${shard}`];
     const peer = peerOf(ctx.request.headers);
     if (!peer) return [];
     const tags = [roleTag(peer.role), `viewer:${peer.viewerId}`];
@@ -455,6 +500,8 @@ export class Room extends Server<Env> {
 
   onConnect(connection: Connection<Peer>, ctx: ConnectionContext): void {
     try {
+      const shard = shardOf(ctx.request.headers);
+      if (shard !== null) return this.#linked(connection as unknown as Connection<ShardLink>, shard, Number(new URL(ctx.request.url).searchParams.get("since")));
       const peer = peerOf(ctx.request.headers);
       // Only the Worker reaches this, after redeeming a ticket; anything else is refused.
       if (!peer) return connection.close(CLOSE.unauthorized, "no ticket");
@@ -476,6 +523,7 @@ export class Room extends Server<Env> {
   }
 
   onClose(connection: Connection<Peer>): void {
+    if (isShardLink(connection.state)) return this.#unlinked();
     const socket = this.#socket(connection);
     if (!socket) return;
     if (this.#viewerCount !== null && countsAsViewer(socket.peer.role)) this.#viewerCount = Math.max(0, this.#viewerCount - 1);
@@ -488,13 +536,20 @@ export class Room extends Server<Env> {
   }
 
   onMessage(connection: Connection<Peer>, raw: WSMessage): void {
-    const peerSocket = this.#socket(connection);
-    if (!peerSocket) return connection.close(CLOSE.unauthorized, "no ticket");
-    let socket = peerSocket;
+    if (isShardLink(connection.state)) return this.#fromShard(connection as unknown as Connection<ShardLink>, raw);
+    const socket = this.#socket(connection);
+    if (!socket) return connection.close(CLOSE.unauthorized, "no ticket");
+    this.#handle(socket, raw);
+  }
+
+  /** One frame from a socket, here or on a shard: parsed, limited, checked for its sender's powers, handled. */
+  #handle(peerSocket: Socket & { withRef(ref: string): Socket }, raw: WSMessage): void {
+    const connection = peerSocket.connection;
+    let socket: Socket = peerSocket;
     try {
       // Parsed before the frame limit, so that even that refusal names the line it refused.
       const message = parseClientMessage(raw);
-      if (message && "ref" in message && message.ref) socket = this.#socket(connection, message.ref)!;
+      if (message && "ref" in message && message.ref) socket = peerSocket.withRef(message.ref);
       const wait = this.#limits.take("frame", socket.peer.viewerId);
       if (wait > 0) return socket.refuse("rate_limited", "Too many messages at once; slow down a little.", wait);
       if (!message) return socket.refuse("invalid_message", "Messages must be JSON matching the room protocol; chat text is 1–280 characters.");
@@ -603,7 +658,8 @@ export class Room extends Server<Env> {
     for (const connection of this.getConnections<Peer>()) {
       const peer = connection.state;
       try {
-        connection.send(peer && eventFor(event, peer) === event ? whole : hidden);
+        // A shard's link gets every event whole: the shard decides for each of its viewers.
+        connection.send(isShardLink(peer) || (peer && eventFor(event, peer) === event) ? whole : hidden);
       } catch {
         // As partyserver's broadcast: a socket that cannot take a frame is closed, the others still get theirs.
         connection.close(1011, "Unexpected error");
@@ -613,32 +669,86 @@ export class Room extends Server<Env> {
 
   // ------------------------------------------------------------ helpers
 
-  /** The socket as handlers see it; with `ref`, for the frame so labelled (its refusals carry the label). */
-  #socket(connection: Connection<Peer>, ref?: string): Socket | null {
+  /** The socket as handlers see it. */
+  #socket(connection: Connection<Peer>): (Socket & { withRef(ref: string): Socket }) | null {
     const peer = connection.state;
     if (!peer || !ROLES.includes(peer.role)) return null;
+    return this.#socketOf(connection, peer, (frame) => connection.send(JSON.stringify(frame)));
+  }
+
+  /** A socket that answers through `send`; `withRef`: the same, for the frame so labelled (its refusals carry the label). */
+  #socketOf(connection: Connection, peer: Peer, send: (frame: ServerMessage) => void, ref?: string): Socket & { withRef(ref: string): Socket } {
     return {
       connection,
       peer,
       ref,
-      send: (frame) => connection.send(JSON.stringify(frame)),
+      send,
       refuse: (code: ErrorCode, message: string, retryAfterMs?: number) =>
-        connection.send(
-          JSON.stringify({
-            type: "error",
-            seq: headSeq(this.ctx.storage.sql),
-            code,
-            message,
-            ...(retryAfterMs ? { retryAfterMs } : {}),
-            ...(ref ? { ref } : {}),
-          } satisfies ServerMessage),
-        ),
+        send({
+          type: "error",
+          seq: headSeq(this.ctx.storage.sql),
+          code,
+          message,
+          ...(retryAfterMs ? { retryAfterMs } : {}),
+          ...(ref ? { ref } : {}),
+        }),
+      withRef: (label) => this.#socketOf(connection, peer, send, label),
     };
   }
 
-  /** Every open socket but the host's and moderators'. */
+  // ------------------------------------------------------------ audience shards (shards.ts)
+
+  /** The open links of this room's shards. */
+  *#links(): Iterable<Connection<ShardLink> & { state: ShardLink }> {
+    for (const link of this.getConnections<ShardLink>("shard")) if (isShardLink(link.state)) yield link as Connection<ShardLink> & { state: ShardLink };
+  }
+
+  #onShards(): number {
+    let count = 0;
+    for (const link of this.#links()) count += link.state.viewers;
+    return count;
+  }
+
+  /** A shard opened its link: it hears the log's head, then every event after its `since` (none for a new shard), then live ones. */
+  #linked(link: Connection<ShardLink>, shard: number, since: number): void {
+    // Another link of the same shard (it restarted before this room saw the old one close) is the old one.
+    for (const old of this.getConnections<ShardLink>(`shard:${shard}`)) if (old !== link) old.close(1000, "replaced");
+    link.setState({ shard, viewers: 0 });
+    const sql = this.ctx.storage.sql;
+    const head = headSeq(sql);
+    link.send(JSON.stringify({ hello: { seq: head } } satisfies RoomToShard));
+    if (!Number.isSafeInteger(since) || since <= 0 || since >= head) return;
+    for (let after = since; after < head; ) {
+      const page = history(sql, after, 500);
+      if (page.length === 0) break;
+      for (const entry of page) link.send(JSON.stringify(entry.event));
+      after = page[page.length - 1]!.seq;
+    }
+  }
+
+  /** A shard's link closed: its count leaves the presence (the shard opens its link again while it has viewers). */
+  #unlinked(): void {
+    this.#audience.onLeave();
+  }
+
+  /** A frame up a shard's link: its count (with who joined and left), or one of its viewers' frames. */
+  #fromShard(link: Connection<ShardLink>, raw: WSMessage): void {
+    const frame = parseShardFrame(raw);
+    if (!frame || !isShardLink(link.state) || !showRow(this.ctx.storage.sql)) return;
+    const shard = link.state.shard;
+    const socketFor = (id: string, viewerId: string) =>
+      this.#socketOf(link, { role: "viewer", viewerId }, (message) => link.send(JSON.stringify({ to: id, frame: message } satisfies RoomToShard)));
+    if (frame.t === "frame") return this.#handle(socketFor(frame.id, frame.viewerId), frame.raw);
+    link.setState({ shard, viewers: frame.n });
+    this.#placement.reported(shard, frame.joined.length);
+    for (const viewer of frame.joined) for (const feature of this.#features) feature.onJoin?.(socketFor(viewer.id, viewer.viewerId));
+    for (const viewer of frame.left) for (const feature of this.#features) feature.onLeave?.(socketFor(viewer.id, viewer.viewerId));
+    this.#audience.onJoin();
+  }
+
+  /** Every open socket here but the host's, moderators' and shards' links. */
   #countViewers(): number {
-    return this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator"));
+    return this.#countOpen() - this.#countOpen(roleTag("host")) - this.#countOpen(roleTag("moderator")) - this.#countOpen("shard");
   }
 
   /** Open sockets (with `tag`, or all), without reading their attachments. */
@@ -673,6 +783,13 @@ function peerOf(headers: Headers): Peer | null {
   const viewerId = headers.get(PEER_HEADERS.viewer);
   if (!role || !ROLES.includes(role as Role) || !viewerId || !VIEWER_ID.test(viewerId)) return null;
   return { role: role as Role, viewerId };
+}
+
+/** The index of the shard whose link this is, or null: not a link. Only a shard sets the header; the Worker removes it from browsers'. */
+function shardOf(headers: Headers): number | null {
+  const raw = headers.get(SHARD_HEADER);
+  const shard = Number(raw);
+  return raw !== null && raw !== "" && Number.isSafeInteger(shard) && shard >= 0 ? shard : null;
 }
 
 /** The chat's rules as one socket may read them (its pinned message without its author, for viewers). */

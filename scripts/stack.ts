@@ -56,6 +56,8 @@ export interface StackOptions {
   /** Skips the migrations step (for a config without them). */
   migrate?: boolean;
   port?: number;
+  /** More of the Worker's vars (`--var NAME:value`), e.g. the audience shards' plan. */
+  vars?: Record<string, string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -102,6 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "warn", ...videoVars,
       // Webhook receivers on loopback ports (never in wrangler.toml, so never deployed); retries start after 1 s, not 30.
       "--var", "WEBHOOK_ALLOW_LOCAL:true", "--var", "WEBHOOK_RETRY_BASE_SECONDS:1",
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     // Its own process group (spawnChild), so that a kill reaches workerd too.
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },

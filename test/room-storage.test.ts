@@ -113,9 +113,9 @@ describe("storage migrations", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(13);
-      expect(room.redeemTicket("ticket-hash")).toEqual({ role: "viewer", viewerId: "v_0000000000000001" });
+      expect(room.redeemTicket("ticket-hash")).toEqual({ role: "viewer", viewerId: "v_0000000000000001", shard: null });
       room.issueTicket("moderator-ticket", { role: "moderator", viewerId: "v_0000000000000002" });
-      expect(room.redeemTicket("moderator-ticket")).toEqual({ role: "moderator", viewerId: "v_0000000000000002" });
+      expect(room.redeemTicket("moderator-ticket")).toEqual({ role: "moderator", viewerId: "v_0000000000000002", shard: null });
       expect(room.moderation()).toEqual({ chat: { slowModeSeconds: 0, pinned: null }, moderation: { blockedWords: [], restricted: [] } });
       expect(room.moderate({ type: "pin_message", messageId: "m1" }, { role: "shop", viewerId: null })).toMatchObject({ chat: { pinned: { id: "m1", author: null } } });
     });

@@ -4,6 +4,11 @@ declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
     Room: DurableObjectNamespace<import("../durable-objects/room.ts").Room>;
+    /** A big show's viewer sockets (durable-objects/audience-shard.ts). */
+    AudienceShard: DurableObjectNamespace<import("../durable-objects/audience-shard.ts").AudienceShard>;
+    /** Viewers a Room holds itself before new ones go to audience shards, and sockets per shard (shards.ts). */
+    AUDIENCE_SHARD_FROM?: string;
+    AUDIENCE_SHARD_SIZE?: string;
     ASSETS: Fetcher;
     /** Product photos (R2), served at /photos/{key}. */
     PHOTOS: R2Bucket;
@@ -24,7 +29,7 @@ declare namespace Cloudflare {
   }
   interface GlobalProps {
     mainModule: typeof import("./index.ts");
-    durableNamespaces: "Room" | "ApiQuota";
+    durableNamespaces: "Room" | "ApiQuota" | "AudienceShard";
   }
 }
 interface Env extends Cloudflare.Env {}

@@ -51,6 +51,7 @@ import { routeRoomSocket } from "./sockets.ts";
 import { validationHook } from "./validation.ts";
 
 export { Room } from "../durable-objects/room.ts";
+export { AudienceShard } from "../durable-objects/audience-shard.ts";
 export { ApiQuota } from "./rate-limits/api-quota.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;

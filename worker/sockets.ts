@@ -13,6 +13,7 @@ import { routePartykitRequest } from "partyserver";
 import { randomBase62 } from "../durable-objects/random-ids.ts";
 import { ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { PEER_HEADERS } from "../durable-objects/room.ts";
+import { SHARD_HEADER, SHARD_ROOM_HEADER, shardName } from "../durable-objects/shards.ts";
 import { sha256Hex } from "./digests.ts";
 import { findRoom } from "./room-directory.ts";
 
@@ -34,15 +35,24 @@ export function routeRoomSocket(request: Request, env: Env): Promise<Response | 
         return refuse(400, "key_in_url", "Keys never go in a socket URL: trade the key for a ticket with POST /api/rooms/{roomId}/tickets.");
       }
       if (!TICKET.test(ticket)) return refuse(401, "unauthorized", "A room socket needs a ticket: POST /api/rooms/{roomId}/tickets, then ?ticket=….");
-      const peer = await env.Room.getByName(lobby.name).redeemTicket(await sha256Hex(ticket));
-      if (!peer) return refuse(401, "unauthorized", "This ticket was used already or has expired; ask for a new one.");
+      const admitted = await env.Room.getByName(lobby.name).redeemTicket(await sha256Hex(ticket));
+      if (!admitted) return refuse(401, "unauthorized", "This ticket was used already or has expired; ask for a new one.");
       // Only this function says who a socket is: the client's id, role or identity headers are dropped.
       url.searchParams.delete("ticket");
       url.searchParams.set("_pk", `c_${randomBase62(16)}`);
       const headers = new Headers(req.headers);
-      headers.set(PEER_HEADERS.role, peer.role);
-      headers.set(PEER_HEADERS.viewer, peer.viewerId);
-      return new Request(url, { method: req.method, headers });
+      headers.set(PEER_HEADERS.role, admitted.role);
+      headers.set(PEER_HEADERS.viewer, admitted.viewerId);
+      headers.delete(SHARD_HEADER);
+      headers.delete(SHARD_ROOM_HEADER);
+      // No per-message compression: room frames are 20–200 bytes, and deflate cost a quarter more CPU per frame and
+      // doubled the memory of each socket (bench/RESULTS.md).
+      headers.delete("Sec-WebSocket-Extensions");
+      if (admitted.shard === null) return new Request(url, { method: req.method, headers });
+      // A big show's viewer: its socket goes to the audience shard the room chose (durable-objects/shards.ts).
+      headers.set(SHARD_HEADER, String(admitted.shard));
+      headers.set(SHARD_ROOM_HEADER, lobby.name);
+      return env.AudienceShard.getByName(shardName(lobby.name, admitted.shard)).fetch(new Request(url, { method: req.method, headers }));
     },
     onBeforeRequest() {
       return refuse(426, "upgrade_required", "Rooms speak WebSocket here; use the HTTP API under /api for everything else.");

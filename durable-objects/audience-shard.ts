@@ -1,0 +1,349 @@
+/**
+ * AudienceShard: a Durable Object holding some of a big show's viewer
+ * sockets (shards.ts says when and which), so one Room is not the one
+ * object every socket of a KOL's show hangs on.
+ *
+ * It hears the Room over one link (a WebSocket it opens, `?since=` the last
+ * event it has, kept in storage with each event), and gives each of its
+ * viewers what the Room would: every event as that viewer may read it
+ * (`eventFor`, the Room's own rule), the presence and hearts frames as they
+ * come, and the frames the Room answers one viewer with. A viewer's frames
+ * go up the link; the Room decides (chat, hearts, moderation's rules, rate
+ * limits). A `resync` is answered here.
+ *
+ * A joining viewer gets its first frame from here too: a `sync` built from
+ * the Room's viewer view (`viewerSync`, asked once per event-log head and
+ * shared by every join at that head) or, for a viewer coming back, a
+ * `replay` from the events this shard keeps in memory. A viewer is given no
+ * event it already has: the sync it got says up to where (`from`).
+ *
+ * Viewer sockets use the hibernation API, so they outlive an eviction; the
+ * link does not. A lost link is opened again by the alarm (a second later,
+ * and every CHECK_EVERY_MS while viewers remain; alarms outlive an
+ * instance) or by the next viewer frame, from the stored sequence number:
+ * no gap, no duplicate.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { eventFor, eventSubject } from "./event-log.ts";
+import { CLOSE, LIMITS, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
+import { RateLimits } from "./rate-limits.ts";
+import { PEER_HEADERS } from "./room.ts";
+import type { Peer } from "./room-kit.ts";
+import { SHARD_HEADER, SHARD_ROOM_HEADER, type RoomToShard, type ShardFrame, type ShardViewer } from "./shards.ts";
+
+/** The Room's view of the show for a joining viewer (Room.viewerSync). */
+export type ViewerSync = {
+  seq: number;
+  room: RoomState;
+  /** The recent chat as any viewer reads it. */
+  messages: ChatMessage[];
+  chat: ChatState;
+  /** Who is kept out of the chat now (a joining viewer is told if it is). */
+  restricted: Array<{ viewerId: string; restriction: Restriction }>;
+};
+
+/** Events kept in memory for viewers coming back (`?since=`); further back, they get a sync. */
+const KEPT_EVENTS = 500;
+/** While it has viewers, the alarm checks the link this often. */
+const CHECK_EVERY_MS = 10_000;
+/** A lost link is opened again this soon. */
+const RELINK_AFTER_MS = 1000;
+/** Count reports (with who joined and left) go up at most this often. */
+const REPORT_EVERY_MS = 250;
+/** Frames from viewers kept while the link is down; more are refused. */
+const WAITING_FRAMES = 1000;
+
+const LOGGED = new Set<string>(RoomEvent.options.map((option) => option.entries.type.literal));
+
+/** A viewer socket's attachment: who it is, and the last event it was given before it was live here. */
+type Viewer = ShardViewer & { protocol: number; from: number };
+
+export class AudienceShard extends DurableObject<Env> {
+  readonly #limits = new RateLimits();
+  #link: WebSocket | null = null;
+  #linking: Promise<void> | null = null;
+  /** The viewers that get events, read once from the sockets' attachments after a start. */
+  #viewers: Map<WebSocket, Viewer> | null = null;
+  /** The last events heard, oldest first. */
+  readonly #recent: RoomEvent[] = [];
+  #sync: { seq: number; view: ViewerSync } | null = null;
+  #syncing: Promise<ViewerSync> | null = null;
+  /** The room's whole audience and hearts, as the Room last said. */
+  #audience: number | null = null;
+  #reactions: number | null = null;
+  #report: { joined: ShardViewer[]; left: ShardViewer[]; timer: ReturnType<typeof setTimeout> | null } = { joined: [], left: [], timer: null };
+  readonly #waiting: string[] = [];
+
+  /** The last event this shard has (0: none yet). */
+  get #seq(): number {
+    return this.ctx.storage.kv.get<number>("seq") ?? 0;
+  }
+
+  // ------------------------------------------------------------ viewers
+
+  /** A viewer's socket, handed over by the Worker once its ticket was redeemed (worker/sockets.ts). */
+  async fetch(request: Request): Promise<Response> {
+    const role = request.headers.get(PEER_HEADERS.role);
+    const viewerId = request.headers.get(PEER_HEADERS.viewer);
+    const roomName = request.headers.get(SHARD_ROOM_HEADER);
+    const index = Number(request.headers.get(SHARD_HEADER));
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || role !== "viewer" || !viewerId || !roomName || !Number.isSafeInteger(index)) {
+      return Response.json({ error: { code: "unauthorized", message: "Only the Worker hands sockets to a shard." } }, { status: 401 });
+    }
+    if (!this.ctx.storage.kv.get("room")) this.ctx.storage.kv.put("room", { name: roomName, index });
+    const url = new URL(request.url);
+    const protocol = Number(url.searchParams.get("protocol"));
+    const since = Number(url.searchParams.get("since") ?? "0");
+    const id = url.searchParams.get("_pk") ?? "";
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [id]);
+    const viewer: Viewer = { id, viewerId, protocol: Number.isSafeInteger(protocol) && protocol > 1 ? protocol : 1, from: 0 };
+    try {
+      await this.#ensureLink();
+      await this.#catchUp(server, viewer, Number.isSafeInteger(since) ? since : 0);
+      this.#report.joined.push({ id, viewerId });
+      this.#reportSoon();
+      void this.ctx.storage.setAlarm(Date.now() + CHECK_EVERY_MS);
+    } catch (error) {
+      console.error("shard: could not set up a socket", error);
+      server.close(CLOSE.internalError, "internal error");
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const viewer = this.#viewersNow().get(ws);
+    if (!viewer) return;
+    const send = (frame: ServerMessage) => ws.send(JSON.stringify(frame));
+    if (typeof raw !== "string" || raw.length > LIMITS.frameBytes) {
+      return send({ type: "error", seq: this.#seq, code: "invalid_message", message: "Messages must be JSON matching the room protocol; chat text is 1–280 characters." });
+    }
+    // A resync is answered here (the Room's rule and limit); every other frame is the Room's to decide.
+    if (raw.includes('"resync"')) {
+      const since = resyncSince(raw);
+      if (since !== null) {
+        const wait = this.#limits.take("resync", viewer.viewerId);
+        if (wait > 0) return send({ type: "error", seq: this.#seq, code: "rate_limited", message: "Resyncing too often; wait a moment.", retryAfterMs: wait });
+        this.#viewersNow().delete(ws);
+        return this.#catchUp(ws, viewer, since);
+      }
+    }
+    this.#up({ t: "frame", id: viewer.id, viewerId: viewer.viewerId, raw });
+  }
+
+  webSocketClose(ws: WebSocket): void {
+    this.#left(ws);
+  }
+
+  webSocketError(ws: WebSocket): void {
+    this.#left(ws);
+  }
+
+  /** While viewers remain, the link is kept open (it does not outlive an eviction; the viewers' sockets do). */
+  async alarm(): Promise<void> {
+    if (this.#viewersNow().size === 0) return;
+    await this.#ensureLink();
+    await this.ctx.storage.setAlarm(Date.now() + CHECK_EVERY_MS);
+  }
+
+  /** How many viewer sockets are open here (tests, the benchmark). */
+  viewerCount(): number {
+    return this.#viewersNow().size;
+  }
+
+  #left(ws: WebSocket): void {
+    const viewer = this.#viewersNow().get(ws);
+    if (!viewer) return;
+    this.#viewersNow().delete(ws);
+    this.#report.left.push({ id: viewer.id, viewerId: viewer.viewerId });
+    this.#reportSoon();
+  }
+
+  #viewersNow(): Map<WebSocket, Viewer> {
+    if (!this.#viewers) {
+      this.#viewers = new Map();
+      for (const ws of this.ctx.getWebSockets()) {
+        const viewer = ws.deserializeAttachment() as Viewer | null;
+        if (viewer && ws.readyState === WebSocket.READY_STATE_OPEN) this.#viewers.set(ws, viewer);
+      }
+    }
+    return this.#viewers;
+  }
+
+  /**
+   * A viewer's first frame (or a resync's): events it missed from memory, or the whole state; then it is live.
+   * Nothing runs between building the frame and going live, so no event falls between them.
+   */
+  async #catchUp(ws: WebSocket, viewer: Viewer, since: number): Promise<void> {
+    const seq = this.#seq;
+    const oldest = this.#recent[0]?.seq ?? seq + 1;
+    const peer: Peer = { role: "viewer", viewerId: viewer.viewerId, protocol: viewer.protocol };
+    const known = this.#sync?.view;
+    if (known && since > 0 && since <= seq && since >= oldest - 1) {
+      const events = this.#recent.filter((event) => event.seq > since).map((event) => eventFor(event, peer));
+      const you = { id: viewer.viewerId, role: peer.role, restriction: restrictionOf(known, viewer.viewerId) };
+      const [viewers, reactions] = [this.#audience ?? known.room.viewers, this.#reactions ?? known.room.reactions];
+      ws.send(JSON.stringify({ type: "replay", seq, now: Date.now(), you, viewers, reactions, events } satisfies ServerMessage));
+      return this.#live(ws, { ...viewer, from: seq });
+    }
+    const view = await this.#viewerSync();
+    // Events this shard heard after the view was taken follow it; events up to the view's seq it already has.
+    const after = this.#recent.filter((event) => event.seq > view.seq);
+    const you = { id: viewer.viewerId, role: peer.role, restriction: restrictionOf(view, viewer.viewerId) };
+    const room = { ...view.room, viewers: this.#audience ?? view.room.viewers, reactions: this.#reactions ?? view.room.reactions };
+    ws.send(JSON.stringify({ type: "sync", seq: view.seq, now: Date.now(), you, room, messages: view.messages, chat: view.chat } satisfies ServerMessage));
+    for (const event of after) ws.send(JSON.stringify(eventFor(event, peer)));
+    this.#live(ws, { ...viewer, from: Math.max(view.seq, this.#seq) });
+  }
+
+  #live(ws: WebSocket, viewer: Viewer): void {
+    ws.serializeAttachment(viewer);
+    this.#viewersNow().set(ws, viewer);
+  }
+
+  /** The Room's viewer view at the newest head this shard knows of, asked once for every join at that head. */
+  async #viewerSync(): Promise<ViewerSync> {
+    if (this.#sync && this.#sync.seq >= this.#seq) return this.#sync.view;
+    this.#syncing ??= this.#room()
+      .viewerSync()
+      .then((answer) => {
+        if ("ok" in answer) throw new Error(`shard: the room has no show (${answer.code})`);
+        const view = answer as ViewerSync;
+        this.#sync = { seq: view.seq, view };
+        this.#reactions ??= view.room.reactions;
+        return view;
+      })
+      .finally(() => {
+        this.#syncing = null;
+      });
+    return this.#syncing;
+  }
+
+  // ------------------------------------------------------------ the link to the Room
+
+  #room() {
+    const room = this.ctx.storage.kv.get<{ name: string; index: number }>("room");
+    if (!room) throw new Error("shard: no room yet");
+    return this.env.Room.getByName(room.name);
+  }
+
+  #ensureLink(): Promise<void> {
+    if (this.#link) return Promise.resolve();
+    this.#linking ??= this.#openLink().finally(() => {
+      this.#linking = null;
+    });
+    return this.#linking;
+  }
+
+  async #openLink(): Promise<void> {
+    const room = this.ctx.storage.kv.get<{ name: string; index: number }>("room");
+    if (!room) return;
+    const url = `https://room/parties/room/${encodeURIComponent(room.name)}?since=${this.#seq}&_pk=shard_${room.index}`;
+    const response = await this.env.Room.getByName(room.name).fetch(url, { headers: { Upgrade: "websocket", [SHARD_HEADER]: String(room.index) } });
+    const link = response.webSocket;
+    if (!link) throw new Error(`shard: the room refused the link (${response.status})`);
+    link.accept();
+    this.#link = link;
+    link.addEventListener("message", (message) => {
+      if (typeof message.data === "string") this.#fromRoom(message.data);
+    });
+    link.addEventListener("close", (close) => this.#linkClosed(link, close.code, close.reason));
+    link.addEventListener("error", () => this.#linkClosed(link, CLOSE.internalError, "link failed"));
+    // The count again (the Room keeps the last one with the link, which is new), and anything that waited.
+    this.#reportSoon();
+    for (const frame of this.#waiting.splice(0)) link.send(frame);
+  }
+
+  #linkClosed(link: WebSocket, code: number, reason: string): void {
+    if (this.#link !== link) return;
+    this.#link = null;
+    // The room is gone (a rehearsal that ended or started again): so are its viewers' sockets here.
+    if (code === CLOSE.roomNotFound || code === CLOSE.rehearsalRestarted) {
+      for (const ws of this.#viewersNow().keys()) ws.close(code, reason);
+      this.#viewers = new Map();
+      return;
+    }
+    // By the alarm, which outlives this instance: a shard evicted meanwhile still comes back for its viewers.
+    if (this.#viewersNow().size > 0) void this.ctx.storage.setAlarm(Date.now() + RELINK_AFTER_MS);
+  }
+
+  #fromRoom(text: string): void {
+    const message = JSON.parse(text) as RoomToShard | ServerMessage;
+    if ("to" in message) {
+      const [ws] = this.ctx.getWebSockets(message.to);
+      ws?.send(JSON.stringify(message.frame));
+      return;
+    }
+    if ("hello" in message) {
+      // A new shard starts at the head (its viewers are synced from the Room's view, not from the log).
+      if (this.#seq === 0 || message.hello.seq < this.#seq) this.ctx.storage.kv.put("seq", message.hello.seq);
+      return;
+    }
+    const frame = message;
+    if (LOGGED.has(frame.type)) return this.#event(frame as RoomEvent);
+    if (frame.type === "presence") this.#audience = frame.viewers;
+    if (frame.type === "reactions") this.#reactions = frame.total;
+    for (const ws of this.#viewersNow().keys()) ws.send(text);
+  }
+
+  /** One event of the log: kept, counted, and given to each viewer as it may read it. */
+  #event(event: RoomEvent): void {
+    if (event.seq <= this.#seq) return;
+    this.ctx.storage.kv.put("seq", event.seq);
+    this.#recent.push(event);
+    if (this.#recent.length > KEPT_EVENTS) this.#recent.splice(0, this.#recent.length - KEPT_EVENTS);
+    const subject = eventSubject(event);
+    // One serialized frame per protocol version; only the viewer the event is about gets its own.
+    const frames = new Map<number, string>();
+    for (const [ws, viewer] of this.#viewersNow()) {
+      if (viewer.from >= event.seq) continue;
+      const peer: Peer = { role: "viewer", viewerId: viewer.viewerId, protocol: viewer.protocol };
+      let frame = subject === viewer.viewerId ? undefined : frames.get(viewer.protocol);
+      if (frame === undefined) {
+        frame = JSON.stringify(eventFor(event, peer));
+        if (subject !== viewer.viewerId) frames.set(viewer.protocol, frame);
+      }
+      try {
+        ws.send(frame);
+      } catch {
+        ws.close(CLOSE.internalError, "Unexpected error");
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ up the link
+
+  #up(frame: ShardFrame): void {
+    const text = JSON.stringify(frame);
+    if (this.#link) return this.#link.send(text);
+    if (this.#waiting.length < WAITING_FRAMES) this.#waiting.push(text);
+    void this.#ensureLink().catch((error) => console.error("shard: link", error));
+  }
+
+  #reportSoon(): void {
+    this.#report.timer ??= setTimeout(() => {
+      this.#report.timer = null;
+      if (!this.#link) return;
+      const { joined, left } = this.#report;
+      this.#report.joined = [];
+      this.#report.left = [];
+      this.#link.send(JSON.stringify({ t: "viewers", n: this.#viewersNow().size, joined, left } satisfies ShardFrame));
+    }, REPORT_EVERY_MS);
+  }
+}
+
+/** The `since` of a resync frame, or null when the frame is not one. */
+function resyncSince(raw: string): number | null {
+  try {
+    const frame = JSON.parse(raw) as { type?: unknown; since?: unknown };
+    return frame.type === "resync" && typeof frame.since === "number" && Number.isFinite(frame.since) ? frame.since : null;
+  } catch {
+    return null;
+  }
+}
+
+function restrictionOf(view: ViewerSync, viewerId: string): Restriction | null {
+  const now = Date.now();
+  const found = view.restricted.find((entry) => entry.viewerId === viewerId);
+  return found && (found.restriction.until === null || found.restriction.until > now) ? found.restriction : null;
+}
