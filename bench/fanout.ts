@@ -16,7 +16,8 @@
  * SHARD_SIZE say otherwise; each row says how many shards the show had.
  */
 import { cpus } from "node:os";
-import { api, clientAddress, roomSocketUrl, startStack } from "../scripts/stack.ts";
+import { readFileSync } from "node:fs";
+import { api, clientAddress, roomSocketUrl, startStack, workerdOf } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
@@ -35,7 +36,7 @@ type Frame = { type: string; seq: number; productId?: string | null; message?: {
 function openSocket(url: string, onFrame: (frame: Frame, at: number) => void): Promise<WebSocket> {
   return new Promise((resolveOpen, reject) => {
     const ws = new WebSocket(url);
-    const timer = setTimeout(() => reject(new Error("socket did not sync within 30 s")), 30_000);
+    const timer = setTimeout(() => reject(new Error("socket did not sync within 60 s")), 60_000);
     ws.addEventListener("message", (event) => {
       const at = performance.now();
       const frame = JSON.parse(String(event.data)) as Frame;
@@ -50,8 +51,18 @@ function openSocket(url: string, onFrame: (frame: Frame, at: number) => void): P
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** Arrivals of the join storm are spread over this long (a KOL posts the link; everyone taps within seconds). */
+const stormSeconds = Number(process.env.STORM_SECONDS ?? 10);
 
-async function measure(origin: string, viewers: number) {
+/** User and system CPU time of a process so far, in ms (/proc/{pid}/stat: utime and stime, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+const rssKb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+
+async function measure(origin: string, socketOrigin: string, workerdPid: number, viewers: number) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Bench shop" });
   const products = [];
   for (const title of ["A", "B"]) products.push((await api(origin, `/api/shops/${shop.id}/products`, { title, priceCents: 100 }, apiKey)).product);
@@ -62,23 +73,40 @@ async function measure(origin: string, viewers: number) {
   const sentAt = new Map<string, number>();
   const latencies = { pin: [] as number[], chat: [] as number[] };
   let missing = 0;
-  const onFrame = (frame: Frame, at: number) => {
+  let duplicates = 0;
+  const seen = new Set<string>();
+  const onFrame = (viewer: number) => (frame: Frame, at: number) => {
     const key = frame.type === "pin" ? `pin:${frame.seq}` : frame.type === "chat" ? `chat:${frame.message!.text}` : null;
     const start = key ? sentAt.get(key) : undefined;
-    if (start !== undefined) latencies[frame.type as "pin" | "chat"].push(at - start);
+    if (start === undefined) return;
+    if (seen.has(`${viewer}:${key}`)) duplicates += 1;
+    seen.add(`${viewer}:${key}`);
+    latencies[frame.type as "pin" | "chat"].push(at - start);
   };
 
-  const sockets: WebSocket[] = [];
+  const memoryBefore = rssKb(workerdPid);
+  // The join storm: every viewer taps the link at its own moment within stormSeconds, from its own phone (address).
   const connectStart = performance.now();
-  for (let i = 0; i < viewers; i += 50) {
-    // Each viewer from its own phone (its own address), as a KOL's audience is.
-    const batch = Array.from({ length: Math.min(50, viewers - i) }, async (_, j) => openSocket(await roomSocketUrl(origin, room.id, undefined, clientAddress(i + j)), onFrame));
-    sockets.push(...(await Promise.all(batch)));
-  }
+  let failed = 0;
+  const opened = await Promise.all(
+    Array.from({ length: viewers }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * stormSeconds * 1000) / viewers));
+      try {
+        const url = (await roomSocketUrl(origin, room.id, undefined, clientAddress(i))).replace(origin.replace("http", "ws"), socketOrigin.replace("http", "ws"));
+        return await openSocket(url, onFrame(i));
+      } catch {
+        failed += 1;
+        return null;
+      }
+    }),
+  );
+  const sockets = opened.filter((ws): ws is WebSocket => ws !== null);
   const connectMs = performance.now() - connectStart;
+  const memoryPerSocketKb = (rssKb(workerdPid) - memoryBefore) / Math.max(1, sockets.length);
   const host = await openSocket(await roomSocketUrl(origin, room.id, hostKey), () => {});
 
   let seq = 0;
+  const cpuBefore = cpuMs(workerdPid);
   for (let round = 0; round < rounds; round++) {
     const before = latencies.pin.length + latencies.chat.length;
     seq += 1;
@@ -91,30 +119,57 @@ async function measure(origin: string, viewers: number) {
     sentAt.set(`chat:${text}`, performance.now());
     host.send(JSON.stringify({ type: "chat", text }));
     const deadline = performance.now() + 10_000;
-    while (latencies.pin.length + latencies.chat.length < before + 2 * viewers && performance.now() < deadline) {
+    while (latencies.pin.length + latencies.chat.length < before + 2 * sockets.length && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    missing += before + 2 * viewers - (latencies.pin.length + latencies.chat.length);
+    missing += before + 2 * sockets.length - (latencies.pin.length + latencies.chat.length);
   }
-  for (const ws of [...sockets, host]) ws.close();
+  // The runtime's CPU over the rounds (the HTTP pin and the idle seconds included), per event and socket.
+  const cpuPerEventSocketUs = ((cpuMs(workerdPid) - cpuBefore) * 1000) / (2 * rounds * Math.max(1, sockets.length));
+
+  // The mass leave: every viewer closes at once; each socket is released when its close handshake is answered.
+  const leaveStart = performance.now();
+  const released = await Promise.all(
+    sockets.map(
+      (ws) =>
+        new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), 30_000);
+          ws.addEventListener("close", () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+          ws.close();
+        }),
+    ),
+  );
+  const leaveMs = performance.now() - leaveStart;
+  host.close();
   await new Promise((r) => setTimeout(r, 500));
 
   const summary = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1)! };
   };
-  return { viewers, connectMs, missing, pin: summary(latencies.pin), chat: summary(latencies.chat) };
+  return {
+    viewers, connectMs, failed, missing, duplicates, memoryPerSocketKb, cpuPerEventSocketUs, leaveMs,
+    unreleased: released.filter((ok) => !ok).length, pin: summary(latencies.pin), chat: summary(latencies.chat),
+  };
 }
 
 const stack = await startStack({ vars: plan });
 const results = [];
 try {
+  // DIRECT=1: the sockets go straight to workerd's port, past wrangler's dev proxy (the API calls still use the proxy).
+  const runtime = await workerdOf(stack);
+  const socketOrigin = process.env.DIRECT ? runtime.origin : stack.origin;
   for (const viewers of viewerCounts) {
-    const result = await measure(stack.origin, viewers);
+    const result = await measure(stack.origin, socketOrigin, runtime.pid, viewers);
     results.push(result);
     console.log(
       `${viewers} viewers: pin p50 ${result.pin.p50.toFixed(1)} ms p99 ${result.pin.p99.toFixed(1)} ms max ${result.pin.max.toFixed(1)} ms; ` +
-        `chat p50 ${result.chat.p50.toFixed(1)} ms p99 ${result.chat.p99.toFixed(1)} ms; missing ${result.missing}; connect ${result.connectMs.toFixed(0)} ms`,
+        `chat p50 ${result.chat.p50.toFixed(1)} ms p99 ${result.chat.p99.toFixed(1)} ms; missing ${result.missing}, duplicates ${result.duplicates}; ` +
+        `storm ${result.connectMs.toFixed(0)} ms (${result.failed} failed); ${result.cpuPerEventSocketUs.toFixed(1)} µs CPU per event per socket; ` +
+        `${result.memoryPerSocketKb.toFixed(0)} KB per socket; leave ${result.leaveMs.toFixed(0)} ms (${result.unreleased} unreleased)`,
     );
   }
 } finally {
@@ -123,10 +178,11 @@ try {
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const table = [
-  "| viewers | shards | deliveries | pin p50 | pin p95 | pin p99 | pin max | chat p50 | chat p99 | chat max | lost | all sockets synced in |",
-  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| viewers | shards | pin p50 | pin p99 | pin max | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | failed | CPU per event per socket | memory per socket | mass leave: all released in |",
+  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...results.map((r) =>
-    `| ${r.viewers} | ${shardsFor(r.viewers)} | ${r.pin.n + r.chat.n} | ${ms(r.pin.p50)} | ${ms(r.pin.p95)} | ${ms(r.pin.p99)} | ${ms(r.pin.max)} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${ms(r.chat.max)} | ${r.missing} | ${(r.connectMs / 1000).toFixed(1)} s |`,
+    `| ${r.viewers} | ${shardsFor(r.viewers)} | ${ms(r.pin.p50)} | ${ms(r.pin.p99)} | ${ms(r.pin.max)} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${r.missing} / ${r.duplicates} | ` +
+    `${(r.connectMs / 1000).toFixed(1)} s | ${r.failed} | ${r.cpuPerEventSocketUs.toFixed(1)} µs | ${r.memoryPerSocketKb.toFixed(0)} KB | ${(r.leaveMs / 1000).toFixed(1)} s${r.unreleased ? ` (${r.unreleased} not)` : ""} |`,
   ),
 ].join("\n");
 writeSection(
@@ -137,9 +193,14 @@ Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${c
 one room, ${rounds} rounds per row. *pin*: \`POST /api/rooms/{id}/pin\` sent → \`pin\` frame received by each viewer.
 *chat*: host socket sends → \`chat\` frame received by each viewer. The viewers are Node WebSocket clients in one
 process on the same 2 cores as workerd, so the figures include client-side queueing; goal: every viewer within 1 s.
-Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{id}/tickets\`), then the socket, so
-*all sockets synced in* counts both. *shards*: the show's audience shards (the Room keeps the first ${planOf().from} viewers,
-each shard ${planOf().size}); 0 is every socket on the Room.
+Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{id}/tickets\`), then the socket.
+*join storm*: the viewers' arrivals are spread evenly over ${stormSeconds} s, each from its own address; *all synced in*
+is from the first arrival to the last socket's first frame, *failed* the sockets that never got one. *shards*: the
+show's audience shards (the Room keeps the first ${planOf().from} viewers, each shard ${planOf().size}); 0 is every socket on the
+Room. *CPU per event per socket*: workerd's CPU time over the rounds (the HTTP pins and the pauses included) over
+events × sockets. *memory per socket*: workerd's resident memory after the storm less before, over the sockets.
+*mass leave*: every viewer closes at once; released when its close handshake is answered (30 s at most).
+Sockets ${process.env.DIRECT ? "went straight to workerd's port (past the dev proxy; the API calls did not)" : "went through `wrangler dev`'s port"}.
 
 ${table}`,
 );

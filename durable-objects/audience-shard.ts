@@ -131,8 +131,14 @@ export class AudienceShard extends DurableObject<Env> {
     this.#up({ t: "frame", id: viewer.id, viewerId: viewer.viewerId, raw });
   }
 
-  webSocketClose(ws: WebSocket): void {
+  webSocketClose(ws: WebSocket, code: number): void {
     this.#left(ws);
+    // The close handshake is answered, so the viewer's socket is released at once (a mass leave waits on nothing).
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // already closed
+    }
   }
 
   webSocketError(ws: WebSocket): void {

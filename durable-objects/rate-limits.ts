@@ -15,6 +15,8 @@ export const RATES = {
   react: { burst: 20, perSecond: 10 },
   /** Resync requests, a burst of 3 then one every 2 s: each costs the room a log read and the client a large frame. */
   resync: { burst: 3, perSecond: 0.5 },
+  /** Socket tickets per viewer identity (a reconnecting page asks for one each time): a burst of 10, then one every 2 s. */
+  ticket: { burst: 10, perSecond: 0.5 },
   /** A developer's custom events, per room (custom-events.ts): each reaches every page of the show. */
   customEvent: { burst: 10, perSecond: 2 },
 } as const;

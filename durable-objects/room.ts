@@ -330,6 +330,8 @@ export class Room extends Server<Env> {
   /** Records a socket ticket (by its hash) for this peer; returns when it expires. */
   issueTicket(hash: string, peer: Peer): { expiresAt: number } | Refusal {
     if (!showRow(this.ctx.storage.sql)) return noShow();
+    const wait = this.#limits.take("ticket", peer.viewerId);
+    if (wait > 0) return refuse("rate_limited", `Too many socket tickets for this viewer; try again in ${Math.ceil(wait / 1000)} s.`);
     return { expiresAt: this.#tickets.issue(hash, peer) };
   }
 

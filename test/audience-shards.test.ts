@@ -71,7 +71,10 @@ describe("audience shards", () => {
     // The presence the host sees is the whole audience: one here, three on shards.
     await presence(host, 4);
     await until(() => viewers.every((viewer) => viewer.frames.some((frame) => frame.type === "presence" && frame.viewers === 4)), "every viewer told of 4");
+    // A viewer who leaves gets its close answered by its shard (released at once, not after a timeout).
     viewers[3]!.ws.close(1000, "bye");
+    const answered = await Promise.race([viewers[3]!.closed, new Promise((resolve) => setTimeout(() => resolve(null), 3000))]);
+    expect(answered).toMatchObject({ code: 1000 });
     await presence(host, 3);
   });
 

@@ -6,8 +6,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { POLICIES } from "../worker/rate-limits/api-rate-limits.ts";
-import { call, json } from "./helpers.ts";
+import { POLICIES, VIEWER_TICKET_POLICY } from "../worker/rate-limits/api-rate-limits.ts";
+import { call, createShow, json } from "./helpers.ts";
 
 const KEY_QUOTA = POLICIES.key.quota;
 const WRITE_QUOTA = POLICIES.anonymousWrites.quota;
@@ -110,6 +110,36 @@ describe("API rate limits", () => {
 
     await newShop(freshIp());
   }, 30_000);
+
+  it(`lets a carrier's NAT full of viewers join: their tickets are not the address's ${WRITE_QUOTA} writes, but ${VIEWER_TICKET_POLICY.quota} a minute`, async () => {
+    const show = await createShow();
+    const ip = freshIp();
+    const ticket = (headers: Record<string, string> = {}) => call(`/api/rooms/${show.room.id}/tickets`, { method: "POST", headers: { "CF-Connecting-IP": ip, ...headers } });
+    const tickets = await spend(VIEWER_TICKET_POLICY.quota, () => ticket());
+    expect(tickets.filter((res) => res.status !== 201).map((res) => res.status)).toEqual([]);
+    expect(tickets[0]!.headers.get("RateLimit-Policy")).toBe(`"viewer-tickets";q=${VIEWER_TICKET_POLICY.quota};w=60`);
+    const refused = await ticket();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Retry-After")).toBe("60");
+    expect((await json(refused)).error).toMatchObject({ code: "rate_limited", message: expect.stringContaining(`${VIEWER_TICKET_POLICY.quota} a minute`) });
+    // The address's own writes were not spent by its viewers' tickets.
+    const write = await call("/api/shops", { method: "POST", json: { name: "" }, headers: { "CF-Connecting-IP": ip } });
+    expect(write.status).toBe(400);
+    expect(standing(write)["anonymous-writes"]!.r).toBe(WRITE_QUOTA - 1);
+  }, 60_000);
+
+  it("limits the tickets of one viewer identity in its room: 10 at once, then one every 2 s", async () => {
+    const show = await createShow();
+    const first = await json(await call(`/api/rooms/${show.room.id}/tickets`, { method: "POST", headers: { "CF-Connecting-IP": freshIp() } }));
+    const again = () => call(`/api/rooms/${show.room.id}/tickets`, { method: "POST", headers: { "CF-Connecting-IP": freshIp(), "X-Viewer-Token": first.viewer.token } });
+    const answers = await spend(9, again);
+    expect(answers.every((res) => res.status === 201)).toBe(true);
+    const refused = await again();
+    expect(refused.status).toBe(429);
+    expect((await json(refused)).error).toMatchObject({ code: "rate_limited" });
+    // Another viewer of the same room is not affected.
+    expect((await call(`/api/rooms/${show.room.id}/tickets`, { method: "POST", headers: { "CF-Connecting-IP": freshIp() } })).status).toBe(201);
+  });
 
   it("counts a Bearer value that is not a key of ours against the sender's address, not as a key of its own", async () => {
     const ip = freshIp();

@@ -36,8 +36,17 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Stripe's signed webhook is Stripe's servers telling us about payments, not a client's call: refusing it would only delay a buyer's order. */
 export const NOT_COUNTED = new Set(["/api/webhooks/stripe"]);
 
+/**
+ * A viewer's socket ticket (no key, no session): a KOL's audience opens the link by the thousand within seconds,
+ * many of them behind one carrier NAT, and a ticket costs its room one write. So these are not counted by ApiQuota
+ * (one object per address, 120 writes a minute): one address may ask for VIEWER_TICKET_POLICY's worth a minute (the
+ * Rate Limiting binding, cheap and per location), and each viewer identity has its own limit in its room.
+ */
+export const VIEWER_TICKET_POLICY = { name: "viewer-tickets", quota: 600, windowSeconds: 60 } as const satisfies Policy;
+const VIEWER_TICKET_PATH = /^\/api\/rooms\/[^/]+\/tickets$/;
+
 /** Which counter a call goes to, and under which policies; null for a call that is not counted. */
-async function callerOf(c: Context<AppEnv>): Promise<{ name: string; policies: Policy[] } | null> {
+async function callerOf(c: Context<AppEnv>): Promise<{ name: string; policies: Policy[] } | { viewerTicketFrom: string } | null> {
   if (NOT_COUNTED.has(c.req.path)) return null;
   const key = bearerKey(c);
   if (key && KEY_SHAPE.test(key)) return { name: `key:${await sha256Hex(key)}`, policies: [POLICIES.key] };
@@ -48,6 +57,7 @@ async function callerOf(c: Context<AppEnv>): Promise<{ name: string; policies: P
   const ip = c.req.header("CF-Connecting-IP");
   if (!ip) return null;
   const write = !SAFE_METHODS.has(c.req.method);
+  if (c.req.method === "POST" && !key && !c.req.header("X-Room-Role") && VIEWER_TICKET_PATH.test(c.req.path)) return { viewerTicketFrom: ip };
   return { name: `ip:${ip}`, policies: write ? [POLICIES.anonymous, POLICIES.anonymousWrites] : [POLICIES.anonymous] };
 }
 
@@ -72,6 +82,13 @@ export function apiRateLimits() {
   return createMiddleware<AppEnv>(async function apiRateLimits(c, next) {
     const caller = await callerOf(c);
     if (!caller) return next();
+    if ("viewerTicketFrom" in caller) {
+      const { success } = await c.env.VIEWER_TICKETS.limit({ key: caller.viewerTicketFrom });
+      const policy = { "RateLimit-Policy": `"${VIEWER_TICKET_POLICY.name}";q=${VIEWER_TICKET_POLICY.quota};w=${VIEWER_TICKET_POLICY.windowSeconds}` };
+      if (success) return answerWith(c, next, policy);
+      const message = `Too many viewers' tickets from this address (at most ${VIEWER_TICKET_POLICY.quota} a minute). Try again in a minute.`;
+      return c.json({ error: { code: "rate_limited", message } }, 429, { ...policy, "Retry-After": String(VIEWER_TICKET_POLICY.windowSeconds) });
+    }
     // The clock moves across I/O in workerd: this is the wait for the caller's ApiQuota object.
     const asked = performance.now();
     const { allowed, states } = await c.env.ApiQuota.getByName(caller.name).take(caller.policies);
@@ -87,14 +104,19 @@ export function apiRateLimits() {
         { ...headers, "Retry-After": String(retryAfter) },
       );
     }
-    await next();
-    try {
-      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-    } catch {
-      // A response passed through from elsewhere has immutable headers: set ours on a copy.
-      const copy = new Response(c.res.body, c.res);
-      for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
-      c.res = copy;
-    }
+    await answerWith(c, next, headers);
   });
+}
+
+/** The call's answer, with these headers on it. */
+async function answerWith(c: Context<AppEnv>, next: () => Promise<void>, headers: Record<string, string>): Promise<void> {
+  await next();
+  try {
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  } catch {
+    // A response passed through from elsewhere has immutable headers: set ours on a copy.
+    const copy = new Response(c.res.body, c.res);
+    for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
+    c.res = copy;
+  }
 }
