@@ -2,16 +2,19 @@
  * Chat: 1–280 characters, rate-limited per viewer, the last 200 messages
  * kept (late joiners get 50), deleted by the host or a moderator for
  * everyone. Before a message is taken, moderation (moderation.ts) has its
- * say: bans, timeouts, slow mode, blocked words. The event log keeps every
- * message for the show's history; this table is only what a joining client
- * is shown.
+ * say: bans, timeouts, slow mode, blocked words. Above the room's sampling
+ * rate, viewers are shown a fair sample of the chat (chat-sampling.ts): the
+ * decision is taken here, once, as the message is committed. The event log
+ * keeps every message for the show's history; this table is only what a
+ * joining client is shown.
  */
+import { ChatSampler, sampleRate } from "./chat-sampling.ts";
 import type { Moderation } from "./moderation.ts";
-import { LIMITS, type Actor, type ChatMessage, type Role } from "./protocol.ts";
+import { LIMITS, MODERATORS, type Actor, type ChatMessage, type Role } from "./protocol.ts";
 import type { RateLimits } from "./rate-limits.ts";
 import { refuse, type Refusal } from "./refusal.ts";
 import { showRow, type ShowRow } from "./show.ts";
-import { actorOf, type Handlers, type RoomFeature, type RoomKit } from "./room-kit.ts";
+import { actorOf, type Handlers, type Peer, type RoomFeature, type RoomKit } from "./room-kit.ts";
 
 export const chatSchema: RoomFeature["schema"] = {
   1: `CREATE TABLE IF NOT EXISTS messages (
@@ -24,6 +27,8 @@ export const chatSchema: RoomFeature["schema"] = {
       );`,
   // Who wrote it (the viewer's server-issued identity), for moderation.
   2: `ALTER TABLE messages ADD COLUMN author TEXT;`,
+  // 1 when viewers were not shown it (chat-sampling.ts): a joining viewer's history leaves it out.
+  14: `ALTER TABLE messages ADD COLUMN sampled_out INTEGER NOT NULL DEFAULT 0;`,
 };
 
 const MESSAGE_COLUMNS = "id, seq, name, role, text, at, author";
@@ -49,6 +54,8 @@ export class Chat implements RoomFeature {
       if (wait > 0) return socket.refuse("rate_limited", "You are sending messages too fast; wait a moment.", wait);
       const name = message.name?.trim() || defaultName(socket.peer.role, show, socket.peer.viewerId);
       const sent = this.kit.commit((tx) => {
+        const at = this.kit.now();
+        const shown = this.#sampler()?.show(socket.peer.viewerId, socket.peer.role !== "viewer", at) ?? true;
         const { message: chat } = tx.emit((seq) => ({
           type: "chat" as const,
           message: {
@@ -57,14 +64,15 @@ export class Chat implements RoomFeature {
             name,
             role: socket.peer.role,
             text,
-            at: this.kit.now(),
+            at,
             author: socket.peer.viewerId,
           } satisfies ChatMessage,
+          ...(shown ? {} : { sampledOut: true as const }),
         }));
         const sql = this.kit.sql;
         sql.exec(
-          "INSERT INTO messages (id, seq, name, role, text, at, author) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          chat.id, chat.seq, chat.name, chat.role, chat.text, chat.at, socket.peer.viewerId,
+          "INSERT INTO messages (id, seq, name, role, text, at, author, sampled_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          chat.id, chat.seq, chat.name, chat.role, chat.text, chat.at, socket.peer.viewerId, shown ? 0 : 1,
         );
         sql.exec("DELETE FROM messages WHERE seq <= (SELECT seq FROM messages ORDER BY seq DESC LIMIT 1 OFFSET ?)", LIMITS.historyKept);
         this.moderation.taken(socket.peer, chat.at);
@@ -79,11 +87,22 @@ export class Chat implements RoomFeature {
     },
   };
 
+  /** Kept in memory (an evicted room starts with a full bucket); made again if the rate setting changed. */
+  #sampling: ChatSampler | null = null;
+
   constructor(
     private readonly kit: RoomKit,
     private readonly limits: RateLimits,
     private readonly moderation: Moderation,
   ) {}
+
+  /** The room's sampler at `CHAT_SAMPLE_PER_SECOND`; null when the rate is 0 (never sample). */
+  #sampler(): ChatSampler | null {
+    const rate = sampleRate(this.kit.env.CHAT_SAMPLE_PER_SECOND);
+    if (rate === 0) return (this.#sampling = null);
+    if (this.#sampling?.perSecond !== rate) this.#sampling = new ChatSampler(rate, this.kit.now());
+    return this.#sampling;
+  }
 
   /** Deletes a message for everyone (and takes it off the top if it was pinned); null when done. */
   delete(messageId: string, by: Actor): Refusal | null {
@@ -99,10 +118,17 @@ export class Chat implements RoomFeature {
     return null;
   }
 
-  /** The newest messages, oldest first, for a joining client. */
-  recent(limit = LIMITS.historyOnJoin): ChatMessage[] {
+  /**
+   * The newest messages, oldest first, for a joining client. A viewer or guest (`peer`) gets those viewers were
+   * shown and its own; the host and moderators (or no peer given) get every one.
+   */
+  recent(peer: Peer | null = null, limit = LIMITS.historyOnJoin): ChatMessage[] {
+    const all = !peer || MODERATORS.includes(peer.role) ? 1 : 0;
     return this.kit.sql
-      .exec<ChatMessage>(`SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq`, limit)
+      .exec<ChatMessage>(
+        `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ? OR sampled_out = 0 OR author = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+        all, peer?.viewerId ?? "", limit,
+      )
       .toArray();
   }
 }

@@ -7,6 +7,8 @@
  *
  * The log keeps every event whole, but not every event is for everyone:
  * `eventFor` says what one socket may read of it (live and in a replay).
+ * A chat message the room sampled out for viewers (chat-sampling.ts) is
+ * logged with `sampledOut: true` in its body, so every reader agrees.
  *
  * Hearts and presence are not sequenced events (they would make every client
  * resync on every heart); they are kept per second in `tallies` (audience.ts).
@@ -33,7 +35,7 @@ export function headSeq(sql: SqlStorage): number {
 }
 
 /** Writes one event as the next entry; the caller is inside the change's transaction. */
-export function appendEvent(sql: SqlStorage, event: RoomEvent, at: number, by: Actor | null = null): void {
+export function appendEvent(sql: SqlStorage, event: LoggedEvent, at: number, by: Actor | null = null): void {
   sql.exec("UPDATE room SET head_seq = ? WHERE id = 1", event.seq);
   sql.exec("INSERT INTO events (seq, at, body, by) VALUES (?, ?, ?, ?)", event.seq, at, JSON.stringify(event), by && JSON.stringify(by));
 }
@@ -54,7 +56,7 @@ export function statusTimes(sql: SqlStorage): { liveAt: number | null; endedAt: 
   return { liveAt: at("live"), endedAt: at("ended") };
 }
 
-export function eventsAfter(sql: SqlStorage, since: number): RoomEvent[] | null {
+export function eventsAfter(sql: SqlStorage, since: number): LoggedEvent[] | null {
   const head = headSeq(sql);
   if (since <= 0 || since > head) return null;
   const oldest = sql.exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM events").one().seq ?? head + 1;
@@ -62,7 +64,7 @@ export function eventsAfter(sql: SqlStorage, since: number): RoomEvent[] | null 
   return sql
     .exec<{ body: string }>("SELECT body FROM events WHERE seq > ? ORDER BY seq", since)
     .toArray()
-    .map((row) => JSON.parse(row.body) as RoomEvent);
+    .map((row) => JSON.parse(row.body) as LoggedEvent);
 }
 
 /** The whole history, oldest first, with each event's time (for replays and tests). */
@@ -70,7 +72,7 @@ export function history(
   sql: SqlStorage,
   afterSeq = 0,
   limit = 10_000,
-): Array<{ seq: number; at: number | null; event: RoomEvent; by: Actor | null }> {
+): Array<{ seq: number; at: number | null; event: LoggedEvent; by: Actor | null }> {
   return sql
     .exec<{ seq: number; at: number | null; body: string; by: string | null }>(
       "SELECT seq, at, body, by FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -78,8 +80,17 @@ export function history(
       limit,
     )
     .toArray()
-    .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.body) as RoomEvent, by: row.by === null ? null : (JSON.parse(row.by) as Actor) }));
+    .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.body) as LoggedEvent, by: row.by === null ? null : (JSON.parse(row.by) as Actor) }));
 }
+
+type ChatEvent = Extract<RoomEvent, { type: "chat" }>;
+/**
+ * An event as the log keeps it: a chat event may carry the room's sampling
+ * decision (chat-sampling.ts). Server side only: the protocol's schema has no
+ * such key (the client's parse would drop it), and only the host, moderators
+ * and the message's author are ever sent the event with it.
+ */
+export type LoggedEvent = Exclude<RoomEvent, ChatEvent> | (ChatEvent & { sampledOut?: true });
 
 /** Any viewer of today's protocol, nobody in particular: how the replay's timeline and the event stream read the log. */
 export const anyViewer: Peer = { role: "viewer", viewerId: "", protocol: PROTOCOL_VERSION };
@@ -91,12 +102,22 @@ export const anyViewer: Peer = { role: "viewer", viewerId: "", protocol: PROTOCO
  * nobody else learns who was kept out of the chat. Anyone else gets the
  * event's number alone, so their numbering has no gap; so does a page
  * whose protocol is older than the event's type (PROTOCOL_VERSION).
+ * A chat message sampled out for viewers is the same: its number alone,
+ * but for its author, who is sent it whole (a viewer always sees what it
+ * said; the identity in it is its own).
+ *
+ * Each socket gets either the event itself or what a stranger (a viewer
+ * with no identity) gets of it, never a third shape: room.ts's `#publish`
+ * serializes those two once per event.
  */
-export function eventFor(event: RoomEvent, peer: Peer): RoomEvent {
+export function eventFor(event: LoggedEvent, peer: Peer): RoomEvent {
   if ((EVENT_SINCE[event.type] ?? 1) > (peer.protocol ?? 1)) return { type: "private", seq: event.seq };
   if (MODERATORS.includes(peer.role)) return event;
   if (event.type === "blocked_words" || (event.type === "restricted" && event.viewerId !== peer.viewerId)) {
     return { type: "private", seq: event.seq };
+  }
+  if (event.type === "chat" && event.sampledOut) {
+    return peer.viewerId !== "" && event.message.author === peer.viewerId ? event : { type: "private", seq: event.seq };
   }
   if (event.type === "chat") return { ...event, message: messageFor(event.message, peer) };
   if (event.type === "chat_pinned" && event.message) return { ...event, message: messageFor(event.message, peer) };

@@ -14,7 +14,8 @@
  * the next number of the room's event log, so a client that has applied event
  * N must see N + 1 next; anything else is a gap and the client asks to
  * resync. An event that is not for a client (the blocked words, a decision
- * about another viewer, or one newer than the page: PROTOCOL_VERSION)
+ * about another viewer, a viewer's chat line sampled out for the others:
+ * chat-sampling.ts, or one newer than the page: PROTOCOL_VERSION)
  * reaches it as `private`: its number alone. Ephemeral
  * messages (presence, reactions, error, the sync/replay frames) carry the
  * room's head sequence at the time and are never replayed.

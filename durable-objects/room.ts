@@ -371,7 +371,8 @@ export class Room extends Server<Env> {
     return {
       seq: show.head_seq,
       room: this.#state(show),
-      messages: this.#chat.recent().map((message) => messageFor(message, viewer)),
+      // What viewers were shown (chat-sampling.ts); a viewer's own sampled-out lines are not in a shard's sync.
+      messages: this.#chat.recent(viewer).map((message) => messageFor(message, viewer)),
       chat: chatStateFor(this.#moderation.chatState(), viewer),
       restricted: this.#moderation.moderationState().restricted.map(({ viewerId, restriction }) => ({ viewerId, restriction })),
     };
@@ -595,7 +596,7 @@ export class Room extends Server<Env> {
       now: Date.now(),
       you,
       room: this.#state(show),
-      messages: this.#chat.recent().map((message) => messageFor(message, peer)),
+      messages: this.#chat.recent(peer).map((message) => messageFor(message, peer)),
       chat: chatStateFor(this.#moderation.chatState(), peer),
       ...(MODERATORS.includes(peer.role) ? { moderation: this.#moderation.moderationState() } : {}),
     });

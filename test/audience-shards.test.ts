@@ -138,6 +138,27 @@ describe("audience shards", () => {
     void show;
   });
 
+  it("a sampled chat reaches a shard's viewers as the Room decided: a sample, their own lines, numbers for the rest", async () => {
+    const { show, host, viewers } = await bigShow();
+    await runInDurableObject(roomStub(show.room.id), (room: Room) => {
+      const self = room as unknown as { env: Env };
+      self.env = { ...self.env, CHAT_SAMPLE_PER_SECOND: "1" };
+    });
+    for (let line = 0; line < 3; line++) for (const [i, viewer] of viewers.entries()) viewer.send({ type: "chat", text: `line ${line} from ${i}` });
+    await until(() => host.frames.filter((frame) => frame.type === "chat").length === 12, "all 12 lines at the host");
+    const onShard = viewers[2]!;
+    const hostChats = host.frames.filter((frame) => frame.type === "chat");
+    await until(() => eventSeqs(onShard).filter((seq) => seq >= hostChats[0]!.seq).length === 12, "12 numbers on the shard");
+    const got = new Map(onShard.frames.filter((frame) => frame.type === "chat" || frame.type === "private").map((frame) => [frame.seq, frame]));
+    for (const chat of hostChats) {
+      const mine = chat.message.author === onShard.viewer.id;
+      const frame = got.get(chat.seq)!;
+      // Its own lines always; another's as the Room decided (the host sees the decision in the log's event).
+      expect(frame.type).toBe(mine || !chat.sampledOut ? "chat" : "private");
+    }
+    expect(hostChats.filter((chat) => chat.sampledOut).length).toBeGreaterThan(0);
+  });
+
   it("a shard that is evicted resumes from its last event: its viewers miss nothing and get nothing twice", async () => {
     const { show, host, viewers } = await bigShow();
     const onShard = viewers[1]!;

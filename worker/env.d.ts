@@ -26,6 +26,8 @@ declare namespace Cloudflare {
     /** Cloudflare TURN: when both are set, browsers get TURN credentials. */
     TURN_KEY_ID?: string;
     TURN_KEY_API_TOKEN?: string;
+    /** Chat messages a second viewers are shown at most (≥ 1), above which they see a fair sample (durable-objects/chat-sampling.ts); "0": never sample. */
+    CHAT_SAMPLE_PER_SECOND?: string;
   }
   interface GlobalProps {
     mainModule: typeof import("./index.ts");
