@@ -117,9 +117,7 @@ export class Room extends Server<Env> {
       broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
       viewers: (recount = false) => {
         if (recount || this.#viewerCount === null) this.#viewerCount = this.#countViewers();
-        let onShards = 0;
-        for (const link of this.#links()) onShards += link.state.viewers;
-        return this.#viewerCount + onShards;
+        return this.#viewerCount + this.#onShards();
       },
       // Re-armed after: what failed to write is retried by the alarm.
       drainSoon: () => this.ctx.waitUntil(this.#outbox.drain().then(() => this.#rearm())),
@@ -706,6 +704,7 @@ export class Room extends Server<Env> {
     for (const link of this.getConnections<ShardLink>("shard")) if (isShardLink(link.state)) yield link as Connection<ShardLink> & { state: ShardLink };
   }
 
+  /** The viewers on this room's shards, as each last said. */
   #onShards(): number {
     let count = 0;
     for (const link of this.#links()) count += link.state.viewers;
