@@ -54,21 +54,16 @@ export class Chat implements RoomFeature {
       if (wait > 0) return socket.refuse("rate_limited", "You are sending messages too fast; wait a moment.", wait);
       const name = message.name?.trim() || defaultName(socket.peer.role, show, socket.peer.viewerId);
       const sent = this.kit.commit((tx) => {
-        const at = this.kit.now();
-        const shown = this.#sampler()?.show(socket.peer.viewerId, socket.peer.role !== "viewer", at) ?? true;
-        const { message: chat } = tx.emit((seq) => ({
-          type: "chat" as const,
-          message: {
-            id: crypto.randomUUID(),
-            seq,
-            name,
-            role: socket.peer.role,
-            text,
-            at,
-            author: socket.peer.viewerId,
-          } satisfies ChatMessage,
-          ...(shown ? {} : { sampledOut: true as const }),
-        }));
+        let shown = true;
+        // The line's time is its event's in the log (one clock reading for both), and the sampler decides at it.
+        const { message: chat } = tx.emit((seq, at) => {
+          shown = this.#sampler()?.show(socket.peer.viewerId, socket.peer.role !== "viewer", at) ?? true;
+          return {
+            type: "chat" as const,
+            message: { id: crypto.randomUUID(), seq, name, role: socket.peer.role, text, at, author: socket.peer.viewerId } satisfies ChatMessage,
+            ...(shown ? {} : { sampledOut: true as const }),
+          };
+        });
         const sql = this.kit.sql;
         sql.exec(
           "INSERT INTO messages (id, seq, name, role, text, at, author, sampled_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -46,9 +46,9 @@ export interface Change {
   /**
    * Logs a public event with the next sequence number and the room clock's
    * time; every socket gets it after commit. Pass a function when the event
-   * itself must carry its number (a chat message does).
+   * itself must carry its number, or its time in the log (a chat message carries both).
    */
-  emit<E extends EventBody>(event: E | ((seq: number) => E)): E & { seq: number };
+  emit<E extends EventBody>(event: E | ((seq: number, at: number) => E)): E & { seq: number };
   /** A frame only the host's sockets get, after commit. */
   toHosts(frame: ServerMessage): void;
   /** Queues a write for D1 in this same transaction; the outbox drains it after commit, with retries. */

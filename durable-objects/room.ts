@@ -618,9 +618,10 @@ export class Room extends Server<Env> {
     const tx: Change = {
       emit: (event) => {
         const seq = headSeq(sql) + 1;
-        const body = typeof event === "function" ? event(seq) : event;
+        const at = Date.now();
+        const body = typeof event === "function" ? event(seq, at) : event;
         const logged = { ...body, seq } as RoomEvent;
-        appendEvent(sql, logged, Date.now(), by);
+        appendEvent(sql, logged, at, by);
         events.push(logged);
         return logged as never;
       },
