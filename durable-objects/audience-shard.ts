@@ -25,7 +25,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { eventFor, eventSubject } from "./event-log.ts";
-import { CLOSE, LIMITS, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
+import { CLOSE, LIMITS, parseClientMessage, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
 import { RateLimits } from "./rate-limits.ts";
 import { PEER_HEADERS } from "./room.ts";
 import type { Peer } from "./room-kit.ts";
@@ -66,7 +66,7 @@ export class AudienceShard extends DurableObject<Env> {
   #viewers: Map<WebSocket, Viewer> | null = null;
   /** The last events heard, oldest first. */
   readonly #recent: RoomEvent[] = [];
-  #sync: { seq: number; view: ViewerSync } | null = null;
+  #sync: ViewerSync | null = null;
   #syncing: Promise<ViewerSync> | null = null;
   /** The room's whole audience and hearts, as the Room last said. */
   #audience: number | null = null;
@@ -90,7 +90,7 @@ export class AudienceShard extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || role !== "viewer" || !viewerId || !roomName || !Number.isSafeInteger(index)) {
       return Response.json({ error: { code: "unauthorized", message: "Only the Worker hands sockets to a shard." } }, { status: 401 });
     }
-    if (!this.ctx.storage.kv.get("room")) this.ctx.storage.kv.put("room", { name: roomName, index });
+    if (!this.#roomAddress()) this.ctx.storage.kv.put("room", { name: roomName, index });
     const url = new URL(request.url);
     const protocol = Number(url.searchParams.get("protocol"));
     const since = Number(url.searchParams.get("since") ?? "0");
@@ -119,14 +119,13 @@ export class AudienceShard extends DurableObject<Env> {
       return send({ type: "error", seq: this.#seq, code: "invalid_message", message: "Messages must be JSON matching the room protocol; chat text is 1–280 characters." });
     }
     // A resync is answered here (the Room's rule and limit); every other frame is the Room's to decide.
-    if (raw.includes('"resync"')) {
-      const since = resyncSince(raw);
-      if (since !== null) {
-        const wait = this.#limits.take("resync", viewer.viewerId);
-        if (wait > 0) return send({ type: "error", seq: this.#seq, code: "rate_limited", message: "Resyncing too often; wait a moment.", retryAfterMs: wait });
-        this.#viewersNow().delete(ws);
-        return this.#catchUp(ws, viewer, since);
-      }
+    // (Only a frame that names it is parsed here; the Room parses the others.)
+    const resync = raw.includes('"resync"') ? parseClientMessage(raw) : null;
+    if (resync?.type === "resync") {
+      const wait = this.#limits.take("resync", viewer.viewerId);
+      if (wait > 0) return send({ type: "error", seq: this.#seq, code: "rate_limited", message: "Resyncing too often; wait a moment.", retryAfterMs: wait });
+      this.#viewersNow().delete(ws);
+      return this.#catchUp(ws, viewer, resync.since);
     }
     this.#up({ t: "frame", id: viewer.id, viewerId: viewer.viewerId, raw });
   }
@@ -184,7 +183,7 @@ export class AudienceShard extends DurableObject<Env> {
     const seq = this.#seq;
     const oldest = this.#recent[0]?.seq ?? seq + 1;
     const peer: Peer = { role: "viewer", viewerId: viewer.viewerId, protocol: viewer.protocol };
-    const known = this.#sync?.view;
+    const known = this.#sync;
     if (known && since > 0 && since <= seq && since >= oldest - 1) {
       const events = this.#recent.filter((event) => event.seq > since).map((event) => eventFor(event, peer));
       const you = { id: viewer.viewerId, role: peer.role, restriction: restrictionOf(known, viewer.viewerId) };
@@ -209,13 +208,15 @@ export class AudienceShard extends DurableObject<Env> {
 
   /** The Room's viewer view at the newest head this shard knows of, asked once for every join at that head. */
   async #viewerSync(): Promise<ViewerSync> {
-    if (this.#sync && this.#sync.seq >= this.#seq) return this.#sync.view;
-    this.#syncing ??= this.#room()
+    if (this.#sync && this.#sync.seq >= this.#seq) return this.#sync;
+    const room = this.#roomAddress();
+    if (!room) throw new Error("shard: no room yet");
+    this.#syncing ??= this.env.Room.getByName(room.name)
       .viewerSync()
       .then((answer) => {
         if ("ok" in answer) throw new Error(`shard: the room has no show (${answer.code})`);
         const view = answer as ViewerSync;
-        this.#sync = { seq: view.seq, view };
+        this.#sync = view;
         this.#reactions ??= view.room.reactions;
         return view;
       })
@@ -227,10 +228,9 @@ export class AudienceShard extends DurableObject<Env> {
 
   // ------------------------------------------------------------ the link to the Room
 
-  #room() {
-    const room = this.ctx.storage.kv.get<{ name: string; index: number }>("room");
-    if (!room) throw new Error("shard: no room yet");
-    return this.env.Room.getByName(room.name);
+  /** The room this shard serves and its index there, as the Worker said with the first viewer. */
+  #roomAddress(): { name: string; index: number } | undefined {
+    return this.ctx.storage.kv.get<{ name: string; index: number }>("room");
   }
 
   #ensureLink(): Promise<void> {
@@ -242,7 +242,7 @@ export class AudienceShard extends DurableObject<Env> {
   }
 
   async #openLink(): Promise<void> {
-    const room = this.ctx.storage.kv.get<{ name: string; index: number }>("room");
+    const room = this.#roomAddress();
     if (!room) return;
     const url = `https://room/parties/room/${encodeURIComponent(room.name)}?since=${this.#seq}&_pk=shard_${room.index}`;
     const response = await this.env.Room.getByName(room.name).fetch(url, { headers: { Upgrade: "websocket", [SHARD_HEADER]: String(room.index) } });
@@ -335,16 +335,6 @@ export class AudienceShard extends DurableObject<Env> {
       this.#report.left = [];
       this.#link.send(JSON.stringify({ t: "viewers", n: this.#viewersNow().size, joined, left } satisfies ShardFrame));
     }, REPORT_EVERY_MS);
-  }
-}
-
-/** The `since` of a resync frame, or null when the frame is not one. */
-function resyncSince(raw: string): number | null {
-  try {
-    const frame = JSON.parse(raw) as { type?: unknown; since?: unknown };
-    return frame.type === "resync" && typeof frame.since === "number" && Number.isFinite(frame.since) ? frame.since : null;
-  } catch {
-    return null;
   }
 }
 

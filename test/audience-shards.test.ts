@@ -200,6 +200,9 @@ describe("audience shards", () => {
     const replay = await back.next("replay");
     expect(replay.events.map((event: { type: string; productId?: string }) => event.productId)).toEqual([show.products[1].id]);
     expect(replay.events[0].seq).toBe(first.seq + 1);
+    // A resync on the shard is answered the same way.
+    back.send({ type: "resync", since: first.seq });
+    expect((await back.next("replay")).events.map((event: { seq: number }) => event.seq)).toEqual([first.seq + 1]);
     expect(await json(await call(`/api/rooms/${show.room.id}`))).toMatchObject({ room: { pinnedProductId: show.products[1].id } });
   });
 });
