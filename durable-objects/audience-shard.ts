@@ -25,7 +25,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { eventFor, eventSubject } from "./event-log.ts";
-import { CLOSE, LIMITS, parseClientMessage, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
+import { answerClose, CLOSE, LIMITS, parseClientMessage, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
 import { RateLimits } from "./rate-limits.ts";
 import { PEER_HEADERS } from "./room.ts";
 import type { Peer } from "./room-kit.ts";
@@ -132,12 +132,7 @@ export class AudienceShard extends DurableObject<Env> {
 
   webSocketClose(ws: WebSocket, code: number): void {
     this.#left(ws);
-    // The close handshake is answered, so the viewer's socket is released at once (a mass leave waits on nothing).
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
-    } catch {
-      // already closed
-    }
+    answerClose(ws, code);
   }
 
   webSocketError(ws: WebSocket): void {

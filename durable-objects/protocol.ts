@@ -447,6 +447,19 @@ export const CLOSE = {
   internalError: 1011,
 } as const;
 
+/**
+ * Answers a page's close handshake, so that its socket is released at once (a mass leave waits on nothing). A close
+ * without a code (a browser's plain `close()`: 1005, or a dropped one: 1006) cannot be echoed and is answered 1000;
+ * partyserver's own reply skips those codes, which left every such page waiting for a timeout.
+ */
+export function answerClose(ws: WebSocket, code: number): void {
+  try {
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+  } catch {
+    // already closed
+  }
+}
+
 function parse<T>(schema: v.GenericSchema<unknown, T>, raw: unknown, maxLength = Infinity): T | null {
   if (typeof raw !== "string" || raw.length > maxLength) return null;
   let data: unknown;

@@ -33,6 +33,7 @@ import { queueFinalization, sendFinalization } from "./recording-end.ts";
 import { pinTimes } from "./replay-facts.ts";
 import { endRehearsalWithShow, isRehearsal, sendRehearsalEnd } from "./rehearsal.ts";
 import {
+  answerClose,
   CLOSE,
   HOST_ONLY,
   MODERATION,
@@ -523,7 +524,8 @@ export class Room extends Server<Env> {
     }
   }
 
-  onClose(connection: Connection<Peer>): void {
+  onClose(connection: Connection<Peer>, code: number): void {
+    answerClose(connection, code);
     if (isShardLink(connection.state)) return this.#unlinked();
     const socket = this.#socket(connection);
     if (!socket) return;

@@ -283,6 +283,18 @@ describe("presence and reactions", () => {
     expect((await (await call(`/api/rooms/${show.room.id}`)).json() as any).room.viewers).toBe(1);
   });
 
+  it("answers a leaving page's close at once, with or without a close code (a browser's close() sends none)", async () => {
+    const show = await createShow();
+    const pages = [await open(show.room.id), await open(show.room.id), await open(show.room.id, { key: show.hostKey })];
+    for (const page of pages) await page.next("sync");
+    pages[0]!.ws.close();
+    pages[1]!.ws.close(1001, "going away");
+    pages[2]!.ws.close();
+    const timeout = new Promise((resolve) => setTimeout(() => resolve("no answer within 2 s"), 2000));
+    const answers = await Promise.all(pages.map((page) => Promise.race([page.closed, timeout])));
+    expect(answers).toEqual([{ code: 1000, reason: expect.any(String) }, { code: 1001, reason: expect.any(String) }, { code: 1000, reason: expect.any(String) }]);
+  });
+
   it("keeps the count by joins and leaves: each newcomer's sync and the room's state say it right, guests counted, the host not", async () => {
     const show = await createShow();
     const host = await open(show.room.id, { key: show.hostKey });
