@@ -10,13 +10,21 @@
  *   npm run bench:fanout                 100, 500 and 1000 viewers
  *   VIEWERS=200 ROUNDS=10 npm run bench:fanout
  *   SHARD_FROM=100000 npm run bench:fanout    every socket on the Room (no audience shards)
+ *   DIRECT=1 VIEWERS=9900 npm run bench:fanout  sockets straight to workerd's port (its own table)
+ *   BARE=0 npm run bench:fanout          without the bare Node `ws` comparator (bare-broadcast.ts)
+ *
+ * Each row is measured twice in one run: against the Room, then, with the same
+ * harness, against a bare Node `ws` broadcast server, the floor.
  *
  * Audience shards (durable-objects/shards.ts) start at the Worker's plan
  * (wrangler.toml: from 500 viewers, 2,000 per shard) unless SHARD_FROM and
  * SHARD_SIZE say otherwise; each row says how many shards the show had.
  */
 import { cpus } from "node:os";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { api, clientAddress, roomSocketUrl, startStack, workerdOf } from "../scripts/stack.ts";
 import { writeSection } from "./results.ts";
 
@@ -64,7 +72,7 @@ function cpuMs(pid: number): number {
 }
 const rssKb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
 
-async function measure(origin: string, socketOrigin: string, workerdPid: number, viewers: number) {
+async function measure(origin: string, socketOrigin: string, serverPid: number, viewers: number) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Bench shop" });
   const products = [];
   for (const title of ["A", "B"]) products.push((await api(origin, `/api/shops/${shop.id}/products`, { title, priceCents: 100 }, apiKey)).product);
@@ -86,7 +94,7 @@ async function measure(origin: string, socketOrigin: string, workerdPid: number,
     latencies[frame.type as "pin" | "chat"].push(at - start);
   };
 
-  const memoryBefore = rssKb(workerdPid);
+  const memoryBefore = rssKb(serverPid);
   // The join storm: every viewer taps the link at its own moment within stormSeconds, from its own phone (address).
   const connectStart = performance.now();
   let failed = 0;
@@ -117,11 +125,18 @@ async function measure(origin: string, socketOrigin: string, workerdPid: number,
   const sockets = opened.filter((ws): ws is WebSocket => ws !== null);
   const connectMs = performance.now() - connectStart;
   if (failures.size) console.log("failed joins:", Object.fromEntries(failures));
-  const memoryPerSocketKb = (rssKb(workerdPid) - memoryBefore) / Math.max(1, sockets.length);
+  const memoryPerSocketKb = (rssKb(serverPid) - memoryBefore) / Math.max(1, sockets.length);
   const host = await openSocket(await roomSocketUrl(origin, room.id, hostKey), () => {});
 
+  // The server's CPU while the sockets are open and nothing happens (keep-alives, timers), to take out of the rounds'.
+  const idleMs = 3000;
+  const idleBefore = cpuMs(serverPid);
+  await new Promise((r) => setTimeout(r, idleMs));
+  const idleCpuPerMs = (cpuMs(serverPid) - idleBefore) / idleMs;
+
   let seq = 0;
-  const cpuBefore = cpuMs(workerdPid);
+  const cpuBefore = cpuMs(serverPid);
+  const roundsStart = performance.now();
   for (let round = 0; round < rounds; round++) {
     const before = latencies.pin.length + latencies.chat.length;
     seq += 1;
@@ -139,8 +154,9 @@ async function measure(origin: string, socketOrigin: string, workerdPid: number,
     }
     missing += before + 2 * sockets.length - (latencies.pin.length + latencies.chat.length);
   }
-  // The runtime's CPU over the rounds (the HTTP pin and the idle seconds included), per event and socket.
-  const cpuPerEventSocketUs = ((cpuMs(workerdPid) - cpuBefore) * 1000) / (2 * rounds * Math.max(1, sockets.length));
+  // The server's CPU over the rounds, less what it spends idle over as long (the HTTP pins stay in), per event and socket.
+  const roundsCpu = cpuMs(serverPid) - cpuBefore - idleCpuPerMs * (performance.now() - roundsStart);
+  const cpuPerEventSocketUs = (Math.max(0, roundsCpu) * 1000) / (2 * rounds * Math.max(1, sockets.length));
 
   // The mass leave: every viewer closes at once; each socket is released when its close handshake is answered.
   const leaveStart = performance.now();
@@ -171,38 +187,60 @@ async function measure(origin: string, socketOrigin: string, workerdPid: number,
   };
 }
 
+type Result = Awaited<ReturnType<typeof measure>>;
+const log = (label: string, r: Result) =>
+  console.log(
+    `${label}, ${r.viewers} viewers: pin p50 ${r.pin.p50.toFixed(1)} ms p99 ${r.pin.p99.toFixed(1)} ms max ${r.pin.max.toFixed(1)} ms; ` +
+      `chat p50 ${r.chat.p50.toFixed(1)} ms p99 ${r.chat.p99.toFixed(1)} ms; missing ${r.missing}, duplicates ${r.duplicates}; ` +
+      `storm ${r.connectMs.toFixed(0)} ms (${r.retries} retries, ${r.failed} failed); ${r.cpuPerEventSocketUs.toFixed(1)} µs CPU per event per socket; ` +
+      `${r.memoryPerSocketKb.toFixed(0)} KB per socket; leave ${r.leaveMs.toFixed(0)} ms (${r.unreleased} unreleased)`,
+  );
+
+/** The comparator (bare-broadcast.ts) in a process of its own, as workerd is: its port and its process id. */
+async function startBare(): Promise<{ origin: string; pid: number; stop(): void }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "bare-broadcast.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = (await once(child.stdout!, "data")) as [Buffer];
+  const { port } = JSON.parse(String(line).split("\n")[0]!) as { port: number };
+  return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill("SIGKILL") };
+}
+
 const stack = await startStack({ vars: plan });
-const results = [];
+// BARE=0 leaves the bare `ws` server out.
+const bare = process.env.BARE === "0" ? null : await startBare();
+const results: Array<{ room: Result; bare: Result | null }> = [];
 try {
   // DIRECT=1: the sockets go straight to workerd's port, past wrangler's dev proxy (the API calls still use the proxy).
   const runtime = await workerdOf(stack);
   const socketOrigin = process.env.DIRECT ? runtime.origin : stack.origin;
   for (const viewers of viewerCounts) {
-    const result = await measure(stack.origin, socketOrigin, runtime.pid, viewers);
-    results.push(result);
-    console.log(
-      `${viewers} viewers: pin p50 ${result.pin.p50.toFixed(1)} ms p99 ${result.pin.p99.toFixed(1)} ms max ${result.pin.max.toFixed(1)} ms; ` +
-        `chat p50 ${result.chat.p50.toFixed(1)} ms p99 ${result.chat.p99.toFixed(1)} ms; missing ${result.missing}, duplicates ${result.duplicates}; ` +
-        `storm ${result.connectMs.toFixed(0)} ms (${result.retries} retries, ${result.failed} failed); ${result.cpuPerEventSocketUs.toFixed(1)} µs CPU per event per socket; ` +
-        `${result.memoryPerSocketKb.toFixed(0)} KB per socket; leave ${result.leaveMs.toFixed(0)} ms (${result.unreleased} unreleased)`,
-    );
+    const room = await measure(stack.origin, socketOrigin, runtime.pid, viewers);
+    log("room", room);
+    // The same harness against the bare server, once the room's sockets are closed (the open-files limit).
+    const floor = bare && (await measure(bare.origin, bare.origin, bare.pid, viewers));
+    if (floor) log("bare ws", floor);
+    results.push({ room, bare: floor });
   }
 } finally {
+  bare?.stop();
   await stack.stop();
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+const row = (what: string, r: Result, ratio: string) =>
+  `| ${r.viewers} | ${what} | ${ms(r.pin.p50)} | ${ms(r.pin.p99)} | ${ratio} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${r.missing} / ${r.duplicates} | ` +
+  `${(r.connectMs / 1000).toFixed(1)} s | ${r.retries} / ${r.failed} | ${r.cpuPerEventSocketUs.toFixed(1)} µs | ${r.memoryPerSocketKb.toFixed(0)} KB | ${(r.leaveMs / 1000).toFixed(1)} s${r.unreleased ? ` (${r.unreleased} not)` : ""} |`;
 const table = [
-  "| viewers | shards | pin p50 | pin p99 | pin max | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | retried / failed | CPU per event per socket | memory per socket | mass leave: all released in |",
-  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ...results.map((r) =>
-    `| ${r.viewers} | ${shardsFor(r.viewers)} | ${ms(r.pin.p50)} | ${ms(r.pin.p99)} | ${ms(r.pin.max)} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${r.missing} / ${r.duplicates} | ` +
-    `${(r.connectMs / 1000).toFixed(1)} s | ${r.retries} / ${r.failed} | ${r.cpuPerEventSocketUs.toFixed(1)} µs | ${r.memoryPerSocketKb.toFixed(0)} KB | ${(r.leaveMs / 1000).toFixed(1)} s${r.unreleased ? ` (${r.unreleased} not)` : ""} |`,
-  ),
+  "| viewers | server | pin p50 | pin p99 | pin p99 ÷ bare `ws` | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | retried / failed | CPU per event per socket | memory per socket | mass leave: all released in |",
+  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...results.flatMap(({ room, bare }) => [
+    row(`Room, ${shardsFor(room.viewers)} shards`, room, bare ? `×${(room.pin.p99 / bare.pin.p99).toFixed(1)}` : "—"),
+    ...(bare ? [row("bare Node `ws`", bare, "×1.0")] : []),
+  ]),
 ].join("\n");
+// The sockets through wrangler dev's port and straight to workerd's are two tables (the open-files limit: README).
 writeSection(
-  "fanout",
-  `## Fan-out: host action → every viewer (\`npm run bench:fanout\`)
+  process.env.DIRECT ? "fanout-direct" : "fanout",
+  `## Fan-out: host action → every viewer (\`${process.env.DIRECT ? "DIRECT=1 " : ""}npm run bench:fanout\`)
 
 Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${cpus().length} cores, ${cpus()[0]?.model.trim()}), \`wrangler dev\` (workerd) on loopback,
 one room, ${rounds} rounds per row. *pin*: \`POST /api/rooms/{id}/pin\` sent → \`pin\` frame received by each viewer.
@@ -213,8 +251,12 @@ Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{
 is from the first arrival to the last socket's first frame; a socket that fails tries again with a fresh ticket after
 a second, as the page does (*retried*), up to ${JOIN_ATTEMPTS} times (*failed*: never synced). *shards*: the
 show's audience shards (the Room keeps the first ${planOf().from} viewers, each shard ${planOf().size}); 0 is every socket on the
-Room. *CPU per event per socket*: workerd's CPU time over the rounds (the HTTP pins and the pauses included) over
-events × sockets. *memory per socket*: workerd's resident memory after the storm less before, over the sockets.
+Room. *bare Node \`ws\`*: the same harness, in the same run, against bench/bare-broadcast.ts, a Node \`ws\` server that only
+hands out tickets and sends each pin and chat line, serialized once, to every socket (no storage, limits or checks):
+the floor. *CPU per event per socket*: the server's CPU time over the rounds less its idle CPU over as long (measured
+just before, the sockets open), over events × sockets; the HTTP pins stay in. *memory per socket*: the server's resident
+memory after the storm less before, over the sockets. \`wrangler dev\` runs without its local trace collector
+(\`X_LOCAL_OBSERVABILITY=false\`, scripts/stack.ts), which Cloudflare does not run in a request's path.
 *mass leave*: every viewer closes at once; released when its close handshake is answered (30 s at most).
 Sockets ${process.env.DIRECT ? "went straight to workerd's port (past the dev proxy; the API calls did not)" : "went through `wrangler dev`'s port"}.
 

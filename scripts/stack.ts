@@ -28,6 +28,10 @@ const env = {
   PATH: `${resolve(root, "node_modules/.bin")}${delimiter}${process.env.PATH ?? ""}`,
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  // wrangler dev's local trace collector (a tail event for every request and socket message, for its logs view): it
+  // more than doubled the runtime's CPU per request (a 404: 5.8 ms with it, 2.4 ms without; bench/RESULTS.md), which
+  // Cloudflare does not spend in a request's path. `npm start` keeps it; tests and benchmarks run without.
+  X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
   NO_COLOR: "1",
 };
 
