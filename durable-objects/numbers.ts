@@ -11,6 +11,7 @@
 import { countShow, type Action, type ShowNumbers } from "./numbers-count.ts";
 import { enqueue, type TopicWriter } from "./outbox.ts";
 import { statusTimes } from "./event-log.ts";
+import { isShardLink } from "./shards.ts";
 import type { Handlers, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
 import { showRow } from "./show.ts";
 
@@ -44,9 +45,20 @@ export const numbersSchema: RoomFeature["schema"] = {
          key TEXT PRIMARY KEY,
          row TEXT NOT NULL
        );`,
+  // Which audience shard a visit's socket is on (null: the Room's own): a shard's viewers are not the Room's sockets.
+  15: `ALTER TABLE numbers_visits ADD COLUMN shard INTEGER;`,
 };
 
 const MINUTE = 60_000;
+
+/**
+ * Who is watching, for closing visits whose close was lost: the Room's own open sockets with a tag, and how many
+ * viewers a shard holds as it last said (null while that is not known: its visits are left as they are).
+ */
+export interface Watching {
+  connected(tag: string): number;
+  onShard(shard: number): number | null;
+}
 
 export class Numbers implements RoomFeature {
   readonly schema = numbersSchema;
@@ -65,7 +77,7 @@ export class Numbers implements RoomFeature {
 
   constructor(
     private readonly kit: RoomKit,
-    private readonly connected: (tag: string) => number,
+    private readonly watching: Watching,
   ) {}
 
   /**
@@ -131,7 +143,7 @@ export class Numbers implements RoomFeature {
     if (socket.peer.role !== "viewer") return;
     this.kit.commit((tx) => {
       const first = !this.#watching();
-      this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at) VALUES (?, ?)", socket.peer.viewerId, this.kit.now());
+      this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at, shard) VALUES (?, ?, ?)", socket.peer.viewerId, this.kit.now(), shardOf(socket));
       // The first viewer of a live show starts the minute's clock (the others find it running).
       if (first) tx.rearm();
     });
@@ -142,8 +154,8 @@ export class Numbers implements RoomFeature {
     // One of the viewer's open visits ends (two tabs are two visits; the count unites them).
     this.kit.commit(() =>
       this.kit.sql.exec(
-        "UPDATE numbers_visits SET left_at = ? WHERE id = (SELECT max(id) FROM numbers_visits WHERE viewer_id = ? AND left_at IS NULL)",
-        this.kit.now(), socket.peer.viewerId,
+        "UPDATE numbers_visits SET left_at = ? WHERE id = (SELECT max(id) FROM numbers_visits WHERE viewer_id = ? AND shard IS ? AND left_at IS NULL)",
+        this.kit.now(), socket.peer.viewerId, shardOf(socket),
       ),
     );
   }
@@ -182,17 +194,24 @@ export class Numbers implements RoomFeature {
     return { ...numbers, queued };
   }
 
-  /** After a crash, sockets that were open are gone without a close: their visits end now. */
+  /**
+   * Visits whose socket is gone without its close being seen (a crash, a lost close): on the Room, a viewer's visits
+   * beyond its open sockets; on a shard, beyond the count the shard last reported, oldest first (a viewer of a shard
+   * that died with its sockets left before anyone who joined it since).
+   */
   #closeLostVisits(): void {
-    const open = this.kit.sql.exec<{ viewer_id: string; n: number }>("SELECT viewer_id, count(*) AS n FROM numbers_visits WHERE left_at IS NULL GROUP BY viewer_id").toArray();
-    for (const { viewer_id, n } of open) {
-      const extra = n - this.connected(`viewer:${viewer_id}`);
-      if (extra > 0) {
-        this.kit.sql.exec(
-          "UPDATE numbers_visits SET left_at = ? WHERE id IN (SELECT id FROM numbers_visits WHERE viewer_id = ? AND left_at IS NULL ORDER BY id LIMIT ?)",
-          this.kit.now(), viewer_id, extra,
-        );
-      }
+    const sql = this.kit.sql;
+    const close = (where: string, limit: number, ...values: Array<string | number>) =>
+      sql.exec(`UPDATE numbers_visits SET left_at = ? WHERE id IN (SELECT id FROM numbers_visits WHERE left_at IS NULL AND ${where} ORDER BY id LIMIT ?)`, this.kit.now(), ...values, limit);
+    const here = sql.exec<{ viewer_id: string; n: number }>("SELECT viewer_id, count(*) AS n FROM numbers_visits WHERE left_at IS NULL AND shard IS NULL GROUP BY viewer_id").toArray();
+    for (const { viewer_id, n } of here) {
+      const extra = n - this.watching.connected(`viewer:${viewer_id}`);
+      if (extra > 0) close("shard IS NULL AND viewer_id = ?", extra, viewer_id);
+    }
+    const onShards = sql.exec<{ shard: number; n: number }>("SELECT shard, count(*) AS n FROM numbers_visits WHERE left_at IS NULL AND shard IS NOT NULL GROUP BY shard").toArray();
+    for (const { shard, n } of onShards) {
+      const reported = this.watching.onShard(shard);
+      if (reported !== null && n > reported) close("shard = ?", n - reported, shard);
     }
   }
 
@@ -294,3 +313,6 @@ export const writeNumbers: TopicWriter = async ({ db, show }, entries) => {
     }
   });
 };
+
+/** The shard a socket is on (its connection is that shard's link), or null: the Room's own. */
+const shardOf = (socket: Socket): number | null => (isShardLink(socket.connection.state) ? socket.connection.state.shard : null);

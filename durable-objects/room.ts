@@ -63,7 +63,7 @@ import { productList, Show, showRow, type RoomSetup, type ShowEdit, type ShowRow
 import { isPublisher, onStage, publisherTag, sessionRole, stageTracks, Stage, type PublishedTrack } from "./stage.ts";
 import { Tickets } from "./tickets.ts";
 import type { ViewerSync } from "./audience-shard.ts";
-import { isShardLink, parseShardFrame, planFromEnv, SHARD_HEADER, ShardPlacement, type RoomToShard, type ShardLink, type ShardPlan } from "./shards.ts";
+import { isShardLink, parseShardFrame, planFromEnv, SHARD_HEADER, SHARD_LOST_MS, ShardPlacement, type RoomToShard, type ShardLink, type ShardPlan } from "./shards.ts";
 
 export type { RoomSetup };
 
@@ -103,6 +103,8 @@ export class Room extends Server<Env> {
   #viewerCount: number | null = null;
   readonly #audience: Audience;
   readonly #placement = new ShardPlacement();
+  /** Since when each shard's link is gone (in memory), for the numbers' visits of its viewers (#onShard). */
+  readonly #unlinkedAt = new Map<number, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -145,7 +147,7 @@ export class Room extends Server<Env> {
     this.#show.onEnd.push((tx) => queueWebhook(tx, sql, "show.ended", showData(sql), this.#kit.now()));
     const reminders = (this.#reminders = new Reminders(this.#kit));
     this.#show.onChange.push((tx) => reminders.onShowChange(tx));
-    this.#numbers = new Numbers(this.#kit, (tag) => this.#countOpen(tag));
+    this.#numbers = new Numbers(this.#kit, { connected: (tag) => this.#countOpen(tag), onShard: (shard) => this.#onShard(shard) });
     this.#customEvents = new CustomEvents(this.#kit, this.#limits);
     this.#streams = new EventStreams(ctx.storage.sql);
     const log: RoomFeature = { schema: eventLogSchema };
@@ -526,7 +528,7 @@ export class Room extends Server<Env> {
 
   onClose(connection: Connection<Peer>, code: number): void {
     answerClose(connection, code);
-    if (isShardLink(connection.state)) return this.#unlinked();
+    if (isShardLink(connection.state)) return this.#unlinked(connection.state);
     const socket = this.#socket(connection);
     if (!socket) return;
     if (this.#viewerCount !== null && countsAsViewer(socket.peer.role)) this.#viewerCount = Math.max(0, this.#viewerCount - 1);
@@ -714,6 +716,23 @@ export class Room extends Server<Env> {
     return count;
   }
 
+  /**
+   * How many viewers a shard holds, as it last said on its link; null while that is not known: its link is new, or
+   * gone for less than the plan's `lostMs` (it comes back). A shard gone for longer died with its viewers' sockets: 0.
+   */
+  #onShard(shard: number): number | null {
+    for (const link of this.getConnections<ShardLink>(`shard:${shard}`)) {
+      if (!isShardLink(link.state)) continue;
+      this.#unlinkedAt.delete(shard);
+      return link.state.reported ? link.state.viewers : null;
+    }
+    const now = Date.now();
+    // Since this object started, if it never saw the link close (it was evicted meanwhile): the wait starts again.
+    const since = this.#unlinkedAt.get(shard) ?? now;
+    this.#unlinkedAt.set(shard, since);
+    return now - since >= (this.#plan().lostMs ?? SHARD_LOST_MS) ? 0 : null;
+  }
+
   /** A shard opened its link: it hears the log's head, then every event after its `since` (none for a new shard), then live ones. */
   #linked(link: Connection<ShardLink>, shard: number, since: number): void {
     // Another link of the same shard (it restarted before this room saw the old one close) is the old one.
@@ -732,7 +751,8 @@ export class Room extends Server<Env> {
   }
 
   /** A shard's link closed: its count leaves the presence (the shard opens its link again while it has viewers). */
-  #unlinked(): void {
+  #unlinked(link: ShardLink): void {
+    this.#unlinkedAt.set(link.shard, Date.now());
     this.#audience.onLeave();
   }
 
@@ -744,7 +764,7 @@ export class Room extends Server<Env> {
     const socketFor = (id: string, viewerId: string) =>
       this.#socketOf(link, { role: "viewer", viewerId }, (message) => link.send(JSON.stringify({ to: id, frame: message } satisfies RoomToShard)));
     if (frame.t === "frame") return this.#handle(socketFor(frame.id, frame.viewerId), frame.raw);
-    link.setState({ shard, viewers: frame.n });
+    link.setState({ shard, viewers: frame.n, reported: true });
     this.#placement.reported(shard, frame.joined.length);
     for (const viewer of frame.joined) for (const feature of this.#features) feature.onJoin?.(socketFor(viewer.id, viewer.viewerId));
     for (const viewer of frame.left) for (const feature of this.#features) feature.onLeave?.(socketFor(viewer.id, viewer.viewerId));

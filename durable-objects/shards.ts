@@ -28,8 +28,13 @@ export const SHARD_HEADER = "x-room-shard";
 /** The header with which the Worker tells a shard whose room it serves. */
 export const SHARD_ROOM_HEADER = "x-room-name";
 
-/** When shards start (viewers connected to the Room itself) and how many sockets each holds. */
-export type ShardPlan = { from: number; size: number };
+/**
+ * When shards start (viewers connected to the Room itself) and how many sockets each holds. `lostMs`: how long a
+ * shard may be without its link before the viewers it last reported count as gone (it died with their sockets); a
+ * live shard links again within a second, and its alarm checks the link every 10 s while it has viewers.
+ */
+export type ShardPlan = { from: number; size: number; lostMs?: number };
+export const SHARD_LOST_MS = 60_000;
 export const DEFAULT_PLAN: ShardPlan = { from: 500, size: 2000 };
 
 /** The plan from the Worker's vars (AUDIENCE_SHARD_FROM, AUDIENCE_SHARD_SIZE); a missing or bad value keeps the default. */
@@ -44,8 +49,11 @@ export function planFromEnv(env: { AUDIENCE_SHARD_FROM?: string; AUDIENCE_SHARD_
 /** The Durable Object name of a room's shard `index`. */
 export const shardName = (roomName: string, index: number) => `${roomName}/audience-${index}`;
 
-/** A shard's link as the Room keeps it (the connection's state, which outlives hibernation). */
-export type ShardLink = { shard: number; viewers: number };
+/**
+ * A shard's link as the Room keeps it (the connection's state, which outlives hibernation): its shard, and the count
+ * the shard last reported (`reported` once it has, on this link).
+ */
+export type ShardLink = { shard: number; viewers: number; reported?: true };
 export const isShardLink = (state: unknown): state is ShardLink => typeof state === "object" && state !== null && "shard" in state;
 
 const connectionId = v.pipe(v.string(), v.regex(/^c_[0-9A-Za-z]{16}$/));

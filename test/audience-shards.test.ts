@@ -188,6 +188,31 @@ describe("audience shards", () => {
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
   });
 
+  it("the show's numbers keep a shard viewer's visit while it watches, close it when it leaves, and when its shard is gone", async () => {
+    const { show, host, viewers } = await bigShow();
+    const room = roomStub(show.room.id);
+    const openVisits = () =>
+      runInDurableObject(room, (_room: Room, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM numbers_visits WHERE left_at IS NULL").one().n);
+    await presence(host, 4);
+    // A count (the numbers close visits whose socket is gone): the shards' three viewers are watching, not gone.
+    await room.countNumbers();
+    expect(await openVisits()).toBe(4);
+    viewers[2]!.ws.close(1000, "bye");
+    await presence(host, 3);
+    await room.countNumbers();
+    expect(await openVisits()).toBe(3);
+    // Shard 1's link is gone (its viewers' sockets with it, say): within its plan's lostMs it may come back, so its
+    // viewer still counts; once that is over, its viewer has left.
+    await room.planAudience({ from: 1, size: 2, lostMs: 300 });
+    await runInDurableObject(room, (_room: Room, state) => state.getWebSockets("shard:1")[0]!.close(1012, "gone"));
+    await until(async () => (await runInDurableObject(room, (_room: Room, state) => state.getWebSockets("shard:1").length)) === 0, "the link closed");
+    await room.countNumbers();
+    expect(await openVisits()).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await room.countNumbers();
+    expect(await openVisits()).toBe(2);
+  });
+
   it("a viewer that reconnects to its shard with `since` gets exactly the events it missed", async () => {
     const { show, host, viewers } = await bigShow();
     const pin = (productId: string | null) => host.send({ type: "pin", productId });

@@ -482,7 +482,7 @@ describe("a room created before variants", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(14);
+      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(15);
       const product = room.getState()!.products[0]!;
       expect(product).toMatchObject({ id: "p_BeforeVariants01", left: 4, imageUrl: "https://example.com/o.jpg", optionNames: [], variants: [], photos: [] });
       expect(room.getState()!.deal).toMatchObject({ id: "d_old", variantId: null });

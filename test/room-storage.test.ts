@@ -60,7 +60,7 @@ describe("storage migrations", () => {
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(14);
+      expect(sql.exec("SELECT version FROM schema_version").one().version).toBe(15);
       // Version 3: stage tracks can be turned off (camera off); an old room's tracks are on.
       expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('stage_tracks')").toArray().map((r) => r.name)).toContain("paused");
       expect(history(sql).map((e) => [e.seq, e.event.type, e.at])).toEqual([[1, "chat", at], [2, "pin", null]]);
@@ -112,7 +112,7 @@ describe("storage migrations", () => {
     });
     await evictDurableObject(stub);
     await runInDurableObject(stub, (room: Room, state) => {
-      expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(14);
+      expect(state.storage.sql.exec("SELECT version FROM schema_version").one().version).toBe(15);
       expect(room.redeemTicket("ticket-hash")).toEqual({ role: "viewer", viewerId: "v_0000000000000001", shard: null });
       room.issueTicket("moderator-ticket", { role: "moderator", viewerId: "v_0000000000000002" });
       expect(room.redeemTicket("moderator-ticket")).toEqual({ role: "moderator", viewerId: "v_0000000000000002", shard: null });
@@ -124,7 +124,7 @@ describe("storage migrations", () => {
   it("a new room is created at the latest version", async () => {
     const show = await createShow();
     const version = await runInDurableObject(env.Room.getByName(show.room.id), (_room, state) => state.storage.sql.exec("SELECT version FROM schema_version").one().version);
-    expect(version).toBe(14);
+    expect(version).toBe(15);
   });
 });
 
