@@ -63,6 +63,29 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const stormSeconds = Number(process.env.STORM_SECONDS ?? 10);
 /** A viewer whose socket fails (its ticket expired in the queue, say) tries again, as the page does, this many times in all. */
 const JOIN_ATTEMPTS = 5;
+/**
+ * The harness asks for at most this many tickets at once, over kept-alive connections: each open connection costs
+ * workerd 2 of the machine's 20,000 open files (the dev proxy 4), and 9,900 sockets leave it ~100 to spare. Phones
+ * would each bring their own; here the tickets queue in the harness instead of in workerd, and the storm's
+ * *all synced in* still counts from the first arrival.
+ */
+const TICKETS_IN_FLIGHT = 16;
+
+/** Runs at most `n` of the tasks given to it at once, the others in turn. */
+function limit(n: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    while (running >= n) await new Promise<void>((r) => waiting.push(r));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
 
 /** User and system CPU time of a process so far, in ms (/proc/{pid}/stat: utime and stime, in clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -72,7 +95,15 @@ function cpuMs(pid: number): number {
 }
 const rssKb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
 
-async function measure(origin: string, socketOrigin: string, serverPid: number, viewers: number) {
+/** Where a run's calls go: the API (host, pins), the viewers' tickets, their sockets; and the server's process. */
+interface Target {
+  api: string;
+  tickets: string;
+  sockets: string;
+  pid: number;
+}
+
+async function measure({ api: origin, tickets, sockets: socketOrigin, pid: serverPid }: Target, viewers: number) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Bench shop" });
   const products = [];
   for (const title of ["A", "B"]) products.push((await api(origin, `/api/shops/${shop.id}/products`, { title, priceCents: 100 }, apiKey)).product);
@@ -100,13 +131,15 @@ async function measure(origin: string, socketOrigin: string, serverPid: number, 
   let failed = 0;
   let retries = 0;
   const failures = new Map<string, number>();
+  const ticketing = limit(TICKETS_IN_FLIGHT);
   const opened = await Promise.all(
     Array.from({ length: viewers }, async (_, i) => {
       await new Promise((r) => setTimeout(r, (i * stormSeconds * 1000) / viewers));
       // As a page does: a refused or failed socket tries again with a fresh ticket after a second (its reconnect backoff).
       for (let attempt = 1; ; attempt++) {
         try {
-          const url = (await roomSocketUrl(origin, room.id, undefined, clientAddress(i))).replace(origin.replace("http", "ws"), socketOrigin.replace("http", "ws"));
+          const ticketUrl = await ticketing(() => roomSocketUrl(tickets, room.id, undefined, clientAddress(i)));
+          const url = ticketUrl.replace(tickets.replace("http", "ws"), socketOrigin.replace("http", "ws"));
           return await openSocket(url, onFrame(i));
         } catch (error) {
           if (attempt < JOIN_ATTEMPTS) {
@@ -209,14 +242,15 @@ const stack = await startStack({ vars: plan });
 const bare = process.env.BARE === "0" ? null : await startBare();
 const results: Array<{ room: Result; bare: Result | null }> = [];
 try {
-  // DIRECT=1: the sockets go straight to workerd's port, past wrangler's dev proxy (the API calls still use the proxy).
+  // The tickets go straight to workerd's port: the dev proxy's open files are the sockets' (4 each). DIRECT=1: the
+  // sockets too; the host's API calls go through the proxy.
   const runtime = await workerdOf(stack);
-  const socketOrigin = process.env.DIRECT ? runtime.origin : stack.origin;
+  const target: Target = { api: stack.origin, tickets: runtime.origin, sockets: process.env.DIRECT ? runtime.origin : stack.origin, pid: runtime.pid };
   for (const viewers of viewerCounts) {
-    const room = await measure(stack.origin, socketOrigin, runtime.pid, viewers);
+    const room = await measure(target, viewers);
     log("room", room);
     // The same harness against the bare server, once the room's sockets are closed (the open-files limit).
-    const floor = bare && (await measure(bare.origin, bare.origin, bare.pid, viewers));
+    const floor = bare && (await measure({ api: bare.origin, tickets: bare.origin, sockets: bare.origin, pid: bare.pid }, viewers));
     if (floor) log("bare ws", floor);
     results.push({ room, bare: floor });
   }
@@ -233,7 +267,7 @@ const table = [
   "| viewers | server | pin p50 | pin p99 | pin p99 ÷ bare `ws` | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | retried / failed | CPU per event per socket | memory per socket | mass leave: all released in |",
   "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...results.flatMap(({ room, bare }) => [
-    row(`Room, ${shardsFor(room.viewers)} shards`, room, bare ? `×${(room.pin.p99 / bare.pin.p99).toFixed(1)}` : "—"),
+    row(`Room, ${shardsFor(room.viewers)} shard${shardsFor(room.viewers) === 1 ? "" : "s"}`, room, bare ? `×${(room.pin.p99 / bare.pin.p99).toFixed(1)}` : "—"),
     ...(bare ? [row("bare Node `ws`", bare, "×1.0")] : []),
   ]),
 ].join("\n");
@@ -246,7 +280,9 @@ Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${c
 one room, ${rounds} rounds per row. *pin*: \`POST /api/rooms/{id}/pin\` sent → \`pin\` frame received by each viewer.
 *chat*: host socket sends → \`chat\` frame received by each viewer. The viewers are Node WebSocket clients in one
 process on the same 2 cores as workerd, so the figures include client-side queueing; goal: every viewer within 1 s.
-Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{id}/tickets\`), then the socket.
+Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{id}/tickets\`), then the socket; the
+tickets go straight to workerd's port, at most ${TICKETS_IN_FLIGHT} at once over kept-alive connections (open files: each
+connection costs workerd 2 and the dev proxy 4, of 20,000 a process).
 *join storm*: the viewers' arrivals are spread evenly over ${stormSeconds} s, each from its own address; *all synced in*
 is from the first arrival to the last socket's first frame; a socket that fails tries again with a fresh ticket after
 a second, as the page does (*retried*), up to ${JOIN_ATTEMPTS} times (*failed*: never synced). *shards*: the

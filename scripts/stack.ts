@@ -195,7 +195,6 @@ export function latestEmail(origin: string, to: string, options: { since?: numbe
   return latestEmailTo(origin, to, options);
 }
 
-/** The WebSocket URL of a room for a new socket: a fresh single-use ticket, traded for the key (if any) as a page does. */
 /**
  * The runtime behind a stack's `wrangler dev`: workerd's own port (past the dev proxy, which holds 4 files per
  * socket to workerd's 2, so that ~4,900 sockets fit through it and ~9,900 straight to workerd under 20,000 open
@@ -235,6 +234,7 @@ function descendsFrom(pid: number, ancestor: number): boolean {
   return false;
 }
 
+/** The WebSocket URL of a room for a new socket: a fresh single-use ticket, traded for the key (if any) as a page does. */
 export async function roomSocketUrl(origin: string, roomId: string, key?: string, address?: string): Promise<string> {
   const { ticket } = await api(origin, `/api/rooms/${roomId}/tickets`, {}, key, address);
   return `${origin.replace("http", "ws")}/parties/room/${roomId}?ticket=${ticket}`;
