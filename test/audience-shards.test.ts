@@ -4,7 +4,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Room } from "../durable-objects/room.ts";
-import { shardName } from "../durable-objects/shards.ts";
+import { SHARD_HEADER, shardName } from "../durable-objects/shards.ts";
 import { call, counters, createShow, json, open, warmUp, type TestSocket } from "./helpers.ts";
 
 const roomStub = (roomId: string) => env.Room.getByName(roomId);
@@ -211,6 +211,26 @@ describe("audience shards", () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     await room.countNumbers();
     expect(await openVisits()).toBe(2);
+  });
+
+  it("a big audience is told its count less often: no more than ~2,000 presence frames a second in all", async () => {
+    const show = await createShow();
+    const host = await open(show.room.id, { key: show.hostKey });
+    await host.next("sync");
+    // A shard's link, as a shard opens it, reporting an audience of thousands that grows every 100 ms (a join storm).
+    const res = await roomStub(show.room.id).fetch(`https://room/parties/room/${show.room.id}?since=0&_pk=shard_0`, { headers: { Upgrade: "websocket", [SHARD_HEADER]: "0" } });
+    const link = res.webSocket!;
+    link.accept();
+    const start = Date.now();
+    for (let i = 0; Date.now() - start < 3000; i++) {
+      link.send(JSON.stringify({ t: "viewers", n: 4000 + i, joined: [], left: [] }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // 4,000 viewers: one count every 2 s (every half second, 6 in these 3 s, would be 8,000 frames a second).
+    const counts = host.frames.filter((frame) => frame.type === "presence" && frame.viewers >= 4000);
+    expect(counts.length).toBeGreaterThanOrEqual(1);
+    expect(counts.length).toBeLessThanOrEqual(2);
+    link.close(1000, "done");
   });
 
   it("a viewer that reconnects to its shard with `since` gets exactly the events it missed", async () => {
