@@ -21,7 +21,7 @@ const HEARTS_EVERY_MS = 200;
  * display does ("4,900", "12K", "1.2万"); in a join storm of 5,000 viewers, a presence frame to each of them twice a
  * second took a fifth of the room's time (bench/RESULTS.md).
  */
-export const presenceEveryMs = (viewers: number): number => Math.min(5000, Math.max(500, viewers / 2));
+const presenceEveryMs = (viewers: number): number => Math.min(5000, Math.max(500, viewers / 2));
 
 export const audienceSchema: RoomFeature["schema"] = {
   2: `CREATE TABLE IF NOT EXISTS tallies (
