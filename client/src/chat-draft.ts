@@ -17,19 +17,23 @@ type Refused = Extract<ChatReply, { ok: false }> & { until: number };
 
 export type ChatDraft = ReturnType<typeof useChatDraft>;
 
+/** Renders again when the seconds digit of `leftMs` (a wait, counting down) next changes, and once more at zero. */
+export function useSecondsLeft(leftMs: number): void {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (leftMs <= 0) return;
+    const timer = setTimeout(() => tick((n) => n + 1), leftMs % 1000 || 1000);
+    return () => clearTimeout(timer);
+  });
+}
+
 export function useChatDraft(send: (text: string, name?: string) => Promise<ChatReply> | null) {
   const [text, setText] = useState("");
   const [sending, setSending] = useState(false);
   const [refused, setRefused] = useState<Refused | null>(null);
-  const [, tick] = useState(0);
 
   const waitMs = refused ? refused.until - Date.now() : 0;
-  useEffect(() => {
-    if (waitMs <= 0) return;
-    // The next time the seconds digit changes, and once more at zero.
-    const timer = setTimeout(() => tick((n) => n + 1), waitMs % 1000 || 1000);
-    return () => clearTimeout(timer);
-  });
+  useSecondsLeft(waitMs);
 
   const length = text.trim().length;
   const overBy = length - LIMITS.chatText;

@@ -44,7 +44,7 @@ export function section<const En extends Record<string, string>>(
   return { en, "zh-CN": zhCN };
 }
 
-/** Words more than one page uses: connection, roles, copy, errors, stock. */
+/** Words more than one page uses: connection, roles, errors, stock (the copy button has its own, components/CopyButton.tsx). */
 export const commonText = /* @__PURE__ */ section(
   {
     langSwitch: "中文",
@@ -57,9 +57,6 @@ export const commonText = /* @__PURE__ */ section(
     roleModerator: "Mod",
     anonymous: "Viewer",
     close: "Close",
-    copy: "Copy",
-    copied: "Copied!",
-    copyFailed: "Couldn't copy. Select the link and copy it by hand.",
     errorRateLimited: "Slow down, you're sending too fast.",
     errorForbidden: "You're not allowed to do that.",
     errorInvalidMessage: "That couldn't be sent.",
@@ -90,9 +87,6 @@ export const commonText = /* @__PURE__ */ section(
     roleModerator: "房管",
     anonymous: "观众",
     close: "关闭",
-    copy: "复制",
-    copied: "已复制！",
-    copyFailed: "复制失败，请手动选中链接复制。",
     errorRateLimited: "发送太快了，请稍后再试。",
     errorForbidden: "你没有权限执行此操作。",
     errorInvalidMessage: "无法发送。",
@@ -140,15 +134,12 @@ export const viewerText = /* @__PURE__ */ section(
     guestBanner: "You're on as a guest",
     productsButton: "Products in this show",
     productsTitle: "Products in this show",
-    productsEmpty: "No products in this show yet.",
     productsLoading: "Loading the products…",
     showingNow: "Showing now",
     buyNow: "Buy now",
     checkoutLoading: "Opening checkout…",
     flashDeal: "Flash deal",
     regularPrice: "Regular price {price}",
-    myOrders: "My orders",
-    myOrderNumber: "Order #{number}",
     loading: "Loading the show…",
     tapToUnmute: "Tap to unmute",
     videoReconnecting: "Video reconnecting…",
@@ -179,15 +170,12 @@ export const viewerText = /* @__PURE__ */ section(
     guestBanner: "你正以嘉宾身份参与",
     productsButton: "本场商品",
     productsTitle: "本场商品",
-    productsEmpty: "本场还没有商品。",
     productsLoading: "正在加载商品…",
     showingNow: "讲解中",
     buyNow: "立即购买",
     checkoutLoading: "正在打开结算…",
     flashDeal: "限时秒杀",
     regularPrice: "原价 {price}",
-    myOrders: "我的订单",
-    myOrderNumber: "订单 #{number}",
     loading: "正在进入直播间…",
     tapToUnmute: "点击开启声音",
     videoReconnecting: "视频重新连接中…",

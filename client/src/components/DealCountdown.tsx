@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { FlashDeal } from "../../../durable-objects/protocol.ts";
-import { serverNow } from "../server-clock.ts";
+import { serverNow, useServerNow } from "../server-clock.ts";
 
 /**
  * The deal on `productId` while it runs by the room's clock, else null. The
@@ -33,12 +33,8 @@ export function dealClock(ms: number): string {
 
 /** Time left on a running deal, with a bar that empties as it runs out; on the room's clock. */
 export function DealCountdown({ deal, label }: { deal: FlashDeal; label?: string }) {
-  const [now, setNow] = useState(serverNow);
-  useEffect(() => {
-    // A quarter second keeps the digits within 250 ms of the room's clock.
-    const timer = setInterval(() => setNow(serverNow()), 250);
-    return () => clearInterval(timer);
-  }, []);
+  // A quarter second keeps the digits within 250 ms of the room's clock.
+  const now = useServerNow(250);
   const length = Math.max(1, deal.endsAt - deal.startsAt);
   // Our reading of the room's clock may lag by a frame's travel time; a deal never has more left than its length.
   const left = Math.min(length, Math.max(0, deal.endsAt - now));

@@ -61,12 +61,6 @@ export const SendIcon = (props: IconProps) => (
   </Svg>
 );
 
-export const CopyIcon = (props: IconProps) => (
-  <Svg {...props}>
-    <path d="M9 9h11v11H9zM5 15H4V4h11v1" />
-  </Svg>
-);
-
 export const TrashIcon = (props: IconProps) => (
   <Svg {...props}>
     <path d="M4 7h16M10 11v6m4-6v6M6 7l1 13h10l1-13M9 7V4h6v3" />

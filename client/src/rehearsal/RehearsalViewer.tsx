@@ -6,6 +6,7 @@
  */
 import type { ComponentChild } from "preact";
 import { tRehearsal as t } from "../i18n-rehearsal.ts";
+import "../styles/not-found.css";
 import "../styles/rehearsal.css";
 
 /** `langSwitch`: the page's own (a chunk importing it would split the viewer page's script in two). */

@@ -1,10 +1,10 @@
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { LIMITS, type ChatMessage, type Restriction } from "../../../durable-objects/protocol.ts";
 import { dealClock } from "../components/DealCountdown.tsx";
 import { RoleBadge } from "../components/RoleBadge.tsx";
 import { SendIcon } from "../components/icons.tsx";
 import { tViewer as t } from "../i18n.ts";
-import type { ChatDraft } from "../chat-draft.ts";
+import { useSecondsLeft, type ChatDraft } from "../chat-draft.ts";
 import { serverNow } from "../server-clock.ts";
 
 const NAME_KEY = "shop-along:name";
@@ -68,14 +68,8 @@ export function PinnedMessage({ message }: { message: ChatMessage }) {
  * itself, even before the room's own word that it ended arrives.
  */
 export function useChatLock(restriction: Restriction | null | undefined): string | null {
-  const [, tick] = useState(0);
   const left = restriction?.until ? restriction.until - serverNow() : 0;
-  useEffect(() => {
-    if (left <= 0) return;
-    // The next time the seconds digit changes.
-    const timer = setTimeout(() => tick((n) => n + 1), left % 1000 || 1000);
-    return () => clearTimeout(timer);
-  });
+  useSecondsLeft(left);
   if (restriction?.kind === "ban") return t("errorBanned");
   return left > 0 ? t("chatTimedOut", { time: dealClock(left) }) : null;
 }

@@ -1,5 +1,6 @@
 import type { ComponentChild } from "preact";
 import { commonText, section, translator } from "../i18n.ts";
+import "../styles/not-found.css";
 
 /** The words of the dead ends, both languages: they ship in this chunk, which a show's viewers never fetch. */
 export const deadEndText = /* @__PURE__ */ section(

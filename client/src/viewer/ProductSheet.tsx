@@ -5,12 +5,30 @@ import { useActiveDeal } from "../components/DealCountdown.tsx";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { Sheet } from "../components/Sheet.tsx";
 import { formatPrice } from "../format.ts";
-import { lang, tViewer as t } from "../i18n.ts";
+import { commonText, lang, section, translator, tViewer as t } from "../i18n.ts";
 import { myOrders } from "../my-orders.ts";
 import { PhotoGallery } from "../catalogue/PhotoGallery.tsx";
 import { RemindButton, type RemindProps } from "../prelive/RemindButton.tsx";
 import { DealBanner, ProductFigures } from "./ProductFigures.tsx";
 import "../styles/product-sheet.css";
+
+/**
+ * The words only this sheet shows, both languages, in its chunk (fetched on the tap that opens it): the page's
+ * catalogue, which every viewer downloads, does without them.
+ */
+const sheetText = /* @__PURE__ */ section(
+  {
+    productsEmpty: "No products in this show yet.",
+    myOrders: "My orders",
+    myOrderNumber: "Order #{number}",
+  },
+  {
+    productsEmpty: "本场还没有商品。",
+    myOrders: "我的订单",
+    myOrderNumber: "订单 #{number}",
+  },
+);
+const tSheet = /* @__PURE__ */ translator(commonText, sheetText);
 
 type ProductSheetProps = {
   roomId: string;
@@ -28,7 +46,7 @@ export function ProductSheet({ roomId, products, pinnedProductId, deal, onBuy, o
   return (
     <Sheet title={t("productsTitle")} onClose={onClose}>
       {products.length === 0 ? (
-        <p class="empty">{t("productsEmpty")}</p>
+        <p class="empty">{tSheet("productsEmpty")}</p>
       ) : (
         <ul class="product-list" data-testid="product-list">
           {products.map((product) => (
@@ -77,12 +95,12 @@ function MyOrders({ roomId }: { roomId: string }) {
   if (orders.length === 0) return null;
   return (
     <section class="my-orders" data-testid="my-orders">
-      <h3 class="my-orders-title">{t("myOrders")}</h3>
+      <h3 class="my-orders-title">{tSheet("myOrders")}</h3>
       <ul>
         {orders.map((order) => (
           <li key={order.id}>
             <a class="my-order" data-testid="my-order" data-order-id={order.id} href={`/o/${encodeURIComponent(order.id)}`} target="_blank" rel="noopener">
-              <span class="my-order-number">{t("myOrderNumber", { number: order.number ?? "…" })}</span>
+              <span class="my-order-number">{tSheet("myOrderNumber", { number: order.number ?? "…" })}</span>
               <span class="my-order-item">
                 {order.title}
                 {order.quantity ? ` × ${order.quantity}` : ""}
