@@ -4,7 +4,8 @@
  *
  * It answers the few calls the benchmark's viewers and host make, in the same
  * shapes as the real API, and does nothing else: no storage, no limits, no
- * identities, no checks beyond a ticket being one it gave out. A pin or a chat
+ * identities, no checks beyond a ticket being one it gave out (the host's;
+ * a viewer joins with the viewer subprotocol alone). A pin or a chat
  * line is serialized once and sent to every socket, as the Room does, without
  * per-message compression (the Worker strips it too).
  *
@@ -60,8 +61,9 @@ const server = createServer(async (req, res) => {
 
 const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 server.on("upgrade", (req, socket, head) => {
+  // A viewer joins in one request, as on the Room (the viewer subprotocol, which `ws` answers with); the host with a ticket.
   const ticket = new URL(req.url ?? "/", "http://bare").searchParams.get("ticket") ?? "";
-  const role = tickets.get(ticket);
+  const role = req.headers["sec-websocket-protocol"]?.startsWith("shop-along.viewer") ? "viewer" : tickets.get(ticket);
   tickets.delete(ticket);
   if (!role) return socket.end("HTTP/1.1 401 Unauthorized\r\n\r\n");
   sockets.handleUpgrade(req, socket, head, (ws) => {

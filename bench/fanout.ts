@@ -26,6 +26,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { api, clientAddress, roomSocketUrl, startStack, workerdOf } from "../scripts/stack.ts";
+import { PROTOCOL_VERSION, VIEWER_SOCKET } from "../durable-objects/protocol.ts";
 import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
@@ -41,9 +42,13 @@ const shardsFor = (viewers: number) => Math.max(0, Math.ceil((viewers - planOf()
 type Frame = { type: string; seq: number; productId?: string | null; message?: { text: string } };
 
 
-function openSocket(url: string, onFrame: (frame: Frame, at: number) => void): Promise<WebSocket> {
+/** A socket that resolves once synced. `address`: a viewer's, joining as the viewer page does (the viewer subprotocol, no ticket). */
+function openSocket(url: string, onFrame: (frame: Frame, at: number) => void, address?: string): Promise<WebSocket> {
   return new Promise((resolveOpen, reject) => {
-    const ws = new WebSocket(url);
+    // Node's WebSocket (undici) takes headers too, which the DOM's type does not say: each viewer's own address, as
+    // Cloudflare would set it.
+    const init = { protocols: [VIEWER_SOCKET], headers: { "CF-Connecting-IP": address } } as unknown as string[];
+    const ws = address ? new WebSocket(url, init) : new WebSocket(url);
     const timer = setTimeout(() => reject(new Error("socket did not sync within 240 s")), 240_000);
     ws.addEventListener("message", (event) => {
       const at = performance.now();
@@ -61,31 +66,8 @@ function openSocket(url: string, onFrame: (frame: Frame, at: number) => void): P
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 /** Arrivals of the join storm are spread over this long (a KOL posts the link; everyone taps within seconds). */
 const stormSeconds = Number(process.env.STORM_SECONDS ?? 10);
-/** A viewer whose socket fails (its ticket expired in the queue, say) tries again, as the page does, this many times in all. */
+/** A viewer whose socket fails tries again, as the page does, this many times in all. */
 const JOIN_ATTEMPTS = 5;
-/**
- * The harness asks for at most this many tickets at once, over kept-alive connections: each open connection costs
- * workerd 2 of the machine's 20,000 open files (the dev proxy 4), and 9,900 sockets leave it ~100 to spare. Phones
- * would each bring their own; here the tickets queue in the harness instead of in workerd, and the storm's
- * *all synced in* still counts from the first arrival.
- */
-const TICKETS_IN_FLIGHT = 16;
-
-/** Runs at most `n` of the tasks given to it at once, the others in turn. */
-function limit(n: number) {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    while (running >= n) await new Promise<void>((r) => waiting.push(r));
-    running += 1;
-    try {
-      return await task();
-    } finally {
-      running -= 1;
-      waiting.shift()?.();
-    }
-  };
-}
 
 /** User and system CPU time of a process so far, in ms (/proc/{pid}/stat: utime and stime, in clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -95,52 +77,78 @@ function cpuMs(pid: number): number {
 }
 const rssKb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
 
-/** Where a run's calls go: the API (host, pins), the viewers' tickets, their sockets; and the server's process. */
+/** Where a run's calls go: the API (host, pins), the viewers' sockets; and the server's process. */
 interface Target {
   api: string;
-  tickets: string;
   sockets: string;
   pid: number;
 }
 
-async function measure({ api: origin, tickets, sockets: socketOrigin, pid: serverPid }: Target, viewers: number) {
+async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: Target, viewers: number) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Bench shop" });
-  const products = [];
+  const products: Array<{ id: string }> = [];
   for (const title of ["A", "B"]) products.push((await api(origin, `/api/shops/${shop.id}/products`, { title, priceCents: 100 }, apiKey)).product);
   const { room, links } = await api(origin, `/api/shops/${shop.id}/rooms`, { title: "Fan-out", products: products.map((p: any) => ({ productId: p.id, stock: 1 })) }, apiKey);
   const hostKey = new URL(links.host).hash.slice("#key=".length);
 
   // expected[key] = the moment the host acted; latencies collect arrival - that moment.
   const sentAt = new Map<string, number>();
-  const latencies = { pin: [] as number[], chat: [] as number[] };
+  const latencies = { pin: [] as number[], chat: [] as number[], stormPin: [] as number[] };
+  /** The pins sent during the join storm: their latencies are the storm's cost to the viewers already in. */
+  const stormPins = new Set<string>();
   let missing = 0;
   let duplicates = 0;
   const seen = new Set<string>();
+  // Viewers already in the room when the storm comes (1 %, at most 100): viewers 0 to settledCount - 1.
+  const settledCount = Math.min(100, Math.ceil(viewers / 100));
   const onFrame = (viewer: number) => (frame: Frame, at: number) => {
     const key = frame.type === "pin" ? `pin:${frame.seq}` : frame.type === "chat" ? `chat:${frame.message!.text}` : null;
     const start = key ? sentAt.get(key) : undefined;
-    if (start === undefined) return;
+    // A storm pin counts for the viewers already in; one that reached a newcomer is only a frame it needed.
+    if (start === undefined || (stormPins.has(key!) && viewer >= settledCount)) return;
     if (seen.has(`${viewer}:${key}`)) duplicates += 1;
     seen.add(`${viewer}:${key}`);
-    latencies[frame.type as "pin" | "chat"].push(at - start);
+    latencies[stormPins.has(key!) ? "stormPin" : (frame.type as "pin" | "chat")].push(at - start);
   };
+  let seq = 0;
+  let pins = 0;
+  /** The host pins the other product (a pin of the pinned one is no event). */
+  const pin = async (during: "storm" | "round") => {
+    seq += 1;
+    sentAt.set(`pin:${seq}`, performance.now());
+    if (during === "storm") stormPins.add(`pin:${seq}`);
+    await api(origin, `/api/rooms/${room.id}/pin`, { productId: products[pins++ % 2]!.id }, hostKey);
+  };
+  const viewerUrl = `${socketOrigin.replace("http", "ws")}/parties/room/${room.id}?protocol=${PROTOCOL_VERSION}`;
 
+  // The viewers already in join first, one after another; through the storm the host pins every second, and what
+  // those pins take to reach them is the storm's cost to the room.
   const memoryBefore = rssKb(serverPid);
+  const settled: WebSocket[] = [];
+  for (let i = 0; i < settledCount; i++) settled.push(await openSocket(viewerUrl, onFrame(i), clientAddress(i)));
+  let storming = true;
+  const pinning = (async () => {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!storming) return;
+      await pin("storm");
+    }
+  })();
+
   // The join storm: every viewer taps the link at its own moment within stormSeconds, from its own phone (address).
   const connectStart = performance.now();
   let failed = 0;
   let retries = 0;
   const failures = new Map<string, number>();
-  const ticketing = limit(TICKETS_IN_FLIGHT);
+  const arriving = viewers - settledCount;
   const opened = await Promise.all(
-    Array.from({ length: viewers }, async (_, i) => {
-      await new Promise((r) => setTimeout(r, (i * stormSeconds * 1000) / viewers));
-      // As a page does: a refused or failed socket tries again with a fresh ticket after a second (its reconnect backoff).
+    Array.from({ length: arriving }, async (_, n) => {
+      const i = settledCount + n;
+      await new Promise((r) => setTimeout(r, (n * stormSeconds * 1000) / arriving));
+      // As a page does: a refused or failed socket tries again after a second (its reconnect backoff).
       for (let attempt = 1; ; attempt++) {
         try {
-          const ticketUrl = await ticketing(() => roomSocketUrl(tickets, room.id, undefined, clientAddress(i)));
-          const url = ticketUrl.replace(tickets.replace("http", "ws"), socketOrigin.replace("http", "ws"));
-          return await openSocket(url, onFrame(i));
+          return await openSocket(viewerUrl, onFrame(i), clientAddress(i));
         } catch (error) {
           if (attempt < JOIN_ATTEMPTS) {
             retries += 1;
@@ -148,15 +156,20 @@ async function measure({ api: origin, tickets, sockets: socketOrigin, pid: serve
             continue;
           }
           failed += 1;
-          const why = String(error instanceof Error ? (error.cause ?? error.message) : error).replace(/\?ticket=\S+/, "").slice(0, 120);
+          const why = String(error instanceof Error ? (error.cause ?? error.message) : error).slice(0, 120);
           failures.set(why, (failures.get(why) ?? 0) + 1);
           return null;
         }
       }
     }),
   );
-  const sockets = opened.filter((ws): ws is WebSocket => ws !== null);
   const connectMs = performance.now() - connectStart;
+  storming = false;
+  await pinning;
+  // Every storm pin should have reached every viewer already in (they were in before it).
+  await new Promise((r) => setTimeout(r, 2000));
+  missing += stormPins.size * settledCount - latencies.stormPin.length;
+  const sockets = [...settled, ...opened.filter((ws): ws is WebSocket => ws !== null)];
   if (failures.size) console.log("failed joins:", Object.fromEntries(failures));
   const memoryPerSocketKb = (rssKb(serverPid) - memoryBefore) / Math.max(1, sockets.length);
   const host = await openSocket(await roomSocketUrl(origin, room.id, hostKey), () => {});
@@ -167,14 +180,11 @@ async function measure({ api: origin, tickets, sockets: socketOrigin, pid: serve
   await new Promise((r) => setTimeout(r, idleMs));
   const idleCpuPerMs = (cpuMs(serverPid) - idleBefore) / idleMs;
 
-  let seq = 0;
   const cpuBefore = cpuMs(serverPid);
   const roundsStart = performance.now();
   for (let round = 0; round < rounds; round++) {
     const before = latencies.pin.length + latencies.chat.length;
-    seq += 1;
-    sentAt.set(`pin:${seq}`, performance.now());
-    await api(origin, `/api/rooms/${room.id}/pin`, { productId: products[round % 2].id }, hostKey);
+    await pin("round");
     const text = `round ${round}`;
     seq += 1;
     // Host chat is rate-limited to a burst of 5 then 1/s: pace the rounds.
@@ -217,6 +227,7 @@ async function measure({ api: origin, tickets, sockets: socketOrigin, pid: serve
   return {
     viewers, connectMs, failed, retries, missing, duplicates, memoryPerSocketKb, cpuPerEventSocketUs, leaveMs,
     unreleased: released.filter((ok) => !ok).length, pin: summary(latencies.pin), chat: summary(latencies.chat),
+    settled: settledCount, stormPin: summary(latencies.stormPin),
   };
 }
 
@@ -225,7 +236,8 @@ const log = (label: string, r: Result) =>
   console.log(
     `${label}, ${r.viewers} viewers: pin p50 ${r.pin.p50.toFixed(1)} ms p99 ${r.pin.p99.toFixed(1)} ms max ${r.pin.max.toFixed(1)} ms; ` +
       `chat p50 ${r.chat.p50.toFixed(1)} ms p99 ${r.chat.p99.toFixed(1)} ms; missing ${r.missing}, duplicates ${r.duplicates}; ` +
-      `storm ${r.connectMs.toFixed(0)} ms (${r.retries} retries, ${r.failed} failed); ${r.cpuPerEventSocketUs.toFixed(1)} µs CPU per event per socket; ` +
+      `storm ${r.connectMs.toFixed(0)} ms (${r.retries} retries, ${r.failed} failed; pins meanwhile to the ${r.settled} already in: ` +
+      `p50 ${r.stormPin.p50.toFixed(1)} ms p99 ${r.stormPin.p99.toFixed(1)} ms, ${r.stormPin.n} frames); ${r.cpuPerEventSocketUs.toFixed(1)} µs CPU per event per socket; ` +
       `${r.memoryPerSocketKb.toFixed(0)} KB per socket; leave ${r.leaveMs.toFixed(0)} ms (${r.unreleased} unreleased)`,
   );
 
@@ -242,15 +254,15 @@ const stack = await startStack({ vars: plan });
 const bare = process.env.BARE === "0" ? null : await startBare();
 const results: Array<{ room: Result; bare: Result | null }> = [];
 try {
-  // The tickets go straight to workerd's port: the dev proxy's open files are the sockets' (4 each). DIRECT=1: the
-  // sockets too; the host's API calls go through the proxy.
+  // DIRECT=1: the sockets go straight to workerd's port, past the dev proxy (4 open files a socket); the host's API
+  // calls go through the proxy.
   const runtime = await workerdOf(stack);
-  const target: Target = { api: stack.origin, tickets: runtime.origin, sockets: process.env.DIRECT ? runtime.origin : stack.origin, pid: runtime.pid };
+  const target: Target = { api: stack.origin, sockets: process.env.DIRECT ? runtime.origin : stack.origin, pid: runtime.pid };
   for (const viewers of viewerCounts) {
     const room = await measure(target, viewers);
     log("room", room);
     // The same harness against the bare server, once the room's sockets are closed (the open-files limit).
-    const floor = bare && (await measure({ api: bare.origin, tickets: bare.origin, sockets: bare.origin, pid: bare.pid }, viewers));
+    const floor = bare && (await measure({ api: bare.origin, sockets: bare.origin, pid: bare.pid }, viewers));
     if (floor) log("bare ws", floor);
     results.push({ room, bare: floor });
   }
@@ -262,10 +274,10 @@ try {
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const row = (what: string, r: Result, ratio: string) =>
   `| ${r.viewers} | ${what} | ${ms(r.pin.p50)} | ${ms(r.pin.p99)} | ${ratio} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${r.missing} / ${r.duplicates} | ` +
-  `${(r.connectMs / 1000).toFixed(1)} s | ${r.retries} / ${r.failed} | ${r.cpuPerEventSocketUs.toFixed(1)} µs | ${r.memoryPerSocketKb.toFixed(0)} KB | ${(r.leaveMs / 1000).toFixed(1)} s${r.unreleased ? ` (${r.unreleased} not)` : ""} |`;
+  `${(r.connectMs / 1000).toFixed(1)} s | ${r.retries} / ${r.failed} | ${ms(r.stormPin.p99)} (${r.stormPin.n}) | ${r.cpuPerEventSocketUs.toFixed(1)} µs | ${r.memoryPerSocketKb.toFixed(0)} KB | ${(r.leaveMs / 1000).toFixed(1)} s${r.unreleased ? ` (${r.unreleased} not)` : ""} |`;
 const table = [
-  "| viewers | server | pin p50 | pin p99 | pin p99 ÷ bare `ws` | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | retried / failed | CPU per event per socket | memory per socket | mass leave: all released in |",
-  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| viewers | server | pin p50 | pin p99 | pin p99 ÷ bare `ws` | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | retried / failed | pin p99 to those already in, during the storm (frames) | CPU per event per socket | memory per socket | mass leave: all released in |",
+  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...results.flatMap(({ room, bare }) => [
     row(`Room, ${shardsFor(room.viewers)} shard${shardsFor(room.viewers) === 1 ? "" : "s"}`, room, bare ? `×${(room.pin.p99 / bare.pin.p99).toFixed(1)}` : "—"),
     ...(bare ? [row("bare Node `ws`", bare, "×1.0")] : []),
@@ -280,15 +292,16 @@ Measured ${new Date().toISOString().slice(0, 10)} on this project's machine (${c
 one room, ${rounds} rounds per row. *pin*: \`POST /api/rooms/{id}/pin\` sent → \`pin\` frame received by each viewer.
 *chat*: host socket sends → \`chat\` frame received by each viewer. The viewers are Node WebSocket clients in one
 process on the same 2 cores as workerd, so the figures include client-side queueing; goal: every viewer within 1 s.
-Each viewer joins as a page does: a socket ticket over HTTP (\`POST /api/rooms/{id}/tickets\`), then the socket; the
-tickets go straight to workerd's port, at most ${TICKETS_IN_FLIGHT} at once over kept-alive connections (open files: each
-connection costs workerd 2 and the dev proxy 4, of 20,000 a process).
+Each viewer joins as the viewer page does, in one request: the socket, with the viewer subprotocol and no ticket
+(worker/sockets.ts); the host's page trades its key for a ticket first.
 *join storm*: the viewers' arrivals are spread evenly over ${stormSeconds} s, each from its own address; *all synced in*
-is from the first arrival to the last socket's first frame; a socket that fails tries again with a fresh ticket after
-a second, as the page does (*retried*), up to ${JOIN_ATTEMPTS} times (*failed*: never synced). *shards*: the
+is from the first arrival to the last socket's first frame; a socket that fails tries again after a second, as the
+page does (*retried*), up to ${JOIN_ATTEMPTS} times (*failed*: never synced). 1 % of the viewers (at most 100) are in
+the room before the storm; the host pins every second through it, and *pin p99 to those already in* is what those
+pins took to reach them (goal: no more than the normal *pin p99*, measured after the storm). *lost* counts these too. *shards*: the
 show's audience shards (the Room keeps the first ${planOf().from} viewers, each shard ${planOf().size}); 0 is every socket on the
 Room. *bare Node \`ws\`*: the same harness, in the same run, against bench/bare-broadcast.ts, a Node \`ws\` server that only
-hands out tickets and sends each pin and chat line, serialized once, to every socket (no storage, limits or checks):
+admits sockets and sends each pin and chat line, serialized once, to every socket (no storage, limits or checks):
 the floor. *CPU per event per socket*: the server's CPU time over the rounds less its idle CPU over as long (measured
 just before, the sockets open), over events × sockets; the HTTP pins stay in. *memory per socket*: the server's resident
 memory after the storm less before, over the sockets. \`wrangler dev\` runs without its local trace collector

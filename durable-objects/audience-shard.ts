@@ -81,7 +81,7 @@ export class AudienceShard extends DurableObject<Env> {
 
   // ------------------------------------------------------------ viewers
 
-  /** A viewer's socket, handed over by the Worker once its ticket was redeemed (worker/sockets.ts). */
+  /** A viewer's socket, handed over by the Worker once its ticket was redeemed or the viewer admitted (worker/sockets.ts). */
   async fetch(request: Request): Promise<Response> {
     const role = request.headers.get(PEER_HEADERS.role);
     const viewerId = request.headers.get(PEER_HEADERS.viewer);
@@ -100,7 +100,7 @@ export class AudienceShard extends DurableObject<Env> {
     const viewer: Viewer = { id, viewerId, protocol: Number.isSafeInteger(protocol) && protocol > 1 ? protocol : 1, from: 0 };
     try {
       await this.#ensureLink();
-      await this.#catchUp(server, viewer, Number.isSafeInteger(since) ? since : 0);
+      await this.#catchUp(server, viewer, Number.isSafeInteger(since) ? since : 0, request.headers.get(PEER_HEADERS.token));
       this.#report.joined.push({ id, viewerId });
       this.#reportSoon();
       void this.ctx.storage.setAlarm(Date.now() + CHECK_EVERY_MS);
@@ -172,16 +172,17 @@ export class AudienceShard extends DurableObject<Env> {
 
   /**
    * A viewer's first frame (or a resync's): events it missed from memory, or the whole state; then it is live.
-   * Nothing runs between building the frame and going live, so no event falls between them.
+   * Nothing runs between building the frame and going live, so no event falls between them. `token`: a viewer
+   * identity the Worker has just issued, for the page to keep.
    */
-  async #catchUp(ws: WebSocket, viewer: Viewer, since: number): Promise<void> {
+  async #catchUp(ws: WebSocket, viewer: Viewer, since: number, token: string | null = null): Promise<void> {
     const seq = this.#seq;
     const oldest = this.#recent[0]?.seq ?? seq + 1;
     const peer: Peer = { role: "viewer", viewerId: viewer.viewerId, protocol: viewer.protocol };
     const known = this.#sync;
     if (known && since > 0 && since <= seq && since >= oldest - 1) {
       const events = this.#recent.filter((event) => event.seq > since).map((event) => eventFor(event, peer));
-      const you = { id: viewer.viewerId, role: peer.role, restriction: restrictionOf(known, viewer.viewerId) };
+      const you = { id: viewer.viewerId, role: peer.role, restriction: restrictionOf(known, viewer.viewerId), ...(token ? { token } : {}) };
       const [viewers, reactions] = [this.#audience ?? known.room.viewers, this.#reactions ?? known.room.reactions];
       ws.send(JSON.stringify({ type: "replay", seq, now: Date.now(), you, viewers, reactions, events } satisfies ServerMessage));
       return this.#live(ws, { ...viewer, from: seq });
@@ -189,7 +190,7 @@ export class AudienceShard extends DurableObject<Env> {
     const view = await this.#viewerSync();
     // Events this shard heard after the view was taken follow it; events up to the view's seq it already has.
     const after = this.#recent.filter((event) => event.seq > view.seq);
-    const you = { id: viewer.viewerId, role: peer.role, restriction: restrictionOf(view, viewer.viewerId) };
+    const you = { id: viewer.viewerId, role: peer.role, restriction: restrictionOf(view, viewer.viewerId), ...(token ? { token } : {}) };
     const room = { ...view.room, viewers: this.#audience ?? view.room.viewers, reactions: this.#reactions ?? view.room.reactions };
     ws.send(JSON.stringify({ type: "sync", seq: view.seq, now: Date.now(), you, room, messages: view.messages, chat: view.chat } satisfies ServerMessage));
     for (const event of after) ws.send(JSON.stringify(eventFor(event, peer)));

@@ -282,6 +282,8 @@ const noControls = v.check((text: string) => !CONTROL_CHARACTERS.test(text), "mu
 const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName), noControls);
 const messageId = v.pipe(v.string(), v.maxLength(64));
 export const VIEWER_ID = /^v_[0-9A-Za-z]{16}$/;
+/** A viewer identity as the server signs it (worker/viewer-identity.ts): its id and a signature. */
+export const VIEWER_TOKEN = /^vt_(v_[0-9A-Za-z]{16})\.([0-9a-f]{32})$/;
 const viewerId = v.pipe(v.string(), v.regex(VIEWER_ID));
 const frameRef = v.pipe(v.string(), v.regex(/^[0-9A-Za-z_-]{1,32}$/));
 const blockedWord = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.blockedWordLength), noControls);
@@ -329,8 +331,11 @@ export type ModerationFrame = Extract<ClientMessage, { type: (typeof MODERATION)
 
 // ---------------------------------------------------------------- room → client
 
-/** Who the socket is, and whether the room takes its chat (null: it does). */
-const you = v.object({ id: v.string(), role: v.picklist(ROLES), restriction: v.nullable(Restriction) });
+/**
+ * Who the socket is, and whether the room takes its chat (null: it does). `token`, on a viewer's first frame only
+ * when the server has just issued its identity: the signed viewer token for the page to keep and present next time.
+ */
+const you = v.object({ id: v.string(), role: v.picklist(ROLES), restriction: v.nullable(Restriction), token: v.optional(v.pipe(v.string(), v.regex(VIEWER_TOKEN))) });
 
 const roomEvents = [
   v.object({ type: v.literal("chat"), seq: v.number(), message: ChatMessage }),
@@ -443,6 +448,8 @@ export const CLOSE = {
   guestLinkReplaced: 4403,
   /** A rehearsal was started afresh by its host: reconnect to the new run. */
   rehearsalRestarted: 4409,
+  /** Too many sockets for this viewer or from this address (a viewer joining without a ticket): try again later. */
+  rateLimited: 4429,
   /** Something failed on our side while setting up or serving the socket; the client may reconnect. */
   internalError: 1011,
 } as const;
@@ -479,3 +486,14 @@ export const parseServerMessage = (raw: unknown) => parse(ServerMessage, raw);
 
 /** The party of a room's WebSocket path, `/parties/room/{roomId}`, as partyserver routes it and room-model.ts builds it. */
 export const ROOM_PARTY = "room";
+
+/** A rehearsal's address is its show's id with this after it (rehearsal.ts); the client needs to know one when it sees it. */
+export const REHEARSAL_SUFFIX = ".rehearsal";
+export const isRehearsal = (roomId: string) => roomId.endsWith(REHEARSAL_SUFFIX);
+
+/**
+ * The WebSocket subprotocol with which a viewer's page joins in one request, without a ticket (worker/sockets.ts):
+ * `new WebSocket(url, [VIEWER_SOCKET, token])`, the viewer token (if the page has one) as the second offer, so that
+ * it travels in a header, not the URL. The server answers with VIEWER_SOCKET.
+ */
+export const VIEWER_SOCKET = "shop-along.viewer";

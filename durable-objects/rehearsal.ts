@@ -10,14 +10,13 @@
  * the outbox then asks of the rehearsal's room (retried until it answers).
  */
 import type { TopicSender } from "./outbox.ts";
+import { isRehearsal, REHEARSAL_SUFFIX } from "./protocol.ts";
 import type { Change } from "./room-kit.ts";
 
-export const REHEARSAL_SUFFIX = ".rehearsal";
+export { isRehearsal, REHEARSAL_SUFFIX };
 
 /** A room id, or a rehearsal's address (its show's id + `.rehearsal`). */
 export const ROOM_ADDRESS = /^(r_[0-9A-Za-z]{16})(\.rehearsal)?$/;
-
-export const isRehearsal = (roomId: string) => roomId.endsWith(REHEARSAL_SUFFIX);
 
 export const rehearsalOf = (roomId: string) => `${roomId}${REHEARSAL_SUFFIX}`;
 

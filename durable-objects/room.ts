@@ -67,8 +67,12 @@ import { isShardLink, parseShardFrame, planFromEnv, SHARD_HEADER, SHARD_LOST_MS,
 
 export type { RoomSetup };
 
-/** Headers through which the Worker tells the room who a socket is, after redeeming its ticket. */
-export const PEER_HEADERS = { role: "x-room-role", viewer: "x-room-viewer" } as const;
+/**
+ * Headers through which the Worker tells the room (or a shard) who a socket is, after redeeming its ticket or
+ * admitting a viewer: its role and identity, and `token`, the signed viewer token of an identity the Worker has just
+ * issued, which the socket's first frame gives the page to keep (protocol.ts, `you.token`).
+ */
+export const PEER_HEADERS = { role: "x-room-role", viewer: "x-room-viewer", token: "x-room-viewer-token" } as const;
 
 /** The socket tags of a peer; the first tag partyserver adds is the connection id, which the Worker chose. */
 const roleTag = (role: Role) => `role:${role}`;
@@ -343,11 +347,24 @@ export class Room extends Server<Env> {
   redeemTicket(hash: string): (Peer & { shard: number | null }) | null {
     const peer = showRow(this.ctx.storage.sql) ? this.#tickets.redeem(hash) : null;
     if (!peer) return null;
-    // A rehearsal is its team's alone: never big enough for shards.
-    const shard = peer.role === "viewer" && !isRehearsal(showRow(this.ctx.storage.sql)!.room_id)
-      ? this.#placement.place(this.#plan(), this.#kit.viewers() - this.#onShards(), [...this.#links()].map((link) => link.state), Date.now())
-      : null;
-    return { ...peer, shard };
+    return { ...peer, shard: peer.role === "viewer" ? this.#placeViewer() : null };
+  }
+
+  /**
+   * A viewer joining in one request, without a ticket (worker/sockets.ts): nothing is written, the viewer's identity
+   * is limited as its tickets are, and placed as a ticket's viewer is.
+   */
+  admitViewer(viewerId: string): { shard: number | null } | Refusal {
+    if (!showRow(this.ctx.storage.sql)) return noShow();
+    const wait = this.#limits.take("ticket", viewerId);
+    if (wait > 0) return refuse("rate_limited", `Too many sockets for this viewer; try again in ${Math.ceil(wait / 1000)} s.`);
+    return { shard: this.#placeViewer() };
+  }
+
+  /** A new viewer's audience shard (shards.ts), or null: this room. A rehearsal is its team's alone: never big enough for shards. */
+  #placeViewer(): number | null {
+    if (isRehearsal(showRow(this.ctx.storage.sql)!.room_id)) return null;
+    return this.#placement.place(this.#plan(), this.#kit.viewers() - this.#onShards(), [...this.#links()].map((link) => link.state), Date.now());
   }
 
   /** When this room starts audience shards, and how full each gets (the Worker's vars unless set here, for one show). */
@@ -518,7 +535,7 @@ export class Room extends Server<Env> {
       const socket = this.#socket(connection)!;
       for (const feature of this.#features) feature.onJoin?.(socket);
       const since = Number(query.get("since") ?? "0");
-      this.#catchUp(socket, Number.isSafeInteger(since) ? since : 0);
+      this.#catchUp(socket, Number.isSafeInteger(since) ? since : 0, ctx.request.headers.get(PEER_HEADERS.token));
     } catch (error) {
       // Never a stack to the browser: a close code and a short reason.
       console.error("room: could not set up a socket", error);
@@ -581,11 +598,12 @@ export class Room extends Server<Env> {
    * Brings one socket up to date. `since` is the last sequence number the
    * client applied: when the log can cover it, the client gets exactly the
    * events after it (no gap, no duplicate); otherwise the whole state.
+   * `token`: a viewer identity the Worker has just issued, for the page to keep.
    */
-  #catchUp(socket: Socket, since: number): void {
+  #catchUp(socket: Socket, since: number, token: string | null = null): void {
     const show = showRow(this.ctx.storage.sql)!;
     const { peer } = socket;
-    const you = { id: peer.viewerId, role: peer.role, restriction: this.#moderation.restrictionFor(peer) };
+    const you = { id: peer.viewerId, role: peer.role, restriction: this.#moderation.restrictionFor(peer), ...(token ? { token } : {}) };
     const events = eventsAfter(this.ctx.storage.sql, since);
     if (events) {
       const visible = events.map((event) => eventFor(event, peer));

@@ -225,6 +225,8 @@ describe("the embed on a brand's page", () => {
     page.on("request", (request) => {
       if (request.url().startsWith(stack.origin)) fetched.push(new URL(request.url()).pathname);
     });
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => sockets.push(new URL(socket.url()).pathname));
     await page.goto(`${brandOrigin}/far?room=${show.room.id}`);
     await page.evaluate(() => customElements.whenDefined("shop-along-show"));
     await page.waitForTimeout(1500);
@@ -233,6 +235,8 @@ describe("the embed on a brand's page", () => {
     await expectPlaying(page);
     expect(fetched.some((path) => /^\/embed\/player-[\w-]+\.js$/.test(path))).toBe(true);
     expect(fetched).toContain("/embed/catalogue-en.json");
-    expect(fetched).toContain(`/api/rooms/${show.room.id}/tickets`);
+    // Its viewer joins the room in one request: the socket, with no ticket first.
+    expect(fetched).not.toContain(`/api/rooms/${show.room.id}/tickets`);
+    expect(sockets).toEqual([`/parties/room/${show.room.id}`]);
   });
 });

@@ -106,6 +106,28 @@ describe("the host and a viewer in the same show", () => {
     await impostor.context().close();
   });
 
+  it("a viewer joins in one request, with no ticket, and is the same viewer after a reload", async () => {
+    const show = await createShow(origin, 3);
+    const page = await (await phone(browser)).newPage();
+    const asked: string[] = [];
+    page.on("request", (request) => asked.push(`${request.method()} ${new URL(request.url()).pathname}`));
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => sockets.push(new URL(socket.url()).pathname));
+    await page.goto(show.links.viewer);
+    await online(page);
+    expect(sockets).toEqual([`/parties/room/${show.room.id}`]);
+    expect(asked.filter((call) => call.endsWith("/tickets"))).toEqual([]);
+    // The identity the room issued with the socket's first frame is kept, and presented again after a reload.
+    const token = () => page.evaluate(() => localStorage.getItem("shop-along:viewer"));
+    await expect.poll(token).toMatch(/^vt_v_[0-9A-Za-z]{16}\.[0-9a-f]{32}$/);
+    const first = await token();
+    await page.reload();
+    await online(page);
+    expect(await token()).toBe(first);
+    expect(asked.filter((call) => call.endsWith("/tickets"))).toEqual([]);
+    await page.context().close();
+  });
+
   it("an unknown show says so", async () => {
     const page = await (await phone(browser)).newPage();
     await page.goto(`${origin}/r/r_0000000000000000`);

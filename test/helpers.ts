@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { PROTOCOL_VERSION, VIEWER_SOCKET } from "../durable-objects/protocol.ts";
 
 export const BASE = "http://shop.test";
 
@@ -56,6 +57,8 @@ export interface TestSocket {
   frames: Frame[];
   /** Resolves with the next frame (after those already taken) matching `type`. */
   next(type: string, timeoutMs?: number): Promise<Frame>;
+  /** The subprotocol the server answered with. */
+  protocol: string | null;
   send(message: unknown): void;
   closed: Promise<{ code: number; reason: string }>;
 }
@@ -71,11 +74,11 @@ export async function ticketFor(roomId: string, options: { key?: string; viewerT
   return json<{ ticket: string; role: string; viewer: { id: string; token: string } }>(res);
 }
 
-/** Opens a socket with exactly this query (no ticket is fetched): for tests of what the Worker refuses. */
-export async function connect(roomId: string, query: Record<string, string> = {}): Promise<TestSocket | Response> {
+/** Opens a socket with exactly this query and headers (no ticket is fetched): for tests of what the Worker refuses. */
+export async function connect(roomId: string, query: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<TestSocket | Response> {
   const url = new URL(`${BASE}/parties/room/${roomId}`);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const res = await exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket" } }));
+  const res = await exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket", ...headers } }));
   const ws = res.webSocket;
   if (!ws) return res;
   ws.accept();
@@ -91,6 +94,7 @@ export async function connect(roomId: string, query: Record<string, string> = {}
   );
   return {
     ws,
+    protocol: res.headers.get("Sec-WebSocket-Protocol"),
     frames,
     closed,
     send: (message) => ws.send(typeof message === "string" ? message : JSON.stringify(message)),
@@ -131,6 +135,18 @@ export async function open(
   const socket = await connect(roomId, { ...(options.since ? { since: options.since } : {}), ...options.query, ticket });
   if (socket instanceof Response) throw new Error(`socket refused: ${socket.status} ${await socket.text()}`);
   return Object.assign(socket, { viewer });
+}
+
+/**
+ * Opens a viewer's socket as the viewer page does, in one request: the viewer subprotocol, with the viewer token
+ * (if any) as the second offer. A refusal is returned as the Worker's answer.
+ */
+export function joinAsViewer(
+  roomId: string,
+  options: { viewerToken?: string; since?: string; headers?: Record<string, string> } = {},
+): Promise<TestSocket | Response> {
+  const protocols = [VIEWER_SOCKET, ...(options.viewerToken ? [options.viewerToken] : [])].join(", ");
+  return connect(roomId, { protocol: String(PROTOCOL_VERSION), ...(options.since ? { since: options.since } : {}) }, { ...options.headers, "Sec-WebSocket-Protocol": protocols });
 }
 
 /** Warm-up for a file's first test: the first socket in a file pays for starting the runtime. */

@@ -7,7 +7,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { POLICIES, VIEWER_TICKET_POLICY } from "../worker/rate-limits/api-rate-limits.ts";
-import { call, createShow, json } from "./helpers.ts";
+import { CLOSE } from "../durable-objects/protocol.ts";
+import { call, createShow, joinAsViewer, json } from "./helpers.ts";
 
 const KEY_QUOTA = POLICIES.key.quota;
 const WRITE_QUOTA = POLICIES.anonymousWrites.quota;
@@ -122,6 +123,16 @@ describe("API rate limits", () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get("Retry-After")).toBe("60");
     expect((await json(refused)).error).toMatchObject({ code: "rate_limited", message: expect.stringContaining(`${VIEWER_TICKET_POLICY.quota} a minute`) });
+    // A viewer joining in one request (no ticket) counts against the same allowance.
+    // (A page cannot read a refused handshake: its socket is closed at once with 4429.)
+    const socket = await joinAsViewer(show.room.id, { headers: { "CF-Connecting-IP": ip } });
+    if (socket instanceof Response) throw new Error(`refused with ${socket.status}`);
+    expect(await socket.closed).toMatchObject({ code: CLOSE.rateLimited, reason: expect.stringContaining(`${VIEWER_TICKET_POLICY.quota} a minute`) });
+    // From another address, a viewer joins in one request.
+    const elsewhere = await joinAsViewer(show.room.id, { headers: { "CF-Connecting-IP": freshIp() } });
+    if (elsewhere instanceof Response) throw new Error(`refused with ${elsewhere.status}`);
+    await elsewhere.next("sync");
+    elsewhere.ws.close();
     // The address's own writes were not spent by its viewers' tickets.
     const write = await call("/api/shops", { method: "POST", json: { name: "" }, headers: { "CF-Connecting-IP": ip } });
     expect(write.status).toBe(400);

@@ -8,7 +8,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, connect, counters, drainOutbox, expectError, json, open, warmUp } from "./helpers.ts";
+import { CLOSE } from "../durable-objects/protocol.ts";
+import { call, connect, counters, drainOutbox, expectError, joinAsViewer, json, open, warmUp } from "./helpers.ts";
 import { browser, member, ownedShow, send, type Browser } from "./team-helpers.ts";
 
 const buyer = { name: "Mei Lin", email: "mei@example.com" };
@@ -193,6 +194,11 @@ describe("who may open a rehearsal", () => {
     // A socket needs a ticket, and a ticket only comes through the doors above.
     const refused = await connect(show.id, { ticket: `tk_${"a".repeat(32)}` });
     expect(refused instanceof Response && refused.status).toBe(401);
+    // A viewer's way in without a ticket is not a door to a rehearsal: closed at once, nothing said.
+    const asViewer = await joinAsViewer(show.id);
+    if (asViewer instanceof Response) throw new Error(`refused with ${asViewer.status}`);
+    expect((await asViewer.closed).code).toBe(CLOSE.unauthorized);
+    expect(asViewer.frames).toEqual([]);
     // Its page is served (it says "not public yet" itself); the show's own page is unchanged.
     expect((await call(`/r/${show.id}`)).status).toBe(200);
     expect((await call(`/studio/${show.id}`)).status).toBe(200);

@@ -5,16 +5,16 @@
  * id, so a new connection is not a new allowance. The signing key is one of
  * the server's secrets (server-secrets.ts).
  */
+import { VIEWER_TOKEN } from "../durable-objects/protocol.ts";
 import { randomBase62 } from "../durable-objects/random-ids.ts";
 import { hmacSha256Hex, sameSecret } from "./digests.ts";
 import { serverSecret } from "./server-secrets.ts";
 
-const TOKEN = /^vt_(v_[0-9A-Za-z]{16})\.([0-9a-f]{32})$/;
 const sign = async (db: D1Database, viewerId: string) => (await hmacSha256Hex(await serverSecret(db, "viewer-token"), `viewer ${viewerId}`)).slice(0, 32);
 
 /** The viewer a token names, if the signature is ours; null otherwise. */
 export async function verifyViewerToken(db: D1Database, token: string | null | undefined): Promise<string | null> {
-  const match = token ? TOKEN.exec(token) : null;
+  const match = token ? VIEWER_TOKEN.exec(token) : null;
   if (!match) return null;
   return sameSecret(await sign(db, match[1]!), match[2]!) ? match[1]! : null;
 }

@@ -12,15 +12,20 @@
  *
  * Keys never go in the socket's URL: before every (re)connect the page trades
  * its key, in a header, for a single-use ticket (POST /api/rooms/{id}/tickets),
- * presenting this browser's viewer token so that it stays the same viewer.
+ * presenting this browser's viewer token so that it stays the same viewer. A
+ * viewer (no key, no team role) joins in one request instead: the viewer
+ * subprotocol, with its token as the second offer; a new viewer's token comes
+ * with its first frame (`you.token`).
  */
 import { batch, signal } from "@preact/signals";
 import { roomSenders } from "./analytics/room-senders.ts";
 import {
   CLOSE,
   LIMITS,
+  isRehearsal,
   PROTOCOL_VERSION,
   ROOM_PARTY,
+  VIEWER_SOCKET,
   parseServerMessage,
   type ChatMessage,
   type ChatState,
@@ -100,9 +105,13 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
 
   // The site's own host, or the Worker's when embedded on a brand's page (origin.ts).
   const roomUrl = `${(origin || location.origin).replace(/^http/, "ws")}/parties/${ROOM_PARTY}/${encodeURIComponent(roomId)}`;
+  // A rehearsal's every door needs its team's ticket (the session's, for its viewer page).
+  const asViewer = !roomKey && !teamRole && !isRehearsal(roomId);
   const socket = openRoomSocket({
     // A function, so every reconnect resumes from the last event applied, with a fresh ticket.
-    url: async () => `${roomUrl}?${new URLSearchParams({ since: String(seq.peek()), protocol: String(PROTOCOL_VERSION), ticket: await ticket() })}`,
+    url: async () =>
+      `${roomUrl}?${new URLSearchParams({ since: String(seq.peek()), protocol: String(PROTOCOL_VERSION), ...(asViewer ? {} : { ticket: await ticket() }) })}`,
+    protocols: () => (asViewer ? [VIEWER_SOCKET, viewerToken()!].filter(Boolean) : []),
     shouldReconnect: (event) => event.code !== CLOSE.roomNotFound,
     onOpen() {
       // Lines queued while offline went out just before this.
@@ -193,6 +202,8 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
   }
 
   function receive(frame: ServerMessage) {
+    // A new viewer's identity, issued with its first frame: the next socket, and the page's other calls, present it.
+    if ("you" in frame && frame.you.token) keepViewerToken(frame.you.token);
     switch (frame.type) {
       case "sync":
         observeServerTime(frame.now);

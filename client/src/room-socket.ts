@@ -6,7 +6,8 @@
  * its warnings for Node and React Native); this costs about 0.5.
  *
  * - The address is asked for before every attempt (a fresh ticket, the last
- *   event applied); a failure there counts as a failed attempt.
+ *   event applied), and so are the subprotocols to offer; a failure there
+ *   counts as a failed attempt.
  * - The first attempt goes at once; after a failure or a drop, the next one
  *   waits 3 s, then 1.3 times longer each time, up to 10 s. A socket that
  *   stayed open 5 s has proven itself: the next drop starts from 3 s again.
@@ -23,6 +24,7 @@ const OPEN_TIMEOUT_MS = 4000;
 
 export type RoomSocketOptions = {
   url: () => Promise<string>;
+  protocols?: () => string[];
   shouldReconnect: (event: CloseEvent) => boolean;
   onOpen: () => void;
   onMessage: (event: MessageEvent) => void;
@@ -31,7 +33,7 @@ export type RoomSocketOptions = {
   onError: () => void;
 };
 
-export function openRoomSocket({ url, shouldReconnect, onOpen, onMessage, onClose, onError }: RoomSocketOptions) {
+export function openRoomSocket({ url, protocols, shouldReconnect, onOpen, onMessage, onClose, onError }: RoomSocketOptions) {
   let ws: WebSocket | null = null;
   let stopped = false;
   /** Failed attempts in a row; -1: the next attempt goes at once. */
@@ -61,7 +63,7 @@ export function openRoomSocket({ url, shouldReconnect, onOpen, onMessage, onClos
       return schedule();
     }
     if (mine !== attempt || stopped) return;
-    const socket = (ws = new WebSocket(address));
+    const socket = (ws = new WebSocket(address, protocols?.()));
     // A close event follows, which schedules the next attempt.
     const abandon = setTimeout(() => socket.close(), OPEN_TIMEOUT_MS);
     socket.onopen = () => {

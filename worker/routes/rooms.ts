@@ -72,7 +72,9 @@ rooms.openapi(
     description:
       "Trades a room key (host, guest or moderator key as Bearer; none for viewers), or a signed-in team member's session with `X-Room-Role: host | moderator`, for a ticket that opens one WebSocket " +
       "(`/parties/room/{roomId}?ticket=…`), once, within 30 seconds, so keys never travel in a URL. " +
-      "Send the `X-Viewer-Token` from an earlier answer to keep the same identity (rate limits follow it); without one, a new identity is issued.",
+      "Send the `X-Viewer-Token` from an earlier answer to keep the same identity (rate limits follow it); without one, a new identity is issued. " +
+      "A viewer may skip the ticket: a socket offering the subprotocol `shop-along.viewer` (then its viewer token, if it has one) is a viewer's, " +
+      "and a new viewer's token comes in its first frame (`you.token`).",
     middleware: [requireRoom()] as const,
     request: { params: RoomAddressParams, headers: ViewerTokenHeader.extend(RoomRoleHeader.shape) },
     responses: { 201: jsonContent(TicketBody, "The ticket, and the viewer identity to keep"), ...errorResponses(400, 401, 403, 404) },
