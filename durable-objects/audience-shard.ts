@@ -71,7 +71,8 @@ export class AudienceShard extends DurableObject<Env> {
   /** The room's whole audience and hearts, as the Room last said. */
   #audience: number | null = null;
   #reactions: number | null = null;
-  #report: { joined: ShardViewer[]; left: ShardViewer[]; timer: ReturnType<typeof setTimeout> | null } = { joined: [], left: [], timer: null };
+  /** Who joined and left since the last report; `all`: the next report says every viewer here (a new link's first). */
+  #report: { joined: ShardViewer[]; left: ShardViewer[]; all: boolean; timer: ReturnType<typeof setTimeout> | null } = { joined: [], left: [], all: false, timer: null };
   readonly #waiting: string[] = [];
 
   /** The last event this shard has (0: none yet). */
@@ -251,7 +252,9 @@ export class AudienceShard extends DurableObject<Env> {
     });
     link.addEventListener("close", (close) => this.#linkClosed(link, close.code, close.reason));
     link.addEventListener("error", () => this.#linkClosed(link, CLOSE.internalError, "link failed"));
-    // The count again (the Room keeps the last one with the link, which is new), and anything that waited.
+    // The count again, with every viewer (the Room keeps the last count with the link, which is new, and may have
+    // closed these viewers' visits meanwhile), and anything that waited.
+    this.#report.all = true;
     this.#reportSoon();
     for (const frame of this.#waiting.splice(0)) link.send(frame);
   }
@@ -326,10 +329,12 @@ export class AudienceShard extends DurableObject<Env> {
     this.#report.timer ??= setTimeout(() => {
       this.#report.timer = null;
       if (!this.#link) return;
-      const { joined, left } = this.#report;
+      const { joined, left, all } = this.#report;
       this.#report.joined = [];
       this.#report.left = [];
-      this.#link.send(JSON.stringify({ t: "viewers", n: this.#viewersNow().size, joined, left } satisfies ShardFrame));
+      this.#report.all = false;
+      const everyone = all ? { all: [...this.#viewersNow().values()].map(({ id, viewerId }) => ({ id, viewerId })) } : {};
+      this.#link.send(JSON.stringify({ t: "viewers", n: this.#viewersNow().size, joined, left, ...everyone } satisfies ShardFrame));
     }, REPORT_EVERY_MS);
   }
 }

@@ -160,6 +160,40 @@ export class Numbers implements RoomFeature {
     );
   }
 
+  /**
+   * Every viewer a shard holds, as it says on a new link: its open visits become exactly these (one per socket). A
+   * shard that was cut off for longer than `lostMs` had its visits closed, but its viewers watched on: they are
+   * visiting again from now; a visit whose close was lost is closed.
+   */
+  shardAudience(shard: number, viewerIds: string[]): void {
+    const sql = this.kit.sql;
+    const wanted = new Map<string, number>();
+    for (const viewerId of viewerIds) wanted.set(viewerId, (wanted.get(viewerId) ?? 0) + 1);
+    const open = new Map(
+      sql.exec<{ viewer_id: string; n: number }>("SELECT viewer_id, count(*) AS n FROM numbers_visits WHERE left_at IS NULL AND shard = ? GROUP BY viewer_id", shard)
+        .toArray()
+        .map((row) => [row.viewer_id, row.n]),
+    );
+    const now = this.kit.now();
+    this.kit.commit((tx) => {
+      const first = !this.#watching();
+      for (const [viewerId, n] of wanted) {
+        for (let i = open.get(viewerId) ?? 0; i < n; i++) {
+          sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at, shard) VALUES (?, ?, ?)", viewerId, now, shard);
+        }
+      }
+      for (const [viewerId, n] of open) {
+        const extra = n - (wanted.get(viewerId) ?? 0);
+        if (extra <= 0) continue;
+        sql.exec(
+          "UPDATE numbers_visits SET left_at = ? WHERE id IN (SELECT id FROM numbers_visits WHERE left_at IS NULL AND shard = ? AND viewer_id = ? ORDER BY id LIMIT ?)",
+          now, shard, viewerId, extra,
+        );
+      }
+      if (first && this.#watching()) tx.rearm();
+    });
+  }
+
   /** Recounts and queues every row that changed since it was last queued. */
   countNow(): ShowNumbers & { queued: number } {
     const sql = this.kit.sql;

@@ -786,6 +786,7 @@ export class Room extends Server<Env> {
     this.#placement.reported(shard, frame.joined.length);
     for (const viewer of frame.joined) for (const feature of this.#features) feature.onJoin?.(socketFor(viewer.id, viewer.viewerId));
     for (const viewer of frame.left) for (const feature of this.#features) feature.onLeave?.(socketFor(viewer.id, viewer.viewerId));
+    if (frame.all) this.#numbers.shardAudience(shard, frame.all.map((viewer) => viewer.viewerId));
     this.#audience.onJoin();
   }
 

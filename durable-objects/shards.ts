@@ -61,8 +61,17 @@ const viewer = v.object({ id: connectionId, viewerId: v.pipe(v.string(), v.regex
 
 /** What a shard sends up its link. */
 export const ShardFrame = v.variant("t", [
-  /** Its viewer count now, and who joined and left since the last such frame. */
-  v.object({ t: v.literal("viewers"), n: v.pipe(v.number(), v.integer(), v.minValue(0)), joined: v.array(viewer), left: v.array(viewer) }),
+  /**
+   * Its viewer count now, and who joined and left since the last such frame; on a new link's first, `all`: every
+   * viewer it holds (a shard cut off for longer than `lostMs` had its visits closed, and its viewers are still there).
+   */
+  v.object({
+    t: v.literal("viewers"),
+    n: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    joined: v.array(viewer),
+    left: v.array(viewer),
+    all: v.optional(v.array(viewer)),
+  }),
   /** A frame one of its viewers sent, as the viewer sent it. */
   v.object({ t: v.literal("frame"), id: connectionId, viewerId: v.pipe(v.string(), v.regex(VIEWER_ID)), raw: v.string() }),
 ]);

@@ -188,7 +188,7 @@ describe("audience shards", () => {
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
   });
 
-  it("the show's numbers keep a shard viewer's visit while it watches, close it when it leaves, and when its shard is gone", async () => {
+  it("the show's numbers keep a shard viewer's visit while it watches, close it when it leaves or its shard is gone, and open it again when the shard comes back", async () => {
     const { show, host, viewers } = await bigShow();
     const room = roomStub(show.room.id);
     const openVisits = () =>
@@ -211,6 +211,17 @@ describe("audience shards", () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     await room.countNumbers();
     expect(await openVisits()).toBe(2);
+    // But the shard lived on, and links again (its alarm, within a second) with its viewer still there: that viewer
+    // is visiting again, and nobody else twice.
+    await until(async () => (await runInDurableObject(room, (_room: Room, state) => state.getWebSockets("shard:1").length)) === 1, "the link again", 5000);
+    await until(async () => (await room.countNumbers(), (await openVisits()) === 3), "the shard's viewer visiting again", 3000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await room.countNumbers();
+    expect(await openVisits()).toBe(3);
+    const visits = await runInDurableObject(room, (_room: Room, state) =>
+      state.storage.sql.exec<{ shard: number | null; n: number }>("SELECT shard, count(*) AS n FROM numbers_visits WHERE left_at IS NULL GROUP BY shard ORDER BY shard").toArray(),
+    );
+    expect(visits).toEqual([{ shard: null, n: 1 }, { shard: 0, n: 1 }, { shard: 1, n: 1 }]);
   });
 
   it("a big audience is told its count less often: no more than ~2,000 presence frames a second in all", async () => {
