@@ -59,7 +59,8 @@ function openSocket(url: string, onFrame: (frame: Frame, at: number) => void, ad
       }
       onFrame(frame, at);
     });
-    ws.addEventListener("error", () => reject(new Error(`socket error on ${url}`)));
+    ws.addEventListener("error", (event) => reject(new Error(`socket error: ${(event as ErrorEvent).message ?? "no message"}`)));
+    ws.addEventListener("close", (event) => reject(new Error(`closed before its sync: ${event.code} ${event.reason}`)));
   });
 }
 
@@ -140,6 +141,7 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: T
   let failed = 0;
   let retries = 0;
   const failures = new Map<string, number>();
+  const retried = new Map<string, number>();
   const arriving = viewers - settledCount;
   const opened = await Promise.all(
     Array.from({ length: arriving }, async (_, n) => {
@@ -150,13 +152,14 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: T
         try {
           return await openSocket(viewerUrl, onFrame(i), clientAddress(i));
         } catch (error) {
+          const why = String(error instanceof Error ? (error.cause ?? error.message) : error).slice(0, 120);
           if (attempt < JOIN_ATTEMPTS) {
             retries += 1;
+            retried.set(why, (retried.get(why) ?? 0) + 1);
             await new Promise((r) => setTimeout(r, 1000));
             continue;
           }
           failed += 1;
-          const why = String(error instanceof Error ? (error.cause ?? error.message) : error).slice(0, 120);
           failures.set(why, (failures.get(why) ?? 0) + 1);
           return null;
         }
@@ -170,6 +173,7 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: T
   await new Promise((r) => setTimeout(r, 2000));
   missing += stormPins.size * settledCount - latencies.stormPin.length;
   const sockets = [...settled, ...opened.filter((ws): ws is WebSocket => ws !== null)];
+  if (retried.size) console.log("retried joins:", Object.fromEntries(retried));
   if (failures.size) console.log("failed joins:", Object.fromEntries(failures));
   const memoryPerSocketKb = (rssKb(serverPid) - memoryBefore) / Math.max(1, sockets.length);
   const host = await openSocket(await roomSocketUrl(origin, room.id, hostKey), () => {});
