@@ -11,10 +11,12 @@
  *   VIEWERS=200 ROUNDS=10 npm run bench:fanout
  *   SHARD_FROM=100000 npm run bench:fanout    every socket on the Room (no audience shards)
  *   DIRECT=1 VIEWERS=9900 npm run bench:fanout  sockets straight to workerd's port (its own table)
- *   BARE=0 npm run bench:fanout          without the bare Node `ws` comparator (bare-broadcast.ts)
+ *   BARE=0 npm run bench:fanout          without the comparators (BARE=ws: the bare Node `ws` one only)
+ *   PROFILE=/tmp/storm npm run bench:fanout  a CPU profile of the Room's join storm per row (/tmp/storm-{viewers}.cpuprofile)
  *
- * Each row is measured twice in one run: against the Room, then, with the same
- * harness, against a bare Node `ws` broadcast server, the floor.
+ * Each row is measured three times in one run, with the same harness: against
+ * the Room, then against a bare broadcast on workerd (bare-workerd/, the
+ * runtime's floor) and a bare Node `ws` broadcast server (bare-broadcast.ts).
  *
  * Audience shards (durable-objects/shards.ts) start at the Worker's plan
  * (wrangler.toml: from 500 viewers, 2,000 per shard) unless SHARD_FROM and
@@ -25,8 +27,9 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { api, clientAddress, roomSocketUrl, startStack, workerdOf } from "../scripts/stack.ts";
+import { api, clientAddress, roomSocketUrl, startStack, workerdOf, type Stack } from "../scripts/stack.ts";
 import { PROTOCOL_VERSION, VIEWER_SOCKET } from "../durable-objects/protocol.ts";
+import { profileIsolate } from "./cpu-profile.ts";
 import { writeSection } from "./results.ts";
 
 const viewerCounts = (process.env.VIEWERS ?? "100,500,1000").split(",").map(Number);
@@ -76,6 +79,11 @@ function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+/** Connections the kernel dropped since boot because a listen queue was full (TcpExt ListenOverflows). */
+function listenOverflows(): number {
+  const [names, values] = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((line) => line.startsWith("TcpExt:")).map((line) => line.split(" "));
+  return Number(values?.[names?.indexOf("ListenOverflows") ?? -1] ?? 0);
+}
 const rssKb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
 
 /** Where a run's calls go: the API (host, pins), the viewers' sockets; and the server's process. */
@@ -83,9 +91,11 @@ interface Target {
   api: string;
   sockets: string;
   pid: number;
+  /** The runtime's inspector, to profile the join storm (PROFILE). */
+  inspector?: string;
 }
 
-async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: Target, viewers: number) {
+async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, inspector }: Target, viewers: number) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Bench shop" });
   const products: Array<{ id: string }> = [];
   for (const title of ["A", "B"]) products.push((await api(origin, `/api/shops/${shop.id}/products`, { title, priceCents: 100 }, apiKey)).product);
@@ -137,6 +147,9 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: T
   })();
 
   // The join storm: every viewer taps the link at its own moment within stormSeconds, from its own phone (address).
+  const profile = inspector && process.env.PROFILE ? await profileIsolate(inspector) : null;
+  const overflowsBefore = listenOverflows();
+  const stormCpuBefore = cpuMs(serverPid);
   const connectStart = performance.now();
   let failed = 0;
   let retries = 0;
@@ -167,6 +180,16 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: T
     }),
   );
   const connectMs = performance.now() - connectStart;
+  // The server's CPU for each join: its whole CPU time over the storm (the pins every second stay in), over the joins.
+  const cpuPerJoinMs = (cpuMs(serverPid) - stormCpuBefore) / Math.max(1, arriving);
+  const overflows = listenOverflows() - overflowsBefore;
+  if (overflows) console.log(`the kernel dropped ${overflows} connections at full listen queues during the storm (all processes' sockets)`);
+  if (profile) {
+    const file = `${process.env.PROFILE}-${viewers}.cpuprofile`;
+    const { totalMs, hotspots } = await profile.stop(file);
+    console.log(`join storm CPU profile (${file}), ${(totalMs / 1000).toFixed(1)} s sampled; own time:`);
+    for (const spot of hotspots) console.log(`  ${(spot.share * 100).toFixed(1).padStart(5)} %  ${spot.selfMs.toFixed(0).padStart(7)} ms  ${spot.name}`);
+  }
   storming = false;
   await pinning;
   // Every storm pin should have reached every viewer already in (they were in before it).
@@ -229,7 +252,7 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid }: T
     return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1)! };
   };
   return {
-    viewers, connectMs, failed, retries, missing, duplicates, memoryPerSocketKb, cpuPerEventSocketUs, leaveMs,
+    viewers, connectMs, cpuPerJoinMs, failed, retries, missing, duplicates, memoryPerSocketKb, cpuPerEventSocketUs, leaveMs,
     unreleased: released.filter((ok) => !ok).length, pin: summary(latencies.pin), chat: summary(latencies.chat),
     settled: settledCount, stormPin: summary(latencies.stormPin),
   };
@@ -240,7 +263,7 @@ const log = (label: string, r: Result) =>
   console.log(
     `${label}, ${r.viewers} viewers: pin p50 ${r.pin.p50.toFixed(1)} ms p99 ${r.pin.p99.toFixed(1)} ms max ${r.pin.max.toFixed(1)} ms; ` +
       `chat p50 ${r.chat.p50.toFixed(1)} ms p99 ${r.chat.p99.toFixed(1)} ms; missing ${r.missing}, duplicates ${r.duplicates}; ` +
-      `storm ${r.connectMs.toFixed(0)} ms (${r.retries} retries, ${r.failed} failed; pins meanwhile to the ${r.settled} already in: ` +
+      `storm ${r.connectMs.toFixed(0)} ms (${r.cpuPerJoinMs.toFixed(2)} ms server CPU per join, ${r.retries} retries, ${r.failed} failed; pins meanwhile to the ${r.settled} already in: ` +
       `p50 ${r.stormPin.p50.toFixed(1)} ms p99 ${r.stormPin.p99.toFixed(1)} ms, ${r.stormPin.n} frames); ${r.cpuPerEventSocketUs.toFixed(1)} µs CPU per event per socket; ` +
       `${r.memoryPerSocketKb.toFixed(0)} KB per socket; leave ${r.leaveMs.toFixed(0)} ms (${r.unreleased} unreleased)`,
   );
@@ -253,39 +276,52 @@ async function startBare(): Promise<{ origin: string; pid: number; stop(): void 
   return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill("SIGKILL") };
 }
 
-const stack = await startStack({ vars: plan });
-// BARE=0 leaves the bare `ws` server out.
-const bare = process.env.BARE === "0" ? null : await startBare();
-const results: Array<{ room: Result; bare: Result | null }> = [];
-try {
-  // DIRECT=1: the sockets go straight to workerd's port, past the dev proxy (4 open files a socket); the host's API
-  // calls go through the proxy.
+/** A stack's target: DIRECT=1 sends the sockets straight to workerd's port, past the dev proxy (4 open files a socket); the API calls go through the proxy. */
+async function targetOf(stack: Stack): Promise<Target> {
   const runtime = await workerdOf(stack);
-  const target: Target = { api: stack.origin, sockets: process.env.DIRECT ? runtime.origin : stack.origin, pid: runtime.pid };
+  return { api: stack.origin, sockets: process.env.DIRECT ? runtime.origin : stack.origin, pid: runtime.pid, inspector: stack.inspector };
+}
+
+const stack = await startStack({ vars: plan });
+// BARE=0 leaves both comparators out; BARE=ws keeps the Node one only.
+const bare = process.env.BARE === "0" ? null : await startBare();
+const bareWorkerd =
+  process.env.BARE === "0" || process.env.BARE === "ws" ? null : await startStack({ config: join(import.meta.dirname, "bare-workerd/wrangler.toml"), migrate: false, video: false });
+const results: Array<{ room: Result; workerd: Result | null; bare: Result | null }> = [];
+try {
+  const target = await targetOf(stack);
+  const workerdTarget = bareWorkerd && (await targetOf(bareWorkerd));
   for (const viewers of viewerCounts) {
     const room = await measure(target, viewers);
     log("room", room);
-    // The same harness against the bare server, once the room's sockets are closed (the open-files limit).
+    // The same harness against the comparators, one after another (the open-files limit).
+    const runtime = workerdTarget && (await measure({ ...workerdTarget, inspector: undefined }, viewers));
+    if (runtime) log("bare workerd", runtime);
     const floor = bare && (await measure({ api: bare.origin, sockets: bare.origin, pid: bare.pid }, viewers));
     if (floor) log("bare ws", floor);
-    results.push({ room, bare: floor });
+    results.push({ room, workerd: runtime, bare: floor });
   }
 } finally {
   bare?.stop();
-  await stack.stop();
+  await Promise.all([stack.stop(), bareWorkerd?.stop()]);
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const row = (what: string, r: Result, ratio: string) =>
   `| ${r.viewers} | ${what} | ${ms(r.pin.p50)} | ${ms(r.pin.p99)} | ${ratio} | ${ms(r.chat.p50)} | ${ms(r.chat.p99)} | ${r.missing} / ${r.duplicates} | ` +
-  `${(r.connectMs / 1000).toFixed(1)} s | ${r.retries} / ${r.failed} | ${ms(r.stormPin.p99)} (${r.stormPin.n}) | ${r.cpuPerEventSocketUs.toFixed(1)} µs | ${r.memoryPerSocketKb.toFixed(0)} KB | ${(r.leaveMs / 1000).toFixed(1)} s${r.unreleased ? ` (${r.unreleased} not)` : ""} |`;
+  `${(r.connectMs / 1000).toFixed(1)} s | ${r.cpuPerJoinMs.toFixed(2)} ms | ${r.retries} / ${r.failed} | ${ms(r.stormPin.p99)} (${r.stormPin.n}) | ${r.cpuPerEventSocketUs.toFixed(1)} µs | ${r.memoryPerSocketKb.toFixed(0)} KB | ${(r.leaveMs / 1000).toFixed(1)} s${r.unreleased ? ` (${r.unreleased} not)` : ""} |`;
 const table = [
-  "| viewers | server | pin p50 | pin p99 | pin p99 ÷ bare `ws` | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | retried / failed | pin p99 to those already in, during the storm (frames) | CPU per event per socket | memory per socket | mass leave: all released in |",
-  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ...results.flatMap(({ room, bare }) => [
-    row(`Room, ${shardsFor(room.viewers)} shard${shardsFor(room.viewers) === 1 ? "" : "s"}`, room, bare ? `×${(room.pin.p99 / bare.pin.p99).toFixed(1)}` : "—"),
-    ...(bare ? [row("bare Node `ws`", bare, "×1.0")] : []),
-  ]),
+  "| viewers | server | pin p50 | pin p99 | pin p99 ÷ bare `ws` | chat p50 | chat p99 | lost / duplicate | join storm: all synced in | server CPU per join | retried / failed | pin p99 to those already in, during the storm (frames) | CPU per event per socket | memory per socket | mass leave: all released in |",
+  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...results.flatMap(({ room, workerd, bare }) => {
+    const ratio = (r: Result) => (bare ? `×${(r.pin.p99 / bare.pin.p99).toFixed(1)}` : "—");
+    const ofWorkerd = workerd ? ` (×${(room.pin.p99 / workerd.pin.p99).toFixed(1)} of bare workerd)` : "";
+    return [
+      row(`Room, ${shardsFor(room.viewers)} shard${shardsFor(room.viewers) === 1 ? "" : "s"}`, room, `${ratio(room)}${ofWorkerd}`),
+      ...(workerd ? [row("bare workerd", workerd, ratio(workerd))] : []),
+      ...(bare ? [row("bare Node `ws`", bare, "×1.0")] : []),
+    ];
+  }),
 ].join("\n");
 // The sockets through wrangler dev's port and straight to workerd's are two tables (the open-files limit: README).
 writeSection(
@@ -299,14 +335,17 @@ process on the same 2 cores as workerd, so the figures include client-side queue
 Each viewer joins as the viewer page does, in one request: the socket, with the viewer subprotocol and no ticket
 (worker/sockets.ts); the host's page trades its key for a ticket first.
 *join storm*: the viewers' arrivals are spread evenly over ${stormSeconds} s, each from its own address; *all synced in*
-is from the first arrival to the last socket's first frame; a socket that fails tries again after a second, as the
+is from the first arrival to the last socket's first frame; *server CPU per join* is the server process's CPU time over the
+storm (workerd's; the pins every second stay in) over the joins, the floor under a storm on one machine; a socket that fails tries again after a second, as the
 page does (*retried*), up to ${JOIN_ATTEMPTS} times (*failed*: never synced). 1 % of the viewers (at most 100) are in
 the room before the storm; the host pins every second through it, and *pin p99 to those already in* is what those
 pins took to reach them (goal: no more than the normal *pin p99*, measured after the storm). *lost* counts these too. *shards*: the
 show's audience shards (the Room keeps the first ${planOf().from} viewers, each shard ${planOf().size}); 0 is every socket on the
 Room. *bare Node \`ws\`*: the same harness, in the same run, against bench/bare-broadcast.ts, a Node \`ws\` server that only
 admits sockets and sends each pin and chat line, serialized once, to every socket (no storage, limits or checks):
-the floor. *CPU per event per socket*: the server's CPU time over the rounds less its idle CPU over as long (measured
+the floor. *bare workerd*: the same on workerd (bench/bare-workerd/: a Worker handing every socket to one Durable Object
+that accepts it as the Room does and broadcasts), under its own \`wrangler dev\`: the runtime's floor; what the Room
+costs above it is ours, what it costs above Node's \`ws\` is the runtime's. *CPU per event per socket*: the server's CPU time over the rounds less its idle CPU over as long (measured
 just before, the sockets open), over events × sockets; the HTTP pins stay in. *memory per socket*: the server's resident
 memory after the storm less before, over the sockets. \`wrangler dev\` runs without its local trace collector
 (\`X_LOCAL_OBSERVABILITY=false\`, scripts/stack.ts), which Cloudflare does not run in a request's path.

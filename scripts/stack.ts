@@ -39,6 +39,8 @@ export interface Stack {
   origin: string;
   /** The process id of its `wrangler dev` (workerdOf finds the runtime among its children). */
   pid: number;
+  /** Its inspector's DevTools socket (wrangler's proxy to the Worker's isolate): a benchmark's CPU profile. */
+  inspector: string;
   /** The local state folder (D1 and the rooms' storage). */
   state: string;
   /** Stops wrangler dev gracefully and, if the state was temporary, deletes it. */
@@ -144,6 +146,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     origin,
     pid: dev.pid!,
+    inspector: `ws://127.0.0.1:${inspectorPort}/ws`,
     state,
     async stop() {
       // SIGTERM, and SIGKILL for what is still there 5 s later: wrangler, workerd, the SFU.
