@@ -9,7 +9,8 @@
  * (`eventFor`, the Room's own rule), the presence and hearts frames as they
  * come, and the frames the Room answers one viewer with. A viewer's frames
  * go up the link; the Room decides (chat, hearts, moderation's rules, rate
- * limits). A `resync` is answered here.
+ * limits). A `resync` is answered here, and so is the socket allowance of a
+ * viewer the Worker sent on a lease (shards.ts), which the Room never saw.
  *
  * A joining viewer gets its first frame from here too: a `sync` built from
  * the Room's viewer view (`viewerSync`, asked once per event-log head and
@@ -27,6 +28,7 @@ import { DurableObject } from "cloudflare:workers";
 import { eventFor, eventSubject } from "./event-log.ts";
 import { answerClose, CLOSE, LIMITS, parseClientMessage, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
 import { RateLimits } from "./rate-limits.ts";
+import { closedSocket } from "./refusal.ts";
 import { PEER_HEADERS } from "./room.ts";
 import type { Peer } from "./room-kit.ts";
 import { SHARD_HEADER, SHARD_ROOM_HEADER, type RoomToShard, type ShardFrame, type ShardViewer } from "./shards.ts";
@@ -75,9 +77,21 @@ export class AudienceShard extends DurableObject<Env> {
   #report: { joined: ShardViewer[]; left: ShardViewer[]; all: boolean; timer: ReturnType<typeof setTimeout> | null } = { joined: [], left: [], all: false, timer: null };
   readonly #waiting: string[] = [];
 
-  /** The last event this shard has (0: none yet). */
+  /** The last event this shard has (0: none yet), as stored; read once per start, then kept here as well. */
+  #lastSeq: number | null = null;
+  /** The room this shard serves and its index there, as stored with the first viewer (and kept here). */
+  #room: { name: string; index: number } | null = null;
+  /** An alarm is set (this instance set it, and it has not run yet): a join need not set it again. */
+  #alarmSet = false;
+
   get #seq(): number {
-    return this.ctx.storage.kv.get<number>("seq") ?? 0;
+    this.#lastSeq ??= this.ctx.storage.kv.get<number>("seq") ?? 0;
+    return this.#lastSeq;
+  }
+
+  set #seq(seq: number) {
+    this.ctx.storage.kv.put("seq", seq);
+    this.#lastSeq = seq;
   }
 
   // ------------------------------------------------------------ viewers
@@ -91,11 +105,17 @@ export class AudienceShard extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || role !== "viewer" || !viewerId || !roomName || !Number.isSafeInteger(index)) {
       return Response.json({ error: { code: "unauthorized", message: "Only the Worker hands sockets to a shard." } }, { status: 401 });
     }
-    if (!this.#roomAddress()) this.ctx.storage.kv.put("room", { name: roomName, index });
+    if (!this.#roomAddress()) {
+      this.#room = { name: roomName, index };
+      this.ctx.storage.kv.put("room", this.#room);
+    }
     const url = new URL(request.url);
     const protocol = Number(url.searchParams.get("protocol"));
     const since = Number(url.searchParams.get("since") ?? "0");
     const id = url.searchParams.get("_pk") ?? "";
+    // A viewer the Worker sent on a lease (shards.ts) is counted here, as the Room counts a viewer it takes itself.
+    const wait = request.headers.has(PEER_HEADERS.uncounted) ? this.#limits.take("ticket", viewerId) : 0;
+    if (wait > 0) return closedSocket(CLOSE.rateLimited, `Too many sockets for this viewer; try again in ${Math.ceil(wait / 1000)} s.`);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [id]);
     const viewer: Viewer = { id, viewerId, protocol: Number.isSafeInteger(protocol) && protocol > 1 ? protocol : 1, from: 0 };
@@ -104,7 +124,7 @@ export class AudienceShard extends DurableObject<Env> {
       await this.#catchUp(server, viewer, Number.isSafeInteger(since) ? since : 0, request.headers.get(PEER_HEADERS.token));
       this.#report.joined.push({ id, viewerId });
       this.#reportSoon();
-      void this.ctx.storage.setAlarm(Date.now() + CHECK_EVERY_MS);
+      this.#checkSoon(CHECK_EVERY_MS);
     } catch (error) {
       console.error("shard: could not set up a socket", error);
       server.close(CLOSE.internalError, "internal error");
@@ -142,9 +162,17 @@ export class AudienceShard extends DurableObject<Env> {
 
   /** While viewers remain, the link is kept open (it does not outlive an eviction; the viewers' sockets do). */
   async alarm(): Promise<void> {
+    this.#alarmSet = false;
     if (this.#viewersNow().size === 0) return;
     await this.#ensureLink();
-    await this.ctx.storage.setAlarm(Date.now() + CHECK_EVERY_MS);
+    this.#checkSoon(CHECK_EVERY_MS);
+  }
+
+  /** The alarm in `ms`, unless this instance has one set already (a join storm would set it once per viewer). */
+  #checkSoon(ms: number): void {
+    if (this.#alarmSet) return;
+    this.#alarmSet = true;
+    void this.ctx.storage.setAlarm(Date.now() + ms);
   }
 
   /** How many viewer sockets are open here (tests, the benchmark). */
@@ -227,7 +255,8 @@ export class AudienceShard extends DurableObject<Env> {
 
   /** The room this shard serves and its index there, as the Worker said with the first viewer. */
   #roomAddress(): { name: string; index: number } | undefined {
-    return this.ctx.storage.kv.get<{ name: string; index: number }>("room");
+    this.#room ??= this.ctx.storage.kv.get<{ name: string; index: number }>("room") ?? null;
+    return this.#room ?? undefined;
   }
 
   #ensureLink(): Promise<void> {
@@ -269,7 +298,10 @@ export class AudienceShard extends DurableObject<Env> {
       return;
     }
     // By the alarm, which outlives this instance: a shard evicted meanwhile still comes back for its viewers.
-    if (this.#viewersNow().size > 0) void this.ctx.storage.setAlarm(Date.now() + RELINK_AFTER_MS);
+    if (this.#viewersNow().size > 0) {
+      this.#alarmSet = true;
+      void this.ctx.storage.setAlarm(Date.now() + RELINK_AFTER_MS);
+    }
   }
 
   #fromRoom(text: string): void {
@@ -281,7 +313,7 @@ export class AudienceShard extends DurableObject<Env> {
     }
     if ("hello" in message) {
       // A new shard starts at the head (its viewers are synced from the Room's view, not from the log).
-      if (this.#seq === 0 || message.hello.seq < this.#seq) this.ctx.storage.kv.put("seq", message.hello.seq);
+      if (this.#seq === 0 || message.hello.seq < this.#seq) this.#seq = message.hello.seq;
       return;
     }
     const frame = message;
@@ -294,7 +326,7 @@ export class AudienceShard extends DurableObject<Env> {
   /** One event of the log: kept, counted, and given to each viewer as it may read it. */
   #event(event: RoomEvent): void {
     if (event.seq <= this.#seq) return;
-    this.ctx.storage.kv.put("seq", event.seq);
+    this.#seq = event.seq;
     this.#recent.push(event);
     if (this.#recent.length > KEPT_EVENTS) this.#recent.splice(0, this.#recent.length - KEPT_EVENTS);
     const subject = eventSubject(event);

@@ -140,24 +140,33 @@ export class Numbers implements RoomFeature {
   }
 
   onJoin(socket: Socket): void {
-    if (socket.peer.role !== "viewer") return;
-    this.kit.commit((tx) => {
-      const first = !this.#watching();
-      this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at, shard) VALUES (?, ?, ?)", socket.peer.viewerId, this.kit.now(), shardOf(socket));
-      // The first viewer of a live show starts the minute's clock (the others find it running).
-      if (first) tx.rearm();
-    });
+    this.onViewers([socket], []);
   }
 
   onLeave(socket: Socket): void {
-    if (socket.peer.role !== "viewer") return;
-    // One of the viewer's open visits ends (two tabs are two visits; the count unites them).
-    this.kit.commit(() =>
-      this.kit.sql.exec(
-        "UPDATE numbers_visits SET left_at = ? WHERE id = (SELECT max(id) FROM numbers_visits WHERE viewer_id = ? AND shard IS ? AND left_at IS NULL)",
-        this.kit.now(), socket.peer.viewerId, shardOf(socket),
-      ),
-    );
+    this.onViewers([], [socket]);
+  }
+
+  /** Viewers joined and left (one socket here, or a shard's report of hundreds): their visits, in one commit. */
+  onViewers(joined: Socket[], left: Socket[]): void {
+    const [arrived, gone] = [joined.filter(isViewer), left.filter(isViewer)];
+    if (arrived.length === 0 && gone.length === 0) return;
+    const now = this.kit.now();
+    this.kit.commit((tx) => {
+      const first = !this.#watching();
+      for (const socket of arrived) {
+        this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at, shard) VALUES (?, ?, ?)", socket.peer.viewerId, now, shardOf(socket));
+      }
+      // One of the viewer's open visits ends (two tabs are two visits; the count unites them).
+      for (const socket of gone) {
+        this.kit.sql.exec(
+          "UPDATE numbers_visits SET left_at = ? WHERE id = (SELECT max(id) FROM numbers_visits WHERE viewer_id = ? AND shard IS ? AND left_at IS NULL)",
+          now, socket.peer.viewerId, shardOf(socket),
+        );
+      }
+      // The first viewer of a live show starts the minute's clock (the others find it running).
+      if (first && arrived.length > 0) tx.rearm();
+    });
   }
 
   /**
@@ -348,5 +357,6 @@ export const writeNumbers: TopicWriter = async ({ db, show }, entries) => {
   });
 };
 
+const isViewer = (socket: Socket) => socket.peer.role === "viewer";
 /** The shard a socket is on (its connection is that shard's link), or null: the Room's own. */
 const shardOf = (socket: Socket): number | null => (isShardLink(socket.connection.state) ? socket.connection.state.shard : null);

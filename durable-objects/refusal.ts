@@ -32,3 +32,14 @@ export const isRefusal = (value: unknown): value is Refusal =>
   typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false && "code" in value;
 
 export const noShow = (): Refusal => refuse("not_found", "No show exists with this id.");
+
+/**
+ * A refusal a page's socket can read: a page cannot read the status of a refused handshake, so the socket opens and
+ * is closed at once with `code` (CLOSE in protocol.ts; a close reason is at most 123 bytes).
+ */
+export function closedSocket(code: number, reason: string): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(code, reason.slice(0, 120));
+  return new Response(null, { status: 101, webSocket: client });
+}

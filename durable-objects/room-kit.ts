@@ -103,4 +103,9 @@ export interface RoomFeature {
   /** A socket joined or left (after the room accepted it / after it closed). */
   onJoin?(socket: Socket): void;
   onLeave?(socket: Socket): void;
+  /**
+   * Many sockets joined and left at once (an audience shard's report, every 250 ms in a join storm): when a feature
+   * has this, the Room calls it instead of onJoin and onLeave for each, so the feature can take them in one commit.
+   */
+  onViewers?(joined: Socket[], left: Socket[]): void;
 }

@@ -63,7 +63,7 @@ import { productList, Show, showRow, type RoomSetup, type ShowEdit, type ShowRow
 import { isPublisher, onStage, publisherTag, sessionRole, stageTracks, Stage, type PublishedTrack } from "./stage.ts";
 import { Tickets } from "./tickets.ts";
 import type { ViewerSync } from "./audience-shard.ts";
-import { isShardLink, parseShardFrame, planFromEnv, SHARD_HEADER, SHARD_LOST_MS, ShardPlacement, type RoomToShard, type ShardLink, type ShardPlan } from "./shards.ts";
+import { ARRIVE_MS, isShardLink, LEASE, parseShardFrame, planFromEnv, SHARD_HEADER, SHARD_LOST_MS, ShardPlacement, type Lease, type RoomToShard, type ShardLink, type ShardPlan } from "./shards.ts";
 
 export type { RoomSetup };
 
@@ -72,7 +72,13 @@ export type { RoomSetup };
  * admitting a viewer: its role and identity, and `token`, the signed viewer token of an identity the Worker has just
  * issued, which the socket's first frame gives the page to keep (protocol.ts, `you.token`).
  */
-export const PEER_HEADERS = { role: "x-room-role", viewer: "x-room-viewer", token: "x-room-viewer-token" } as const;
+export const PEER_HEADERS = {
+  role: "x-room-role",
+  viewer: "x-room-viewer",
+  token: "x-room-viewer-token",
+  /** On a viewer's socket to a shard, sent on a lease: the shard counts its identity against its socket allowance. */
+  uncounted: "x-room-viewer-uncounted",
+} as const;
 
 /** The socket tags of a peer; the first tag partyserver adds is the connection id, which the Worker chose. */
 const roleTag = (role: Role) => `role:${role}`;
@@ -105,6 +111,8 @@ export class Room extends Server<Env> {
    * every socket on every join made a join storm grow as N² (a sync frame, and the pins, carry the count).
    */
   #viewerCount: number | null = null;
+  /** The audience shards' plan, read once per start of this object (and again after planAudience). */
+  #planned: ShardPlan | null = null;
   readonly #audience: Audience;
   readonly #placement = new ShardPlacement();
   /** Since when each shard's link is gone (in memory), for the numbers' visits of its viewers (#onShard). */
@@ -199,6 +207,7 @@ export class Room extends Server<Env> {
   async #wipe(code: number, reason: string): Promise<void> {
     for (const connection of this.getConnections()) connection.close(code, reason);
     this.#viewerCount = null;
+    this.#planned = null;
     this.#streams.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -347,35 +356,47 @@ export class Room extends Server<Env> {
   redeemTicket(hash: string): (Peer & { shard: number | null }) | null {
     const peer = showRow(this.ctx.storage.sql) ? this.#tickets.redeem(hash) : null;
     if (!peer) return null;
-    return { ...peer, shard: peer.role === "viewer" ? this.#placeViewer() : null };
+    return { ...peer, shard: peer.role === "viewer" ? (this.#placeViewer()?.shard ?? null) : null };
   }
 
   /**
-   * A viewer joining in one request, without a ticket (worker/sockets.ts): nothing is written, the viewer's identity
-   * is limited as its tickets are, and placed as a ticket's viewer is.
+   * A viewer joining in one request, without a ticket (worker/sockets.ts): nothing is written. A viewer this room
+   * takes itself has its identity limited here, as its tickets are. A big show's viewer goes to a shard, with a lease
+   * (shards.ts): the Worker sends the viewers after it there too without asking, and the shard limits each identity.
    */
-  admitViewer(viewerId: string): { shard: number | null } | Refusal {
-    if (!showRow(this.ctx.storage.sql)) return noShow();
+  admitViewer(viewerId: string): { shard: null } | { shard: number; lease: Lease } | Refusal {
+    const show = showRow(this.ctx.storage.sql);
+    if (!show) return noShow();
+    const now = Date.now();
+    const placed = this.#placeViewer(show, LEASE.places, now + LEASE.ms + ARRIVE_MS);
+    if (placed) return { shard: placed.shard, lease: { shard: placed.shard, places: placed.places - 1, ms: LEASE.ms } };
     const wait = this.#limits.take("ticket", viewerId);
     if (wait > 0) return refuse("rate_limited", `Too many sockets for this viewer; try again in ${Math.ceil(wait / 1000)} s.`);
-    return { shard: this.#placeViewer() };
+    return { shard: null };
   }
 
-  /** A new viewer's audience shard (shards.ts), or null: this room. A rehearsal is its team's alone: never big enough for shards. */
-  #placeViewer(): number | null {
-    if (isRehearsal(showRow(this.ctx.storage.sql)!.room_id)) return null;
-    return this.#placement.place(this.#plan(), this.#kit.viewers() - this.#onShards(), [...this.#links()].map((link) => link.state), Date.now());
+  /**
+   * Places on an audience shard (shards.ts) for a new viewer and up to `want - 1` after it, or null: this room takes
+   * the viewer. A rehearsal is its team's alone: never big enough for shards.
+   */
+  #placeViewer(show = showRow(this.ctx.storage.sql)!, want?: number, until?: number): { shard: number; places: number } | null {
+    if (isRehearsal(show.room_id)) return null;
+    // In a join storm this runs for every lease: the count of the sockets here is kept (a walk only when it was lost).
+    this.#viewerCount ??= this.#countViewers();
+    return this.#placement.place(this.#plan(), this.#viewerCount, [...this.#links()].map((link) => link.state), Date.now(), want, until);
   }
 
   /** When this room starts audience shards, and how full each gets (the Worker's vars unless set here, for one show). */
   planAudience(plan: ShardPlan | null): ShardPlan {
     if (plan) this.ctx.storage.kv.put("audience-plan", plan);
     else this.ctx.storage.kv.delete("audience-plan");
+    this.#planned = null;
     return this.#plan();
   }
 
   #plan(): ShardPlan {
-    return this.ctx.storage.kv.get<ShardPlan>("audience-plan") ?? planFromEnv(this.env);
+    this.#planned ??= this.ctx.storage.kv.get<ShardPlan>("audience-plan") ?? planFromEnv(this.env);
+    return this.#planned;
   }
 
   /**
@@ -784,8 +805,16 @@ export class Room extends Server<Env> {
     if (frame.t === "frame") return this.#handle(socketFor(frame.id, frame.viewerId), frame.raw);
     link.setState({ shard, viewers: frame.n, reported: true });
     this.#placement.reported(shard, frame.joined.length);
-    for (const viewer of frame.joined) for (const feature of this.#features) feature.onJoin?.(socketFor(viewer.id, viewer.viewerId));
-    for (const viewer of frame.left) for (const feature of this.#features) feature.onLeave?.(socketFor(viewer.id, viewer.viewerId));
+    const joined = frame.joined.map((viewer) => socketFor(viewer.id, viewer.viewerId));
+    const left = frame.left.map((viewer) => socketFor(viewer.id, viewer.viewerId));
+    for (const feature of this.#features) {
+      if (feature.onViewers) {
+        feature.onViewers(joined, left);
+        continue;
+      }
+      for (const socket of joined) feature.onJoin?.(socket);
+      for (const socket of left) feature.onLeave?.(socket);
+    }
     if (frame.all) this.#numbers.shardAudience(shard, frame.all.map((viewer) => viewer.viewerId));
     this.#audience.onJoin();
   }

@@ -6,8 +6,10 @@
  * no shards (no cost for small shows). From `plan.from` viewers on, the
  * Room places each new viewer on an audience shard (audience-shard.ts): a
  * Durable Object holding up to `plan.size` viewer sockets, which the Worker
- * hands the socket to. Shards fill in order; the next one starts when the
- * others are full. The Room stays the truth (event log, stock, orders,
+ * hands the socket to. A viewer joining without a ticket is placed with a
+ * lease of places for the viewers after it (Lease), which the Worker uses
+ * without asking the Room again. Shards fill in order; the next one starts
+ * when the others are full. The Room stays the truth (event log, stock, orders,
  * moderation); a shard only fans events out and carries its viewers' frames
  * in.
  *
@@ -96,24 +98,40 @@ export type RoomToShard =
   | { to: string; frame: ServerMessage };
 
 /**
+ * A lease of places on a shard: the Worker sends the next `places` viewers of this room straight to `shard`, without
+ * asking the Room again, for `ms` from when it has the lease (its own clock: worker/sockets.ts). So in a join storm
+ * the Room is asked once per lease, not once per viewer, and a shard counts each such viewer's identity against its
+ * socket allowance itself.
+ */
+export type Lease = { shard: number; places: number; ms: number };
+/** Places in one lease, and how long it is good for. */
+export const LEASE = { places: 32, ms: 2000 } as const;
+
+/**
  * Where new viewers go. Counts come from the links (each shard says its own);
  * viewers placed since a shard last spoke are counted as on their way, so a
  * join storm does not pile onto one shard before it reports.
  */
 export class ShardPlacement {
-  /** When each viewer on its way to a shard was placed; one that never arrives stops counting after ON_THEIR_WAY_MS. */
+  /** Until when each place given on a shard counts as a viewer on its way there (one that never arrives stops counting). */
   readonly #onTheirWay = new Map<number, number[]>();
 
-  /** The shard for a new viewer, or null: the Room takes it. `direct`: viewers on the Room itself; `links`: each shard's count. */
-  place(plan: ShardPlan, direct: number, links: ReadonlyArray<ShardLink>, now: number): number | null {
+  /**
+   * Places for up to `want` new viewers on one shard: the shard and how many places (at least 1), or null: the Room
+   * takes the viewer. `direct`: viewers on the Room itself; `links`: each shard's count; `until`: when the places stop
+   * counting if nobody comes (a ticket's are good for 30 s, a lease's for its time and the time to arrive).
+   */
+  place(plan: ShardPlan, direct: number, links: ReadonlyArray<ShardLink>, now: number, want = 1, until = now + ON_THEIR_WAY_MS): { shard: number; places: number } | null {
     if (direct < plan.from) return null;
     const reported = new Map(links.map((link) => [link.shard, link.viewers]));
     for (let shard = 0; ; shard += 1) {
-      const coming = (this.#onTheirWay.get(shard) ?? []).filter((at) => at > now - ON_THEIR_WAY_MS);
-      if ((reported.get(shard) ?? 0) + coming.length < plan.size) {
-        coming.push(now);
+      const coming = (this.#onTheirWay.get(shard) ?? []).filter((end) => end > now);
+      const free = plan.size - (reported.get(shard) ?? 0) - coming.length;
+      if (free > 0) {
+        const places = Math.min(want, free);
+        for (let i = 0; i < places; i++) coming.push(until);
         this.#onTheirWay.set(shard, coming);
-        return shard;
+        return { shard, places };
       }
     }
   }
@@ -128,3 +146,5 @@ export class ShardPlacement {
 
 /** A ticket is good for 30 s; a placed viewer that has not arrived after this is not coming. */
 const ON_THEIR_WAY_MS = 30_000;
+/** A leased place stops counting this long after its lease ends (the time to open a socket). */
+export const ARRIVE_MS = 5000;

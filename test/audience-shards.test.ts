@@ -78,6 +78,28 @@ describe("audience shards", () => {
     await presence(host, 3);
   });
 
+  it("a shard with viewers always has its alarm set: once for many joins, and again each time it runs", async () => {
+    const show = await createShow();
+    await roomStub(show.room.id).planAudience({ from: 1, size: 2 });
+    const shard = shardStub(show.room.id, 0);
+    const alarm = () => runInDurableObject(shard, (_shard, state) => state.storage.getAlarm());
+    const inRoom = await open(show.room.id);
+    await inRoom.next("sync");
+    const first = await open(show.room.id);
+    await first.next("sync");
+    const set = await alarm();
+    expect(set).not.toBeNull();
+    // A later join does not set it again (in a join storm that was one alarm write per viewer).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await open(show.room.id);
+    await second.next("sync");
+    expect(await shard.viewerCount()).toBe(2);
+    expect(await alarm()).toBe(set);
+    // Run, with viewers there, it checks the link and sets the next check.
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    expect(await alarm()).toBeGreaterThan(set!);
+  });
+
   it("every event reaches every viewer once, in order; a shard viewer's chat and purchase go through the Room", async () => {
     const { show, host, viewers } = await bigShow();
     const [direct, onShard] = [viewers[0]!, viewers[1]!];

@@ -42,7 +42,7 @@ describe("a viewer joining in one request", () => {
   it("gets a new identity for a token that is not ours, and is never more than a viewer, whatever it sends", async () => {
     const show = await createShow();
     const forged = `vt_v_${"A".repeat(16)}.${"0".repeat(32)}`;
-    const headers = { "x-room-role": "host", "x-room-viewer": `v_${"B".repeat(16)}`, "x-room-viewer-token": forged, "x-room-shard": "0" };
+    const headers = { "x-room-role": "host", "x-room-viewer": `v_${"B".repeat(16)}`, "x-room-viewer-token": forged, "x-room-shard": "0", "x-room-viewer-uncounted": "1" };
     const socket = await joined(await joinAsViewer(show.room.id, { viewerToken: forged, headers }));
     const sync = await socket.next("sync");
     expect(sync.you.role).toBe("viewer");
@@ -84,6 +84,45 @@ describe("a viewer joining in one request", () => {
     const other = await joined(await joinAsViewer(show.room.id));
     await other.next("sync");
     for (const socket of [...sockets, other]) socket.ws.close();
+  });
+
+  it("on a big show, asks the Room once for a lease of places on a shard, not once per viewer; the shard limits each identity", async () => {
+    const show = await createShow();
+    const room = env.Room.getByName(show.room.id);
+    await room.planAudience({ from: 0, size: 100 });
+    // Every call the Room answers, counted (on its class, which its RPC calls go through), until the test ends.
+    let asked = 0;
+    let restore = () => {};
+    await runInDurableObject(room, (instance: Room) => {
+      const prototype = Object.getPrototypeOf(instance) as Room;
+      const admit = prototype.admitViewer;
+      prototype.admitViewer = function (this: Room, viewerId: string) {
+        asked += 1;
+        return admit.call(this, viewerId);
+      };
+      restore = () => (prototype.admitViewer = admit);
+    });
+    try {
+      const sockets: TestSocket[] = [];
+      for (let i = 0; i < 10; i++) {
+        const socket = await joined(await joinAsViewer(show.room.id));
+        await socket.next("sync");
+        sockets.push(socket);
+      }
+      expect(asked).toBe(1);
+      expect(await env.AudienceShard.getByName(shardName(show.room.id, 0)).viewerCount()).toBe(10);
+      // The shard counts a leased viewer's sockets as the Room would: 10 at once, then 4429.
+      const token = sockets[0]!.frames[0]!.you.token as string;
+      for (let i = 0; i < 9; i++) sockets.push(await joined(await joinAsViewer(show.room.id, { viewerToken: token })));
+      for (const socket of sockets.slice(10)) await socket.next("sync");
+      const refused = await joined(await joinAsViewer(show.room.id, { viewerToken: token }));
+      expect(await refused.closed).toMatchObject({ code: CLOSE.rateLimited, reason: expect.stringContaining("Too many sockets for this viewer") });
+      expect(refused.frames).toEqual([]);
+      expect(await env.AudienceShard.getByName(shardName(show.room.id, 0)).viewerCount()).toBe(19);
+      for (const socket of sockets) socket.ws.close();
+    } finally {
+      await runInDurableObject(room, () => restore());
+    }
   });
 
   it("goes to an audience shard on a big show, which gives the new identity's token with its first frame", async () => {

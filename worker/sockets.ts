@@ -11,7 +11,11 @@
  *   token as a second offer if it has one (in a header, not the URL). The
  *   token is checked here; without a good one, a new identity is issued and
  *   the socket's first frame gives its token to the page. It is counted as a
- *   viewer's ticket would be: per address here, per identity in the room.
+ *   viewer's ticket would be: per address here, per identity in the room, or,
+ *   on a big show, on its audience shard: there the Room answers with a lease
+ *   of places on a shard (durable-objects/shards.ts), and this isolate sends
+ *   the viewers after it straight there until the lease is used up or ends,
+ *   so that in a join storm the Room is asked once per lease, not per viewer.
  *   A page cannot read the status of a refused handshake, so this way in is
  *   refused with a socket closed at once, with a code it can read (CLOSE:
  *   4404 no such room, 4429 too many, try later; 4401 a rehearsal, which
@@ -25,7 +29,7 @@ import { routePartykitRequest } from "partyserver";
 import { CLOSE, VIEWER_SOCKET } from "../durable-objects/protocol.ts";
 import { randomBase62 } from "../durable-objects/random-ids.ts";
 import { isRehearsal, ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
-import { isRefusal } from "../durable-objects/refusal.ts";
+import { closedSocket, isRefusal } from "../durable-objects/refusal.ts";
 import { PEER_HEADERS } from "../durable-objects/room.ts";
 import type { Peer } from "../durable-objects/room-kit.ts";
 import { SHARD_HEADER, SHARD_ROOM_HEADER, shardName } from "../durable-objects/shards.ts";
@@ -38,8 +42,19 @@ const TICKET = /^tk_[0-9A-Za-z]{32}$/;
 
 const refuse = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
 
-/** Who a socket is, where it goes (a shard's index, or null: the room), and the token of an identity issued just now. */
-type Admitted = Peer & { shard: number | null; token?: string };
+/**
+ * Who a socket is, where it goes (a shard's index, or null: the room), the token of an identity issued just now, and
+ * whether its identity is still to be counted (a viewer sent on a lease: its shard counts it).
+ */
+type Admitted = Peer & { shard: number | null; token?: string; uncounted?: true };
+
+/**
+ * The places this isolate may still send viewers to, per room (shards.ts, Lease), and the Room's answer on its way:
+ * in a join storm, the Room is asked once per lease, not once per viewer. Bounded as the room directory is.
+ */
+const leases = new Map<string, Held | Promise<unknown>>();
+type Held = { shard: number; places: number; until: number };
+const LEASED_ROOMS = 10_000;
 
 export async function routeRoomSocket(request: Request, env: Env): Promise<Response | null> {
   const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "").split(",").map((p) => p.trim());
@@ -67,6 +82,8 @@ export async function routeRoomSocket(request: Request, env: Env): Promise<Respo
       headers.set(PEER_HEADERS.viewer, admitted.viewerId);
       if (admitted.token) headers.set(PEER_HEADERS.token, admitted.token);
       else headers.delete(PEER_HEADERS.token);
+      if (admitted.uncounted) headers.set(PEER_HEADERS.uncounted, "1");
+      else headers.delete(PEER_HEADERS.uncounted);
       headers.delete(SHARD_HEADER);
       headers.delete(SHARD_ROOM_HEADER);
       // No per-message compression: room frames are 20–200 bytes, and deflate cost a quarter more CPU per frame and
@@ -105,15 +122,28 @@ async function admitViewer(req: Request, env: Env, roomName: string, token: stri
     return closedSocket(CLOSE.rateLimited, `Too many viewers from this address (at most ${VIEWER_TICKET_POLICY.quota} a minute).`);
   }
   const viewer = await viewerIdentity(env.DB, token);
-  const placed = await env.Room.getByName(roomName).admitViewer(viewer.id);
+  const issued = viewer.token === token ? {} : { token: viewer.token };
+  const leased = await leasedPlace(roomName);
+  if (leased !== null) return { role: "viewer", viewerId: viewer.id, shard: leased, uncounted: true, ...issued };
+  const asking = Promise.resolve(env.Room.getByName(roomName).admitViewer(viewer.id));
+  leases.set(roomName, asking);
+  const placed = await asking.finally(() => {
+    if (leases.get(roomName) === asking) leases.delete(roomName);
+  });
   if (isRefusal(placed)) return closedSocket(placed.code === "rate_limited" ? CLOSE.rateLimited : CLOSE.roomNotFound, placed.message);
-  return { role: "viewer", viewerId: viewer.id, shard: placed.shard, ...(viewer.token === token ? {} : { token: viewer.token }) };
+  if ("lease" in placed && placed.lease.places > 0) {
+    if (leases.size >= LEASED_ROOMS) leases.delete(leases.keys().next().value!);
+    leases.set(roomName, { shard: placed.lease.shard, places: placed.lease.places, until: Date.now() + placed.lease.ms });
+  }
+  return { role: "viewer", viewerId: viewer.id, shard: placed.shard, ...("lease" in placed ? { uncounted: true as const } : {}), ...issued };
 }
 
-/** A refusal a page can read: the socket opens and is closed at once with `code` (a close reason is at most 123 bytes). */
-function closedSocket(code: number, reason: string): Response {
-  const { 0: client, 1: server } = new WebSocketPair();
-  server.accept();
-  server.close(code, reason.slice(0, 120));
-  return new Response(null, { status: 101, webSocket: client });
+/** A place on this room's shard from the lease this isolate holds (after the Room's answer, if one is on its way), or null. */
+async function leasedPlace(roomName: string): Promise<number | null> {
+  const held = leases.get(roomName);
+  if (held instanceof Promise) await held.catch(() => undefined);
+  const lease = leases.get(roomName);
+  if (!lease || lease instanceof Promise || lease.places <= 0 || lease.until <= Date.now()) return null;
+  lease.places -= 1;
+  return lease.shard;
 }
