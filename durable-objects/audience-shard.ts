@@ -170,7 +170,10 @@ export class AudienceShard extends DurableObject<Env> {
 
   /** The alarm in `ms`, unless this instance has one set already (a join storm would set it once per viewer). */
   #checkSoon(ms: number): void {
-    if (this.#alarmSet) return;
+    if (!this.#alarmSet) this.#setAlarm(ms);
+  }
+
+  #setAlarm(ms: number): void {
     this.#alarmSet = true;
     void this.ctx.storage.setAlarm(Date.now() + ms);
   }
@@ -298,10 +301,7 @@ export class AudienceShard extends DurableObject<Env> {
       return;
     }
     // By the alarm, which outlives this instance: a shard evicted meanwhile still comes back for its viewers.
-    if (this.#viewersNow().size > 0) {
-      this.#alarmSet = true;
-      void this.ctx.storage.setAlarm(Date.now() + RELINK_AFTER_MS);
-    }
+    if (this.#viewersNow().size > 0) this.#setAlarm(RELINK_AFTER_MS);
   }
 
   #fromRoom(text: string): void {

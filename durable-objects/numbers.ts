@@ -154,9 +154,7 @@ export class Numbers implements RoomFeature {
     const now = this.kit.now();
     this.kit.commit((tx) => {
       const first = !this.#watching();
-      for (const socket of arrived) {
-        this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at, shard) VALUES (?, ?, ?)", socket.peer.viewerId, now, shardOf(socket));
-      }
+      for (const socket of arrived) this.#visit(socket.peer.viewerId, now, shardOf(socket));
       // One of the viewer's open visits ends (two tabs are two visits; the count unites them).
       for (const socket of gone) {
         this.kit.sql.exec(
@@ -167,6 +165,11 @@ export class Numbers implements RoomFeature {
       // The first viewer of a live show starts the minute's clock (the others find it running).
       if (first && arrived.length > 0) tx.rearm();
     });
+  }
+
+  /** A visit starts (one per socket; `shard` null: on the Room itself). */
+  #visit(viewerId: string, at: number, shard: number | null): void {
+    this.kit.sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at, shard) VALUES (?, ?, ?)", viewerId, at, shard);
   }
 
   /**
@@ -187,9 +190,7 @@ export class Numbers implements RoomFeature {
     this.kit.commit((tx) => {
       const first = !this.#watching();
       for (const [viewerId, n] of wanted) {
-        for (let i = open.get(viewerId) ?? 0; i < n; i++) {
-          sql.exec("INSERT INTO numbers_visits (viewer_id, joined_at, shard) VALUES (?, ?, ?)", viewerId, now, shard);
-        }
+        for (let i = open.get(viewerId) ?? 0; i < n; i++) this.#visit(viewerId, now, shard);
       }
       for (const [viewerId, n] of open) {
         const extra = n - (wanted.get(viewerId) ?? 0);

@@ -369,7 +369,7 @@ export class Room extends Server<Env> {
     if (!show) return noShow();
     const now = Date.now();
     const placed = this.#placeViewer(show, LEASE.places, now + LEASE.ms + ARRIVE_MS);
-    if (placed) return { shard: placed.shard, lease: { shard: placed.shard, places: placed.places - 1, ms: LEASE.ms } };
+    if (placed) return { shard: placed.shard, lease: { places: placed.places - 1, ms: LEASE.ms } };
     const wait = this.#limits.take("ticket", viewerId);
     if (wait > 0) return refuse("rate_limited", `Too many sockets for this viewer; try again in ${Math.ceil(wait / 1000)} s.`);
     return { shard: null };

@@ -98,12 +98,12 @@ export type RoomToShard =
   | { to: string; frame: ServerMessage };
 
 /**
- * A lease of places on a shard: the Worker sends the next `places` viewers of this room straight to `shard`, without
- * asking the Room again, for `ms` from when it has the lease (its own clock: worker/sockets.ts). So in a join storm
+ * A lease of places on the shard a viewer was placed on: the Worker sends the next `places` viewers of this room
+ * there too, without asking the Room again, for `ms` from when it has the lease (its own clock: worker/sockets.ts). So in a join storm
  * the Room is asked once per lease, not once per viewer, and a shard counts each such viewer's identity against its
  * socket allowance itself.
  */
-export type Lease = { shard: number; places: number; ms: number };
+export type Lease = { places: number; ms: number };
 /** Places in one lease, and how long it is good for. */
 export const LEASE = { places: 32, ms: 2000 } as const;
 

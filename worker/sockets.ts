@@ -133,7 +133,7 @@ async function admitViewer(req: Request, env: Env, roomName: string, token: stri
   if (isRefusal(placed)) return closedSocket(placed.code === "rate_limited" ? CLOSE.rateLimited : CLOSE.roomNotFound, placed.message);
   if ("lease" in placed && placed.lease.places > 0) {
     if (leases.size >= LEASED_ROOMS) leases.delete(leases.keys().next().value!);
-    leases.set(roomName, { shard: placed.lease.shard, places: placed.lease.places, until: Date.now() + placed.lease.ms });
+    leases.set(roomName, { shard: placed.shard, places: placed.lease.places, until: Date.now() + placed.lease.ms });
   }
   return { role: "viewer", viewerId: viewer.id, shard: placed.shard, ...("lease" in placed ? { uncounted: true as const } : {}), ...issued };
 }
