@@ -143,6 +143,43 @@ describe("the studio's live mode on a phone", () => {
   });
 });
 
+describe("the live mode's connection", () => {
+  for (const [locale, words, width] of [["en-US", "Reconnecting…", 390], ["zh-CN", "重新连接中…", 320]] as const) {
+    it(`is a quiet dot while up, and said in words above the camera while lost (${locale}, ${width} px)`, async () => {
+      const show = await createShow(origin, 1);
+      const context = await phone(browser, locale, width);
+      const host = await context.newPage();
+      await host.goto(show.links.host);
+      await online(host);
+      await byTestId(host, "go-live").click();
+      const live = byTestId(host, "live-mode");
+      await live.waitFor({ timeout: 5000 });
+      // Up: the dot in the top bar, no words.
+      await live.locator('[data-testid="connection-status"][data-state="online"]').waitFor({ timeout: 5000 });
+      expect(await live.locator(".connection-label").count()).toBe(0);
+      await host.screenshot({ path: `/tmp/shots/live-mode-online-${width}-${locale}.png` });
+
+      await context.setOffline(true);
+      const lost = live.locator('[data-testid="connection-status"]:not([data-state="online"])');
+      await lost.waitFor({ timeout: 5000 });
+      expect(await lost.textContent()).toBe(words);
+      // Nothing covers it, and it stays inside the screen.
+      const shown = await host.evaluate(() => {
+        const label = document.querySelector('[data-testid="live-mode"] [data-testid="connection-status"]')!;
+        const box = label.getBoundingClientRect();
+        const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return { onTop: !!top && label.contains(top), inside: box.left >= 0 && box.right <= innerWidth, scroll: document.documentElement.scrollWidth - innerWidth };
+      });
+      expect(shown).toEqual({ onTop: true, inside: true, scroll: 0 });
+      await host.screenshot({ path: `/tmp/shots/live-mode-reconnecting-${width}-${locale}.png` });
+
+      await context.setOffline(false);
+      await live.locator('[data-testid="connection-status"][data-state="online"]').waitFor({ timeout: 15_000 });
+      await context.close();
+    });
+  }
+});
+
 describe("the studio on a laptop", () => {
   it("products, chat, orders and the stage fit one 1366×900 screen, each panel scrolling inside itself", async () => {
     const show = await createShow(origin, 10);

@@ -1,12 +1,14 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { RoomProduct, RoomState, RoomStatus } from "../../../durable-objects/protocol.ts";
+import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
 import { DealCountdown, dealClock, useActiveDeal } from "../components/DealCountdown.tsx";
 import { CloseIcon, EyeIcon, HeartIcon } from "../components/icons.tsx";
 import { ProductImage } from "../components/ProductImage.tsx";
 import { Sheet } from "../components/Sheet.tsx";
 import { formatCount, formatPrice } from "../format.ts";
 import { lang, tStudio as t } from "../i18n.ts";
+import type { ConnectionState } from "../room-model.ts";
 import { tRehearsal } from "../i18n-rehearsal.ts";
 import { tVideo } from "../i18n-video.ts";
 import { CameraPreview, CameraProblem } from "../video/CameraControls.tsx";
@@ -18,6 +20,8 @@ import { BoltIcon, ChartIcon, FlipCameraIcon, MicIcon, MicOffIcon, PinIcon, Vide
 
 type LiveModeProps = {
   room: RoomState;
+  /** The room's socket: a quiet dot while it is up, the state in words while it is not. */
+  connection: ConnectionState;
   publisher: Publisher;
   /** A status change is on its way. */
   busy: boolean;
@@ -43,7 +47,7 @@ type LiveModeProps = {
  * camera buttons at the side, and the products at the bottom, within a thumb:
  * one tap pins, two start a flash deal. The screen stays awake meanwhile.
  */
-export function LiveMode({ room, publisher, busy, pending, problem, onPin, onStartDeal, onEndDeal, onStatus, onExit, chat, numbers }: LiveModeProps) {
+export function LiveMode({ room, connection, publisher, busy, pending, problem, onPin, onStartDeal, onEndDeal, onStatus, onExit, chat, numbers }: LiveModeProps) {
   useWakeLock();
   const [dealFor, setDealFor] = useState<RoomProduct | null>(null);
   const [numbersOpen, setNumbersOpen] = useState(false);
@@ -68,6 +72,7 @@ export function LiveMode({ room, publisher, busy, pending, problem, onPin, onSta
       <div class="live-shade" aria-hidden="true" />
 
       <header class="live-top">
+        {connection === "online" && <ConnectionStatus state={connection} />}
         <span class="live-pill" data-state={room.status}>
           {t(room.status == "live" ? "statusLive" : room.status == "ended" ? "statusEnded" : "statusScheduled")}
         </span>
@@ -102,8 +107,12 @@ export function LiveMode({ room, publisher, busy, pending, problem, onPin, onSta
           </button>
         </span>
       </header>
-      {/* Live mode before the show (a phone at the ready): the start's countdown, or how late, under the top bar. */}
+      {/*
+       * Under the top bar: a lost connection in words (the host's pins and chat wait for it), and, before the show
+       * (a phone at the ready), the start's countdown, or how late.
+       */}
       <div class="live-start-banner">
+        {connection !== "online" && <ConnectionStatus state={connection} />}
         <StartBanner room={room} />
       </div>
 

@@ -163,6 +163,7 @@ export function StudioPage({ roomId, mode, hostKey, model, moderation, feed, pub
       <>
         <LiveMode
           room={room}
+          connection={model.connection.value}
           publisher={publisher}
           busy={statusBusy}
           pending={pendingPin}
