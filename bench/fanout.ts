@@ -28,7 +28,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { api, clientAddress, roomSocketUrl, startStack, workerdOf, type Stack } from "../scripts/stack.ts";
-import { PROTOCOL_VERSION, VIEWER_SOCKET } from "../durable-objects/protocol.ts";
+import { BATCH_MS, BATCHES_SINCE, PROTOCOL_VERSION, VIEWER_SOCKET } from "../durable-objects/protocol.ts";
 import { profileIsolate } from "./cpu-profile.ts";
 import { writeSection } from "./results.ts";
 
@@ -46,7 +46,7 @@ type Frame = { type: string; seq: number; productId?: string | null; message?: {
 
 
 /** A socket that resolves once synced. `address`: a viewer's, joining as the viewer page does (the viewer subprotocol, no ticket). */
-function openSocket(url: string, onFrame: (frame: Frame, at: number) => void, address?: string): Promise<WebSocket> {
+function openSocket(url: string, onFrame: (frame: Frame, at: number) => void, address?: string, onMessage?: () => void): Promise<WebSocket> {
   return new Promise((resolveOpen, reject) => {
     // Node's WebSocket (undici) takes headers too, which the DOM's type does not say: each viewer's own address, as
     // Cloudflare would set it.
@@ -55,12 +55,16 @@ function openSocket(url: string, onFrame: (frame: Frame, at: number) => void, ad
     const timer = setTimeout(() => reject(new Error("socket did not sync within 240 s")), 240_000);
     ws.addEventListener("message", (event) => {
       const at = performance.now();
-      const frame = JSON.parse(String(event.data)) as Frame;
-      if (frame.type === "sync") {
-        clearTimeout(timer);
-        resolveOpen(ws);
+      // A shard sends what came within a few ms as one frame, an array (protocol.ts, BATCHES_SINCE).
+      const data = JSON.parse(String(event.data)) as Frame | Frame[];
+      onMessage?.();
+      for (const frame of Array.isArray(data) ? data : [data]) {
+        if (frame.type === "sync") {
+          clearTimeout(timer);
+          resolveOpen(ws);
+        }
+        onFrame(frame, at);
       }
-      onFrame(frame, at);
     });
     ws.addEventListener("error", (event) => reject(new Error(`socket error: ${(event as ErrorEvent).message ?? "no message"}`)));
     ws.addEventListener("close", (event) => reject(new Error(`closed before its sync: ${event.code} ${event.reason}`)));
@@ -68,10 +72,16 @@ function openSocket(url: string, onFrame: (frame: Frame, at: number) => void, ad
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+};
 /** Arrivals of the join storm are spread over this long (a KOL posts the link; everyone taps within seconds). */
 const stormSeconds = Number(process.env.STORM_SECONDS ?? 10);
 /** A viewer whose socket fails tries again, as the page does, this many times in all. */
 const JOIN_ATTEMPTS = 5;
+/** The chat burst after the rounds: this many viewers send a line at the same moment (0: none; the Room only). */
+const burstLines = Number(process.env.BURST ?? 50);
 
 /** User and system CPU time of a process so far, in ms (/proc/{pid}/stat: utime and stime, in clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -95,7 +105,7 @@ interface Target {
   inspector?: string;
 }
 
-async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, inspector }: Target, viewers: number) {
+async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, inspector }: Target, viewers: number, burst = 0) {
   const { shop, apiKey } = await api(origin, "/api/shops", { name: "Bench shop" });
   const products: Array<{ id: string }> = [];
   for (const title of ["A", "B"]) products.push((await api(origin, `/api/shops/${shop.id}/products`, { title, priceCents: 100 }, apiKey)).product);
@@ -112,7 +122,18 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, ins
   const seen = new Set<string>();
   // Viewers already in the room when the storm comes (1 %, at most 100): viewers 0 to settledCount - 1.
   const settledCount = Math.min(100, Math.ceil(viewers / 100));
+  // The chat burst: per viewer, its WebSocket messages and the burst's lines it got (as a chat line, or as a number
+  // alone when the room's chat sampling left the line out for it); when it had them all.
+  const messages: number[] = [];
+  const burstGot: number[] = [];
+  const burstDone: number[] = [];
+  let burstStart: number | null = null;
+  const onMessage = (viewer: number) => () => void (messages[viewer] = (messages[viewer] ?? 0) + 1);
   const onFrame = (viewer: number) => (frame: Frame, at: number) => {
+    if (burstStart !== null && (frame.type === "private" || (frame.type === "chat" && frame.message!.text.startsWith("burst ")))) {
+      burstGot[viewer] = (burstGot[viewer] ?? 0) + 1;
+      if (burstGot[viewer] === burst) burstDone.push(at - burstStart);
+    }
     const key = frame.type === "pin" ? `pin:${frame.seq}` : frame.type === "chat" ? `chat:${frame.message!.text}` : null;
     const start = key ? sentAt.get(key) : undefined;
     // A storm pin counts for the viewers already in; one that reached a newcomer is only a frame it needed.
@@ -130,13 +151,14 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, ins
     if (during === "storm") stormPins.add(`pin:${seq}`);
     await api(origin, `/api/rooms/${room.id}/pin`, { productId: products[pins++ % 2]!.id }, hostKey);
   };
-  const viewerUrl = `${socketOrigin.replace("http", "ws")}/parties/room/${room.id}?protocol=${PROTOCOL_VERSION}`;
+  // PROTOCOL=2: the viewers speak the protocol before batches (BATCHES_SINCE), for an A/B on one server.
+  const viewerUrl = `${socketOrigin.replace("http", "ws")}/parties/room/${room.id}?protocol=${process.env.PROTOCOL ?? PROTOCOL_VERSION}`;
 
   // The viewers already in join first, one after another; through the storm the host pins every second, and what
   // those pins take to reach them is the storm's cost to the room.
   const memoryBefore = rssKb(serverPid);
   const settled: WebSocket[] = [];
-  for (let i = 0; i < settledCount; i++) settled.push(await openSocket(viewerUrl, onFrame(i), clientAddress(i)));
+  for (let i = 0; i < settledCount; i++) settled.push(await openSocket(viewerUrl, onFrame(i), clientAddress(i), onMessage(i)));
   let storming = true;
   const pinning = (async () => {
     for (;;) {
@@ -163,7 +185,7 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, ins
       // As a page does: a refused or failed socket tries again after a second (its reconnect backoff).
       for (let attempt = 1; ; attempt++) {
         try {
-          return await openSocket(viewerUrl, onFrame(i), clientAddress(i));
+          return await openSocket(viewerUrl, onFrame(i), clientAddress(i), onMessage(i));
         } catch (error) {
           const why = String(error instanceof Error ? (error.cause ?? error.message) : error).slice(0, 120);
           if (attempt < JOIN_ATTEMPTS) {
@@ -228,6 +250,31 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, ins
   const roundsCpu = cpuMs(serverPid) - cpuBefore - idleCpuPerMs * (performance.now() - roundsStart);
   const cpuPerEventSocketUs = (Math.max(0, roundsCpu) * 1000) / (2 * rounds * Math.max(1, sockets.length));
 
+  // The chat burst: `burst` viewers, spread over the room (and its shards), send a line at the same moment, as a
+  // KOL's audience does when asked a question; every viewer gets every line (or its number). What it costs the server,
+  // how many WebSocket messages it took per viewer, and when each viewer had them all.
+  let burstResult: { lines: number; messagesPerViewer: number; cpuPerEventSocketUs: number; done: ReturnType<typeof summary>; incomplete: number } | null = null;
+  if (burst > 0) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const messagesBefore = messages.reduce((a, b) => a + b, 0);
+    const burstCpuBefore = cpuMs(serverPid);
+    const burstClock = performance.now();
+    burstStart = burstClock;
+    const senders = Array.from({ length: burst }, (_, n) => sockets[Math.floor((n * sockets.length) / burst)]!);
+    senders.forEach((ws, n) => ws.send(JSON.stringify({ type: "chat", text: `burst ${n}` })));
+    const deadline = performance.now() + 15_000;
+    while (burstDone.length < sockets.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const burstCpu = cpuMs(serverPid) - burstCpuBefore - idleCpuPerMs * (performance.now() - burstClock);
+    burstStart = null;
+    burstResult = {
+      lines: burst,
+      messagesPerViewer: (messages.reduce((a, b) => a + b, 0) - messagesBefore) / Math.max(1, sockets.length),
+      cpuPerEventSocketUs: (Math.max(0, burstCpu) * 1000) / (burst * Math.max(1, sockets.length)),
+      done: summary(burstDone),
+      incomplete: sockets.length - burstDone.length,
+    };
+  }
+
   // The mass leave: every viewer closes at once; each socket is released when its close handshake is answered.
   const leaveStart = performance.now();
   const released = await Promise.all(
@@ -247,14 +294,10 @@ async function measure({ api: origin, sockets: socketOrigin, pid: serverPid, ins
   host.close();
   await new Promise((r) => setTimeout(r, 500));
 
-  const summary = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1)! };
-  };
   return {
     viewers, connectMs, cpuPerJoinMs, failed, retries, missing, duplicates, memoryPerSocketKb, cpuPerEventSocketUs, leaveMs,
     unreleased: released.filter((ok) => !ok).length, pin: summary(latencies.pin), chat: summary(latencies.chat),
-    settled: settledCount, stormPin: summary(latencies.stormPin),
+    settled: settledCount, stormPin: summary(latencies.stormPin), burst: burstResult,
   };
 }
 
@@ -265,7 +308,11 @@ const log = (label: string, r: Result) =>
       `chat p50 ${r.chat.p50.toFixed(1)} ms p99 ${r.chat.p99.toFixed(1)} ms; missing ${r.missing}, duplicates ${r.duplicates}; ` +
       `storm ${r.connectMs.toFixed(0)} ms (${r.cpuPerJoinMs.toFixed(2)} ms server CPU per join, ${r.retries} retries, ${r.failed} failed; pins meanwhile to the ${r.settled} already in: ` +
       `p50 ${r.stormPin.p50.toFixed(1)} ms p99 ${r.stormPin.p99.toFixed(1)} ms, ${r.stormPin.n} frames); ${r.cpuPerEventSocketUs.toFixed(1)} µs CPU per event per socket; ` +
-      `${r.memoryPerSocketKb.toFixed(0)} KB per socket; leave ${r.leaveMs.toFixed(0)} ms (${r.unreleased} unreleased)`,
+      `${r.memoryPerSocketKb.toFixed(0)} KB per socket; leave ${r.leaveMs.toFixed(0)} ms (${r.unreleased} unreleased)` +
+      (r.burst
+        ? `; burst of ${r.burst.lines} lines: ${r.burst.messagesPerViewer.toFixed(1)} messages per viewer, ${r.burst.cpuPerEventSocketUs.toFixed(1)} µs CPU per line per socket, ` +
+          `all lines at p50 ${r.burst.done.p50.toFixed(0)} ms p99 ${r.burst.done.p99.toFixed(0)} ms (${r.burst.incomplete} incomplete)`
+        : ""),
   );
 
 /** The comparator (bare-broadcast.ts) in a process of its own, as workerd is: its port and its process id. */
@@ -292,7 +339,7 @@ try {
   const target = await targetOf(stack);
   const workerdTarget = bareWorkerd && (await targetOf(bareWorkerd));
   for (const viewers of viewerCounts) {
-    const room = await measure(target, viewers);
+    const room = await measure(target, viewers, burstLines);
     log("room", room);
     // The same harness against the comparators, one after another (the open-files limit).
     const runtime = workerdTarget && (await measure({ ...workerdTarget, inspector: undefined }, viewers));
@@ -323,6 +370,20 @@ const table = [
     ];
   }),
 ].join("\n");
+const protocol = Number(process.env.PROTOCOL ?? PROTOCOL_VERSION);
+const bursts = results.filter(({ room }) => room.burst);
+const burstTable = bursts.length
+  ? [
+      "",
+      `*chat burst*: after the rounds, ${burstLines} viewers spread over the room and its shards send a chat line at the same moment; every viewer gets every line (or, sampled out for it, its number). The viewers spoke protocol ${protocol}${protocol >= BATCHES_SINCE ? ", so a shard sends what reaches it within " + BATCH_MS + " ms as one frame" : ", before batches: one frame per line"}.`,
+      "",
+      "| viewers | lines | WebSocket messages per viewer | CPU per line per socket | every line at a viewer: p50 | p99 | incomplete |",
+      "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...bursts.map(({ room: { viewers, burst } }) =>
+        `| ${viewers} | ${burst!.lines} | ${burst!.messagesPerViewer.toFixed(1)} | ${burst!.cpuPerEventSocketUs.toFixed(1)} µs | ${ms(burst!.done.p50)} | ${ms(burst!.done.p99)} | ${burst!.incomplete} |`,
+      ),
+    ].join("\n")
+  : "";
 // The sockets through wrangler dev's port and straight to workerd's are two tables (the open-files limit: README).
 writeSection(
   process.env.DIRECT ? "fanout-direct" : "fanout",
@@ -352,5 +413,6 @@ memory after the storm less before, over the sockets. \`wrangler dev\` runs with
 *mass leave*: every viewer closes at once; released when its close handshake is answered (30 s at most).
 Sockets ${process.env.DIRECT ? "went straight to workerd's port (past the dev proxy; the API calls did not)" : "went through `wrangler dev`'s port"}.
 
-${table}`,
+${table}
+${burstTable}`,
 );

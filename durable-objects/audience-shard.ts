@@ -26,7 +26,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { eventFor, eventSubject } from "./event-log.ts";
-import { answerClose, CLOSE, LIMITS, parseClientMessage, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
+import { answerClose, BATCH_MS, BATCHES_SINCE, CLOSE, LIMITS, parseClientMessage, RoomEvent, type ChatMessage, type ChatState, type Restriction, type RoomState, type ServerMessage } from "./protocol.ts";
 import { RateLimits } from "./rate-limits.ts";
 import { closedSocket } from "./refusal.ts";
 import { PEER_HEADERS } from "./room.ts";
@@ -76,6 +76,9 @@ export class AudienceShard extends DurableObject<Env> {
   /** Who joined and left since the last report; `all`: the next report says every viewer here (a new link's first). */
   #report: { joined: ShardViewer[]; left: ShardViewer[]; all: boolean; timer: ReturnType<typeof setTimeout> | null } = { joined: [], left: [], all: false, timer: null };
   readonly #waiting: string[] = [];
+  /** For every viewer, in order, since the last flush: events (each viewer reads its own version) and frames as they came. */
+  readonly #outgoing: Array<RoomEvent | string> = [];
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** The last event this shard has (0: none yet), as stored; read once per start, then kept here as well. */
   #lastSeq: number | null = null;
@@ -135,7 +138,7 @@ export class AudienceShard extends DurableObject<Env> {
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const viewer = this.#viewersNow().get(ws);
     if (!viewer) return;
-    const send = (frame: ServerMessage) => ws.send(JSON.stringify(frame));
+    const send = (frame: ServerMessage) => this.#sendNow(ws, JSON.stringify(frame));
     if (typeof raw !== "string" || raw.length > LIMITS.frameBytes) {
       return send({ type: "error", seq: this.#seq, code: "invalid_message", message: "Messages must be JSON matching the room protocol; chat text is 1–280 characters." });
     }
@@ -308,7 +311,7 @@ export class AudienceShard extends DurableObject<Env> {
     const message = JSON.parse(text) as RoomToShard | ServerMessage;
     if ("to" in message) {
       const [ws] = this.ctx.getWebSockets(message.to);
-      ws?.send(JSON.stringify(message.frame));
+      if (ws) this.#sendNow(ws, JSON.stringify(message.frame));
       return;
     }
     if ("hello" in message) {
@@ -320,28 +323,64 @@ export class AudienceShard extends DurableObject<Env> {
     if (LOGGED.has(frame.type)) return this.#event(frame as RoomEvent);
     if (frame.type === "presence") this.#audience = frame.viewers;
     if (frame.type === "reactions") this.#reactions = frame.total;
-    for (const ws of this.#viewersNow().keys()) ws.send(text);
+    this.#toEveryone(text);
   }
 
-  /** One event of the log: kept, counted, and given to each viewer as it may read it. */
+  /** One event of the log: kept, counted, and given to each viewer as it may read it (with the next flush). */
   #event(event: RoomEvent): void {
     if (event.seq <= this.#seq) return;
     this.#seq = event.seq;
     this.#recent.push(event);
     if (this.#recent.length > KEPT_EVENTS) this.#recent.splice(0, this.#recent.length - KEPT_EVENTS);
-    const subject = eventSubject(event);
-    // One serialized frame per protocol version; only the viewer the event is about gets its own.
-    const frames = new Map<number, string>();
+    this.#toEveryone(event);
+  }
+
+  #toEveryone(item: RoomEvent | string): void {
+    this.#outgoing.push(item);
+    this.#flushTimer ??= setTimeout(() => this.#flush(), BATCH_MS);
+  }
+
+  /** A frame for one viewer, after what is waiting for everyone (its numbering stays in order). */
+  #sendNow(ws: WebSocket, text: string): void {
+    this.#flush();
+    ws.send(text);
+  }
+
+  /**
+   * Sends what waited: to each viewer the events it has not had, as it may read them, and the other frames; one send
+   * per viewer. Each event is serialized once per protocol version; only the viewer an event is about gets its own,
+   * and the usual viewer (live before all of them, about none) shares one frame with every other.
+   */
+  #flush(): void {
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    const items = this.#outgoing.splice(0);
+    if (items.length === 0) return;
+    const events = items.filter((item): item is RoomEvent => typeof item !== "string");
+    const firstSeq = events[0]?.seq ?? Infinity;
+    const subjects = new Set(events.map(eventSubject));
+    const serialized = new Map<string, string>();
+    const usual = new Map<number, string[]>();
     for (const [ws, viewer] of this.#viewersNow()) {
-      if (viewer.from >= event.seq) continue;
-      const peer: Peer = { role: "viewer", viewerId: viewer.viewerId, protocol: viewer.protocol };
-      let frame = subject === viewer.viewerId ? undefined : frames.get(viewer.protocol);
-      if (frame === undefined) {
-        frame = JSON.stringify(eventFor(event, peer));
-        if (subject !== viewer.viewerId) frames.set(viewer.protocol, frame);
+      const isUsual = viewer.from < firstSeq && !subjects.has(viewer.viewerId);
+      let sends = isUsual ? usual.get(viewer.protocol) : undefined;
+      if (!sends) {
+        const frames: string[] = [];
+        const peer: Peer = { role: "viewer", viewerId: viewer.viewerId, protocol: viewer.protocol };
+        items.forEach((item, i) => {
+          if (typeof item === "string") return frames.push(item);
+          if (viewer.from >= item.seq) return;
+          const own = eventSubject(item) === viewer.viewerId;
+          const key = `${i}:${viewer.protocol}`;
+          const frame = (!own && serialized.get(key)) || JSON.stringify(eventFor(item, peer));
+          if (!own) serialized.set(key, frame);
+          frames.push(frame);
+        });
+        sends = frames.length > 1 && viewer.protocol >= BATCHES_SINCE ? [`[${frames.join(",")}]`] : frames;
+        if (isUsual) usual.set(viewer.protocol, sends);
       }
       try {
-        ws.send(frame);
+        for (const text of sends) ws.send(text);
       } catch {
         ws.close(CLOSE.internalError, "Unexpected error");
       }

@@ -3,7 +3,7 @@
  *
  * The Worker, the Room Durable Object and the Preact client all import this
  * file. Every message is a discriminated union member, validated on arrival
- * with `parseClientMessage` / `parseServerMessage`, and built with
+ * with `parseClientMessage` / `parseServerFrame` (one message, or a batch), and built with
  * `satisfies` when sent. Schemas use valibot, whose tree-shaken validators
  * cost the viewer page about 2 KB gzipped (zod/mini cost 7.6 KB here).
  *
@@ -373,9 +373,19 @@ export type RoomEvent = v.InferOutput<typeof RoomEvent>;
  * without a gap and is never sent a frame it cannot parse (it would drop it,
  * see a gap, and resync into the same frame again and again).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The version that brought each event type; a type not listed is from version 1. */
 export const EVENT_SINCE: Partial<Record<RoomEvent["type"], number>> = { custom: 2 };
+/**
+ * From this version on, a frame may be an array of messages, in order: what a big show's audience shard sends every
+ * viewer within a few milliseconds goes out as one frame (audience-shard.ts, BATCH_MS). Older pages get them one by one.
+ */
+export const BATCHES_SINCE = 3;
+/**
+ * What a shard has for every viewer within this long goes out as one frame (to pages of BATCHES_SINCE or later): the
+ * runtime's cost is per send, so a burst of chat, stock and presence costs one send per viewer, not one per event.
+ */
+export const BATCH_MS = 5;
 
 export const ERROR_CODES = [
   "invalid_message",
@@ -481,8 +491,9 @@ function parse<T>(schema: v.GenericSchema<unknown, T>, raw: unknown, maxLength =
 
 /** Parses a frame from a browser; null when it is not a valid ClientMessage. */
 export const parseClientMessage = (raw: unknown) => parse(ClientMessage, raw, LIMITS.frameBytes);
-/** Parses a frame from the room; null when it is not a valid ServerMessage. */
-export const parseServerMessage = (raw: unknown) => parse(ServerMessage, raw);
+/** Parses a frame from the room: its messages, in order (one, or a batch: BATCHES_SINCE); null when it is not valid. */
+export const parseServerFrame = (raw: unknown): ServerMessage[] | null =>
+  parse(v.array(ServerMessage), typeof raw == "string" && raw[0] != "[" ? `[${raw}]` : raw);
 
 /** The party of a room's WebSocket path, `/parties/room/{roomId}`, as partyserver routes it and room-model.ts builds it. */
 export const ROOM_PARTY = "room";

@@ -27,8 +27,12 @@ describe("viewers on audience shards", () => {
     const host = await (await desktop(browser)).newPage();
     await host.goto(show.links.host);
     const viewers: Page[] = [];
+    // Frames that came as a batch (an array: what the shard had for its viewers within a few ms), per page.
+    const batches: number[] = [];
     for (const locale of ["en-US", "zh-CN", "en-US"]) {
       const page = await (await phone(browser, locale)).newPage();
+      const i = batches.push(0) - 1;
+      page.on("websocket", (ws) => ws.on("framereceived", (frame) => void (String(frame.payload).startsWith("[") && (batches[i] = batches[i]! + 1))));
       await page.goto(show.links.viewer);
       viewers.push(page);
     }
@@ -58,6 +62,18 @@ describe("viewers on audience shards", () => {
     expect(await viewers[2]!.locator("[data-testid=chat-message]", { hasText: "茉莉花茶" }).count()).toBe(1);
     await show.api(`/api/rooms/${show.room.id}/pin`, { productId: null }, hostKeyOf(show));
     await expect.poll(() => byTestId(viewers[2]!, "pinned-product").count(), { timeout: 2000 }).toBe(0);
+
+    // A flash deal, then the show's end, which ends the deal in the same change: the two events reach each page as
+    // one frame from its shard, and every page reads both.
+    await show.api(`/api/rooms/${show.room.id}/deals`, { productId: jasmine.id, priceCents: 1500, durationSeconds: 60 }, hostKeyOf(show));
+    for (const page of viewers) await byTestId(page, "deal-banner").waitFor({ timeout: 3000 });
+    const before = [...batches];
+    await show.api(`/api/rooms/${show.room.id}/status`, { status: "ended" }, hostKeyOf(show));
+    for (const page of viewers) {
+      await expect.poll(() => byTestId(page, "stage").getAttribute("data-state"), { timeout: 3000 }).toBe("ended");
+      expect(await byTestId(page, "deal-banner").count()).toBe(0);
+    }
+    expect(batches.map((n, i) => n > before[i]!)).toEqual([true, true, true]);
     for (const page of [host, ...viewers]) await page.context().close();
   }, 90_000);
 });

@@ -3,6 +3,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BATCHES_SINCE } from "../durable-objects/protocol.ts";
 import type { Room } from "../durable-objects/room.ts";
 import { SHARD_HEADER, shardName } from "../durable-objects/shards.ts";
 import { call, counters, createShow, json, open, warmUp, type TestSocket } from "./helpers.ts";
@@ -264,6 +265,33 @@ describe("audience shards", () => {
     expect(counts.length).toBeGreaterThanOrEqual(1);
     expect(counts.length).toBeLessThanOrEqual(2);
     link.close(1000, "done");
+  });
+
+  it("what the Room sends within a few ms reaches a shard's viewer as one frame, in order; an older page gets it frame by frame", async () => {
+    const show = await createShow();
+    await roomStub(show.room.id).planAudience({ from: 1, size: 10 });
+    const inRoom = await open(show.room.id, { query: { protocol: String(BATCHES_SINCE) } });
+    await inRoom.next("sync");
+    const batched = await open(show.room.id, { query: { protocol: String(BATCHES_SINCE) } });
+    const older = await open(show.room.id, { query: { protocol: String(BATCHES_SINCE - 1) } });
+    for (const viewer of [batched, older]) await viewer.next("sync");
+    expect(await shardStub(show.room.id, 0).viewerCount()).toBe(2);
+    // Five events in one turn of the Room (a developer's posts, a burst of chat, an order's stock change…).
+    await runInDurableObject(roomStub(show.room.id), (room: Room) => {
+      for (let n = 0; n < 5; n++) expect(room.postEvent({ name: "x-quiz", data: { n }, idempotencyKey: null, requestHash: `h${n}` })).toMatchObject({ ok: true });
+    });
+    const customs = (socket: TestSocket) => socket.messages.map((message) => message.filter((frame) => frame.type === "custom"));
+    await until(() => [batched, older].every((viewer) => customs(viewer).flat().length === 5), "five events on each viewer");
+    for (const viewer of [batched, older]) {
+      const got = customs(viewer).flat();
+      expect(got.map((frame) => frame.data.n)).toEqual([0, 1, 2, 3, 4]);
+      expect(got.map((frame) => frame.seq - got[0]!.seq)).toEqual([0, 1, 2, 3, 4]);
+    }
+    // One send for the five; an older page, one each.
+    expect(customs(batched).filter((frames) => frames.length > 0).map((frames) => frames.length)).toEqual([5]);
+    expect(customs(older).filter((frames) => frames.length > 0).map((frames) => frames.length)).toEqual([1, 1, 1, 1, 1]);
+    // The Room's own viewer gets them as ever (the batching is the shards', where the big audiences are).
+    await until(() => inRoom.frames.filter((frame) => frame.type === "custom").length === 5, "five events in the Room");
   });
 
   it("a viewer that reconnects to its shard with `since` gets exactly the events it missed", async () => {

@@ -55,6 +55,8 @@ type Frame = { type: string; seq: number; [key: string]: any };
 export interface TestSocket {
   ws: WebSocket;
   frames: Frame[];
+  /** The frames as they came, one entry per WebSocket message (a batch, from BATCHES_SINCE on, is several). */
+  messages: Frame[][];
   /** Resolves with the next frame (after those already taken) matching `type`. */
   next(type: string, timeoutMs?: number): Promise<Frame>;
   /** The subprotocol the server answered with. */
@@ -83,10 +85,13 @@ export async function connect(roomId: string, query: Record<string, string> = {}
   if (!ws) return res;
   ws.accept();
   const frames: Frame[] = [];
+  const messages: Frame[][] = [];
   let cursor = 0;
   const listeners = new Set<() => void>();
   ws.addEventListener("message", (event: MessageEvent) => {
-    frames.push(JSON.parse(event.data as string));
+    const data = JSON.parse(event.data as string) as Frame | Frame[];
+    messages.push(Array.isArray(data) ? data : [data]);
+    frames.push(...messages.at(-1)!);
     for (const listener of listeners) listener();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -96,6 +101,7 @@ export async function connect(roomId: string, query: Record<string, string> = {}
     ws,
     protocol: res.headers.get("Sec-WebSocket-Protocol"),
     frames,
+    messages,
     closed,
     send: (message) => ws.send(typeof message === "string" ? message : JSON.stringify(message)),
     next(type, timeoutMs = 2000) {

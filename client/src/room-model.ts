@@ -26,7 +26,7 @@ import {
   PROTOCOL_VERSION,
   ROOM_PARTY,
   VIEWER_SOCKET,
-  parseServerMessage,
+  parseServerFrame,
   type ChatMessage,
   type ChatState,
   type ClientMessage,
@@ -137,12 +137,10 @@ export function createRoomModel({ roomId, roomKey, teamRole, onError, onOrder, o
     // No ticket (the network is down, the server restarting): the socket retries by itself.
     onError: () => markOffline(),
     onMessage(event) {
-      const frame = parseServerMessage(event.data);
-      if (!frame) {
-        console.warn("Not a ServerMessage, ignored:", event.data);
-        return;
-      }
-      receive(frame);
+      const frames = parseServerFrame(event.data);
+      if (!frames) return console.warn("Not a ServerMessage, ignored:", event.data);
+      // A batch's messages are applied together: one render for a burst.
+      batch(() => frames.forEach(receive));
     },
   });
 
