@@ -367,7 +367,7 @@ export const RoomEvent = v.variant("type", [...roomEvents]);
 export type RoomEvent = v.InferOutput<typeof RoomEvent>;
 
 /**
- * The protocol's version, which a page sends with its socket (`?protocol=2`).
+ * The protocol's version, which a page sends with its socket (`?protocol=3`).
  * An event of a type newer than the page's version reaches it as `private`
  * (its number alone): a page loaded before a deploy keeps its numbering
  * without a gap and is never sent a frame it cannot parse (it would drop it,
