@@ -57,6 +57,9 @@ const WAITING_FRAMES = 1000;
 
 const LOGGED = new Set<string>(RoomEvent.options.map((option) => option.entries.type.literal));
 
+/** What waits for a shard's next flush: an event, a frame for every viewer, or one for one viewer. */
+type Outgoing = RoomEvent | string | { to: WebSocket; text: string };
+
 /** A viewer socket's attachment: who it is, and the last event it was given before it was live here. */
 type Viewer = ShardViewer & { protocol: number; from: number };
 
@@ -76,8 +79,11 @@ export class AudienceShard extends DurableObject<Env> {
   /** Who joined and left since the last report; `all`: the next report says every viewer here (a new link's first). */
   #report: { joined: ShardViewer[]; left: ShardViewer[]; all: boolean; timer: ReturnType<typeof setTimeout> | null } = { joined: [], left: [], all: false, timer: null };
   readonly #waiting: string[] = [];
-  /** For every viewer, in order, since the last flush: events (each viewer reads its own version) and frames as they came. */
-  readonly #outgoing: Array<RoomEvent | string> = [];
+  /**
+   * What waits for the next flush, in order: events (each viewer reads its own version), frames for every viewer, and
+   * frames for one (`to`: the Room's answer to it, an error).
+   */
+  readonly #outgoing: Outgoing[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** The last event this shard has (0: none yet), as stored; read once per start, then kept here as well. */
@@ -138,7 +144,7 @@ export class AudienceShard extends DurableObject<Env> {
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const viewer = this.#viewersNow().get(ws);
     if (!viewer) return;
-    const send = (frame: ServerMessage) => this.#sendNow(ws, JSON.stringify(frame));
+    const send = (frame: ServerMessage) => this.#queue({ to: ws, text: JSON.stringify(frame) });
     if (typeof raw !== "string" || raw.length > LIMITS.frameBytes) {
       return send({ type: "error", seq: this.#seq, code: "invalid_message", message: "Messages must be JSON matching the room protocol; chat text is 1–280 characters." });
     }
@@ -311,7 +317,7 @@ export class AudienceShard extends DurableObject<Env> {
     const message = JSON.parse(text) as RoomToShard | ServerMessage;
     if ("to" in message) {
       const [ws] = this.ctx.getWebSockets(message.to);
-      if (ws) this.#sendNow(ws, JSON.stringify(message.frame));
+      if (ws) this.#queue({ to: ws, text: JSON.stringify(message.frame) });
       return;
     }
     if ("hello" in message) {
@@ -323,7 +329,7 @@ export class AudienceShard extends DurableObject<Env> {
     if (LOGGED.has(frame.type)) return this.#event(frame as RoomEvent);
     if (frame.type === "presence") this.#audience = frame.viewers;
     if (frame.type === "reactions") this.#reactions = frame.total;
-    this.#toEveryone(text);
+    this.#queue(text);
   }
 
   /** One event of the log: kept, counted, and given to each viewer as it may read it (with the next flush). */
@@ -332,43 +338,41 @@ export class AudienceShard extends DurableObject<Env> {
     this.#seq = event.seq;
     this.#recent.push(event);
     if (this.#recent.length > KEPT_EVENTS) this.#recent.splice(0, this.#recent.length - KEPT_EVENTS);
-    this.#toEveryone(event);
+    this.#queue(event);
   }
 
-  #toEveryone(item: RoomEvent | string): void {
+  /** Into the next flush: a viewer's frame waits behind what came before it for everyone, so its numbering stays in order. */
+  #queue(item: Outgoing): void {
     this.#outgoing.push(item);
     this.#flushTimer ??= setTimeout(() => this.#flush(), BATCH_MS);
-  }
-
-  /** A frame for one viewer, after what is waiting for everyone (its numbering stays in order). */
-  #sendNow(ws: WebSocket, text: string): void {
-    this.#flush();
-    ws.send(text);
   }
 
   /**
    * Sends what waited: to each viewer the events it has not had, as it may read them, and the other frames; one send
    * per viewer. Each event is serialized once per protocol version; only the viewer an event is about gets its own,
-   * and the usual viewer (live before all of them, about none) shares one frame with every other.
+   * and the usual viewer (live before all of them, about none, sent none of its own) shares one frame with every other.
    */
   #flush(): void {
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
     const items = this.#outgoing.splice(0);
     if (items.length === 0) return;
-    const events = items.filter((item): item is RoomEvent => typeof item !== "string");
+    const events = items.filter((item): item is RoomEvent => typeof item !== "string" && !("to" in item));
     const firstSeq = events[0]?.seq ?? Infinity;
     const subjects = new Set(events.map(eventSubject));
+    const targets = new Set(items.flatMap((item) => (typeof item !== "string" && "to" in item ? [item.to] : [])));
     const serialized = new Map<string, string>();
     const usual = new Map<number, string[]>();
-    for (const [ws, viewer] of this.#viewersNow()) {
-      const isUsual = viewer.from < firstSeq && !subjects.has(viewer.viewerId);
+    const viewers = this.#viewersNow();
+    for (const [ws, viewer] of viewers) {
+      const isUsual = viewer.from < firstSeq && !subjects.has(viewer.viewerId) && !targets.has(ws);
       let sends = isUsual ? usual.get(viewer.protocol) : undefined;
       if (!sends) {
         const frames: string[] = [];
         const peer: Peer = { role: "viewer", viewerId: viewer.viewerId, protocol: viewer.protocol };
         items.forEach((item, i) => {
           if (typeof item === "string") return frames.push(item);
+          if ("to" in item) return item.to === ws && frames.push(item.text);
           if (viewer.from >= item.seq) return;
           const own = eventSubject(item) === viewer.viewerId;
           const key = `${i}:${viewer.protocol}`;
@@ -383,6 +387,15 @@ export class AudienceShard extends DurableObject<Env> {
         for (const text of sends) ws.send(text);
       } catch {
         ws.close(CLOSE.internalError, "Unexpected error");
+      }
+    }
+    // A viewer catching up (its resync) is not live here yet: its own frames go to it all the same.
+    for (const ws of targets) {
+      if (viewers.has(ws)) continue;
+      try {
+        for (const item of items) if (typeof item !== "string" && "to" in item && item.to === ws) ws.send(item.text);
+      } catch {
+        // closed meanwhile
       }
     }
   }
