@@ -377,13 +377,15 @@ export const PROTOCOL_VERSION = 3;
 /** The version that brought each event type; a type not listed is from version 1. */
 export const EVENT_SINCE: Partial<Record<RoomEvent["type"], number>> = { custom: 2 };
 /**
- * From this version on, a frame may be an array of messages, in order: what a big show's audience shard sends every
- * viewer within a few milliseconds goes out as one frame (audience-shard.ts, BATCH_MS). Older pages get them one by one.
+ * From this version on, a frame may be an array of messages, in order: what the Room or an audience shard sends a
+ * socket within a few milliseconds goes out as one frame (room-frames.ts, audience-shard.ts: BATCH_MS). Older pages
+ * get them one by one.
  */
 export const BATCHES_SINCE = 3;
 /**
- * What a shard has for every viewer within this long goes out as one frame (to pages of BATCHES_SINCE or later): the
- * runtime's cost is per send, so a burst of chat, stock and presence costs one send per viewer, not one per event.
+ * What the Room or a shard has for a socket within this long goes out as one frame (to pages of BATCHES_SINCE or
+ * later): the runtime's cost is per send, so a burst of chat, stock and presence costs one send per viewer, not one
+ * per event.
  */
 export const BATCH_MS = 5;
 

@@ -57,6 +57,7 @@ import {
 } from "./protocol.ts";
 import { RateLimits } from "./rate-limits.ts";
 import { replayTimeline, type ReplayTimeline } from "./replay-timeline.ts";
+import { RoomFrames } from "./room-frames.ts";
 import { noShow, refuse, type Refusal } from "./refusal.ts";
 import type { Change, Handler, Handlers, Peer, RoomFeature, RoomKit, Socket } from "./room-kit.ts";
 import { productList, Show, showRow, type RoomSetup, type ShowEdit, type ShowRow } from "./show.ts";
@@ -106,6 +107,8 @@ export class Room extends Server<Env> {
   /** In this order: migrations run in it, and the alarm serves clocks in it (orders settle before the outbox drains). */
   readonly #features: RoomFeature[];
   readonly #handlers: Handlers;
+  /** What this room sends its sockets and its shards' links, a few milliseconds' worth per frame (room-frames.ts). */
+  readonly #frames = new RoomFrames(() => this.getConnections());
   /**
    * The open viewer sockets: counted once after the object starts, then kept by onConnect and onClose. Counting
    * every socket on every join made a join storm grow as N² (a sync frame, and the pins, carry the count).
@@ -129,7 +132,7 @@ export class Room extends Server<Env> {
       },
       now: () => Date.now(),
       commit: (change, options) => this.#commit(change, options?.by ?? null),
-      broadcast: (frame) => this.broadcast(JSON.stringify(frame)),
+      broadcast: (frame) => this.#frames.all(JSON.stringify(frame)),
       viewers: (recount = false) => {
         if (recount || this.#viewerCount === null) this.#viewerCount = this.#countViewers();
         return this.#viewerCount + this.#onShards();
@@ -205,6 +208,7 @@ export class Room extends Server<Env> {
   }
 
   async #wipe(code: number, reason: string): Promise<void> {
+    this.#frames.clear();
     for (const connection of this.getConnections()) connection.close(code, reason);
     this.#viewerCount = null;
     this.#planned = null;
@@ -336,6 +340,7 @@ export class Room extends Server<Env> {
       this.ctx.storage.sql.exec("UPDATE room SET guest_key_hash = ? WHERE id = 1", hash);
       return this.#stage.endGuests(tx);
     });
+    this.#frames.flush();
     for (const guest of this.getConnections(roleTag("guest"))) guest.close(CLOSE.guestLinkReplaced, "guest link replaced");
     this.#viewerCount = null;
     return closed;
@@ -551,6 +556,7 @@ export class Room extends Server<Env> {
       const query = new URL(ctx.request.url).searchParams;
       // Which events the page can read (an older page gets newer ones as `private`: protocol.ts).
       const protocol = Number(query.get("protocol"));
+      this.#frames.joined(connection);
       connection.setState(Number.isSafeInteger(protocol) && protocol > 1 ? { ...peer, protocol } : peer);
       if (this.#viewerCount !== null && countsAsViewer(peer.role)) this.#viewerCount += 1;
       const socket = this.#socket(connection)!;
@@ -649,9 +655,9 @@ export class Room extends Server<Env> {
    * The one way state changes: `change` runs in a transaction with the log
    * entries of the events it emits and the outbox entries it queues. Only
    * after it commits are the events published (in order, each socket getting
-   * what it may read of each: `eventFor`), the host-only
-   * frames sent by the `role:host` tag (which only the Worker can give), and
-   * the alarm re-armed if a clock moved.
+   * what it may read of each: `eventFor`, a few milliseconds' worth in one
+   * frame: room-frames.ts), the host-only frames sent to the host's sockets
+   * (a role only the Worker can give), and the alarm re-armed if a clock moved.
    */
   #commit<R>(change: (tx: Change) => R, by: Actor | null = null): R {
     const sql = this.ctx.storage.sql;
@@ -679,37 +685,14 @@ export class Room extends Server<Env> {
     };
     const result = this.ctx.storage.transactionSync(() => change(tx));
     this.#numbers.touch();
-    for (const event of events) this.#publish(event);
-    if (hostFrames.length) {
-      const head = headSeq(sql);
-      const hosts = [...this.getConnections(roleTag("host"))];
-      for (const frame of hostFrames) {
-        const text = JSON.stringify({ ...frame, seq: head });
-        for (const host of hosts) host.send(text);
-      }
+    for (const event of events) {
+      this.#streams.publish(event);
+      this.#frames.event(event);
     }
+    const head = headSeq(sql);
+    for (const frame of hostFrames) this.#frames.toRole("host", JSON.stringify({ ...frame, seq: head }));
     if (clockMoved) this.#rearm();
     return result;
-  }
-
-  /** One committed event to every socket (whole to those who may read it, its number alone to the others) and event stream. */
-  #publish(event: RoomEvent): void {
-    this.#streams.publish(event);
-    const whole = JSON.stringify(event);
-    // A viewer of the oldest protocol: an event it reads whole is for every socket.
-    const stranger: Peer = { role: "viewer", viewerId: "" };
-    if (eventFor(event, stranger) === event) return this.broadcast(whole);
-    const hidden = JSON.stringify(eventFor(event, stranger));
-    for (const connection of this.getConnections<Peer>()) {
-      const peer = connection.state;
-      try {
-        // A shard's link gets every event whole: the shard decides for each of its viewers.
-        connection.send(isShardLink(peer) || (peer && eventFor(event, peer) === event) ? whole : hidden);
-      } catch {
-        // As partyserver's broadcast: a socket that cannot take a frame is closed, the others still get theirs.
-        connection.close(1011, "Unexpected error");
-      }
-    }
   }
 
   // ------------------------------------------------------------ helpers
@@ -718,7 +701,7 @@ export class Room extends Server<Env> {
   #socket(connection: Connection<Peer>): (Socket & { withRef(ref: string): Socket }) | null {
     const peer = connection.state;
     if (!peer || !ROLES.includes(peer.role)) return null;
-    return this.#socketOf(connection, peer, (frame) => connection.send(JSON.stringify(frame)));
+    return this.#socketOf(connection, peer, (frame) => this.#frames.to(connection, JSON.stringify(frame)));
   }
 
   /** A socket that answers through `send`; `withRef`: the same, for the frame so labelled (its refusals carry the label). */
@@ -776,15 +759,16 @@ export class Room extends Server<Env> {
   #linked(link: Connection<ShardLink>, shard: number, since: number): void {
     // Another link of the same shard (it restarted before this room saw the old one close) is the old one.
     for (const old of this.getConnections<ShardLink>(`shard:${shard}`)) if (old !== link) old.close(1000, "replaced");
+    this.#frames.joined(link);
     link.setState({ shard, viewers: 0 });
     const sql = this.ctx.storage.sql;
     const head = headSeq(sql);
-    link.send(JSON.stringify({ hello: { seq: head } } satisfies RoomToShard));
+    this.#frames.to(link, JSON.stringify({ hello: { seq: head } } satisfies RoomToShard));
     if (!Number.isSafeInteger(since) || since <= 0 || since >= head) return;
     for (let after = since; after < head; ) {
       const page = history(sql, after, 500);
       if (page.length === 0) break;
-      for (const entry of page) link.send(JSON.stringify(entry.event));
+      for (const entry of page) this.#frames.to(link, JSON.stringify(entry.event));
       after = page[page.length - 1]!.seq;
     }
   }
@@ -801,7 +785,7 @@ export class Room extends Server<Env> {
     if (!frame || !isShardLink(link.state) || !showRow(this.ctx.storage.sql)) return;
     const shard = link.state.shard;
     const socketFor = (id: string, viewerId: string) =>
-      this.#socketOf(link, { role: "viewer", viewerId }, (message) => link.send(JSON.stringify({ to: id, frame: message } satisfies RoomToShard)));
+      this.#socketOf(link, { role: "viewer", viewerId }, (message) => this.#frames.to(link, JSON.stringify({ to: id, frame: message } satisfies RoomToShard)));
     if (frame.t === "frame") return this.#handle(socketFor(frame.id, frame.viewerId), frame.raw);
     link.setState({ shard, viewers: frame.n, reported: true });
     this.#placement.reported(shard, frame.joined.length);

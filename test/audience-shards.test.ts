@@ -267,11 +267,12 @@ describe("audience shards", () => {
     link.close(1000, "done");
   });
 
-  it("what the Room sends within a few ms reaches a shard's viewer as one frame, in order; an older page gets it frame by frame", async () => {
+  it("what the Room sends within a few ms reaches a viewer as one frame, in order, on a shard or the Room; an older page gets it frame by frame", async () => {
     const show = await createShow();
-    await roomStub(show.room.id).planAudience({ from: 1, size: 10 });
+    await roomStub(show.room.id).planAudience({ from: 2, size: 10 });
     const inRoom = await open(show.room.id, { query: { protocol: String(BATCHES_SINCE) } });
-    await inRoom.next("sync");
+    const olderInRoom = await open(show.room.id, { query: { protocol: String(BATCHES_SINCE - 1) } });
+    for (const viewer of [inRoom, olderInRoom]) await viewer.next("sync");
     const batched = await open(show.room.id, { query: { protocol: String(BATCHES_SINCE) } });
     const older = await open(show.room.id, { query: { protocol: String(BATCHES_SINCE - 1) } });
     for (const viewer of [batched, older]) await viewer.next("sync");
@@ -281,17 +282,16 @@ describe("audience shards", () => {
       for (let n = 0; n < 5; n++) expect(room.postEvent({ name: "x-quiz", data: { n }, idempotencyKey: null, requestHash: `h${n}` })).toMatchObject({ ok: true });
     });
     const customs = (socket: TestSocket) => socket.messages.map((message) => message.filter((frame) => frame.type === "custom"));
-    await until(() => [batched, older].every((viewer) => customs(viewer).flat().length === 5), "five events on each viewer");
-    for (const viewer of [batched, older]) {
+    const everyone = [batched, older, inRoom, olderInRoom];
+    await until(() => everyone.every((viewer) => customs(viewer).flat().length === 5), "five events on each viewer");
+    for (const viewer of everyone) {
       const got = customs(viewer).flat();
       expect(got.map((frame) => frame.data.n)).toEqual([0, 1, 2, 3, 4]);
       expect(got.map((frame) => frame.seq - got[0]!.seq)).toEqual([0, 1, 2, 3, 4]);
     }
     // One send for the five; an older page, one each.
-    expect(customs(batched).filter((frames) => frames.length > 0).map((frames) => frames.length)).toEqual([5]);
-    expect(customs(older).filter((frames) => frames.length > 0).map((frames) => frames.length)).toEqual([1, 1, 1, 1, 1]);
-    // The Room's own viewer gets them as ever (the batching is the shards', where the big audiences are).
-    await until(() => inRoom.frames.filter((frame) => frame.type === "custom").length === 5, "five events in the Room");
+    for (const viewer of [batched, inRoom]) expect(customs(viewer).filter((frames) => frames.length > 0).map((frames) => frames.length)).toEqual([5]);
+    for (const viewer of [older, olderInRoom]) expect(customs(viewer).filter((frames) => frames.length > 0).map((frames) => frames.length)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it("a viewer that reconnects to its shard with `since` gets exactly the events it missed", async () => {
