@@ -130,7 +130,8 @@ export class Chat implements RoomFeature {
 
 /**
  * A stable short number per viewer, so an anonymous viewer is recognisable
- * across a conversation (and reconnects) without signing up.
+ * across a conversation (and reconnects) without signing up. Its form is
+ * DEFAULT_NAME's (protocol.ts), which pages read to say it in their language.
  */
 function defaultName(role: Role, show: ShowRow, viewerId: string): string {
   if (role === "host") return show.shop_name;

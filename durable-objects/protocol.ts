@@ -282,6 +282,11 @@ const noControls = v.check((text: string) => !CONTROL_CHARACTERS.test(text), "mu
 const displayName = v.pipe(v.string(), v.maxLength(LIMITS.displayName), noControls);
 const messageId = v.pipe(v.string(), v.maxLength(64));
 export const VIEWER_ID = /^v_[0-9A-Za-z]{16}$/;
+/**
+ * The name of a chatter who typed none (chat.ts): its role's word and a number of its own, "Viewer 0423". The API,
+ * webhooks and event stream carry it as is; pages say the word in their language (client/src/components/chat-name.ts).
+ */
+export const DEFAULT_NAME = /^(Viewer|Guest|Moderator) (\d{4})$/;
 /** A viewer identity as the server signs it (worker/viewer-identity.ts): its id and a signature. */
 export const VIEWER_TOKEN = /^vt_(v_[0-9A-Za-z]{16})\.([0-9a-f]{32})$/;
 const viewerId = v.pipe(v.string(), v.regex(VIEWER_ID));

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { byTestId, createShow, launchBrowser, online, phone } from "./browser.ts";
+import { byTestId, createShow, desktop, launchBrowser, online, phone, sendChat } from "./browser.ts";
 
 const origin = inject("origin");
 let browser: Browser;
@@ -105,5 +105,25 @@ describe("English and Simplified Chinese", () => {
     await studio.goto(show.links.host);
     await expect.poll(() => byTestId(studio, "go-live").textContent()).toMatch(HAN);
     await context.close();
+  });
+
+  it("a viewer who typed no name is 观众 and its number on a Chinese page, Viewer and the same number on an English one", async () => {
+    const show = await createShow(origin);
+    const chinese = await phone(browser, "zh-CN", 320);
+    const viewer = await chinese.newPage();
+    await viewer.goto(show.links.viewer);
+    const studio = await (await desktop(browser)).newPage();
+    await studio.goto(show.links.host);
+    await online(viewer);
+    await online(studio);
+    await sendChat(viewer, "有没有青花的？");
+    const own = viewer.locator("[data-testid=chat-message]", { hasText: "有没有青花的" }).locator(".chat-name");
+    await expect.poll(() => own.textContent()).toMatch(/^观众 \d{4}$/);
+    const number = (await own.textContent())!.slice(-4);
+    const seen = studio.locator("[data-testid=chat-message]", { hasText: "有没有青花的" });
+    await expect.poll(() => seen.textContent()).toContain(`Viewer ${number}`);
+    await viewer.screenshot({ path: "/tmp/shots/i18n-default-name-zh-320.png" });
+    await chinese.close();
+    await studio.context().close();
   });
 });

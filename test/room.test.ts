@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LIMITS } from "../durable-objects/protocol.ts";
+import { DEFAULT_NAME, LIMITS } from "../durable-objects/protocol.ts";
 import { RATES } from "../durable-objects/rate-limits.ts";
 import { call, connect, createShow, json, open, ticketFor, warmUp } from "./helpers.ts";
 
@@ -75,6 +75,8 @@ describe("chat", () => {
     const [first, second] = [await b.next("chat"), await b.next("chat")];
     expect(first.seq).toBe(1);
     expect(first.message).toMatchObject({ seq: 1, role: "viewer", text: "<img src=x onerror=alert(1)>", name: expect.stringMatching(/^Viewer \d{4}$/) });
+    // The form pages read to say "Viewer" in their language.
+    expect(DEFAULT_NAME.exec(first.message.name)?.[1]).toBe("Viewer");
     expect(second.seq).toBe(2);
     expect(second.message.text).toBe("second");
     expect((await a.next("chat")).message.id).toBe(first.message.id);

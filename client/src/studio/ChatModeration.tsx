@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { LIMITS, type ChatState, type ModerationFrame, type ModerationState } from "../../../durable-objects/protocol.ts";
+import { chatName } from "../components/chat-name.ts";
 import { formatClock } from "../format.ts";
 import { lang, tStudio as t } from "../i18n.ts";
 
@@ -107,7 +108,7 @@ function KeptOut({ moderation, onUnban }: { moderation: ModerationState; onUnban
           {restricted.map(({ viewerId, name, restriction }) => (
             <li key={viewerId} class="kept-out-entry" data-testid="kept-out-entry" data-viewer-id={viewerId} data-kind={restriction.kind}>
               <span class="kept-out-who">
-                <strong>{name || t("anonymous")}</strong>{" "}
+                <strong>{chatName(name)}</strong>{" "}
                 <span class="muted small">
                   {restriction.until === null ? t("restrictedBanned") : t("restrictedUntil", { time: formatClock(restriction.until, lang.value) })}
                 </span>

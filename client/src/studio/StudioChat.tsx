@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { type ChatMessage, type ChatState, type ModerationFrame, type ModerationState } from "../../../durable-objects/protocol.ts";
 import { useChatDraft } from "../chat-draft.ts";
+import { chatName } from "../components/chat-name.ts";
 import { RoleBadge } from "../components/RoleBadge.tsx";
 import { TrashIcon } from "../components/icons.tsx";
 import { formatClock } from "../format.ts";
@@ -46,7 +47,7 @@ export function StudioChat({ messages, chat, moderation, placeholder, onSend, on
         <div class="studio-pinned" data-testid="studio-pinned" data-message-id={chat.pinned.id}>
           <p class="studio-pinned-text">
             <span class="pinned-tag">{t("pinnedMessage")}</span>
-            <strong>{chat.pinned.name || t("anonymous")}</strong> {chat.pinned.text}
+            <strong>{chatName(chat.pinned.name)}</strong> {chat.pinned.text}
           </p>
           <button type="button" class="chip-button" data-testid="unpin-message" onClick={() => onModerate({ type: "pin_message", messageId: null })}>
             {t("unpinMessage")}
@@ -65,7 +66,7 @@ export function StudioChat({ messages, chat, moderation, placeholder, onSend, on
               <div class="studio-message-body">
                 <p class="studio-message-meta">
                   <RoleBadge role={message.role} />
-                  <span class="studio-message-name">{message.name || t("anonymous")}</span>
+                  <span class="studio-message-name">{chatName(message.name)}</span>
                   <time class="muted small">{formatClock(message.at, lang.value)}</time>
                   {restriction && (
                     <span class="restricted-tag" data-testid="restricted-tag" data-kind={restriction.kind}>

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { LIMITS, type ChatMessage, type Restriction } from "../../../durable-objects/protocol.ts";
 import { dealClock } from "../components/DealCountdown.tsx";
+import { chatName } from "../components/chat-name.ts";
 import { RoleBadge } from "../components/RoleBadge.tsx";
 import { SendIcon } from "../components/icons.tsx";
 import { tViewer as t } from "../i18n.ts";
@@ -43,7 +44,7 @@ export function ChatMessages({ messages }: { messages: ChatMessage[] }) {
           data-role={message.role}
         >
           <RoleBadge role={message.role} />
-          <span class="chat-name">{message.name || t("anonymous")}</span>
+          <span class="chat-name">{chatName(message.name)}</span>
           <span class="chat-text">{message.text}</span>
         </li>
       ))}
@@ -56,7 +57,7 @@ export function PinnedMessage({ message }: { message: ChatMessage }) {
   return (
     <p class="chat-bubble chat-pinned" data-testid="pinned-message" data-message-id={message.id}>
       <span class="role-badge role-host">{t("pinnedMessage")}</span>
-      <span class="chat-name">{message.name || t("anonymous")}</span>
+      <span class="chat-name">{chatName(message.name)}</span>
       {message.text}
     </p>
   );
