@@ -125,6 +125,39 @@ describe("a viewer joining in one request", () => {
     }
   });
 
+  it("in a join storm, the viewers waiting for the Room's answer share its lease: the Room is asked once per lease, no shard fills with viewers who never come", async () => {
+    const show = await createShow();
+    const room = env.Room.getByName(show.room.id);
+    await room.planAudience({ from: 0, size: 200 });
+    let asked = 0;
+    let restore = () => {};
+    await runInDurableObject(room, (instance: Room) => {
+      const prototype = Object.getPrototypeOf(instance) as Room;
+      const admit = prototype.admitViewer;
+      prototype.admitViewer = function (this: Room, viewerId: string) {
+        asked += 1;
+        return admit.call(this, viewerId);
+      };
+      restore = () => (prototype.admitViewer = admit);
+    });
+    try {
+      // 100 viewers open the link at once (a KOL posted it): each joins in one request, all in flight together.
+      const sockets = await Promise.all(Array.from({ length: 100 }, async () => joined(await joinAsViewer(show.room.id))));
+      await Promise.all(sockets.map((socket) => socket.next("sync", 10_000)));
+      // A lease is 32 places (shards.ts, LEASE): 4 answers for 100 viewers. Before, each waiting viewer asked for
+      // itself, and the unused places of every lease counted as viewers on their way: 2,000 of them in this storm.
+      expect(asked).toBeLessThanOrEqual(Math.ceil(100 / 32));
+      expect(await env.AudienceShard.getByName(shardName(show.room.id, 0)).viewerCount()).toBe(100);
+      // The 101st goes to the same shard: its places are not taken by viewers who never came.
+      const next = await joined(await joinAsViewer(show.room.id));
+      await next.next("sync");
+      expect(await env.AudienceShard.getByName(shardName(show.room.id, 0)).viewerCount()).toBe(101);
+      for (const socket of [...sockets, next]) socket.ws.close();
+    } finally {
+      await runInDurableObject(room, () => restore());
+    }
+  });
+
   it("goes to an audience shard on a big show, which gives the new identity's token with its first frame", async () => {
     const show = await createShow();
     await env.Room.getByName(show.room.id).planAudience({ from: 0, size: 10 });

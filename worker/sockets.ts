@@ -29,8 +29,8 @@ import { routePartykitRequest } from "partyserver";
 import { CLOSE, VIEWER_SOCKET } from "../durable-objects/protocol.ts";
 import { randomBase62 } from "../durable-objects/random-ids.ts";
 import { isRehearsal, ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
-import { closedSocket, isRefusal } from "../durable-objects/refusal.ts";
-import { PEER_HEADERS } from "../durable-objects/room.ts";
+import { closedSocket, isRefusal, type Refusal } from "../durable-objects/refusal.ts";
+import { PEER_HEADERS, type Room } from "../durable-objects/room.ts";
 import type { Peer } from "../durable-objects/room-kit.ts";
 import { SHARD_HEADER, SHARD_ROOM_HEADER, shardName } from "../durable-objects/shards.ts";
 import { sha256Hex } from "./digests.ts";
@@ -52,8 +52,9 @@ type Admitted = Peer & { shard: number | null; token?: string; uncounted?: true 
  * The places this isolate may still send viewers to, per room (shards.ts, Lease), and the Room's answer on its way:
  * in a join storm, the Room is asked once per lease, not once per viewer. Bounded as the room directory is.
  */
-const leases = new Map<string, Held | Promise<unknown>>();
+const leases = new Map<string, Held | Promise<Answer>>();
 type Held = { shard: number; places: number; until: number };
+type Answer = ReturnType<Room["admitViewer"]>;
 const LEASED_ROOMS = 10_000;
 
 export async function routeRoomSocket(request: Request, env: Env): Promise<Response | null> {
@@ -123,27 +124,59 @@ async function admitViewer(req: Request, env: Env, roomName: string, token: stri
   }
   const viewer = await viewerIdentity(env.DB, token);
   const issued = viewer.token === token ? {} : { token: viewer.token };
-  const leased = await leasedPlace(roomName);
-  if (leased !== null) return { role: "viewer", viewerId: viewer.id, shard: leased, uncounted: true, ...issued };
-  const asking = Promise.resolve(env.Room.getByName(roomName).admitViewer(viewer.id));
-  leases.set(roomName, asking);
-  const placed = await asking.finally(() => {
-    if (leases.get(roomName) === asking) leases.delete(roomName);
-  });
+  const placed = await placeViewer(env, roomName, viewer.id);
   if (isRefusal(placed)) return closedSocket(placed.code === "rate_limited" ? CLOSE.rateLimited : CLOSE.roomNotFound, placed.message);
-  if ("lease" in placed && placed.lease.places > 0) {
-    if (leases.size >= LEASED_ROOMS) leases.delete(leases.keys().next().value!);
-    leases.set(roomName, { shard: placed.shard, places: placed.lease.places, until: Date.now() + placed.lease.ms });
-  }
-  return { role: "viewer", viewerId: viewer.id, shard: placed.shard, ...("lease" in placed ? { uncounted: true as const } : {}), ...issued };
+  return { role: "viewer", viewerId: viewer.id, shard: placed.shard, ...(placed.uncounted ? { uncounted: true as const } : {}), ...issued };
 }
 
-/** A place on this room's shard from the lease this isolate holds (after the Room's answer, if one is on its way), or null. */
-async function leasedPlace(roomName: string): Promise<number | null> {
-  const held = leases.get(roomName);
-  if (held instanceof Promise) await held.catch(() => undefined);
-  const lease = leases.get(roomName);
-  if (!lease || lease instanceof Promise || lease.places <= 0 || lease.until <= Date.now()) return null;
-  lease.places -= 1;
-  return lease.shard;
+/**
+ * Where a viewer goes: a place on a lease this isolate holds, or the Room's answer. One join per room asks at a time
+ * while a lease may come of it; the joins meanwhile wait for that answer and share its lease. (Each asked for itself
+ * before, in a storm: every answer's lease replaced the last, and the places it left unused counted as viewers on
+ * their way, filling shards with viewers who never came.)
+ */
+async function placeViewer(env: Env, roomName: string, viewerId: string): Promise<{ shard: number | null; uncounted?: true } | Refusal> {
+  for (;;) {
+    const held = leases.get(roomName);
+    if (held instanceof Promise) {
+      const answer = await held.catch(() => null);
+      // No lease came of it (the Room takes its viewers itself, or refused): this viewer asks for itself.
+      if (answer && !isRefusal(answer) && "lease" in answer) continue;
+      return askRoom(env, roomName, viewerId, false);
+    }
+    if (held && held.places > 0 && held.until > Date.now()) {
+      held.places -= 1;
+      return { shard: held.shard, uncounted: true };
+    }
+    return askRoom(env, roomName, viewerId, true);
+  }
 }
+
+/**
+ * The Room's word on one viewer; `first`: the joins after it wait for this answer (it may bring a lease). The lease is
+ * held before any of them reads it: in the same callback that settles the answer.
+ */
+async function askRoom(env: Env, roomName: string, viewerId: string, first: boolean): Promise<{ shard: number | null; uncounted?: true } | Refusal> {
+  const settled = () => {
+    if (leases.get(roomName) === asking) leases.delete(roomName);
+  };
+  const asking: Promise<Answer> = Promise.resolve(env.Room.getByName(roomName).admitViewer(viewerId)).then(
+    (placed) => {
+      settled();
+      if (!isRefusal(placed) && "lease" in placed && placed.lease.places > 0 && !(leases.get(roomName) instanceof Promise)) {
+        if (leases.size >= LEASED_ROOMS) leases.delete(leases.keys().next().value!);
+        leases.set(roomName, { shard: placed.shard, places: placed.lease.places, until: Date.now() + placed.lease.ms });
+      }
+      return placed;
+    },
+    (error: unknown) => {
+      settled();
+      throw error;
+    },
+  );
+  if (first) leases.set(roomName, asking);
+  const placed = await asking;
+  if (isRefusal(placed)) return placed;
+  return "lease" in placed ? { shard: placed.shard, uncounted: true } : { shard: placed.shard };
+}
+
