@@ -367,13 +367,15 @@ export class Room extends Server<Env> {
   /**
    * A viewer joining in one request, without a ticket (worker/sockets.ts): nothing is written. A viewer this room
    * takes itself has its identity limited here, as its tickets are. A big show's viewer goes to a shard, with a lease
-   * (shards.ts): the Worker sends the viewers after it there too without asking, and the shard limits each identity.
+   * (shards.ts) of up to `want` places in all, this viewer's among them: the Worker sends the viewers after it there
+   * too without asking, and the shard limits each identity.
    */
-  admitViewer(viewerId: string): { shard: null } | { shard: number; lease: Lease } | Refusal {
+  admitViewer(viewerId: string, want: number = LEASE.places): { shard: null } | { shard: number; lease: Lease } | Refusal {
     const show = showRow(this.ctx.storage.sql);
     if (!show) return noShow();
     const now = Date.now();
-    const placed = this.#placeViewer(show, LEASE.places, now + LEASE.ms + ARRIVE_MS);
+    const places = Number.isSafeInteger(want) ? Math.min(LEASE.most, Math.max(1, want)) : LEASE.places;
+    const placed = this.#placeViewer(show, places, now + LEASE.ms + ARRIVE_MS);
     if (placed) return { shard: placed.shard, lease: { places: placed.places - 1, ms: LEASE.ms } };
     const wait = this.#limits.take("ticket", viewerId);
     if (wait > 0) return refuse("rate_limited", `Too many sockets for this viewer; try again in ${Math.ceil(wait / 1000)} s.`);

@@ -104,8 +104,8 @@ export type RoomToShard =
  * socket allowance itself.
  */
 export type Lease = { places: number; ms: number };
-/** Places in one lease, and how long it is good for. */
-export const LEASE = { places: 32, ms: 2000 } as const;
+/** Places the Worker asks for in one lease (more when more joins wait: at most `most`), and how long it is good for. */
+export const LEASE = { places: 32, most: 500, ms: 2000 } as const;
 
 /**
  * Where new viewers go. Counts come from the links (each shard says its own);

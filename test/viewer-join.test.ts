@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLOSE, VIEWER_SOCKET, VIEWER_TOKEN } from "../durable-objects/protocol.ts";
 import type { Room } from "../durable-objects/room.ts";
-import { shardName } from "../durable-objects/shards.ts";
+import { LEASE, shardName } from "../durable-objects/shards.ts";
 import { call, connect, createShow, expectError, joinAsViewer, json, open, warmUp, type TestSocket } from "./helpers.ts";
 
 async function joined(socket: TestSocket | Response): Promise<TestSocket> {
@@ -156,6 +156,20 @@ describe("a viewer joining in one request", () => {
     } finally {
       await runInDurableObject(room, () => restore());
     }
+  });
+
+  it("a lease is as big as the joins waiting for it, within bounds; a viewer asking for itself alone gets no lease", async () => {
+    const show = await createShow();
+    const room = env.Room.getByName(show.room.id);
+    await room.planAudience({ from: 0, size: 2000 });
+    const lease = async (want: number) => {
+      const answer = await room.admitViewer(`v_${"a".repeat(16)}`, want);
+      return "lease" in answer ? answer.lease.places : null;
+    };
+    expect(await lease(100)).toBe(99);
+    expect(await lease(1)).toBe(0);
+    expect(await lease(10_000)).toBe(LEASE.most - 1);
+    expect(await lease(Number.NaN)).toBe(LEASE.places - 1);
   });
 
   it("goes to an audience shard on a big show, which gives the new identity's token with its first frame", async () => {

@@ -32,7 +32,7 @@ import { isRehearsal, ROOM_ADDRESS } from "../durable-objects/rehearsal.ts";
 import { closedSocket, isRefusal, type Refusal } from "../durable-objects/refusal.ts";
 import { PEER_HEADERS, type Room } from "../durable-objects/room.ts";
 import type { Peer } from "../durable-objects/room-kit.ts";
-import { SHARD_HEADER, SHARD_ROOM_HEADER, shardName } from "../durable-objects/shards.ts";
+import { LEASE, SHARD_HEADER, SHARD_ROOM_HEADER, shardName } from "../durable-objects/shards.ts";
 import { sha256Hex } from "./digests.ts";
 import { VIEWER_TICKET_POLICY } from "./rate-limits/api-rate-limits.ts";
 import { findRoom } from "./room-directory.ts";
@@ -49,10 +49,12 @@ const refuse = (status: number, code: string, message: string) => Response.json(
 type Admitted = Peer & { shard: number | null; token?: string; uncounted?: true };
 
 /**
- * The places this isolate may still send viewers to, per room (shards.ts, Lease), and the Room's answer on its way:
- * in a join storm, the Room is asked once per lease, not once per viewer. Bounded as the room directory is.
+ * Per room, the places this isolate may still send viewers to (shards.ts, Lease), the Room's answer on its way, and
+ * how many joins wait for a place: in a join storm, the Room is asked once per lease, not once per viewer. Bounded
+ * as the room directory is.
  */
-const leases = new Map<string, Held | Promise<Answer>>();
+const leases = new Map<string, Leases>();
+type Leases = { held: Held | null; asking: Promise<Answer> | null; waiting: number };
 type Held = { shard: number; places: number; until: number };
 type Answer = ReturnType<Room["admitViewer"]>;
 const LEASED_ROOMS = 10_000;
@@ -130,51 +132,56 @@ async function admitViewer(req: Request, env: Env, roomName: string, token: stri
 }
 
 /**
- * Where a viewer goes: a place on a lease this isolate holds, or the Room's answer. One join per room asks at a time
- * while a lease may come of it; the joins meanwhile wait for that answer and share its lease. (Each asked for itself
- * before, in a storm: every answer's lease replaced the last, and the places it left unused counted as viewers on
- * their way, filling shards with viewers who never came.)
+ * Where a viewer goes: a place on a lease this isolate holds, or the Room's answer. One join per room asks at a time,
+ * for as many places as joins are waiting then; the others wait for its answer and take its places. (Each asked for
+ * itself before, in a storm: every answer's lease replaced the last, and the places it left unused counted as
+ * viewers on their way, filling shards with viewers who never came.)
  */
 async function placeViewer(env: Env, roomName: string, viewerId: string): Promise<{ shard: number | null; uncounted?: true } | Refusal> {
-  for (;;) {
-    const held = leases.get(roomName);
-    if (held instanceof Promise) {
-      const answer = await held.catch(() => null);
+  let room = leases.get(roomName);
+  if (!room) {
+    if (leases.size >= LEASED_ROOMS) leases.delete(leases.keys().next().value!);
+    leases.set(roomName, (room = { held: null, asking: null, waiting: 0 }));
+  }
+  room.waiting += 1;
+  try {
+    for (;;) {
+      const held = room.held;
+      if (held && held.places > 0 && held.until > Date.now()) {
+        held.places -= 1;
+        return { shard: held.shard, uncounted: true };
+      }
+      if (!room.asking) return await askRoom(env.Room.getByName(roomName), room, viewerId);
+      const answer = await room.asking.catch(() => null);
       // No lease came of it (the Room takes its viewers itself, or refused): this viewer asks for itself.
-      if (answer && !isRefusal(answer) && "lease" in answer) continue;
-      return askRoom(env, roomName, viewerId, false);
+      if (!answer || isRefusal(answer) || !("lease" in answer)) return await askRoom(env.Room.getByName(roomName), null, viewerId);
     }
-    if (held && held.places > 0 && held.until > Date.now()) {
-      held.places -= 1;
-      return { shard: held.shard, uncounted: true };
-    }
-    return askRoom(env, roomName, viewerId, true);
+  } finally {
+    room.waiting -= 1;
   }
 }
 
 /**
- * The Room's word on one viewer; `first`: the joins after it wait for this answer (it may bring a lease). The lease is
- * held before any of them reads it: in the same callback that settles the answer.
+ * The Room's word on one viewer, and places for the joins waiting (`room`: this join is the one asking for them, at
+ * least a lease's worth; else for itself alone). The lease is held before any of them reads it: in the same callback
+ * that settles the answer.
  */
-async function askRoom(env: Env, roomName: string, viewerId: string, first: boolean): Promise<{ shard: number | null; uncounted?: true } | Refusal> {
-  const settled = () => {
-    if (leases.get(roomName) === asking) leases.delete(roomName);
-  };
-  const asking: Promise<Answer> = Promise.resolve(env.Room.getByName(roomName).admitViewer(viewerId)).then(
+async function askRoom(stub: DurableObjectStub<Room>, room: Leases | null, viewerId: string): Promise<{ shard: number | null; uncounted?: true } | Refusal> {
+  const asking: Promise<Answer> = Promise.resolve(stub.admitViewer(viewerId, room ? Math.max(LEASE.places, room.waiting) : 1)).then(
     (placed) => {
-      settled();
-      if (!isRefusal(placed) && "lease" in placed && placed.lease.places > 0 && !(leases.get(roomName) instanceof Promise)) {
-        if (leases.size >= LEASED_ROOMS) leases.delete(leases.keys().next().value!);
-        leases.set(roomName, { shard: placed.shard, places: placed.lease.places, until: Date.now() + placed.lease.ms });
+      if (room?.asking !== asking) return placed;
+      room.asking = null;
+      if (!isRefusal(placed) && "lease" in placed && placed.lease.places > 0) {
+        room.held = { shard: placed.shard, places: placed.lease.places, until: Date.now() + placed.lease.ms };
       }
       return placed;
     },
     (error: unknown) => {
-      settled();
+      if (room?.asking === asking) room.asking = null;
       throw error;
     },
   );
-  if (first) leases.set(roomName, asking);
+  if (room) room.asking = asking;
   const placed = await asking;
   if (isRefusal(placed)) return placed;
   return "lease" in placed ? { shard: placed.shard, uncounted: true } : { shard: placed.shard };
