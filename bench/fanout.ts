@@ -377,7 +377,7 @@ const bursts = results.filter(({ room }) => room.burst);
 const burstTable = bursts.length
   ? [
       "",
-      `*chat burst*: after the rounds, ${burstLines} viewers spread over the room and its shards send a chat line at the same moment; every viewer gets every line (or, sampled out for it, its number; *incomplete*: a viewer still without all of them 60 s later). The viewers spoke protocol ${protocol}${protocol >= BATCHES_SINCE ? ", so a shard sends what reaches it within " + BATCH_MS + " ms as one frame" : ", before batches: one frame per line"}.`,
+      `*chat burst*: after the rounds, ${burstLines} viewers spread over the room and its shards send a chat line at the same moment; every viewer gets every line (or, sampled out for it, its number; *incomplete*: a viewer still without all of them 60 s later). The viewers spoke protocol ${protocol}${protocol >= BATCHES_SINCE ? ", so the Room and each shard send a viewer what they have for it within " + BATCH_MS + " ms as one frame" : ", before batches: one frame per line"}.`,
       "",
       "| viewers | lines | WebSocket messages per viewer | CPU per line per socket | every line at a viewer: p50 | p99 | incomplete |",
       "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

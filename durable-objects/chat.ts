@@ -126,6 +126,12 @@ export class Chat implements RoomFeature {
       )
       .toArray();
   }
+
+  /** Who wrote the lines kept out of viewers' chat (sampled out) from `seq` on: each of them reads its own among the rest. */
+  sampledOutAuthors(seq: number): Set<string> {
+    const rows = this.kit.sql.exec<{ author: string }>("SELECT DISTINCT author FROM messages WHERE sampled_out = 1 AND seq >= ? AND author IS NOT NULL", seq);
+    return new Set(rows.toArray().map((row) => row.author));
+  }
 }
 
 /**

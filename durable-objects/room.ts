@@ -36,12 +36,14 @@ import {
   answerClose,
   CLOSE,
   HOST_ONLY,
+  LIMITS,
   MODERATION,
   MODERATORS,
   ROLES,
   VIEWER_ID,
   parseClientMessage,
   type Actor,
+  type ChatMessage,
   type ChatState,
   type ClientMessage,
   type ErrorCode,
@@ -114,6 +116,8 @@ export class Room extends Server<Env> {
    * every socket on every join made a join storm grow as N² (a sync frame, and the pins, carry the count).
    */
   #viewerCount: number | null = null;
+  /** The show as any viewer reads it, at one head of the log (#viewerView). */
+  #viewerViewAt: { seq: number; room: RoomState; messages: ChatMessage[]; chat: ChatState; sampledOut: Set<string> } | null = null;
   /** The audience shards' plan, read once per start of this object (and again after planAudience). */
   #planned: ShardPlan | null = null;
   readonly #audience: Audience;
@@ -212,6 +216,7 @@ export class Room extends Server<Env> {
     for (const connection of this.getConnections()) connection.close(code, reason);
     this.#viewerCount = null;
     this.#planned = null;
+    this.#viewerViewAt = null;
     this.#streams.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -639,6 +644,21 @@ export class Room extends Server<Env> {
       socket.send({ type: "replay", seq: show.head_seq, now: Date.now(), you, viewers: this.#kit.viewers(), reactions: show.reactions, events: visible });
       return;
     }
+    if (!MODERATORS.includes(peer.role)) {
+      // What every viewer's sync shares, once per head of the log; the count, the hearts and the deal as of now.
+      const view = this.#viewerView(show);
+      const own = view.sampledOut.has(peer.viewerId);
+      socket.send({
+        type: "sync",
+        seq: show.head_seq,
+        now: Date.now(),
+        you,
+        room: { ...view.room, viewers: this.#kit.viewers(), reactions: show.reactions, deal: this.#deals.active() },
+        messages: own ? this.#chat.recent(peer).map((message) => messageFor(message, peer)) : view.messages,
+        chat: view.chat,
+      });
+      return;
+    }
     socket.send({
       type: "sync",
       seq: show.head_seq,
@@ -647,8 +667,28 @@ export class Room extends Server<Env> {
       room: this.#state(show),
       messages: this.#chat.recent(peer).map((message) => messageFor(message, peer)),
       chat: chatStateFor(this.#moderation.chatState(), peer),
-      ...(MODERATORS.includes(peer.role) ? { moderation: this.#moderation.moderationState() } : {}),
+      moderation: this.#moderation.moderationState(),
     });
+  }
+
+  /**
+   * The show as any viewer reads it at the log's head (its products, stage and chat change only with an event), and
+   * who wrote lines kept out of viewers' chat in it (each reads its own: its sync is its own). In a join storm the
+   * room's own viewers share it rather than each reading it again.
+   */
+  #viewerView(show: ShowRow): { seq: number; room: RoomState; messages: ChatMessage[]; chat: ChatState; sampledOut: Set<string> } {
+    if (this.#viewerViewAt?.seq === show.head_seq) return this.#viewerViewAt;
+    const viewer: Peer = { role: "viewer", viewerId: "" };
+    const messages = this.#chat.recent(viewer).map((message) => messageFor(message, viewer));
+    this.#viewerViewAt = {
+      seq: show.head_seq,
+      room: this.#state(show),
+      messages,
+      chat: chatStateFor(this.#moderation.chatState(), viewer),
+      // An own line older than every line shown is out of a full window, its own too.
+      sampledOut: this.#chat.sampledOutAuthors(messages.length < LIMITS.historyOnJoin ? 0 : messages[0]!.seq),
+    };
+    return this.#viewerViewAt;
   }
 
   // ------------------------------------------------------------ publishing

@@ -285,6 +285,24 @@ describe("presence and reactions", () => {
     expect((await (await call(`/api/rooms/${show.room.id}`)).json() as any).room.viewers).toBe(1);
   });
 
+  it("viewers joining at one head of the log share its view of the show, each with the count and hearts as of its join", async () => {
+    const show = await createShow();
+    const a = await open(show.room.id);
+    const first = await a.next("sync");
+    a.send({ type: "react" });
+    expect(await a.next("reactions")).toMatchObject({ total: 1 });
+    const b = await open(show.room.id);
+    const second = await b.next("sync");
+    // No event between the two joins (hearts are not one): the same head, the same products and chat.
+    expect(second.seq).toBe(first.seq);
+    expect(second.room).toMatchObject({ viewers: 2, reactions: 1, products: first.room.products });
+    expect(first.room).toMatchObject({ viewers: 1, reactions: 0 });
+    // A pin moves the head: the next viewer's sync has it.
+    await call(`/api/rooms/${show.room.id}/pin`, { method: "POST", key: show.hostKey, json: { productId: show.products[0].id } });
+    const c = await open(show.room.id);
+    expect((await c.next("sync")).room).toMatchObject({ pinnedProductId: show.products[0].id, viewers: 3 });
+  });
+
   it("answers a leaving page's close at once, with or without a close code (a browser's close() sends none)", async () => {
     const show = await createShow();
     const pages = [await open(show.room.id), await open(show.room.id), await open(show.room.id, { key: show.hostKey })];
