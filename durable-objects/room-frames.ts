@@ -14,6 +14,10 @@
  * or a viewer, by protocol), and the sockets that read the whole batch alike
  * share one joined frame; only the viewer an event is about (its author, the
  * one restricted) and a socket with a frame of its own get theirs.
+ *
+ * What waits is in memory: an object evicted within those milliseconds loses
+ * it, never an event (the log has them all, and the next frame a page gets
+ * carries the head, so it resyncs), as a frame lost on a dropped socket is.
  */
 import { eventFor, eventSubject } from "./event-log.ts";
 import { BATCH_MS, BATCHES_SINCE, MODERATORS, type Role, type RoomEvent } from "./protocol.ts";
